@@ -1,0 +1,5 @@
+/**
+ * lowbit: low-bitwidth training of neural networks, on TensorFlow.js.
+ * The public API, by topic; notebooks, scripts, benchmarks and tests import only this.
+ */
+export * from "./backend";

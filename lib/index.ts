@@ -3,3 +3,5 @@
  * The public API, by topic; notebooks, scripts, benchmarks and tests import only this.
  */
 export * from "./backend";
+export * from "./models";
+export * from "./train";

@@ -1,3 +1,3 @@
 export { initBackend, backendInfo, BACKENDS, BackendUnavailableError } from "./init_backend";
 export type { BackendInfo, BackendName, InitBackendOptions } from "./init_backend";
-export { lowbitWasmKernels, registerWasmKernels } from "./wasm_kernels";
+export { lowbitWasmKernels, registerWasmKernels, replacedWasmKernels } from "./wasm_kernels";

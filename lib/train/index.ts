@@ -1,0 +1,1 @@
+export { classifierStep, countCorrect } from "./classifier";

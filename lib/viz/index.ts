@@ -1,0 +1,2 @@
+export { ProgressBar } from "./progress_bar";
+export type { ProgressBarOptions } from "./progress_bar";

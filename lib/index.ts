@@ -3,5 +3,8 @@
  * The public API, by topic; notebooks, scripts, benchmarks and tests import only this.
  */
 export * from "./backend";
+export * from "./core";
+export * from "./data";
 export * from "./models";
 export * from "./train";
+export * from "./viz";

@@ -1,0 +1,8 @@
+/** Datasets: the IDX reader, image splits and their batches, MNIST and Fashion-MNIST. */
+export { readIdx } from "./idx";
+export type { IdxArray } from "./idx";
+export { ImageSplit } from "./image_split";
+export type { Batch, BatchOptions, ImageSplitInit, LabelEncoding, PixelRange, TensorOptions } from "./image_split";
+export { DatasetNotFoundError } from "./dataset_files";
+export { loadMnist, loadFashionMnist, MNIST_CLASSES, FASHION_MNIST_CLASSES } from "./mnist";
+export type { ImageDataset, LoadImageDatasetOptions } from "./mnist";

@@ -7,7 +7,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "lowbit";
-import { ConvGeometry, convBackpropFilterRef, convBackpropInputRef, relativeError, testData } from "./reference";
+import { ConvGeometry, convBackpropFilterRef, convBackpropInputRef, onBackend, relativeError, testData } from "./reference";
 
 type Pad = "same" | "valid" | [[number, number], [number, number], [number, number], [number, number]];
 interface Case { x: [number, number, number, number]; k: [number, number]; co: number; strides: [number, number]; pad: Pad }
@@ -47,16 +47,6 @@ function backpropInput(c: Case, w: Float32Array, dy: Float32Array, g: ConvGeomet
     { dy: tf.tensor4d(dy, [g.N, g.OH, g.OW, g.CO]), filter: tf.tensor4d(w, [g.KH, g.KW, g.CI, g.CO]) },
     { strides: c.strides, pad: c.pad, dataFormat: "NHWC", inputShape: c.x }) as tf.Tensor)
     .dataSync() as Float32Array);
-}
-
-function onBackend<T>(name: string, f: () => T): T {
-  const previous = tf.getBackend();
-  tf.setBackend(name);
-  try {
-    return f();
-  } finally {
-    tf.setBackend(previous);
-  }
 }
 
 describe("wasm Conv2DBackpropFilter and Conv2DBackpropInput", () => {

@@ -6,17 +6,7 @@ import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "lowbit";
-import { relativeError, testData } from "./reference";
-
-function onBackend<T>(name: string, f: () => T): T {
-  const previous = tf.getBackend();
-  tf.setBackend(name);
-  try {
-    return f();
-  } finally {
-    tf.setBackend(previous);
-  }
-}
+import { onBackend, relativeError, testData } from "./reference";
 
 describe("wasm MaxPoolGrad", () => {
   before(async () => {

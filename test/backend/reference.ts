@@ -4,6 +4,8 @@
  *   y[n, oh, ow, co] = sum_{kh, kw, ci} x[n, oh*sh + kh - top, ow*sw + kw - left, ci] * W[kh, kw, ci, co]
  * dW and dx are the sums of dy times the factor each term multiplies.
  */
+import * as tf from "@tensorflow/tfjs";
+
 export interface ConvGeometry {
   N: number; H: number; W: number; CI: number; KH: number; KW: number; CO: number;
   sh: number; sw: number; OH: number; OW: number; top: number; left: number;
@@ -64,4 +66,15 @@ export function testData(size: number, seed: number): Float32Array {
     out[i] = s / 2 ** 31 - 1;
   }
   return out;
+}
+
+/** Runs `f` on another tfjs backend (the cpu reference), then returns to the current one. */
+export function onBackend<T>(name: string, f: () => T): T {
+  const previous = tf.getBackend();
+  tf.setBackend(name);
+  try {
+    return f();
+  } finally {
+    tf.setBackend(previous);
+  }
 }

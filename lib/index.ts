@@ -6,5 +6,6 @@ export * from "./backend";
 export * from "./core";
 export * from "./data";
 export * from "./models";
+export * from "./quant";
 export * from "./train";
 export * from "./viz";

@@ -55,12 +55,21 @@ function requestedBackend(option?: string): BackendName | undefined {
 async function start(name: BackendName): Promise<BackendInfo> {
   switch (name) {
     case "node": {
+      let packageName: string;
       try {
-        require("@tensorflow/tfjs-node");
+        packageName = require("@tensorflow/tfjs-node/package.json").name;
+        if (packageName === "@tensorflow/tfjs-node") require("@tensorflow/tfjs-node");
       } catch (e) {
         throw new BackendUnavailableError("node",
           `@tensorflow/tfjs-node did not load (${(e as Error).message.split("\n")[0]}). ` +
           "It is optional: it downloads libtensorflow when installed, which needs network access.");
+      }
+      // danfojs-node's install aliases @tensorflow/tfjs-node to plain tfjs, and npm may hoist
+      // that alias to the top of node_modules: it loads, but registers no native backend.
+      if (packageName !== "@tensorflow/tfjs-node" || tf.findBackendFactory("tensorflow") === undefined) {
+        throw new BackendUnavailableError("node",
+          `node_modules/@tensorflow/tfjs-node is ${packageName}, not TensorFlow's native binding ` +
+          "(an alias installed for danfojs-node)");
       }
       if (!(await tf.setBackend("tensorflow"))) {
         throw new BackendUnavailableError("node", "@tensorflow/tfjs-node loaded but its backend failed to start");

@@ -1,6 +1,8 @@
 /**
- * Loads lowbit's WebAssembly kernels (lib/wasm, compiled to dist/wasm/lowbit.wasm) onto the
- * memory of tfjs's wasm backend, so they work on tensors in place. One instance per backend.
+ * Loads lowbit's WebAssembly kernels (lib/wasm, compiled to dist/wasm/lowbit.wasm): onto the
+ * memory of tfjs's wasm backend, so they work on tensors in place (one instance per backend),
+ * or onto a memory of their own for data outside that backend (plain arrays, the cpu backend),
+ * so that every backend computes the same bits with the same code.
  */
 import { readFileSync } from "fs";
 import { join } from "path";
@@ -20,6 +22,12 @@ export interface LowbitWasm {
     x: number, dy: number, dx: number, N: number, H: number, W: number, C: number, OH: number,
     OW: number, KH: number, KW: number, sh: number, sw: number, top: number, left: number,
     best: number, where: number): void;
+  quantizeFixed(
+    src: number, dst: number, n: number, scale: number, invScale: number, qmin: number,
+    qmax: number, mode: number, a: number, b: number): void;
+  quantizeFloat(
+    src: number, dst: number, n: number, man: number, minNormalBits: number, maxBits: number,
+    saturate: number, quantum: number, invQuantum: number, mode: number, a: number, b: number): void;
 }
 
 export const WASM_FILE = join(__dirname, "..", "wasm", "lowbit.wasm");
@@ -29,23 +37,44 @@ export const WASM_FILE = join(__dirname, "..", "wasm", "lowbit.wasm");
 interface WebAssemblyApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: unknown };
-  Memory: abstract new (...args: never[]) => object;
+  Memory: new (descriptor: { initial: number }) => { buffer: ArrayBuffer; grow(pages: number): number };
 }
 const webAssembly = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
 
 let compiled: object | undefined;
 const instances = new WeakMap<object, LowbitWasm>();
 
+function instantiate(memory: object): LowbitWasm {
+  compiled ??= new webAssembly.Module(readFileSync(WASM_FILE));
+  return new webAssembly.Instance(compiled, { env: { memory } }).exports as LowbitWasm;
+}
+
 export function lowbitWasm(backend: BackendWasm): LowbitWasm {
   const memory = (backend.wasm as unknown as { asm?: { memory?: unknown } }).asm?.memory;
-  if (!(memory instanceof webAssembly.Memory)) {
+  if (!(memory instanceof (webAssembly.Memory as unknown as abstract new () => object))) {
     throw new Error("lowbit: cannot reach the memory of @tensorflow/tfjs-backend-wasm (is it version 4.22.0?)");
   }
   let kernels = instances.get(memory);
   if (kernels === undefined) {
-    compiled ??= new webAssembly.Module(readFileSync(WASM_FILE));
-    kernels = new webAssembly.Instance(compiled, { env: { memory } }).exports as LowbitWasm;
+    kernels = instantiate(memory);
     instances.set(memory, kernels);
   }
   return kernels;
+}
+
+const PAGE = 65536;
+let standalone: { kernels: LowbitWasm; memory: InstanceType<WebAssemblyApi["Memory"]> } | undefined;
+
+/**
+ * The kernels on lowbit's own memory, grown to at least `bytes`. Its buffer is valid until the
+ * next call (growing detaches it): take views after calling.
+ */
+export function standaloneWasm(bytes: number): { kernels: LowbitWasm; buffer: ArrayBuffer } {
+  if (standalone === undefined) {
+    const memory = new webAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / PAGE)) });
+    standalone = { kernels: instantiate(memory), memory };
+  }
+  const missing = Math.ceil((bytes - standalone.memory.buffer.byteLength) / PAGE);
+  if (missing > 0) standalone.memory.grow(missing);
+  return { kernels: standalone.kernels, buffer: standalone.memory.buffer };
 }

@@ -58,9 +58,18 @@ function triple32(x: number): number {
  * with probability close to 1/2 (16 bits on average), which the tests check.
  */
 export function hash32(seed: number, stream: number, counter: number): number {
+  const [a, b] = hashKey(seed, stream);
+  return lowbias32(triple32(counter ^ a) ^ b) >>> 0;
+}
+
+/**
+ * The key words [a, b] of hash32 for (seed, stream), as uint32: the part that does not depend on
+ * the counter, computed once per call by kernels that hash every element (lib/wasm/random.ts).
+ */
+export function hashKey(seed: number, stream: number): [number, number] {
   const a = lowbias32(lowbias32(seed ^ 0x9e3779b9) ^ stream);
   const b = lowbias32((a + 0x6a09e667) | 0);
-  return lowbias32(triple32(counter ^ a) ^ b) >>> 0;
+  return [a >>> 0, b >>> 0];
 }
 
 /**

@@ -4,10 +4,10 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { BackendUnavailableError, initBackend } from "lowbit";
 
+/** Whether TensorFlow's native binding is installed (not danfojs-node's alias of plain tfjs). */
 function hasTfjsNode(): boolean {
   try {
-    require.resolve("@tensorflow/tfjs-node");
-    return true;
+    return require("@tensorflow/tfjs-node/package.json").name === "@tensorflow/tfjs-node";
   } catch {
     return false;
   }
@@ -43,6 +43,10 @@ describe("initBackend", () => {
   test("forcing node without @tensorflow/tfjs-node installed is a clear error", { skip: hasTfjsNode() }, async () => {
     await assert.rejects(initBackend({ backend: "node", quiet: true }), (e: Error) =>
       e instanceof BackendUnavailableError && /"node" is unavailable/.test(e.message) && /tfjs-node/.test(e.message));
+  });
+
+  test("the danfojs-node alias of tfjs-node is not taken for the native backend", async () => {
+    await assert.rejects(initBackend({ backend: "node", quiet: true }), /not TensorFlow's native binding|did not load/);
   });
 
   test("forcing cpu, then wasm again", async () => {

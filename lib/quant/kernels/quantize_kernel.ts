@@ -1,0 +1,46 @@
+/**
+ * The tfjs kernel "LowbitQuantize": on the wasm backend it runs in place on the backend's heap;
+ * on the others (cpu, tensorflow) it copies the data through lowbit's own wasm memory. Both run
+ * the same WebAssembly code, so every backend gives the same bits.
+ */
+import { KernelConfig, KernelFunc, NamedAttrMap, registerKernel, TensorInfo, util } from "@tensorflow/tfjs";
+import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { lowbitWasm, standaloneWasm } from "../../backend/lowbit_wasm";
+import { QuantizeAttrs, runQuantizeKernel } from "./elementwise";
+
+export const LOWBIT_QUANTIZE = "LowbitQuantize";
+
+/** Quantizes a float32 array through lowbit's own wasm memory; returns a new array. */
+export function quantizeArray(x: Float32Array, attrs: QuantizeAttrs): Float32Array {
+  const { kernels, buffer } = standaloneWasm(x.byteLength);
+  new Float32Array(buffer, 0, x.length).set(x);
+  runQuantizeKernel(kernels, 0, 0, x.length, attrs);
+  return new Float32Array(buffer, 0, x.length).slice();
+}
+
+type Args = { inputs: { x: TensorInfo }; attrs: NamedAttrMap };
+
+function onWasm({ inputs: { x }, backend, attrs }: Args & { backend: BackendWasm }): TensorInfo {
+  const out = backend.makeOutput(x.shape, "float32");
+  const address = (t: TensorInfo) => backend.dataIdMap.get(t.dataId)!.memoryOffset;
+  runQuantizeKernel(lowbitWasm(backend), address(x), address(out), util.sizeFromShape(x.shape),
+    attrs as unknown as QuantizeAttrs);
+  return out;
+}
+
+interface CopyingBackend {
+  readSync(dataId: object): unknown;
+  makeTensorInfo(shape: number[], dtype: "float32", values: Float32Array): TensorInfo;
+}
+
+function copying({ inputs: { x }, backend, attrs }: Args & { backend: CopyingBackend }): TensorInfo {
+  const values = quantizeArray(backend.readSync(x.dataId) as Float32Array, attrs as unknown as QuantizeAttrs);
+  return backend.makeTensorInfo(x.shape, "float32", values);
+}
+
+const configs: KernelConfig[] = [
+  { kernelName: LOWBIT_QUANTIZE, backendName: "wasm", kernelFunc: onWasm as unknown as KernelFunc },
+  { kernelName: LOWBIT_QUANTIZE, backendName: "cpu", kernelFunc: copying as unknown as KernelFunc },
+  { kernelName: LOWBIT_QUANTIZE, backendName: "tensorflow", kernelFunc: copying as unknown as KernelFunc },
+];
+for (const config of configs) registerKernel(config);

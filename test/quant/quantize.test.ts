@@ -1,0 +1,191 @@
+/**
+ * quantize() with fixed- and floating-point formats against the float64 references of
+ * ./reference.ts: bit-exact for every rounding, exhaustive where the format is small, IEEE
+ * binary16 on a million values, stochastic rounding unbiased, seeds reproducible across runs
+ * and backends, errors that name the parameter.
+ */
+import { before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import {
+  BF16, FP16, FP8_E4M3, FP8_E5M2, fixedPoint, floatingPoint, floatingPointRange, initBackend, quantize,
+  setQuantizationSeed, sigma, shift, wageQ,
+} from "lowbit";
+import { binary16, fixedRef, floatRef, Mode } from "./reference";
+
+const MODES: Mode[] = ["nearest", "stochastic", "zero", "floor"];
+
+/** Compares bit patterns (so that NaN equals NaN and -0 differs from 0). */
+function assertSameBits(actual: Float32Array, expected: Float32Array, what: string): void {
+  const a = new Uint32Array(actual.buffer, actual.byteOffset, actual.length);
+  const e = new Uint32Array(expected.buffer, expected.byteOffset, expected.length);
+  for (let i = 0; i < a.length; i++) {
+    const bothNaN = Number.isNaN(actual[i]) && Number.isNaN(expected[i]);
+    if (a[i] !== e[i] && !bothNaN && !(actual[i] === 0 && expected[i] === 0)) {
+      assert.fail(`${what}: element ${i}: x -> ${actual[i]}, expected ${expected[i]}`);
+    }
+  }
+}
+
+/** Values around every code of a grid of `step` between lo and hi: codes, midpoints (ties), in-between. */
+function gridProbe(lo: number, hi: number, step: number): Float32Array {
+  const out: number[] = [];
+  for (let v = lo - 3 * step; v <= hi + 3 * step; v += step) {
+    out.push(v, v + step / 2, v + step / 4, v + (3 * step) / 4, v + step / 3);
+  }
+  return Float32Array.from(out);
+}
+
+function randomSpread(n: number, seed: number, minExp: number, maxExp: number): Float32Array {
+  let s = seed >>> 0;
+  const next = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    out[i] = (next() < 0.5 ? -1 : 1) * 2 ** (minExp + (maxExp - minExp) * next()) * (1 + next());
+  }
+  return out;
+}
+
+describe("quantize", () => {
+  before(async () => {
+    await initBackend({ backend: "wasm", quiet: true });
+  });
+
+  test("wageQ([-1, 0.2, 0.6], 2) = [-0.5, 0, 0.5]; sigma and shift", () => {
+    assert.deepEqual([...wageQ(new Float32Array([-1, 0.2, 0.6]), 2)], [-0.5, 0, 0.5]);
+    assert.deepEqual([...wageQ(tf.tensor([-1, 0.2, 0.6]), 2).dataSync()], [-0.5, 0, 0.5]);
+    assert.equal(sigma(8), 1 / 128);
+    assert.equal(shift(0.3), 0.25);
+    assert.equal(shift(3), 4);
+    assert.throws(() => shift(0), /shift x must be a positive finite number/);
+  });
+
+  for (const [bits, frac] of [[8, 4], [4, 0], [2, 1], [1, 0], [12, 10], [24, 0]]) {
+    for (const mode of MODES) {
+      test(`fixedPoint(${bits}, ${frac}) ${mode}: every code, tie and saturation`, () => {
+        const step = 2 ** -frac;
+        const x = gridProbe(-(2 ** (bits - 1)) * step, (2 ** (bits - 1) - 1) * step,
+          bits > 12 ? step * 2 ** (bits - 10) : step);
+        const extra = Float32Array.from([NaN, Infinity, -Infinity, 1e30, -1e30, 0, -0]);
+        const all = Float32Array.from([...x, ...extra]);
+        const f = fixedPoint({ bits, frac });
+        assertSameBits(quantize(all, f, { rounding: mode, seed: 7 }), fixedRef(all, bits, frac, mode, 7), "Float32Array");
+        assertSameBits(quantize(tf.tensor(all), f, { rounding: mode, seed: 7 }).dataSync() as Float32Array,
+          fixedRef(all, bits, frac, mode, 7), "wasm tensor");
+      });
+    }
+  }
+
+  test("symmetric fixed point drops the most negative code", () => {
+    const x = Float32Array.from([-5, -1, -0.9, 0.9, 5]);
+    assertSameBits(quantize(x, fixedPoint({ bits: 3, frac: 1, symmetric: true })), fixedRef(x, 3, 1, "nearest", 0, 0, true), "symmetric");
+  });
+
+  test("floatingPoint({exp: 5, man: 10, saturate: false}) is IEEE binary16 on 10^6 values", () => {
+    const x = randomSpread(1_000_000, 11, -27, 17);
+    const y = quantize(x, floatingPoint({ exp: 5, man: 10, saturate: false }));
+    assertSameBits(y, x.map(binary16), "binary16");
+  });
+
+  test("every binary16 code round-trips, NaN stays NaN, Inf stays Inf without saturation", () => {
+    const codes = new Float32Array(65536);
+    for (let c = 0; c < 65536; c++) {
+      const s = c & 0x8000 ? -1 : 1, e = (c >> 10) & 0x1f, m = c & 0x3ff;
+      codes[c] = e === 31 ? (m ? NaN : s * Infinity) : e === 0 ? s * m * 2 ** -24 : s * (1 + m / 1024) * 2 ** (e - 15);
+    }
+    assertSameBits(quantize(codes, floatingPoint({ exp: 5, man: 10, saturate: false })), codes, "round trip");
+  });
+
+  for (const spec of [FP16, BF16, FP8_E4M3, FP8_E5M2, floatingPoint({ exp: 3, man: 2, subnormals: false }), floatingPoint({ exp: 8, man: 0, saturate: false })]) {
+    for (const mode of MODES) {
+      test(`floatingPoint(${JSON.stringify(spec)}) ${mode} equals the float64 reference`, () => {
+        const r = floatingPointRange(spec);
+        const x = Float32Array.from([
+          ...randomSpread(20000, 3, Math.log2(r.minSubnormal) - 2, Math.log2(r.maxFinite) + 1),
+          NaN, Infinity, -Infinity, 0, -0, r.maxFinite, -r.maxFinite, r.minNormal, r.minSubnormal / 2,
+        ]);
+        assertSameBits(quantize(x, spec, { rounding: mode, seed: 3, stream: 9 }), floatRef(x, spec, mode, 3, 9), "Float32Array");
+      });
+    }
+  }
+
+  test("FP8 E4M3 / E5M2 largest finite values are 240 and 57344", () => {
+    assert.equal(floatingPointRange(FP8_E4M3).maxFinite, 240);
+    assert.equal(floatingPointRange(FP8_E5M2).maxFinite, 57344);
+    assert.deepEqual([...quantize(Float32Array.from([1e9, -1e9]), FP8_E4M3)], [240, -240]);
+  });
+
+  test("stochastic rounding is unbiased and rounds up with probability equal to the fraction", () => {
+    const n = 1_000_000;
+    const cases: [string, Parameters<typeof quantize>[1], number, number][] = [];
+    for (const frac of [0.5, 0.25, 0.1, 0.01, 0.9, 0.001953125]) {
+      cases.push(["fixed", fixedPoint({ bits: 8, frac: 0 }), 3 + frac, 3]);
+      cases.push(["float", BF16, 1 + frac * 2 ** -7, 1]); // between 1 and 1 + ulp(1)
+    }
+    for (const [kind, format, v, lower] of cases) {
+      const y = quantize(new Float32Array(n).fill(v), format, { rounding: "stochastic", seed: 42 });
+      const step = kind === "fixed" ? 1 : 2 ** -7;
+      const p = Math.fround(v - lower) / step;
+      let up = 0;
+      for (let i = 0; i < n; i++) if (y[i] !== lower) up++;
+      const se = Math.sqrt(p * (1 - p) / n);
+      assert.ok(Math.abs(up / n - p) < 4 * se, `${kind} ${v}: rounded up ${up / n}, expected ${p} (4 SE = ${4 * se})`);
+      let meanError = 0;
+      for (let i = 0; i < n; i++) meanError += (y[i] - Math.fround(v)) / n;
+      assert.ok(Math.abs(meanError) < 4 * step * se, `${kind} ${v}: mean error ${meanError}`);
+    }
+  });
+
+  test("same seed: bit-identical across calls and between the cpu and wasm backends; other seeds differ", () => {
+    const x = randomSpread(100_000, 5, -10, 3);
+    for (const format of [fixedPoint({ bits: 8, frac: 6 }), FP8_E5M2]) {
+      const a = quantize(x, format, { rounding: "stochastic", seed: 1 });
+      assertSameBits(quantize(x, format, { rounding: "stochastic", seed: 1 }), a, "same seed");
+      assertSameBits(quantize(tf.tensor(x), format, { rounding: "stochastic", seed: 1 }).dataSync() as Float32Array, a, "wasm");
+      tf.setBackend("cpu");
+      try {
+        assertSameBits(quantize(tf.tensor(x), format, { rounding: "stochastic", seed: 1 }).dataSync() as Float32Array, a, "cpu");
+      } finally {
+        tf.setBackend("wasm");
+      }
+      const b = quantize(x, format, { rounding: "stochastic", seed: 2 });
+      assert.ok(a.some((v, i) => v !== b[i]), "another seed gives other bits");
+      assert.ok(a.some((v, i) => v !== quantize(x, format, { rounding: "stochastic", seed: 1, stream: 1 })[i]), "another stream too");
+    }
+  });
+
+  test("without a seed: successive calls differ, and setQuantizationSeed replays them", () => {
+    const x = new Float32Array(1000).fill(0.5);
+    const f = fixedPoint({ bits: 4, frac: 0 });
+    setQuantizationSeed(9);
+    const first = quantize(x, f, { rounding: "stochastic" }), second = quantize(x, f, { rounding: "stochastic" });
+    assert.ok(first.some((v, i) => v !== second[i]));
+    setQuantizationSeed(9);
+    assertSameBits(quantize(x, f, { rounding: "stochastic" }), first, "replay");
+  });
+
+  test("bad input: RangeError or TypeError naming the parameter and the allowed range", () => {
+    const x = new Float32Array(4);
+    assert.throws(() => fixedPoint({ bits: 0, frac: 0 }), /fixedPoint bits must be an integer in \[1, 24\]; got 0/);
+    assert.throws(() => fixedPoint({ bits: 33, frac: 0 }), /fixedPoint bits must be an integer in \[1, 24\]; got 33/);
+    assert.throws(() => fixedPoint({ bits: 1.5, frac: 0 }), /fixedPoint bits/);
+    assert.throws(() => fixedPoint({ bits: 8, frac: 200 }), /fixedPoint frac must be an integer in \[-120, 126\]; got 200/);
+    assert.throws(() => floatingPoint({ exp: 9, man: 3 }), /floatingPoint exp must be an integer in \[2, 8\]; got 9/);
+    assert.throws(() => floatingPoint({ exp: 4, man: NaN }), /floatingPoint man must be an integer in \[0, 23\]; got NaN/);
+    assert.throws(() => quantize(x, FP16, { rounding: "up" as never }), /quantize rounding must be one of "nearest", "stochastic", "zero", "floor"; got "up"/);
+    assert.throws(() => quantize(x, { kind: "fixed", bits: 40, frac: 0, symmetric: false }), /fixedPoint bits/);
+    assert.throws(() => quantize(x, { kind: "posit" } as never), TypeError);
+    assert.throws(() => quantize(tf.tensor([1, 2], undefined, "int32"), FP16), /float32 tensor; got int32/);
+    assert.throws(() => quantize(x, FP16, { rounding: "stochastic", seed: -1 }), /quantize seed must be an integer in \[0, 2\^32 - 1\]/);
+  });
+
+  test("no tensor or wasm-buffer leaks", () => {
+    const x = tf.tensor(randomSpread(4096, 1, -5, 5));
+    quantize(x, FP16).dispose();
+    const tensors = tf.memory().numTensors, buffers = tf.engine().backend.numDataIds();
+    for (let i = 0; i < 10; i++) quantize(x, fixedPoint({ bits: 8, frac: 3 }), { rounding: "stochastic" }).dispose();
+    assert.equal(tf.memory().numTensors, tensors);
+    assert.equal(tf.engine().backend.numDataIds(), buffers);
+    x.dispose();
+  });
+});

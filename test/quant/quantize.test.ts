@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import {
   BF16, FP16, FP8_E4M3, FP8_E5M2, fixedPoint, floatingPoint, floatingPointRange, initBackend, quantize,
-  setQuantizationSeed, sigma, shift, wageQ,
+  quantizeGradient, setQuantizationSeed, sigma, shift, ste, wageQ,
 } from "lowbit";
 import { binary16, fixedRef, floatRef, Mode } from "./reference";
 
@@ -187,5 +187,29 @@ describe("quantize", () => {
     assert.equal(tf.memory().numTensors, tensors);
     assert.equal(tf.engine().backend.numDataIds(), buffers);
     x.dispose();
+  });
+});
+
+describe("ste and quantizeGradient", () => {
+  before(async () => {
+    await initBackend({ backend: "wasm", quiet: true });
+  });
+
+  test("ste passes the gradient straight through, or only inside the clip range", () => {
+    const x = tf.tensor([-2, -1, -0.3, 0.3, 1, 2]);
+    const q = (t: tf.Tensor) => quantize(t, fixedPoint({ bits: 2, frac: 0 }));
+    assert.deepEqual([...ste(q)(x).dataSync()], [-2, -1, -0, 0, 1, 1]);
+    assert.deepEqual([...tf.grad(ste(q))(x).dataSync()], [1, 1, 1, 1, 1, 1]);
+    assert.deepEqual([...tf.grad(ste(q, { clip: 1 }))(x).dataSync()], [0, 1, 1, 1, 1, 0]);
+    assert.deepEqual([...tf.grad(ste(q, { clip: [0, 5] }))(x).dataSync()], [0, 0, 0, 1, 1, 1]);
+    assert.throws(() => ste(q, { clip: [1, -1] }), /ste clip must be a range/);
+  });
+
+  test("quantizeGradient is the identity forward and quantizes the gradient backward", () => {
+    const x = tf.tensor([0.1, 0.2, 0.3]);
+    const w = tf.tensor([0.30, 0.61, -0.12]);
+    const f = (t: tf.Tensor) => quantizeGradient(t, fixedPoint({ bits: 8, frac: 2 })).mul(w).sum();
+    assert.deepEqual([...quantizeGradient(x, FP16).dataSync()], [...x.dataSync()]);
+    assert.deepEqual([...tf.grad(f)(x).dataSync()], [0.25, 0.5, -0]);
   });
 });

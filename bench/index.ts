@@ -2,9 +2,10 @@
  * `npm run bench [-- name ...]`: runs the named benchmarks (all by default). Each prints its
  * measurements next to a baseline measured in the same run, as a ratio.
  */
+import { run as quant } from "./quant";
 import { run as train } from "./train";
 
-const benchmarks: Record<string, () => Promise<void>> = { train };
+const benchmarks: Record<string, () => Promise<void>> = { train, quant };
 
 async function main(): Promise<void> {
   const names = process.argv.slice(2);

@@ -26,7 +26,7 @@ export function quantizeFixed(
     else if (mode == ZERO) q = trunc<f32>(v);
     else if (mode == STOCHASTIC) {
       const fl = floor<f32>(v);
-      const u = <f32>(hashKeyed(a, b, <u32>i) >>> 8) * 5.9604644775390625e-8;
+      const u = <f32><i32>(hashKeyed(a, b, <u32>i) >>> 8) * 5.9604644775390625e-8; // < 2^24: exact in float32
       q = u < v - fl ? fl + 1 : fl;
     } else q = floor<f32>(v);
     q = q < qmin ? qmin : q > qmax ? qmax : q; // NaN compares false and passes through
@@ -77,7 +77,7 @@ export function quantizeFloat(
       if (mode == NEAREST) q = nearest<f64>(v);
       else if (mode == STOCHASTIC) {
         const fl = floor<f64>(v);
-        const u = <f64>(hashKeyed(a, b, <u32>i) >>> 8) * 5.9604644775390625e-8;
+        const u = <f64><i32>(hashKeyed(a, b, <u32>i) >>> 8) * 5.9604644775390625e-8;
         q = u < v - fl ? fl + 1 : fl;
       } else if (up) q = ceil<f64>(v);
       else q = floor<f64>(v);

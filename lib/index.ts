@@ -6,6 +6,7 @@ export * from "./backend";
 export * from "./core";
 export * from "./data";
 export * from "./models";
+export * from "./nb";
 export * from "./quant";
 export * from "./train";
 export * from "./viz";

@@ -1,0 +1,185 @@
+/**
+ * Figure builders for what the papers plot: training curves with several series (optionally on
+ * log axes, with error bars), heatmaps (confusion matrices, bit-width sweeps), histograms
+ * (weight and gradient distributions) and grouped bars (accuracy or energy per configuration).
+ *
+ * A Figure is plain plotly.js JSON ({ data, layout }): nothing here loads plotly. The same value
+ * is drawn inline by show(), written to .html/.svg/.png by exportFigure(), and can be edited
+ * with any plotly attribute the builders do not cover (fig.layout.annotations = ...).
+ */
+
+/** A plotly.js trace (https://plotly.com/javascript/reference/): plain JSON. */
+export type Trace = Record<string, unknown>;
+
+/** A plotly.js figure: traces and layout, plain JSON. */
+export interface Figure {
+  data: Trace[];
+  layout: Record<string, unknown>;
+}
+
+export interface AxisOptions {
+  title?: string;
+  /** Logarithmic axis (loss curves, bit-width scaling laws). */
+  log?: boolean;
+  /** [min, max] in data units (for a log axis too: lowbit converts to plotly's log10 units). */
+  range?: [number, number];
+}
+
+export interface FigureOptions {
+  title?: string;
+  x?: AxisOptions;
+  y?: AxisOptions;
+  /** Pixels; defaults 640 x 400, a column of a paper at 2x. */
+  width?: number;
+  height?: number;
+}
+
+export interface LineSeries {
+  name: string;
+  /** Defaults to 0, 1, 2, ... */
+  x?: ArrayLike<number>;
+  y: ArrayLike<number>;
+  /** Symmetric error bar per point (e.g. one standard deviation over seeds). */
+  error?: ArrayLike<number>;
+  /** "lines" (default), "markers" or "lines+markers". */
+  mode?: "lines" | "markers" | "lines+markers";
+  dash?: "solid" | "dash" | "dot" | "dashdot";
+}
+
+export interface HeatmapOptions extends FigureOptions {
+  /** Labels of the columns (x) and rows (y); default indices. */
+  xLabels?: readonly (string | number)[];
+  yLabels?: readonly (string | number)[];
+  /** Write each cell's value on it (small matrices: confusion matrices, tables of bits). */
+  annotate?: boolean;
+  /** A plotly colorscale name (e.g. "Greys", "Viridis"); default white to dark blue, so 0 is blank paper. */
+  colorscale?: string;
+  /** Title of the colour bar. */
+  colorbarTitle?: string;
+}
+
+export interface HistogramSeries {
+  name: string;
+  values: ArrayLike<number>;
+}
+
+export interface HistogramOptions extends FigureOptions {
+  /** Number of bins (default: plotly's choice). */
+  bins?: number;
+  /** "count" (default) or "probability density", so series of different sizes compare. */
+  normalization?: "count" | "probability density";
+}
+
+export interface BarSeries {
+  name: string;
+  /** One value per category. */
+  values: ArrayLike<number>;
+  /** Symmetric error bar per category. */
+  error?: ArrayLike<number>;
+}
+
+/** Liberation Sans is Arial's metric twin in Debian's fonts-liberation: same layout everywhere. */
+const FONT = { family: "Liberation Sans, Arial, sans-serif", size: 13 };
+
+/** ColorBrewer's Blues, light to dark (plotly's own "Blues" runs dark to light). */
+const WHITE_TO_BLUE = [[0, "#f7fbff"], [0.25, "#c6dbef"], [0.5, "#6baed6"], [0.75, "#2171b5"], [1, "#08306b"]];
+
+function axis(options: AxisOptions = {}): Record<string, unknown> {
+  const result: Record<string, unknown> = { automargin: true, zeroline: false };
+  if (options.title !== undefined) result.title = { text: options.title };
+  if (options.log) result.type = "log";
+  if (options.range !== undefined) {
+    result.range = options.log ? options.range.map(Math.log10) : [...options.range];
+  }
+  return result;
+}
+
+function layout(options: FigureOptions): Record<string, unknown> {
+  return {
+    title: options.title === undefined ? undefined : { text: options.title },
+    xaxis: axis(options.x),
+    yaxis: axis(options.y),
+    width: options.width ?? 640,
+    height: options.height ?? 400,
+    font: FONT,
+    margin: { l: 60, r: 20, t: options.title === undefined ? 20 : 50, b: 50 },
+    paper_bgcolor: "white",
+    plot_bgcolor: "white",
+    legend: { bgcolor: "rgba(255,255,255,0.6)" },
+  };
+}
+
+function errorBars(error: ArrayLike<number> | undefined): Record<string, unknown> | undefined {
+  return error === undefined ? undefined : { type: "data", array: Array.from(error), visible: true };
+}
+
+function checkLengths(what: string, expected: number, actual: number): void {
+  if (expected !== actual) {
+    throw new RangeError(`lowbit: ${what} has ${actual} entries; expected ${expected}`);
+  }
+}
+
+/** Curves y(x), one trace per series: loss per step, accuracy per epoch, error per bit-width. */
+export function lineChart(series: readonly LineSeries[], options: FigureOptions = {}): Figure {
+  const data = series.map((s): Trace => {
+    const x = s.x === undefined ? Array.from({ length: s.y.length }, (_, i) => i) : Array.from(s.x);
+    checkLengths(`lineChart series "${s.name}" y`, x.length, s.y.length);
+    if (s.error !== undefined) checkLengths(`lineChart series "${s.name}" error`, x.length, s.error.length);
+    return {
+      type: "scatter", name: s.name, x, y: Array.from(s.y), mode: s.mode ?? "lines",
+      line: { dash: s.dash ?? "solid" }, error_y: errorBars(s.error),
+    };
+  });
+  return { data, layout: { ...layout(options), showlegend: series.length > 1 } };
+}
+
+/** A matrix as colours, z[row][column], row 0 at the top (as a confusion matrix is read). */
+export function heatmap(z: readonly (readonly number[])[], options: HeatmapOptions = {}): Figure {
+  const rows = z.length, columns = rows === 0 ? 0 : z[0].length;
+  z.forEach((row, i) => checkLengths(`heatmap row ${i}`, columns, row.length));
+  const xLabels = options.xLabels ?? Array.from({ length: columns }, (_, i) => i);
+  const yLabels = options.yLabels ?? Array.from({ length: rows }, (_, i) => i);
+  checkLengths("heatmap xLabels", columns, xLabels.length);
+  checkLengths("heatmap yLabels", rows, yLabels.length);
+  const x = xLabels.map(String), y = yLabels.map(String);
+  const trace: Trace = {
+    type: "heatmap", z: z.map((row) => [...row]), x, y, colorscale: options.colorscale ?? WHITE_TO_BLUE,
+    colorbar: options.colorbarTitle === undefined ? undefined : { title: { text: options.colorbarTitle } },
+  };
+  const base = layout(options);
+  const result: Figure = {
+    data: [trace],
+    layout: {
+      ...base,
+      xaxis: { ...(base.xaxis as object), type: "category" },
+      yaxis: { ...(base.yaxis as object), type: "category", autorange: "reversed" },
+    },
+  };
+  if (options.annotate) {
+    const max = Math.max(...z.flat());
+    result.layout.annotations = z.flatMap((row, i) => row.map((value, j) => ({
+      x: x[j], y: y[i], text: String(value), showarrow: false,
+      font: { size: 11, color: value > max / 2 ? "white" : "black" },
+    })));
+  }
+  return result;
+}
+
+/** Distributions, overlaid and translucent so several (e.g. before and after quantization) compare. */
+export function histogram(series: readonly HistogramSeries[], options: HistogramOptions = {}): Figure {
+  const data = series.map((s): Trace => ({
+    type: "histogram", name: s.name, x: Array.from(s.values), opacity: series.length > 1 ? 0.6 : 1,
+    nbinsx: options.bins, histnorm: options.normalization === "probability density" ? "probability density" : "",
+  }));
+  return { data, layout: { ...layout(options), barmode: "overlay", showlegend: series.length > 1 } };
+}
+
+/** Grouped bars: one group per category, one bar per series, optional error bars. */
+export function barChart(categories: readonly string[], series: readonly BarSeries[], options: FigureOptions = {}): Figure {
+  const data = series.map((s): Trace => {
+    checkLengths(`barChart series "${s.name}" values`, categories.length, s.values.length);
+    if (s.error !== undefined) checkLengths(`barChart series "${s.name}" error`, categories.length, s.error.length);
+    return { type: "bar", name: s.name, x: [...categories], y: Array.from(s.values), error_y: errorBars(s.error) };
+  });
+  return { data, layout: { ...layout(options), barmode: "group", showlegend: series.length > 1 } };
+}

@@ -100,6 +100,13 @@ function toText(chunk: unknown): string {
   return typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString("utf8");
 }
 
+/** Stack frames of tslab, this runner, tsx and Node's vm say nothing about the notebook. */
+const RUNNER_FRAME = /^\s+at .*(node_modules\/tslab\/|execute-notebook\.ts|\/tsx\/dist\/|node:vm|node:internal)/;
+
+function withoutRunnerFrames(message: string): string {
+  return message.split("\n").filter((line) => !RUNNER_FRAME.test(line)).join("\n");
+}
+
 async function main(): Promise<number> {
   const [input, output] = process.argv.slice(2);
   if (input === undefined || output === undefined) {
@@ -136,7 +143,7 @@ async function main(): Promise<number> {
     const ok = (await executor.execute(source)) && asyncError === undefined;
     if (!ok) {
       failed = count;
-      const message = collector.stderr().trim() || String(asyncError ?? "failed without a message");
+      const message = withoutRunnerFrames(collector.stderr().trim() || String(asyncError ?? "failed without a message"));
       report({ failed: count, message });
     }
   }

@@ -22,7 +22,10 @@ if (server === undefined) {
 writeKernelSpec();
 const jupyterPath = [JUPYTER_DATA, process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter);
 console.log(`${server} in notebooks/ with the tslab kernel (JUPYTER_PATH=${jupyterPath}), profile ${process.env.LOWBIT_PROFILE || "smoke"}`);
-const child = spawn(server, process.argv.slice(2), {
+// Jupyter refuses to run as root without --allow-root; containers often run as root, and the
+// server still listens on localhost with a token.
+const args = [...(process.getuid?.() === 0 ? ["--allow-root"] : []), ...process.argv.slice(2)];
+const child = spawn(server, args, {
   cwd: path.join(ROOT, "notebooks"),
   env: { ...process.env, JUPYTER_PATH: jupyterPath },
   stdio: "inherit",

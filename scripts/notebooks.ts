@@ -43,6 +43,26 @@ function selectNotebooks(names: string[]): string[] {
   });
 }
 
+/** Newest modification time of the .ts sources under `dir` (lib/dist and lib/wasm's own build aside). */
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory() && entry.name !== "dist" && entry.name !== "node_modules") newest = Math.max(newest, newestSource(full));
+    else if (entry.name.endsWith(".ts")) newest = Math.max(newest, fs.statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/** Notebooks import the compiled lib/dist: missing is an error, older than lib/ a warning. */
+function checkBuild(): void {
+  const built = path.join(ROOT, "lib", "dist", "index.js");
+  if (!fs.existsSync(built)) throw new Error("lowbit is not built (lib/dist/index.js is missing): run npm run build");
+  if (newestSource(path.join(ROOT, "lib")) > fs.statSync(built).mtimeMs) {
+    console.log("warning: lib/ changed since the last build; notebooks use lib/dist: run npm run build");
+  }
+}
+
 function runOne(input: string, output: string, figures: string, timeoutSeconds: number): Promise<Outcome> {
   const started = performance.now();
   return new Promise((resolve) => {
@@ -89,9 +109,7 @@ async function main(): Promise<void> {
   const out = path.resolve(values.out ?? path.join(ROOT, "out", "notebooks"));
   const timeout = values.timeout === undefined ? DEFAULT_TIMEOUT[which] : Number(values.timeout);
   if (!(timeout > 0)) throw new RangeError(`--timeout must be a positive number of seconds; got ${values.timeout}`);
-  if (!fs.existsSync(path.join(ROOT, "lib", "dist", "index.js"))) {
-    throw new Error("lowbit is not built (lib/dist/index.js is missing): run npm run build");
-  }
+  checkBuild();
   const notebooks = selectNotebooks(positionals);
   console.log(`${notebooks.length} notebook(s), profile ${which}, executed copies in ${path.relative(process.cwd(), out) || "."}/`);
   let passed = 0, failed = 0;

@@ -94,7 +94,12 @@ function axis(options: AxisOptions = {}): Record<string, unknown> {
   return result;
 }
 
-function layout(options: FigureOptions): Record<string, unknown> {
+/**
+ * The common layout. A legend goes in one row above the plot rather than plotly's default
+ * column at the right, which takes a third of a 640-pixel figure once names are long.
+ */
+function layout(options: FigureOptions, legend: boolean): Record<string, unknown> {
+  const top = (options.title === undefined ? 20 : 50) + (legend ? 30 : 0);
   return {
     title: options.title === undefined ? undefined : { text: options.title },
     xaxis: axis(options.x),
@@ -102,10 +107,11 @@ function layout(options: FigureOptions): Record<string, unknown> {
     width: options.width ?? 640,
     height: options.height ?? 400,
     font: FONT,
-    margin: { l: 60, r: 20, t: options.title === undefined ? 20 : 50, b: 50 },
+    margin: { l: 60, r: 20, t: top, b: 50 },
     paper_bgcolor: "white",
     plot_bgcolor: "white",
-    legend: { bgcolor: "rgba(255,255,255,0.6)" },
+    showlegend: legend,
+    legend: { orientation: "h", x: 0, xanchor: "left", y: 1.02, yanchor: "bottom" },
   };
 }
 
@@ -130,7 +136,7 @@ export function lineChart(series: readonly LineSeries[], options: FigureOptions 
       line: { dash: s.dash ?? "solid" }, error_y: errorBars(s.error),
     };
   });
-  return { data, layout: { ...layout(options), showlegend: series.length > 1 } };
+  return { data, layout: layout(options, series.length > 1) };
 }
 
 /** A matrix as colours, z[row][column], row 0 at the top (as a confusion matrix is read). */
@@ -146,7 +152,7 @@ export function heatmap(z: readonly (readonly number[])[], options: HeatmapOptio
     type: "heatmap", z: z.map((row) => [...row]), x, y, colorscale: options.colorscale ?? WHITE_TO_BLUE,
     colorbar: options.colorbarTitle === undefined ? undefined : { title: { text: options.colorbarTitle } },
   };
-  const base = layout(options);
+  const base = layout(options, false);
   const result: Figure = {
     data: [trace],
     layout: {
@@ -171,7 +177,7 @@ export function histogram(series: readonly HistogramSeries[], options: Histogram
     type: "histogram", name: s.name, x: Array.from(s.values), opacity: series.length > 1 ? 0.6 : 1,
     nbinsx: options.bins, histnorm: options.normalization === "probability density" ? "probability density" : "",
   }));
-  return { data, layout: { ...layout(options), barmode: "overlay", showlegend: series.length > 1 } };
+  return { data, layout: { ...layout(options, series.length > 1), barmode: "overlay" } };
 }
 
 /** Grouped bars: one group per category, one bar per series, optional error bars. */
@@ -181,5 +187,7 @@ export function barChart(categories: readonly string[], series: readonly BarSeri
     if (s.error !== undefined) checkLengths(`barChart series "${s.name}" error`, categories.length, s.error.length);
     return { type: "bar", name: s.name, x: [...categories], y: Array.from(s.values), error_y: errorBars(s.error) };
   });
-  return { data, layout: { ...layout(options), barmode: "group", showlegend: series.length > 1 } };
+  const base = layout(options, series.length > 1);
+  // Category axis even for names like "8" or "32", which plotly would otherwise place on a number line.
+  return { data, layout: { ...base, xaxis: { ...(base.xaxis as object), type: "category" }, barmode: "group" } };
 }

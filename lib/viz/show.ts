@@ -3,7 +3,9 @@
  * they do not.
  *
  * - plotly.js comes from the local bundle, sent once per kernel (once per notebook run) inside
- *   the first figure's output; every later figure only calls Plotly.newPlot. No CDN.
+ *   the first figure's output; every later figure only calls Plotly.newPlot. No CDN. (If that
+ *   first output is cleared and the page reloaded, later figures fall back to their static
+ *   image until the notebook is run again in a fresh kernel.)
  * - Each output also carries a static SVG of the same figure (drawn by Chromium, see
  *   renderer.ts) as the placeholder the script replaces. Untrusted notebooks in Jupyter,
  *   executed copies opened later, nbviewer and GitHub run no scripts: they show that image.

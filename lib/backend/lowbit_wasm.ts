@@ -27,7 +27,7 @@ export interface LowbitWasm {
     qmax: number, mode: number, a: number, b: number): void;
   quantizeFloat(
     src: number, dst: number, n: number, man: number, minNormalBits: number, maxBits: number,
-    saturate: number, quantum: number, invQuantum: number, mode: number, a: number, b: number): void;
+    saturate: number, quantum: number, up1: number, up2: number, mode: number, a: number, b: number): void;
 }
 
 export const WASM_FILE = join(__dirname, "..", "wasm", "lowbit.wasm");

@@ -1,87 +1,224 @@
 // Element-wise quantizers over float32 arrays (byte offsets src, dst; dst may equal src).
 // Rounding codes: 0 nearest (ties to even), 1 stochastic, 2 toward zero, 3 floor.
-// Stochastic rounding of element i rounds up iff the dropped part's k bits plus the top k bits
-// of hash32(seed, stream, i) carry, i.e. with probability exactly (dropped part) / 2^k.
-import { hashKeyed } from "./random";
+// Element i's random number is h = hash32(seed, stream, i) (lib/wasm/random.ts). Each kernel
+// runs four lanes at a time (SIMD) and the remainder lane by lane with the same formulas, so
+// the result of an element does not depend on its position in the array.
+import { hashKeyed, hashKeyedX4 } from "./random";
 
 const NEAREST = 0;
 const STOCHASTIC = 1;
 const ZERO = 2;
 const FLOOR = 3;
+const TWO_POW_MINUS_24: f32 = 5.9604644775390625e-8;
+
+// Lanes 0..3 of the counters of the first vector.
+// @ts-ignore: decorator
+@inline
+function lanes(i: i32): v128 {
+  return i32x4.add(i32x4.splat(i), i32x4(0, 1, 2, 3));
+}
+
+/** A uniform number on the 2^-24 grid in [0, 1) from a hash: (h >>> 8) * 2^-24, exact. */
+// @ts-ignore: decorator
+@inline
+function uniformX4(h: v128): v128 {
+  return f32x4.mul(f32x4.convert_i32x4_s(i32x4.shr_u(h, 8)), f32x4.splat(TWO_POW_MINUS_24));
+}
+
+/** Rounds v (four lanes) to integers; stochastic rounds up iff u < v - floor(v). */
+// @ts-ignore: decorator
+@inline
+function roundX4(v: v128, mode: i32, h: v128): v128 {
+  if (mode == NEAREST) return f32x4.nearest(v);
+  if (mode == ZERO) return f32x4.trunc(v);
+  if (mode == FLOOR) return f32x4.floor(v);
+  const fl = f32x4.floor(v);
+  const up = f32x4.lt(uniformX4(h), f32x4.sub(v, fl));
+  return v128.bitselect(f32x4.add(fl, f32x4.splat(1)), fl, up);
+}
+
+// @ts-ignore: decorator
+@inline
+function round1(v: f32, mode: i32, h: u32): f32 {
+  if (mode == NEAREST) return nearest<f32>(v);
+  if (mode == ZERO) return trunc<f32>(v);
+  if (mode == FLOOR) return floor<f32>(v);
+  const fl = floor<f32>(v);
+  return <f32><i32>(h >>> 8) * TWO_POW_MINUS_24 < v - fl ? fl + 1 : fl;
+}
 
 /**
- * q = round(x * 2^frac) clamped to [qmin, qmax], y = q * 2^-frac. For stochastic rounding the
- * fraction f = v - floor(v) (exact in float32) rounds up iff u < f, u = (hash >>> 8) * 2^-24.
- * NaN stays NaN; +-Inf saturate.
+ * Fixed point: q = round(x * 2^frac) clamped to [qmin, qmax], y = q * 2^-frac.
+ * NaN stays NaN (min/max propagate it); +-Inf saturate.
  */
 export function quantizeFixed(
   src: usize, dst: usize, n: i32, scale: f32, invScale: f32, qmin: f32, qmax: f32,
   mode: i32, a: u32, b: u32,
 ): void {
-  for (let i = 0; i < n; i++) {
+  // One loop per rounding: with the mode a constant, the optimizer drops the other branches.
+  if (mode == NEAREST) fixedLoop(src, dst, n, scale, invScale, qmin, qmax, NEAREST, a, b);
+  else if (mode == STOCHASTIC) fixedLoop(src, dst, n, scale, invScale, qmin, qmax, STOCHASTIC, a, b);
+  else if (mode == ZERO) fixedLoop(src, dst, n, scale, invScale, qmin, qmax, ZERO, a, b);
+  else fixedLoop(src, dst, n, scale, invScale, qmin, qmax, FLOOR, a, b);
+}
+
+// @ts-ignore: decorator
+@inline
+function fixedLoop(
+  src: usize, dst: usize, n: i32, scale: f32, invScale: f32, qmin: f32, qmax: f32,
+  mode: i32, a: u32, b: u32,
+): void {
+  const scaleV = f32x4.splat(scale), invV = f32x4.splat(invScale);
+  const lo = f32x4.splat(qmin), hi = f32x4.splat(qmax);
+  const aV = i32x4.splat(a), bV = i32x4.splat(b);
+  const vecN = n & ~15;
+  let h0 = i32x4.splat(0), h1 = h0, h2 = h0, h3 = h0;
+  // Four vectors per iteration: the hash is a long dependency chain, four of them overlap.
+  for (let i = 0; i < vecN; i += 16) {
     const at = <usize>i << 2;
-    const v = load<f32>(src + at) * scale;
-    let q: f32;
-    if (mode == NEAREST) q = nearest<f32>(v);
-    else if (mode == ZERO) q = trunc<f32>(v);
-    else if (mode == STOCHASTIC) {
-      const fl = floor<f32>(v);
-      const u = <f32><i32>(hashKeyed(a, b, <u32>i) >>> 8) * 5.9604644775390625e-8; // < 2^24: exact in float32
-      q = u < v - fl ? fl + 1 : fl;
-    } else q = floor<f32>(v);
-    q = q < qmin ? qmin : q > qmax ? qmax : q; // NaN compares false and passes through
-    store<f32>(dst + at, q * invScale);
+    if (mode == STOCHASTIC) {
+      h0 = hashKeyedX4(aV, bV, lanes(i));
+      h1 = hashKeyedX4(aV, bV, lanes(i + 4));
+      h2 = hashKeyedX4(aV, bV, lanes(i + 8));
+      h3 = hashKeyedX4(aV, bV, lanes(i + 12));
+    }
+    const q0 = roundX4(f32x4.mul(v128.load(src + at), scaleV), mode, h0);
+    const q1 = roundX4(f32x4.mul(v128.load(src + at + 16), scaleV), mode, h1);
+    const q2 = roundX4(f32x4.mul(v128.load(src + at + 32), scaleV), mode, h2);
+    const q3 = roundX4(f32x4.mul(v128.load(src + at + 48), scaleV), mode, h3);
+    v128.store(dst + at, f32x4.mul(f32x4.max(lo, f32x4.min(hi, q0)), invV));
+    v128.store(dst + at + 16, f32x4.mul(f32x4.max(lo, f32x4.min(hi, q1)), invV));
+    v128.store(dst + at + 32, f32x4.mul(f32x4.max(lo, f32x4.min(hi, q2)), invV));
+    v128.store(dst + at + 48, f32x4.mul(f32x4.max(lo, f32x4.min(hi, q3)), invV));
+  }
+  for (let i = vecN; i < n; i++) {
+    const at = <usize>i << 2;
+    const q = round1(load<f32>(src + at) * scale, mode, mode == STOCHASTIC ? hashKeyed(a, b, <u32>i) : 0);
+    store<f32>(dst + at, (q < qmin ? qmin : q > qmax ? qmax : q) * invScale); // NaN passes
   }
 }
 
+/** quantizeFloat's rounding of four lanes (`bits`) with random words `h`; see quantizeFloat. */
+// @ts-ignore: decorator
+@inline
+function floatX4(
+  bits: v128, h: v128, mode: i32, k: i32, maskV: v128, notMaskV: v128, half: v128,
+  minNormalV: v128, maxV: v128, overflowV: v128, zeroLimitV: v128, up1V: v128, up2V: v128,
+  quantumV: v128,
+): v128 {
+  const sign = v128.and(bits, i32x4.splat(0x80000000));
+  const mag = v128.and(bits, i32x4.splat(0x7fffffff));
+  // floor: negative lanes round their magnitude up, positive lanes toward zero.
+  const negative = i32x4.ne(sign, i32x4.splat(0));
+
+  let r = mag;
+  if (k > 0) {
+    if (mode == NEAREST) r = i32x4.add(r, i32x4.add(half, v128.and(i32x4.shr_u(r, k), i32x4.splat(1))));
+    else if (mode == STOCHASTIC) r = i32x4.add(r, i32x4.shr_u(h, 32 - k));
+    else if (mode == FLOOR) r = i32x4.add(r, v128.and(maskV, negative));
+    r = v128.and(r, notMaskV);
+  }
+  // Past the largest finite value: floor of a negative value overflows, others per mode.
+  const limit = mode == FLOOR ? v128.bitselect(overflowV, zeroLimitV, negative) : zeroLimitV;
+  r = v128.bitselect(limit, r, i32x4.gt_u(r, maxV));
+  const inf = i32x4.splat(0x7f800000);
+  r = v128.bitselect(overflowV, r, i32x4.eq(mag, inf));
+
+  const v = f32x4.mul(f32x4.mul(mag, up1V), up2V);
+  let q: v128;
+  if (mode == FLOOR) q = v128.bitselect(f32x4.ceil(v), f32x4.floor(v), negative);
+  else q = roundX4(v, mode, h);
+  const small = f32x4.mul(q, quantumV);
+
+  const out = v128.or(sign, v128.bitselect(r, small, i32x4.ge_u(mag, minNormalV)));
+  return v128.bitselect(bits, out, i32x4.gt_u(mag, inf)); // NaN stays NaN
+}
+
 /**
- * Rounds float32 values to a float format with `man` explicit mantissa bits and exponents down
- * to emin (minNormalBits = bit pattern of 2^emin); values at or above the largest finite
- * (maxBits) become maxBits when saturating, else Inf. Below 2^emin, values are rounded to
- * multiples of `quantum` (2^(emin - man) with subnormals, 2^emin without).
+ * Floating point with `man` explicit mantissa bits (k = 23 - man bits of float32's dropped),
+ * normals from 2^emin (bit pattern minNormalBits) to the largest finite value (maxBits).
+ *   normal range: round the bit pattern: nearest adds (2^k/2 - 1) + last kept bit, stochastic
+ *     adds the top k bits of h (rounds up with probability exactly dropped / 2^k), floor of a
+ *     negative value adds 2^k - 1; then the k low bits are cleared. A carry moves to the next
+ *     binade by itself. Past maxBits: `overflow` (maxBits when saturating, else Inf), except
+ *     that rounding toward zero stops at maxBits.
+ *   below 2^emin: round |x| / quantum to an integer (stochastic: u < fraction), times quantum;
+ *     quantum = 2^(emin - man) with subnormals, 2^emin without, given as 2^-s with s <= 149;
+ *     1 / quantum = up1 * up2 (two factors, each a float32).
+ * NaN stays NaN; +-Inf become +-overflow.
  */
 export function quantizeFloat(
   src: usize, dst: usize, n: i32, man: i32, minNormalBits: u32, maxBits: u32, saturate: i32,
-  quantum: f64, invQuantum: f64, mode: i32, a: u32, b: u32,
+  quantum: f32, up1: f32, up2: f32, mode: i32, a: u32, b: u32,
+): void {
+  if (mode == NEAREST) floatLoop(src, dst, n, man, minNormalBits, maxBits, saturate, quantum, up1, up2, NEAREST, a, b);
+  else if (mode == STOCHASTIC) floatLoop(src, dst, n, man, minNormalBits, maxBits, saturate, quantum, up1, up2, STOCHASTIC, a, b);
+  else if (mode == ZERO) floatLoop(src, dst, n, man, minNormalBits, maxBits, saturate, quantum, up1, up2, ZERO, a, b);
+  else floatLoop(src, dst, n, man, minNormalBits, maxBits, saturate, quantum, up1, up2, FLOOR, a, b);
+}
+
+// @ts-ignore: decorator
+@inline
+function floatLoop(
+  src: usize, dst: usize, n: i32, man: i32, minNormalBits: u32, maxBits: u32, saturate: i32,
+  quantum: f32, up1: f32, up2: f32, mode: i32, a: u32, b: u32,
 ): void {
   const k = 23 - man;
   const mask: u32 = (<u32>1 << k) - 1;
   const overflow: u32 = saturate ? maxBits : 0x7f800000;
-  for (let i = 0; i < n; i++) {
+  const towardZeroLimit: u32 = mode == ZERO || mode == FLOOR ? maxBits : overflow;
+  const aV = i32x4.splat(a), bV = i32x4.splat(b);
+  const maskV = i32x4.splat(mask), notMaskV = i32x4.splat(~mask), half = i32x4.splat(mask >> 1);
+  const minNormalV = i32x4.splat(minNormalBits);
+  const maxV = i32x4.splat(maxBits), overflowV = i32x4.splat(overflow);
+  const zeroLimitV = i32x4.splat(towardZeroLimit);
+  const up1V = f32x4.splat(up1), up2V = f32x4.splat(up2), quantumV = f32x4.splat(quantum);
+  const vecN = n & ~15;
+  let h0 = i32x4.splat(0), h1 = h0, h2 = h0, h3 = h0;
+  // Four vectors per iteration, so that four hash chains overlap.
+  for (let i = 0; i < vecN; i += 16) {
+    const at = <usize>i << 2;
+    if (mode == STOCHASTIC) {
+      h0 = hashKeyedX4(aV, bV, lanes(i));
+      h1 = hashKeyedX4(aV, bV, lanes(i + 4));
+      h2 = hashKeyedX4(aV, bV, lanes(i + 8));
+      h3 = hashKeyedX4(aV, bV, lanes(i + 12));
+    }
+    v128.store(dst + at, floatX4(v128.load(src + at), h0, mode, k, maskV, notMaskV, half,
+      minNormalV, maxV, overflowV, zeroLimitV, up1V, up2V, quantumV));
+    v128.store(dst + at + 16, floatX4(v128.load(src + at + 16), h1, mode, k, maskV, notMaskV, half,
+      minNormalV, maxV, overflowV, zeroLimitV, up1V, up2V, quantumV));
+    v128.store(dst + at + 32, floatX4(v128.load(src + at + 32), h2, mode, k, maskV, notMaskV, half,
+      minNormalV, maxV, overflowV, zeroLimitV, up1V, up2V, quantumV));
+    v128.store(dst + at + 48, floatX4(v128.load(src + at + 48), h3, mode, k, maskV, notMaskV, half,
+      minNormalV, maxV, overflowV, zeroLimitV, up1V, up2V, quantumV));
+  }
+  for (let i = vecN; i < n; i++) {
     const at = <usize>i << 2;
     const bits = load<u32>(src + at);
     const sign = bits & 0x80000000;
-    let mag = bits & 0x7fffffff;
+    const mag = bits & 0x7fffffff;
+    const hi = mode == STOCHASTIC ? hashKeyed(a, b, <u32>i) : 0;
+    const negative = sign != 0;
+    let out: u32;
     if (mag > 0x7f800000) {
-      store<u32>(dst + at, bits); // NaN
-      continue;
-    }
-    const up = mode == FLOOR && sign != 0; // floor rounds negative values away from zero
-    if (mag >= minNormalBits) {
-      if (mag == 0x7f800000) {
-        mag = overflow;
-      } else {
-        if (k > 0) {
-          if (mode == NEAREST) mag += (mask >> 1) + ((mag >> k) & 1);
-          else if (mode == STOCHASTIC) mag += hashKeyed(a, b, <u32>i) >>> (32 - k);
-          else if (up) mag += mask;
-          mag &= ~mask;
-        }
-        if (mag > maxBits) mag = mode == NEAREST || mode == STOCHASTIC || up ? overflow : maxBits;
+      out = bits;
+    } else if (mag >= minNormalBits) {
+      let r = mag;
+      if (k > 0) {
+        if (mode == NEAREST) r += (mask >> 1) + ((r >> k) & 1);
+        else if (mode == STOCHASTIC) r += hi >>> (32 - k);
+        else if (mode == FLOOR && negative) r += mask;
+        r &= ~mask;
       }
-      store<u32>(dst + at, sign | mag);
+      if (r > maxBits) r = mode == FLOOR && negative ? overflow : towardZeroLimit;
+      if (mag == 0x7f800000) r = overflow;
+      out = sign | r;
     } else {
-      // In float64: 1 / quantum can exceed float32's range (2^149 for float32's own subnormals).
-      const v = <f64>reinterpret<f32>(mag) * invQuantum;
-      let q: f64;
-      if (mode == NEAREST) q = nearest<f64>(v);
-      else if (mode == STOCHASTIC) {
-        const fl = floor<f64>(v);
-        const u = <f64><i32>(hashKeyed(a, b, <u32>i) >>> 8) * 5.9604644775390625e-8;
-        q = u < v - fl ? fl + 1 : fl;
-      } else if (up) q = ceil<f64>(v);
-      else q = floor<f64>(v);
-      store<u32>(dst + at, sign | reinterpret<u32>(<f32>(q * quantum)));
+      const v = reinterpret<f32>(mag) * up1 * up2;
+      const q = mode == FLOOR ? (negative ? ceil<f32>(v) : floor<f32>(v)) : round1(v, mode, hi);
+      out = sign | reinterpret<u32>(q * quantum);
     }
+    store<u32>(dst + at, out);
   }
 }

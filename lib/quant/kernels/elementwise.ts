@@ -29,8 +29,9 @@ export function runQuantizeKernel(k: LowbitWasm, src: number, dst: number, n: nu
     k.quantizeFixed(src, dst, n, 2 ** f.frac, r.step, r.qmin, r.qmax, mode, a, b);
   } else {
     const r = floatingPointRange(f);
-    const quantum = f.subnormals ? 2 ** (r.emin - f.man) : r.minNormal;
+    // quantum = 2^-s; 1 / quantum = 2^s can exceed float32 (s up to 149): two factors.
+    const s = f.subnormals ? f.man - r.emin : -r.emin;
     k.quantizeFloat(src, dst, n, f.man, float32Bits(r.minNormal), float32Bits(r.maxFinite),
-      f.saturate ? 1 : 0, quantum, 1 / quantum, mode, a, b);
+      f.saturate ? 1 : 0, 2 ** -s, 2 ** Math.ceil(s / 2), 2 ** Math.floor(s / 2), mode, a, b);
   }
 }

@@ -28,6 +28,16 @@ export interface LowbitWasm {
   quantizeFloat(
     src: number, dst: number, n: number, man: number, minNormalBits: number, maxBits: number,
     saturate: number, quantum: number, up1: number, up2: number, mode: number, a: number, b: number): void;
+  quantizeFixedGrouped(
+    src: number, dst: number, n: number, inner: number, groups: number, scales: number,
+    steps: number, qmin: number, qmax: number, mode: number, a: number, b: number): void;
+  quantizeLinear(
+    src: number, dst: number, n: number, step: number, qmin: number, qmax: number, mode: number,
+    a: number, b: number): void;
+  quantizePowerOfTwo(
+    src: number, dst: number, n: number, minExp: number, maxExp: number, mode: number, a: number,
+    b: number): void;
+  binarize(src: number, dst: number, n: number, stochastic: number, a: number, b: number): void;
 }
 
 export const WASM_FILE = join(__dirname, "..", "wasm", "lowbit.wasm");

@@ -1,4 +1,6 @@
 export * from "./formats";
+export { dynamicFixedPoint, DynamicFixedPoint, fracFromMax } from "./dynamic_fixed_point";
+export type { DynamicFixedPointOptions, DynamicFixedPointRecord } from "./dynamic_fixed_point";
 export { quantize } from "./quantize";
 export type { QuantizeOptions } from "./quantize";
 export { ROUNDINGS } from "./rounding";

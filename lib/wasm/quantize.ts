@@ -4,48 +4,7 @@
 // runs four lanes at a time (SIMD) and the remainder lane by lane with the same formulas, so
 // the result of an element does not depend on its position in the array.
 import { hashKeyed, hashKeyedX4 } from "./random";
-
-const NEAREST = 0;
-const STOCHASTIC = 1;
-const ZERO = 2;
-const FLOOR = 3;
-const TWO_POW_MINUS_24: f32 = 5.9604644775390625e-8;
-
-// Lanes 0..3 of the counters of the first vector.
-// @ts-ignore: decorator
-@inline
-function lanes(i: i32): v128 {
-  return i32x4.add(i32x4.splat(i), i32x4(0, 1, 2, 3));
-}
-
-/** A uniform number on the 2^-24 grid in [0, 1) from a hash: (h >>> 8) * 2^-24, exact. */
-// @ts-ignore: decorator
-@inline
-function uniformX4(h: v128): v128 {
-  return f32x4.mul(f32x4.convert_i32x4_s(i32x4.shr_u(h, 8)), f32x4.splat(TWO_POW_MINUS_24));
-}
-
-/** Rounds v (four lanes) to integers; stochastic rounds up iff u < v - floor(v). */
-// @ts-ignore: decorator
-@inline
-function roundX4(v: v128, mode: i32, h: v128): v128 {
-  if (mode == NEAREST) return f32x4.nearest(v);
-  if (mode == ZERO) return f32x4.trunc(v);
-  if (mode == FLOOR) return f32x4.floor(v);
-  const fl = f32x4.floor(v);
-  const up = f32x4.lt(uniformX4(h), f32x4.sub(v, fl));
-  return v128.bitselect(f32x4.add(fl, f32x4.splat(1)), fl, up);
-}
-
-// @ts-ignore: decorator
-@inline
-function round1(v: f32, mode: i32, h: u32): f32 {
-  if (mode == NEAREST) return nearest<f32>(v);
-  if (mode == ZERO) return trunc<f32>(v);
-  if (mode == FLOOR) return floor<f32>(v);
-  const fl = floor<f32>(v);
-  return <f32><i32>(h >>> 8) * TWO_POW_MINUS_24 < v - fl ? fl + 1 : fl;
-}
+import { FLOOR, lanes, NEAREST, round1, roundX4, STOCHASTIC, ZERO } from "./rounding";
 
 /**
  * Fixed point: q = round(x * 2^frac) clamped to [qmin, qmax], y = q * 2^-frac.

@@ -1,0 +1,122 @@
+/**
+ * Dynamic fixed point (Courbariaux et al. 2014, the design Su et al. 2020 build on): a tensor
+ * is `bits`-bit two's complement integers (sign included in `bits`) with one shared exponent,
+ * value = q * 2^-frac, and frac follows the data:
+ *   exponent "max":      frac = bits - 1 - ceil(log2 max|x|)   (so max|x| just fits);
+ *   exponent "overflow": starting from the max rule, every update measures the fraction of
+ *                        values that would saturate; above maxOverflowRate, one more integer
+ *                        bit (frac - 1); if one bit less would still stay within the rate,
+ *                        frac + 1.
+ * The exponent is re-evaluated every `updateEvery` calls, per tensor or per channel (the last
+ * axis). The quantizer is stateful: `frac` and `history` show the exponent over training.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { checkInteger, checkOneOf } from "../core/checks";
+import { fixedPoint } from "./formats";
+import { quantizeWith, QuantizeOptions } from "./quantize";
+
+export interface DynamicFixedPointOptions {
+  /** Bits including the sign: an integer in [2, 24]. */
+  bits: number;
+  granularity?: "tensor" | "channel";
+  exponent?: "max" | "overflow";
+  /** For exponent "overflow": the largest tolerated fraction of saturating values, in [0, 1). */
+  maxOverflowRate?: number;
+  /** Re-evaluate the exponent every this many calls (an integer >= 1; default 1). */
+  updateEvery?: number;
+}
+
+export interface DynamicFixedPointRecord {
+  /** Call number (0-based) at which the exponent was evaluated. */
+  call: number;
+  /** Fractional bits after the evaluation: one per tensor or per channel. */
+  frac: number[];
+  /** Fraction of values that saturate at that frac (all channels together). */
+  overflowRate: number;
+}
+
+/** frac of the max rule for a largest magnitude m (an all-zero tensor keeps bits - 1). */
+export function fracFromMax(bits: number, m: number): number {
+  const frac = m > 0 && Number.isFinite(m) ? bits - 1 - Math.ceil(Math.log2(m)) : bits - 1;
+  return Math.max(bits - 128, Math.min(126, frac));
+}
+
+export class DynamicFixedPoint {
+  readonly bits: number;
+  readonly granularity: "tensor" | "channel";
+  readonly exponent: "max" | "overflow";
+  readonly maxOverflowRate: number;
+  readonly updateEvery: number;
+  /** Current fractional bits (undefined before the first call). */
+  frac: number[] | undefined;
+  readonly history: DynamicFixedPointRecord[] = [];
+  private calls = 0;
+
+  constructor(options: DynamicFixedPointOptions) {
+    const { bits, granularity = "tensor", exponent = "max", maxOverflowRate = 1e-4, updateEvery = 1 } = options;
+    checkInteger("dynamicFixedPoint bits", bits, 2, 24);
+    checkOneOf("dynamicFixedPoint granularity", granularity, ["tensor", "channel"] as const);
+    checkOneOf("dynamicFixedPoint exponent", exponent, ["max", "overflow"] as const);
+    if (!(maxOverflowRate >= 0 && maxOverflowRate < 1)) {
+      throw new RangeError(`lowbit: dynamicFixedPoint maxOverflowRate must be in [0, 1); got ${maxOverflowRate}`);
+    }
+    checkInteger("dynamicFixedPoint updateEvery", updateEvery, 1);
+    this.bits = bits;
+    this.granularity = granularity;
+    this.exponent = exponent;
+    this.maxOverflowRate = maxOverflowRate;
+    this.updateEvery = updateEvery;
+  }
+
+  /** Quantizes x (float32 tensor), first re-evaluating the exponent when it is due. */
+  quantize(x: tf.Tensor, options: QuantizeOptions = {}): tf.Tensor {
+    if (!(x instanceof tf.Tensor) || x.dtype !== "float32") throw new TypeError("lowbit: DynamicFixedPoint.quantize x must be a float32 tensor");
+    const channels = this.granularity === "channel" ? x.shape[x.rank - 1] ?? 1 : 1;
+    if (this.frac !== undefined && this.frac.length !== channels) {
+      throw new RangeError(`lowbit: DynamicFixedPoint was set up for ${this.frac.length} channel(s), got a tensor with ${channels}`);
+    }
+    if (this.calls % this.updateEvery === 0) this.update(x, channels);
+    this.calls++;
+    const frac = this.frac!;
+    if (frac.length === 1) return quantizeWith(x, fixedPoint({ bits: this.bits, frac: frac[0] }), options);
+    return quantizeWith(x, {
+      kind: "groupedFixed", bits: this.bits, inner: 1,
+      scales: Float32Array.from(frac, (f) => 2 ** f), steps: Float32Array.from(frac, (f) => 2 ** -f),
+    }, options);
+  }
+
+  /** Counts per channel of |x| > limit[c] (limit a [channels] vector). */
+  private saturating(x2d: tf.Tensor2D, frac: number[]): Float32Array {
+    const qmax = 2 ** (this.bits - 1) - 1;
+    return tf.tidy(() => x2d.abs().greater(tf.tensor1d(frac.map((f) => qmax * 2 ** -f))).sum(0).dataSync() as Float32Array);
+  }
+
+  private update(x: tf.Tensor, channels: number): void {
+    const x2d = x.reshape([-1, channels]) as tf.Tensor2D;
+    const rows = x2d.shape[0];
+    let frac: number[];
+    if (this.exponent === "max" || this.frac === undefined) {
+      const maxAbs = tf.tidy(() => x2d.abs().max(0).dataSync());
+      frac = Array.from(maxAbs, (m) => fracFromMax(this.bits, m));
+    } else {
+      frac = [...this.frac];
+    }
+    if (this.exponent === "overflow") {
+      const now = this.saturating(x2d, frac);
+      const oneLess = this.saturating(x2d, frac.map((f) => f + 1));
+      frac = frac.map((f, c) => {
+        if (now[c] / rows > this.maxOverflowRate) return Math.max(this.bits - 128, f - 1);
+        if (oneLess[c] / rows <= this.maxOverflowRate) return Math.min(126, f + 1);
+        return f;
+      });
+    }
+    const saturated = this.saturating(x2d, frac).reduce((s, v) => s + v, 0);
+    x2d.dispose();
+    this.frac = frac;
+    this.history.push({ call: this.calls, frac: [...frac], overflowRate: saturated / (rows * channels) });
+  }
+}
+
+export function dynamicFixedPoint(options: DynamicFixedPointOptions): DynamicFixedPoint {
+  return new DynamicFixedPoint(options);
+}

@@ -1,0 +1,198 @@
+/**
+ * The formats beyond plain fixed and floating point: linear integer, power of two, binary,
+ * ternary (TWN), block floating point and dynamic fixed point, each against a float64 reference
+ * written from its definition.
+ */
+import { before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import {
+  binary, blockFloatingPoint, dynamicFixedPoint, hash32, initBackend, integer, powerOfTwo,
+  quantize, ternary,
+} from "lowbit";
+import { fixedRef, Mode, roundHalfEven } from "./reference";
+
+const MODES: Mode[] = ["nearest", "stochastic", "zero", "floor"];
+
+/** Element-wise equality with NaN equal to NaN and -0 equal to 0. */
+function assertValues(actual: ArrayLike<number>, expected: ArrayLike<number>): void {
+  assert.equal(actual.length, expected.length);
+  for (let i = 0; i < actual.length; i++) {
+    if (!(actual[i] === expected[i] || (Number.isNaN(actual[i]) && Number.isNaN(expected[i])))) {
+      assert.fail(`element ${i}: ${actual[i]}, expected ${expected[i]}`);
+    }
+  }
+}
+
+function spread(n: number, seed: number, lo: number, hi: number): Float32Array {
+  let s = seed >>> 0;
+  const next = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return Float32Array.from({ length: n }, () => (next() < 0.5 ? -1 : 1) * 2 ** (lo + (hi - lo) * next()));
+}
+
+function roundMode(v: number, mode: Mode, h: number): number {
+  switch (mode) {
+    case "nearest": return roundHalfEven(v);
+    case "zero": return Math.trunc(v);
+    case "floor": return Math.floor(v);
+    case "stochastic": return (h >>> 8) * 2 ** -24 < v - Math.floor(v) ? Math.floor(v) + 1 : Math.floor(v);
+  }
+}
+
+describe("more formats", () => {
+  before(async () => {
+    await initBackend({ backend: "wasm", quiet: true });
+  });
+
+  for (const signed of [true, false]) {
+    for (const mode of MODES) {
+      test(`integer 4 bits, scale 0.1, ${signed ? "signed" : "unsigned"}, ${mode}`, () => {
+        const x = Float32Array.from([...spread(5000, 1, -6, 1), 0.05, 0.15, -0.25, 0.35, 2, -2, NaN]);
+        const [qmin, qmax] = signed ? [-8, 7] : [0, 15];
+        const expected = x.map((v, i) => {
+          if (Number.isNaN(v)) return NaN;
+          const q = roundMode(Math.fround(v / Math.fround(0.1)), mode, hash32(4, 0, i));
+          return Math.min(qmax, Math.max(qmin, q)) * Math.fround(0.1);
+        });
+        const y = quantize(x, integer({ bits: 4, scale: 0.1, signed }), { rounding: mode, seed: 4 });
+        assertValues(y, expected);
+        assertValues(quantize(tf.tensor(x), integer({ bits: 4, scale: 0.1, signed }), { rounding: mode, seed: 4 }).dataSync(), expected);
+      });
+    }
+  }
+
+  for (const mode of MODES) {
+    test(`powerOfTwo 4 bits (exponents -6..0), ${mode}`, () => {
+      const x = Float32Array.from([...spread(20000, 2, -10, 2), 0, -0, 1, 2 ** -6, 2 ** -7, 1e30, NaN, Infinity]);
+      const [minE, maxE] = [-6, 0];
+      const expected = x.map((v, i) => {
+        if (Number.isNaN(v)) return NaN;
+        const a = Math.abs(v), s = v < 0 || Object.is(v, -0) ? -1 : 1, h = hash32(5, 0, i);
+        const away = mode === "floor" && s < 0;
+        let m: number;
+        if (a >= 2 ** minE) {
+          const e = Math.min(127, Math.floor(Math.log2(a)));
+          const e0 = 2 ** e > a ? e - 1 : e;
+          const frac = a / 2 ** e0 - 1;
+          let up = false;
+          if (mode === "nearest") up = a > Math.SQRT2 * 2 ** e0;
+          else if (mode === "stochastic") up = (h >>> 9) + frac * 2 ** 23 >= 2 ** 23;
+          else if (away) up = frac > 0;
+          m = Math.min(2 ** maxE, 2 ** (e0 + (up ? 1 : 0)));
+        } else {
+          const ratio = a / 2 ** minE;
+          let up = false;
+          if (mode === "nearest") up = ratio > Math.SQRT1_2;
+          else if (mode === "stochastic") up = (h >>> 8) * 2 ** -24 < ratio;
+          else if (away) up = a > 0;
+          m = up ? 2 ** minE : 0;
+        }
+        return s * m;
+      });
+      assertValues(quantize(x, powerOfTwo({ bits: 4 }), { rounding: mode, seed: 5 }), expected);
+    });
+  }
+
+  test("powerOfTwo stochastic rounding is unbiased in the linear domain", () => {
+    const y = quantize(new Float32Array(1_000_000).fill(0.3), powerOfTwo({ bits: 4 }), { rounding: "stochastic", seed: 1 });
+    const mean = y.reduce((s, v) => s + v, 0) / y.length;
+    // between 0.25 and 0.5: p(up) = 0.2, sd of one draw 0.25 * 0.4
+    assert.ok(Math.abs(mean - Math.fround(0.3)) < 4 * 0.1 / 1000, `mean ${mean}`);
+  });
+
+  test("binary: deterministic sign with +1 at 0 and -0; stochastic with probability hard_sigmoid", () => {
+    assert.deepEqual([...quantize(Float32Array.from([-2, -0.1, -0, 0, 0.1, 3]), binary())], [-1, -1, 1, 1, 1, 1]);
+    assert.ok(Number.isNaN(quantize(Float32Array.from([NaN]), binary())[0]));
+    const n = 1_000_000;
+    for (const v of [-1.5, -0.6, 0, 0.5, 0.9, 2]) {
+      const y = quantize(new Float32Array(n).fill(v), binary({ stochastic: true }), { seed: 3 });
+      const p = Math.min(1, Math.max(0, (Math.fround(v) + 1) / 2));
+      const ones = y.reduce((c, b) => c + (b === 1 ? 1 : 0), 0) / n;
+      assert.ok(Math.abs(ones - p) <= 4 * Math.sqrt(p * (1 - p) / n), `v ${v}: ${ones} vs ${p}`);
+    }
+  });
+
+  test("ternary (TWN): Delta = 0.7 mean|x|, scale = mean of the kept magnitudes", () => {
+    const x = Float32Array.from([0.1, -0.5, 0.9, -0.05, 0.3]);
+    const a = Math.fround((0.5 + 0.9 + Math.fround(0.3)) / 3);
+    assert.deepEqual([...quantize(x, ternary())], [0, -a, a, 0, a].map(Math.fround));
+    assert.deepEqual([...quantize(tf.tensor(x, [5, 1]), ternary()).dataSync()], [0, -a, a, 0, a].map(Math.fround));
+    assert.deepEqual([...quantize(x, ternary({ threshold: 0 }))].map((v) => Math.sign(v)), [1, -1, 1, -1, 1]);
+  });
+
+  function bfpRef(x: Float32Array, bits: number, block: number): Float32Array {
+    const y = new Float32Array(x.length);
+    for (let b = 0; b < x.length; b += block) {
+      let m = 0;
+      for (let i = b; i < b + block; i++) m = Math.max(m, Math.abs(x[i]));
+      const e = m > 0 ? Math.floor(Math.log2(m)) : 0;
+      const frac = bits - 2 - e;
+      y.set(fixedRef(x.subarray(b, b + block), bits, frac, "nearest"), b);
+    }
+    return y;
+  }
+
+  test("block floating point: a shared exponent per block of 16, the largest value fits", () => {
+    const x = spread(64 * 16, 7, -12, 4);
+    x.fill(0, 32, 48); // an all-zero block
+    const y = quantize(x, blockFloatingPoint({ bits: 8, blockSize: 16 }));
+    assertValues(y, bfpRef(x, 8, 16));
+    for (let b = 0; b < x.length; b += 16) {
+      const m = Math.max(...x.subarray(b, b + 16).map(Math.abs));
+      assert.ok(Math.abs(Math.max(...y.subarray(b, b + 16).map(Math.abs)) - m) <= m / 64, "block maximum fits");
+    }
+    assertValues(quantize(tf.tensor(x, [64, 16]), blockFloatingPoint({ bits: 8, blockSize: 16 })).dataSync(), y);
+  });
+
+  test("block floating point along an axis: one exponent per row of [M, K] with axis 1, per column with axis 0", () => {
+    const x = spread(6 * 10, 8, -8, 3);
+    const rows = quantize(tf.tensor(x, [6, 10]), blockFloatingPoint({ bits: 6, axis: 1 })).dataSync();
+    assertValues(rows, bfpRef(x, 6, 10));
+    const cols = quantize(tf.tensor(x, [6, 10]), blockFloatingPoint({ bits: 6, axis: 0 }));
+    const xT = tf.tensor(x, [6, 10]).transpose().dataSync() as Float32Array;
+    assertValues(cols.transpose().dataSync(), bfpRef(xT, 6, 6));
+    assert.throws(() => quantize(tf.tensor(x, [6, 10]), blockFloatingPoint({ bits: 6, blockSize: 4 })), /blockSize must divide the last axis \(10\); got 4/);
+  });
+
+  test("dynamic fixed point, max rule, per tensor and per channel", () => {
+    const x = tf.tensor([[0.5, -3.2], [1.1, 0.01], [-0.7, 0.02]]);
+    const perTensor = dynamicFixedPoint({ bits: 8 });
+    const y = perTensor.quantize(x);
+    assert.deepEqual(perTensor.frac, [8 - 1 - 2]); // ceil(log2 3.2) = 2
+    assertValues(y.dataSync(), fixedRef(x.dataSync() as Float32Array, 8, 5, "nearest"));
+    const perChannel = dynamicFixedPoint({ bits: 8, granularity: "channel" });
+    const z = perChannel.quantize(x).dataSync();
+    assert.deepEqual(perChannel.frac, [7 - 1, 7 - 2]); // channel maxima 1.1 and 3.2
+    const xs = x.dataSync() as Float32Array;
+    for (let i = 0; i < xs.length; i++) {
+      assert.equal(z[i], fixedRef(Float32Array.of(xs[i]), 8, perChannel.frac![i % 2], "nearest")[0]);
+    }
+    assert.throws(() => perChannel.quantize(tf.zeros([2, 3])), /set up for 2 channel\(s\), got a tensor with 3/);
+  });
+
+  test("dynamic fixed point, overflow rule: one bit per update toward the tolerated rate", () => {
+    // 1% of the values are 100x larger than the rest.
+    const values = Float32Array.from({ length: 10000 }, (_, i) => (i % 100 === 0 ? 50 : 0.5) * (i % 2 ? 1 : -1));
+    const x = tf.tensor(values);
+    const dfp = dynamicFixedPoint({ bits: 8, exponent: "overflow", maxOverflowRate: 0.02, updateEvery: 2 });
+    for (let i = 0; i < 20; i++) dfp.quantize(x).dispose();
+    assert.equal(dfp.history.length, 10);
+    const fracs = dfp.history.map((r) => r.frac[0]);
+    // Starts where 50 fits (frac 1), then takes one bit less integer range per update while the
+    // 1% of large values stays within the 2% tolerance, until 0.5 would saturate too.
+    assert.equal(fracs[0], 8 - 1 - Math.ceil(Math.log2(50)) + 1);
+    for (let i = 1; i < fracs.length; i++) assert.ok(Math.abs(fracs[i] - fracs[i - 1]) <= 1);
+    assert.equal(fracs[fracs.length - 1], 7); // 0.5 fits (127/128 >= 0.5), 50 saturates: rate 1%
+    assert.ok(Math.abs(dfp.history[dfp.history.length - 1].overflowRate - 0.01) < 1e-9);
+  });
+
+  test("bad input names the parameter", () => {
+    assert.throws(() => integer({ bits: 4, scale: 0 }), /integer scale must be a positive finite number/);
+    assert.throws(() => integer({ bits: 25, scale: 1 }), /integer bits must be an integer in \[1, 24\]/);
+    assert.throws(() => powerOfTwo({ bits: 9 }), /powerOfTwo bits must be an integer in \[2, 8\]/);
+    assert.throws(() => blockFloatingPoint({ bits: 8 }), /exactly one of blockSize and axis/);
+    assert.throws(() => ternary({ threshold: -1 }), /ternary threshold must be a finite number >= 0/);
+    assert.throws(() => dynamicFixedPoint({ bits: 8, maxOverflowRate: 1 }), /maxOverflowRate must be in \[0, 1\)/);
+    assert.throws(() => dynamicFixedPoint({ bits: 8, exponent: "mean" as never }), /dynamicFixedPoint exponent must be one of "max", "overflow"/);
+  });
+});

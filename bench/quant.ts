@@ -1,12 +1,15 @@
 /**
- * Element-wise quantizers on 4M float32 elements: elements/s of each format x rounding, as
+ * Quantizers on 4M float32 elements: elements/s of each format x rounding, as
  * tensors on the current backend and as Float32Arrays, next to two baselines measured in the
  * same run: a Float32Array.set copy of the same data, and stochastic rounding to fixed point
  * composed from tfjs ops (what quantization costs without lowbit's kernels).
  * Target (issue 4): fixed and float stochastic rounding at >= 25% of the copy's rate.
  */
 import * as tf from "@tensorflow/tfjs";
-import { FP16, FP8_E4M3, fixedPoint, initBackend, quantize, ROUNDINGS } from "lowbit";
+import {
+  binary, blockFloatingPoint, dynamicFixedPoint, FP16, FP8_E4M3, fixedPoint, Format, initBackend, integer,
+  powerOfTwo, quantize, ROUNDINGS, ternary,
+} from "lowbit";
 import { table } from "./timing";
 
 const N = 1 << 22;
@@ -38,7 +41,12 @@ export async function run(): Promise<void> {
     { what: "Float32Array.set copy (baseline)", "M elements/s": +(copy / 1e6).toFixed(0), "vs copy": 1 },
     { what: "composed tfjs ops, fixed SR", "M elements/s": +(composed / 1e6).toFixed(1), "vs copy": +(composed / copy).toFixed(4) },
   ];
-  for (const [name, format] of [["fixed 8.4", fixedPoint({ bits: 8, frac: 4 })], ["FP16", FP16], ["FP8 E4M3", FP8_E4M3]] as const) {
+  const formats: [string, Format][] = [
+    ["fixed 8.4", fixedPoint({ bits: 8, frac: 4 })], ["FP16", FP16], ["FP8 E4M3", FP8_E4M3],
+    ["integer 4, scale 0.1", integer({ bits: 4, scale: 0.1 })], ["powerOfTwo 4", powerOfTwo({ bits: 4, maxExponent: 2 })],
+    ["blockFloat 8 / 32", blockFloatingPoint({ bits: 8, blockSize: 32 })],
+  ];
+  for (const [name, format] of formats) {
     for (const rounding of ROUNDINGS) {
       const onTensor = rate(() => quantize(x, format, { rounding, seed: 1 }).dispose());
       const onArray = rate(() => quantize(data, format, { rounding, seed: 1 }));
@@ -46,6 +54,13 @@ export async function run(): Promise<void> {
       rows.push({ what: `${name} ${rounding}, Float32Array`, "M elements/s": +(onArray / 1e6).toFixed(0), "vs copy": +(onArray / copy).toFixed(3) });
     }
   }
+  for (const [name, format] of [["binary", binary()], ["binary stochastic", binary({ stochastic: true })], ["ternary (TWN)", ternary()]] as const) {
+    const onTensor = rate(() => quantize(x, format, { seed: 1 }).dispose());
+    rows.push({ what: `${name}, ${backend.name} tensor`, "M elements/s": +(onTensor / 1e6).toFixed(0), "vs copy": +(onTensor / copy).toFixed(3) });
+  }
+  const dfp = dynamicFixedPoint({ bits: 8, exponent: "overflow", updateEvery: 1 });
+  const dfpRate = rate(() => dfp.quantize(x, { rounding: "stochastic", seed: 1 }).dispose());
+  rows.push({ what: `dynamicFixedPoint 8, overflow rule every call, SR, ${backend.name} tensor`, "M elements/s": +(dfpRate / 1e6).toFixed(0), "vs copy": +(dfpRate / copy).toFixed(3) });
   x.dispose();
   console.log(`${N} elements; lowbit's stochastic rounding vs composed ops: ` +
     `${(rows.find((r) => r.what === `fixed 8.4 stochastic, ${backend.name} tensor`)!["M elements/s"] as number * 1e6 / composed).toFixed(0)}x`);

@@ -96,6 +96,19 @@ describe("quantize", () => {
     assertSameBits(quantize(codes, floatingPoint({ exp: 5, man: 10, saturate: false })), codes, "round trip");
   });
 
+  for (const [name, spec, exp, man] of [["E4M3", FP8_E4M3, 4, 3], ["E5M2", FP8_E5M2, 5, 2]] as const) {
+    test(`every FP8 ${name} code round-trips under every rounding`, () => {
+      const bias = 2 ** (exp - 1) - 1, codes: number[] = [];
+      for (let c = 0; c < 256; c++) {
+        const s = c & 0x80 ? -1 : 1, e = (c >> man) & (2 ** exp - 1), m = c & (2 ** man - 1);
+        if (e === 2 ** exp - 1) continue; // Inf / NaN codes
+        codes.push(e === 0 ? s * m * 2 ** (1 - bias - man) : s * (1 + m / 2 ** man) * 2 ** (e - bias));
+      }
+      const x = Float32Array.from(codes);
+      for (const mode of MODES) assertSameBits(quantize(x, spec, { rounding: mode, seed: 1 }), x, mode);
+    });
+  }
+
   for (const spec of [FP16, BF16, FP8_E4M3, FP8_E5M2, floatingPoint({ exp: 3, man: 2, subnormals: false }), floatingPoint({ exp: 8, man: 0, saturate: false })]) {
     for (const mode of MODES) {
       test(`floatingPoint(${JSON.stringify(spec)}) ${mode} equals the float64 reference`, () => {

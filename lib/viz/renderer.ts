@@ -39,9 +39,9 @@ const IDLE_CLOSE_MS = 5000;
 
 /** No Chromium on this machine: says how to install it. */
 export class ChromiumNotFoundError extends Error {
-  constructor() {
-    super("lowbit: SVG and PNG figures need Chromium, which was not found at " +
-      `${CHROMIUM_PATHS.join(", ")}. Install it with\n` +
+  constructor(configured = process.env.LOWBIT_CHROMIUM) {
+    super("lowbit: SVG and PNG figures need Chromium, which was not found " +
+      (configured ? `at LOWBIT_CHROMIUM=${configured}` : `at ${CHROMIUM_PATHS.join(", ")}`) + ". Install it with\n" +
       "  sudo apt-get install --no-install-recommends chromium fonts-liberation\n" +
       "or set LOWBIT_CHROMIUM to a Chrome or Chromium executable. HTML export works without it.");
     this.name = "ChromiumNotFoundError";

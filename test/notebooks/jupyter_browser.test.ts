@@ -45,6 +45,7 @@ async function waitForServer(url: string, child: ChildProcess, log: () => string
 
 describe("notebook 00 in Jupyter Notebook", { skip: !process.env.CI && missing }, () => {
   const token = randomBytes(16).toString("hex");
+  fs.mkdirSync(path.join(ROOT, "out"), { recursive: true });
   const work = fs.mkdtempSync(path.join(ROOT, "out", "test-jupyter-"));
   let server: ChildProcess;
   let base = "";

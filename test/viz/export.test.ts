@@ -61,3 +61,19 @@ describe("exportFigure html", () => {
     await assert.rejects(exportFigure(fig, path.join(dir, "loss.pdf")), /exportFigure file must end in \.html, \.svg, \.png; got ".*loss\.pdf"/);
   });
 });
+
+describe("exportFigure without Chromium", () => {
+  it("says how to install it for SVG and PNG, and still writes HTML", async () => {
+    await closeFigureRenderer();
+    const saved = process.env.LOWBIT_CHROMIUM;
+    process.env.LOWBIT_CHROMIUM = path.join(dir, "no-such-chromium");
+    try {
+      await assert.rejects(exportFigure(fig, path.join(dir, "none.png")),
+        /not found at LOWBIT_CHROMIUM=.*no-such-chromium\. Install it with\n {2}sudo apt-get install --no-install-recommends chromium fonts-liberation/);
+      assert.ok(fs.statSync(await exportFigure(fig, path.join(dir, "still.html"))).size > 1e6);
+    } finally {
+      if (saved === undefined) delete process.env.LOWBIT_CHROMIUM;
+      else process.env.LOWBIT_CHROMIUM = saved;
+    }
+  });
+});

@@ -1,6 +1,6 @@
 /**
  * The LeNet-5 variant of WAGE and of lowbit's benchmarks: 32C5-MP2-64C5-MP2-512FC-10
- * (valid convolutions, 2x2 max pooling, ReLU), about 12.3 M multiply-adds per 28x28 image in
+ * (valid convolutions, 2x2 max pooling, ReLU), about 4.27 M multiply-adds per 28x28 image in
  * the forward pass. The float baseline; the quantized versions live with the quantized layers.
  */
 import * as tf from "@tensorflow/tfjs";

@@ -39,9 +39,14 @@ export function ste(quantizer: (x: tf.Tensor) => tf.Tensor, options: SteOptions 
 }
 
 export function quantizeGradient(x: tf.Tensor, format: Format, options: QuantizeOptions = {}): tf.Tensor {
+  return transformGradient(x, (dy) => quantize(dy, format, options));
+}
+
+/** x unchanged forward; backward `transform(dy)` (quantizeGradient with any function of dy). */
+export function transformGradient(x: tf.Tensor, transform: (dy: tf.Tensor) => tf.Tensor): tf.Tensor {
   const identity = tf.customGrad(((input: tf.Tensor) => ({
     value: input.clone(),
-    gradFunc: (dy: tf.Tensor) => quantize(dy, format, options),
+    gradFunc: (dy: tf.Tensor) => transform(dy),
   })) as unknown as CustomGradientFunc);
   return identity(x) as tf.Tensor;
 }

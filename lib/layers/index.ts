@@ -1,0 +1,13 @@
+export { ACTIVATIONS } from "./activations";
+export type { Activation } from "./activations";
+export { QUANT_ROLES } from "./quant_config";
+export type { QuantConfig, QuantRole } from "./quant_config";
+export { QuantLayer } from "./quant_layer";
+export type { QuantLayerArgs } from "./quant_layer";
+export { QuantConv2d, quantConv2d } from "./quant_conv2d";
+export type { QuantConv2dArgs } from "./quant_conv2d";
+export { QuantDense, quantDense } from "./quant_dense";
+export type { QuantDenseArgs } from "./quant_dense";
+export { dfpQuantizer, formatQuantizer } from "./tensor_quantizer";
+export type { TensorQuantizer } from "./tensor_quantizer";
+export { wageActivation, wageError, wageGradient, wageInit, wageWeight } from "./wage";

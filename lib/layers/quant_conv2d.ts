@@ -1,0 +1,83 @@
+/** A 2-D convolution (NHWC) with quantized W, A, G, E: y = output(conv(x, view(W)) + b). */
+import * as tf from "@tensorflow/tfjs";
+import { checkInteger, checkOneOf } from "../core/checks";
+import { QuantLayer, QuantLayerArgs } from "./quant_layer";
+
+export interface QuantConv2dArgs extends QuantLayerArgs {
+  filters: number;
+  kernelSize: number | [number, number];
+  strides?: number | [number, number];
+  padding?: "valid" | "same";
+  useBias?: boolean;
+  /** Initial weights ~ U(-limit, limit); default Glorot uniform. */
+  initLimit?: number;
+}
+
+export class QuantConv2d extends QuantLayer {
+  static className = "QuantConv2d";
+  readonly filters: number;
+  readonly kernelSize: [number, number];
+  readonly strides: [number, number];
+  readonly padding: "valid" | "same";
+  readonly useBias: boolean;
+  private readonly initLimit: number | undefined;
+  private bias: tf.LayerVariable | undefined;
+
+  constructor(args: QuantConv2dArgs) {
+    super(args);
+    checkInteger("quantConv2d filters", args.filters, 1);
+    const pair = (v: number | [number, number], what: string): [number, number] => {
+      const p: [number, number] = typeof v === "number" ? [v, v] : v;
+      p.forEach((d) => checkInteger(`quantConv2d ${what}`, d, 1));
+      return p;
+    };
+    this.filters = args.filters;
+    this.kernelSize = pair(args.kernelSize, "kernelSize");
+    this.strides = pair(args.strides ?? 1, "strides");
+    const padding = args.padding ?? "valid";
+    checkOneOf("quantConv2d padding", padding, ["valid", "same"] as const);
+    this.padding = padding;
+    this.useBias = args.useBias ?? true;
+    this.initLimit = args.initLimit;
+  }
+
+  override build(inputShape: tf.Shape | tf.Shape[]): void {
+    const shape = inputShape as tf.Shape;
+    if (shape.length !== 4) throw new RangeError(`lowbit: ${this.name} expects NHWC input of rank 4; got [${shape.join(", ")}]`);
+    const channels = shape[3]!;
+    const init = this.initLimit === undefined
+      ? tf.initializers.glorotUniform({ seed: this.seed })
+      : tf.initializers.randomUniform({ minval: -this.initLimit, maxval: this.initLimit, seed: this.seed });
+    this.kernel = this.addWeight("kernel", [...this.kernelSize, channels, this.filters], "float32", init);
+    if (this.useBias) this.bias = this.addWeight("bias", [this.filters], "float32", tf.initializers.zeros());
+    this.built = true;
+  }
+
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
+    const [n, h, w] = inputShape as tf.Shape;
+    const out = (size: number | null, k: number, s: number) =>
+      size === null ? null : this.padding === "same" ? Math.ceil(size / s) : Math.floor((size - k) / s) + 1;
+    return [n, out(h, this.kernelSize[0], this.strides[0]), out(w, this.kernelSize[1], this.strides[1]), this.filters];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => {
+      const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
+      let z: tf.Tensor = tf.conv2d(x, this.weightView() as tf.Tensor4D, this.strides, this.padding);
+      if (this.bias !== undefined) z = z.add(this.bias.read());
+      return this.quantizedOutput(z);
+    });
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return {
+      ...super.getConfig(), filters: this.filters, kernelSize: this.kernelSize, strides: this.strides,
+      padding: this.padding, useBias: this.useBias,
+    };
+  }
+}
+tf.serialization.registerClass(QuantConv2d);
+
+export function quantConv2d(args: QuantConv2dArgs): QuantConv2d {
+  return new QuantConv2d(args);
+}

@@ -1,0 +1,95 @@
+/**
+ * The part every quantized layer shares (dense, conv2d): the quantized weight view, the output
+ * pipeline z -> z / scale -> activation -> E (backward) -> A, master-weight clipping, and hooks.
+ *
+ * Output pipeline, in WAGE's order (its code: conv, pool, ReLU, Q_E, Q_A; pooling here is a
+ * separate layer after this one, which commutes with ReLU and with the monotone Q_A):
+ *   a = activation(z / scale);  backward of a: error.apply(dy);  output = activation quantizer(a)
+ */
+import * as tf from "@tensorflow/tfjs";
+import { ste, transformGradient } from "../quant";
+import { Activation, activate, ACTIVATIONS } from "./activations";
+import { checkQuantConfig, QuantConfig } from "./quant_config";
+
+export interface QuantLayerArgs {
+  name?: string;
+  activation?: Activation;
+  quant?: QuantConfig;
+  /** Constant divisor of the pre-activations (WAGE's alpha); default 1. */
+  scale?: number;
+  /** Clip the master weights to [-weightClip, weightClip] after every update (QNN, WAGE). */
+  weightClip?: number;
+  /** Called with each quantized tensor as it is made ("weight", "activation"): for histograms. */
+  onQuantized?: (role: "weight" | "activation", layer: string, value: tf.Tensor) => void;
+  /** Seed of the weight initialiser. */
+  seed?: number;
+  inputShape?: tf.Shape;
+}
+
+export abstract class QuantLayer extends tf.layers.Layer {
+  readonly activationName: Activation;
+  readonly quant: QuantConfig;
+  readonly scale: number;
+  readonly weightClip: number | undefined;
+  protected readonly onQuantized: QuantLayerArgs["onQuantized"];
+  protected readonly seed: number;
+  protected kernel: tf.LayerVariable | undefined;
+
+  constructor(args: QuantLayerArgs) {
+    super(args as ConstructorParameters<typeof tf.layers.Layer>[0]);
+    const { activation = "linear", quant = {}, scale = 1, weightClip, seed = 0 } = args;
+    if (!(ACTIVATIONS as readonly string[]).includes(activation)) {
+      throw new RangeError(`lowbit: ${this.getClassName()} activation must be one of ${ACTIVATIONS.join(", ")}; got "${activation}"`);
+    }
+    checkQuantConfig(this.getClassName(), quant);
+    if (!(scale > 0 && Number.isFinite(scale))) throw new RangeError(`lowbit: ${this.getClassName()} scale must be a positive number; got ${scale}`);
+    if (weightClip !== undefined && !(weightClip > 0)) throw new RangeError(`lowbit: ${this.getClassName()} weightClip must be positive; got ${weightClip}`);
+    this.activationName = activation;
+    this.quant = quant;
+    this.scale = scale;
+    this.weightClip = weightClip;
+    this.onQuantized = args.onQuantized;
+    this.seed = seed;
+  }
+
+  /** The master weights (real-valued, trained). */
+  masterKernel(): tf.Tensor {
+    if (this.kernel === undefined) throw new Error(`lowbit: ${this.name} is not built yet`);
+    return this.kernel.read();
+  }
+
+  /** The weights the layer computes with: the quantized view of the master weights (a new tensor). */
+  quantizedKernel(): tf.Tensor {
+    const w = this.masterKernel();
+    return this.quant.weight ? this.quant.weight.apply(w) : w.clone();
+  }
+
+  /** The kernel used in call(): quantized forward, straight-through backward to the master copy. */
+  protected weightView(): tf.Tensor {
+    const w = this.masterKernel();
+    const view = this.quant.weight ? ste((t) => this.quant.weight!.apply(t))(w) : w;
+    this.onQuantized?.("weight", this.name, view);
+    return view;
+  }
+
+  protected quantizedOutput(z: tf.Tensor): tf.Tensor {
+    let a = activate(this.scale === 1 ? z : z.div(this.scale), this.activationName);
+    if (this.quant.error) a = transformGradient(a, (dy) => this.quant.error!.apply(dy));
+    if (this.quant.activation) a = ste((t) => this.quant.activation!.apply(t))(a);
+    this.onQuantized?.("activation", this.name, a);
+    return a;
+  }
+
+  /** Clips the master weights to +-weightClip (call after each optimizer update). */
+  clipWeights(): void {
+    if (this.weightClip === undefined || this.kernel === undefined) return;
+    const c = this.weightClip;
+    tf.tidy(() => {
+      this.kernel!.write(tf.clipByValue(this.kernel!.read(), -c, c));
+    });
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), activation: this.activationName, scale: this.scale, weightClip: this.weightClip ?? null };
+  }
+}

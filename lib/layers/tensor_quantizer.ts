@@ -1,0 +1,72 @@
+/**
+ * What a layer does to one of its four tensors (W, A, G, E): a function from a float32 tensor
+ * to its quantized value, with a label and a bit width for summaries. The forward value only:
+ * the layers decide how gradients pass (straight through for W and A; E and G quantize the
+ * backward signal itself).
+ *
+ * Quantizers that round stochastically draw a fresh stream per call from their own seed, so a
+ * training run is reproducible from its seeds, and `calls` (saved in checkpoints) says where the
+ * sequence stands.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { DynamicFixedPoint, dynamicFixedPoint, DynamicFixedPointOptions, Format, quantize, Rounding } from "../quant";
+
+export interface TensorQuantizer {
+  readonly label: string;
+  /** Bits of the stored values, for summaries (32 for float). */
+  readonly bits: number;
+  /** Calls so far: the next call uses stream `calls` of the quantizer's seed. */
+  calls: number;
+  apply(x: tf.Tensor): tf.Tensor;
+}
+
+function formatLabel(f: Format): string {
+  switch (f.kind) {
+    case "fixed": return `fixed<${f.bits},${f.frac}>`;
+    case "float": return `float<e${f.exp},m${f.man}>`;
+    case "integer": return `int${f.bits}`;
+    case "powerOfTwo": return `pow2<${f.bits}>`;
+    case "binary": return "binary";
+    case "ternary": return "ternary";
+    case "blockFloat": return `bfp<${f.bits}>`;
+  }
+}
+
+function formatBits(f: Format): number {
+  switch (f.kind) {
+    case "float": return 1 + f.exp + f.man;
+    case "binary": return 1;
+    case "ternary": return 2;
+    default: return f.bits;
+  }
+}
+
+/** A quantizer to a fixed format with a rounding; stochastic rounding seeded by `seed`. */
+export function formatQuantizer(format: Format, options: { rounding?: Rounding; seed?: number } = {}): TensorQuantizer {
+  const { rounding = "nearest", seed = 0 } = options;
+  return {
+    label: `${formatLabel(format)}${rounding === "nearest" ? "" : ` ${rounding}`}`,
+    bits: formatBits(format),
+    calls: 0,
+    apply(x) {
+      return quantize(x, format, { rounding, seed, stream: this.calls++ });
+    },
+  };
+}
+
+/** Dynamic fixed point (its exponent state lives in `dfp`). */
+export function dfpQuantizer(
+  options: DynamicFixedPointOptions, quantizeOptions: { rounding?: Rounding; seed?: number } = {},
+): TensorQuantizer & { dfp: DynamicFixedPoint } {
+  const { rounding = "nearest", seed = 0 } = quantizeOptions;
+  const dfp = dynamicFixedPoint(options);
+  return {
+    label: `dfp<${options.bits}>${rounding === "nearest" ? "" : ` ${rounding}`}`,
+    bits: options.bits,
+    calls: 0,
+    dfp,
+    apply(x) {
+      return dfp.quantize(x, { rounding, seed, stream: this.calls++ });
+    },
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * WAGE's quantizers (Wu et al., ICLR 2018; papers.md section 2) as layer quantizers:
+ *   W: Q(W, kW)                                   weights, ternary for kW = 2
+ *   A: Q(a / alpha, kA)                           activations; alpha is the layer's constant scale
+ *   E: Q(e / Shift(max|e|), kE)                   errors, max over the whole layer tensor
+ *   G: sigma(kG) * SR(eta * g / Shift(max|g|))    weight updates: SR is stochastic rounding to an
+ *                                                 integer (floor + Bernoulli of the fraction)
+ * and the initialisation and layer scale (wageInit; beta = 1.5, the paper's sqrt(6 / fanIn) or the
+ * authors' code's sqrt(3 / fanIn)).
+ */
+import * as tf from "@tensorflow/tfjs";
+import { fixedPoint, quantize, shift, sigma, wageQ } from "../quant";
+import type { TensorQuantizer } from "./tensor_quantizer";
+
+export function wageWeight(k: number): TensorQuantizer {
+  return { label: `wage W${k}`, bits: k, calls: 0, apply: (x) => wageQ(x, k) };
+}
+
+/** Q(x, kA); the layer divides by alpha before. */
+export function wageActivation(k: number): TensorQuantizer {
+  return { label: `wage A${k}`, bits: k, calls: 0, apply: (x) => wageQ(x, k) };
+}
+
+/** Largest |x| of a tensor, read back (a sync point, once per layer and step). */
+function maxAbs(x: tf.Tensor): number {
+  return tf.tidy(() => x.abs().max().dataSync()[0]);
+}
+
+export function wageError(k: number): TensorQuantizer {
+  return {
+    label: `wage E${k}`, bits: k, calls: 0,
+    apply(e) {
+      const m = maxAbs(e);
+      if (!(m > 0 && Number.isFinite(m))) return e.clone();
+      return tf.tidy(() => wageQ(e.div(shift(m)), k));
+    },
+  };
+}
+
+/** The update dW = sigma(kG) * SR(eta * g / Shift(max|g|)); eta a power of two. */
+export function wageGradient(k: number, options: { eta?: number; seed?: number } = {}): TensorQuantizer {
+  const { eta = 1, seed = 0 } = options;
+  if (!(eta > 0 && Number.isFinite(eta))) throw new RangeError(`lowbit: wageGradient eta must be a positive number; got ${eta}`);
+  // Integers up to 2^23 with stochastic rounding: the scaled gradient is at most eta * sqrt(2).
+  const integers = fixedPoint({ bits: 24, frac: 0 });
+  return {
+    label: `wage G${k}`, bits: k, calls: 0,
+    apply(g) {
+      const m = maxAbs(g);
+      const stream = this.calls++;
+      if (!(m > 0 && Number.isFinite(m))) return tf.zerosLike(g);
+      return tf.tidy(() => {
+        const scaled = g.mul(eta / shift(m));
+        return quantize(scaled, integers, { rounding: "stochastic", seed, stream }).mul(sigma(k));
+      });
+    },
+  };
+}
+
+/**
+ * WAGE's initialisation range and layer scale for a fan-in: with L0 = sqrt(gain / fanIn),
+ * limit = max(L0, Lmin) and alpha = max(Shift(Lmin / L0), 1). alpha uses the unclamped L0 (with
+ * the clamped one it would always be 1); that reproduces the authors' logged MNIST values
+ * 2, 16, 16, 8 with gain 3.
+ */
+export function wageInit(fanIn: number, kW: number, options: { beta?: number; gain?: number } = {}): { limit: number; alpha: number } {
+  const { beta = 1.5, gain = 6 } = options;
+  const lMin = beta * sigma(kW);
+  const l0 = Math.sqrt(gain / fanIn);
+  return { limit: Math.max(l0, lMin), alpha: Math.max(shift(lMin / l0), 1) };
+}

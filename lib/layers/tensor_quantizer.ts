@@ -18,6 +18,9 @@ export interface TensorQuantizer {
   /** Calls so far: the next call uses stream `calls` of the quantizer's seed. */
   calls: number;
   apply(x: tf.Tensor): tf.Tensor;
+  /** State beyond `calls` that a checkpoint must keep (dynamic fixed point's exponents). */
+  saveState?(): object;
+  loadState?(state: object): void;
 }
 
 function formatLabel(f: Format): string {
@@ -68,5 +71,7 @@ export function dfpQuantizer(
     apply(x) {
       return dfp.quantize(x, { rounding, seed, stream: this.calls++ });
     },
+    saveState: () => dfp.saveState(),
+    loadState: (state) => dfp.loadState(state as ReturnType<DynamicFixedPoint["saveState"]>),
   };
 }

@@ -68,6 +68,17 @@ export class DynamicFixedPoint {
     this.updateEvery = updateEvery;
   }
 
+  /** The exponent state, for checkpoints. */
+  saveState(): { frac: number[] | undefined; calls: number; history: DynamicFixedPointRecord[] } {
+    return { frac: this.frac && [...this.frac], calls: this.calls, history: this.history.map((r) => ({ ...r, frac: [...r.frac] })) };
+  }
+
+  loadState(state: ReturnType<DynamicFixedPoint["saveState"]>): void {
+    this.frac = state.frac && [...state.frac];
+    this.calls = state.calls;
+    this.history.splice(0, this.history.length, ...state.history);
+  }
+
   /** Quantizes x (float32 tensor), first re-evaluating the exponent when it is due. */
   quantize(x: tf.Tensor, options: QuantizeOptions = {}): tf.Tensor {
     if (!(x instanceof tf.Tensor) || x.dtype !== "float32") throw new TypeError("lowbit: DynamicFixedPoint.quantize x must be a float32 tensor");

@@ -5,8 +5,9 @@
  * tf.train.sgd(1): the learning rate eta is part of the gradient quantizer.
  */
 import * as tf from "@tensorflow/tfjs";
-import { quantConv2d, quantDense, QuantLayerArgs, wageActivation, wageError, wageGradient, wageInit, wageWeight } from "../layers";
+import { QuantLayerArgs, wageActivation, wageError, wageGradient, wageInit, wageWeight } from "../layers";
 import { sigma } from "../quant";
+import { quantLeNet5 } from "./quant_lenet5";
 
 export interface WageBits { W: number; A: number; G: number; E: number }
 
@@ -22,7 +23,7 @@ export interface WageLeNet5Options {
 
 export function wageLeNet5(options: WageLeNet5Options = {}): tf.Sequential {
   const { bits = { W: 2, A: 8, G: 8, E: 8 }, eta = 1, seed = 0, initGain = 6, onQuantized } = options;
-  const layer = (i: number, fanIn: number) => {
+  return quantLeNet5((i, fanIn) => {
     const { limit, alpha } = wageInit(fanIn, bits.W, { gain: initGain });
     return {
       useBias: false, scale: alpha, initLimit: limit, seed: seed * 16 + i, onQuantized,
@@ -33,17 +34,5 @@ export function wageLeNet5(options: WageLeNet5Options = {}): tf.Sequential {
         gradient: wageGradient(bits.G, { eta, seed: seed * 16 + i }),
       },
     };
-  };
-  return tf.sequential({
-    name: "wage_lenet5",
-    layers: [
-      quantConv2d({ inputShape: [28, 28, 1], filters: 32, kernelSize: 5, activation: "relu", ...layer(0, 25), name: "conv0" }),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      quantConv2d({ filters: 64, kernelSize: 5, activation: "relu", ...layer(1, 25 * 32), name: "conv1" }),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.flatten(),
-      quantDense({ units: 512, activation: "relu", ...layer(2, 1024), name: "fc0" }),
-      quantDense({ units: 10, ...layer(3, 512), name: "fc1" }),
-    ],
-  });
+  }, "wage_lenet5");
 }

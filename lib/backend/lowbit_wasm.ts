@@ -38,6 +38,8 @@ export interface LowbitWasm {
     src: number, dst: number, n: number, minExp: number, maxExp: number, mode: number, a: number,
     b: number): void;
   binarize(src: number, dst: number, n: number, stochastic: number, a: number, b: number): void;
+  maxAbs(src: number, n: number): number;
+  countAbove(src: number, n: number, limit: number): number;
 }
 
 export const WASM_FILE = join(__dirname, "..", "wasm", "lowbit.wasm");

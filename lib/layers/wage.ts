@@ -9,7 +9,7 @@
  * authors' code's sqrt(3 / fanIn)).
  */
 import * as tf from "@tensorflow/tfjs";
-import { fixedPoint, quantize, shift, sigma, wageQ } from "../quant";
+import { fixedPoint, maxAbsOf, quantize, shift, sigma, wageQ } from "../quant";
 import type { TensorQuantizer } from "./tensor_quantizer";
 
 export function wageWeight(k: number): TensorQuantizer {
@@ -21,16 +21,11 @@ export function wageActivation(k: number): TensorQuantizer {
   return { label: `wage A${k}`, bits: k, calls: 0, apply: (x) => wageQ(x, k) };
 }
 
-/** Largest |x| of a tensor, read back (a sync point, once per layer and step). */
-function maxAbs(x: tf.Tensor): number {
-  return tf.tidy(() => x.abs().max().dataSync()[0]);
-}
-
 export function wageError(k: number): TensorQuantizer {
   return {
     label: `wage E${k}`, bits: k, calls: 0,
     apply(e) {
-      const m = maxAbs(e);
+      const m = maxAbsOf(e);
       if (!(m > 0 && Number.isFinite(m))) return e.clone();
       return tf.tidy(() => wageQ(e.div(shift(m)), k));
     },
@@ -46,7 +41,7 @@ export function wageGradient(k: number, options: { eta?: number; seed?: number }
   return {
     label: `wage G${k}`, bits: k, calls: 0,
     apply(g) {
-      const m = maxAbs(g);
+      const m = maxAbsOf(g);
       const stream = this.calls++;
       if (!(m > 0 && Number.isFinite(m))) return tf.zerosLike(g);
       return tf.tidy(() => {

@@ -13,6 +13,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { checkInteger, checkOneOf } from "../core/checks";
 import { fixedPoint } from "./formats";
+import { countAbove, maxAbsOf } from "./kernels/statistics";
 import { quantizeWith, QuantizeOptions } from "./quantize";
 
 export interface DynamicFixedPointOptions {
@@ -96,10 +97,19 @@ export class DynamicFixedPoint {
     }, options);
   }
 
-  /** Counts per channel of |x| > limit[c] (limit a [channels] vector). */
-  private saturating(x2d: tf.Tensor2D, frac: number[]): Float32Array {
+  // Statistics per channel of x2d [rows, channels]; a single channel (per-tensor exponents, the
+  // common case) runs lowbit's one-pass kernels instead of tf ops.
+
+  private maxAbs(x2d: tf.Tensor2D): number[] {
+    if (x2d.shape[1] === 1) return [maxAbsOf(x2d)];
+    return Array.from(tf.tidy(() => x2d.abs().max(0).dataSync()));
+  }
+
+  /** Counts per channel of |x| > the largest value representable with frac[c]. */
+  private saturating(x2d: tf.Tensor2D, frac: number[]): number[] {
     const qmax = 2 ** (this.bits - 1) - 1;
-    return tf.tidy(() => x2d.abs().greater(tf.tensor1d(frac.map((f) => qmax * 2 ** -f))).sum(0).dataSync() as Float32Array);
+    if (x2d.shape[1] === 1) return [countAbove(x2d, qmax * 2 ** -frac[0])];
+    return Array.from(tf.tidy(() => x2d.abs().greater(tf.tensor1d(frac.map((f) => qmax * 2 ** -f))).sum(0).dataSync()));
   }
 
   private update(x: tf.Tensor, channels: number): void {
@@ -107,8 +117,7 @@ export class DynamicFixedPoint {
     const rows = x2d.shape[0];
     let frac: number[];
     if (this.exponent === "max" || this.frac === undefined) {
-      const maxAbs = tf.tidy(() => x2d.abs().max(0).dataSync());
-      frac = Array.from(maxAbs, (m) => fracFromMax(this.bits, m));
+      frac = this.maxAbs(x2d).map((m) => fracFromMax(this.bits, m));
     } else {
       frac = [...this.frac];
     }

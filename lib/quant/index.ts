@@ -1,6 +1,7 @@
 export * from "./formats";
 export { dynamicFixedPoint, DynamicFixedPoint, fracFromMax } from "./dynamic_fixed_point";
 export type { DynamicFixedPointOptions, DynamicFixedPointRecord } from "./dynamic_fixed_point";
+export { countAbove, maxAbsOf } from "./kernels/statistics";
 export { quantize } from "./quantize";
 export type { QuantizeOptions } from "./quantize";
 export { ROUNDINGS } from "./rounding";

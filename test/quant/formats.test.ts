@@ -7,8 +7,8 @@ import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import {
-  binary, blockFloatingPoint, dynamicFixedPoint, hash32, initBackend, integer, powerOfTwo,
-  quantize, ternary,
+  binary, blockFloatingPoint, countAbove, dynamicFixedPoint, hash32, initBackend, integer, maxAbsOf,
+  powerOfTwo, quantize, ternary,
 } from "lowbit";
 import { fixedRef, Mode, roundHalfEven } from "./reference";
 
@@ -194,5 +194,28 @@ describe("more formats", () => {
     assert.throws(() => ternary({ threshold: -1 }), /ternary threshold must be a finite number >= 0/);
     assert.throws(() => dynamicFixedPoint({ bits: 8, maxOverflowRate: 1 }), /maxOverflowRate must be in \[0, 1\)/);
     assert.throws(() => dynamicFixedPoint({ bits: 8, exponent: "mean" as never }), /dynamicFixedPoint exponent must be one of "max", "overflow"/);
+  });
+});
+
+describe("one-pass statistics", () => {
+  before(async () => {
+    await initBackend({ backend: "wasm", quiet: true });
+  });
+
+  test("maxAbsOf and countAbove equal brute force on every backend, NaN ignored", () => {
+    for (const n of [1, 3, 4, 7, 1001]) {
+      const x = spread(n, n, -4, 4);
+      if (n > 3) x[2] = NaN;
+      const finite = [...x].filter((v) => !Number.isNaN(v)).map(Math.abs);
+      const limit = 2 ** 0.5;
+      for (const backend of ["wasm", "cpu"]) {
+        tf.setBackend(backend);
+        const t = tf.tensor(x);
+        assert.equal(maxAbsOf(t), Math.max(...finite), `${backend} n ${n}`);
+        assert.equal(countAbove(t, limit), finite.filter((v) => v > Math.fround(limit)).length, `${backend} n ${n}`);
+        t.dispose();
+      }
+      tf.setBackend("wasm");
+    }
   });
 });

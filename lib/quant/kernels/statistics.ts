@@ -1,0 +1,27 @@
+/**
+ * max |x| and the count of |x| > limit of a float32 tensor, in one pass of lowbit's wasm kernels
+ * (in place on the wasm backend; through a copy elsewhere), without the intermediate tensors
+ * and kernel launches of tf.abs(x).max(). NaN is ignored.
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { LowbitWasm, lowbitWasm, standaloneWasm } from "../../backend/lowbit_wasm";
+
+function withData<T>(x: tf.Tensor, run: (k: LowbitWasm, address: number, n: number) => T): T {
+  if (tf.getBackend() === "wasm") {
+    const backend = tf.backend() as BackendWasm;
+    return run(lowbitWasm(backend), backend.dataIdMap.get(x.dataId)!.memoryOffset, x.size);
+  }
+  const values = x.dataSync() as Float32Array;
+  const { kernels, buffer } = standaloneWasm(values.byteLength);
+  new Float32Array(buffer, 0, values.length).set(values);
+  return run(kernels, 0, values.length);
+}
+
+export function maxAbsOf(x: tf.Tensor): number {
+  return withData(x, (k, at, n) => k.maxAbs(at, n));
+}
+
+export function countAbove(x: tf.Tensor, limit: number): number {
+  return withData(x, (k, at, n) => k.countAbove(at, n, limit));
+}

@@ -2,6 +2,7 @@
  * lowbit: low-bitwidth training of neural networks, on TensorFlow.js.
  * The public API, by topic; notebooks, scripts, benchmarks and tests import only this.
  */
+export * from "./accum";
 export * from "./backend";
 export * from "./core";
 export * from "./data";

@@ -1,0 +1,11 @@
+/** Accumulation precision: the bit-true accumulator, the analytic VRR model and its uses. */
+export { accumulate } from "./accumulate";
+export type { AccumulatorOptions } from "./accumulate";
+export { ACCUMULATOR_ROUNDINGS } from "./rounding";
+export type { AccumulatorRounding } from "./rounding";
+export { vrr } from "./vrr";
+export type { VrrOptions } from "./vrr";
+export { monteCarloVrr } from "./monte_carlo";
+export type { MonteCarloVrrOptions } from "./monte_carlo";
+export { DEFAULT_VRR_TOLERANCE, minAccumulatorBits } from "./min_bits";
+export type { AccumulatorCriterion, MinAccumulatorBitsOptions } from "./min_bits";

@@ -1,0 +1,274 @@
+/**
+ * vrr(): the variance retention ratio Var(computed sum) / Var(exact sum) of n i.i.d. zero-mean
+ * Gaussian products (rounded to mP mantissa bits) summed in an accumulator with mAcc mantissa
+ * bits, from the swamping model derived in notebook 05:
+ *
+ * 1. While the accumulator s sits in binade [2^e, 2^(e+1)) its step is u = 2^(e - mAcc), and
+ *    s is on that grid, so adding a product v yields s + q_u(v): v rounded to a multiple of u.
+ *    |v| < u/2 is lost whole (full swamping), larger v lose their bits below u (partial).
+ * 2. For round to nearest and stochastic rounding q_u(v) has mean zero given the past, so the
+ *    increments are orthogonal and Var(s_k) = Var(s_(k-1)) + E[q_u(v)^2]: the variance grows
+ *    by g(u) = E[q_u(v)^2] per term, less than Var(v) when u is large (swamping), slightly more
+ *    when u is small (rounding noise, u^2/12 for nearest).
+ * 3. u depends on s, which is modelled as N(0, V): the growth per term is
+ *    G(V) = sum_e P(|s| in binade e) g(2^(e - mAcc)), and V_k = V_(k-1) + G(V_(k-1)), V_1 = Var(v).
+ *    Truncation ("zero") also shrinks |s| by E[floor(v/u)] u per term: the drift term below.
+ * 4. Sparsity: zero products leave s unchanged, so only n (1 - sparsity) terms count.
+ *    Chunking: chunks of c terms give sums of variance V_c, then n/c such sums are accumulated
+ *    (terms now Gaussian of variance V_c, on the accumulator's grid), VRR = V_outer / (n Var(v)).
+ *
+ * The Monte-Carlo measurement (monteCarloVrr, with the bit-true accumulate()) is the reference
+ * this model is tested against.
+ */
+import { checkInteger, checkOneOf } from "../core/checks";
+import { absMomentBetween, twoSidedTail } from "./normal";
+import { ACCUMULATOR_ROUNDINGS, AccumulatorRounding } from "./rounding";
+
+export interface VrrOptions {
+  /** Accumulation length (number of products): an integer in [1, 2^40]. */
+  n: number;
+  /** Accumulator mantissa bits: an integer in [1, 52]. */
+  mAcc: number;
+  /** Product mantissa bits: an integer in [0, 52]. */
+  mP: number;
+  /** Chunk length c in [1, n] (default n: no chunking). */
+  chunk?: number;
+  /** Fraction of zero products, in [0, 1). */
+  sparsity?: number;
+  rounding?: AccumulatorRounding;
+}
+
+export interface CheckedVrrOptions {
+  n: number;
+  mAcc: number;
+  mP: number;
+  chunk: number;
+  sparsity: number;
+  rounding: AccumulatorRounding;
+}
+
+export function checkVrrOptions(what: string, o: VrrOptions, accumulatorRange: [number, number] = [1, 52]): CheckedVrrOptions {
+  if (typeof o !== "object" || o === null) throw new TypeError(`lowbit: ${what} takes an options object { n, mAcc, mP, ... }`);
+  const { n, mAcc, mP, chunk, sparsity = 0, rounding = "nearest" } = o;
+  checkInteger(`${what} n`, n, 1, 2 ** 40);
+  checkInteger(`${what} mAcc`, mAcc, accumulatorRange[0], accumulatorRange[1]);
+  checkInteger(`${what} mP`, mP, 0, 52);
+  if (chunk !== undefined) checkInteger(`${what} chunk (the chunk length, at most n)`, chunk, 1, n);
+  checkSparsity(what, sparsity);
+  checkOneOf(`${what} rounding`, rounding, ACCUMULATOR_ROUNDINGS);
+  return { n, mAcc, mP, chunk: chunk ?? n, sparsity, rounding };
+}
+
+export function checkSparsity(what: string, sparsity: number): void {
+  if (!(typeof sparsity === "number" && sparsity >= 0 && sparsity < 1)) {
+    throw new RangeError(`lowbit: ${what} sparsity must be a number in [0, 1); got ${String(sparsity)}`);
+  }
+}
+
+/** Terms cap their modelled mantissa at 8 bits: finer grids change g(u) by < 2^-16 relative. */
+const MAX_TERM_BITS = 8;
+
+/**
+ * The distribution of one term: a N(0, sigma^2) value rounded to `bits` mantissa bits, as
+ * positive grid values with the probability of each sign; and g(u) for each rounding, cached
+ * by u (always a power of two).
+ */
+class TermModel {
+  readonly values: number[] = [];
+  readonly masses: number[] = [];
+  readonly variance: number;
+  private readonly cache = new Map<number, [number, number]>();
+
+  constructor(readonly sigma: number, bits: number, readonly rounding: AccumulatorRounding) {
+    const m = Math.min(bits, MAX_TERM_BITS);
+    const top = Math.floor(Math.log2(sigma)) + 7;
+    let variance = 0;
+    for (let e = top - 48; e <= top; e++) {
+      const step = 2 ** (e - m), base = 2 ** e;
+      if (twoSidedTail(base / sigma) < 1e-300) break;
+      for (let j = 0; j < 2 ** m; j++) {
+        const v = base + j * step;
+        const lo = j === 0 ? v - step / 4 : v - step / 2, hi = v + step / 2;
+        const mass = (twoSidedTail(lo / sigma) - twoSidedTail(hi / sigma)) / 2;
+        if (mass <= 0) continue;
+        this.values.push(v);
+        this.masses.push(mass);
+        variance += 2 * mass * v * v;
+      }
+    }
+    this.variance = variance;
+  }
+
+  /** [E[d^2], E[d] / u] of the increment d = q_u(v) the accumulator receives (s > 0 for "zero"). */
+  increment(u: number): [number, number] {
+    const cached = this.cache.get(u);
+    if (cached) return cached;
+    let second = 0, drift = 0;
+    const { values, masses } = this;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i], w = masses[i];
+      if (v >= u * 2 ** 60) { second += 2 * w * v * v; continue; }
+      const r = v / u, fl = Math.floor(r), f = r - fl;
+      switch (this.rounding) {
+        case "nearest": {
+          // A tie goes to the even neighbour of s + v: either way, as s's last bit is random.
+          const q2 = f < 0.5 ? fl * fl : f > 0.5 ? (fl + 1) * (fl + 1) : (fl * fl + (fl + 1) * (fl + 1)) / 2;
+          second += 2 * w * q2 * u * u;
+          break;
+        }
+        case "stochastic":
+          second += 2 * w * (v * v + u * u * f * (1 - f));
+          break;
+        case "zero": {
+          // s > 0: s + v truncates to s + u floor(v / u); for -v, floor(-r) = -fl - [f > 0].
+          const below = f > 0 ? 1 : 0;
+          second += w * u * u * (fl * fl + (fl + below) * (fl + below));
+          drift -= w * below;
+          break;
+        }
+      }
+    }
+    const out: [number, number] = [second, drift];
+    this.cache.set(u, out);
+    return out;
+  }
+}
+
+/** RN / RZ / expected-SR rounding of x to m explicit bits: [E[r], E[r^2]] (stochastic averages the draw). */
+function roundMoments(x: number, m: number, rounding: AccumulatorRounding): [number, number] {
+  if (x === 0) return [0, 0];
+  let e = Math.floor(Math.log2(Math.abs(x)));
+  // log2 can be off by one next to a power of two.
+  if (2 ** e > Math.abs(x)) e--;
+  else if (2 ** (e + 1) <= Math.abs(x)) e++;
+  const step = 2 ** (e - m);
+  const down = Math.floor(x / step) * step;
+  const up = down + step;
+  if (down === x) return [x, x * x];
+  switch (rounding) {
+    case "nearest": {
+      const f = (x - down) / step;
+      const r = f < 0.5 ? down : f > 0.5 ? up : Math.abs(down / step) % 2 === 0 ? down : up;
+      return [r, r * r];
+    }
+    case "zero": { const r = x > 0 ? down : up; return [r, r * r]; }
+    case "stochastic": { const f = (x - down) / step; return [down + f * step, (1 - f) * down * down + f * up * up]; }
+  }
+}
+
+/**
+ * [E[d], E[d^2]] of the increment d = round(s + v) - s for the accumulator value s (> 0),
+ * by brute force over the term's distribution: needed where s + v can leave s's binade, where
+ * the grid changes step and rounding is no longer symmetric about s.
+ */
+function exactIncrement(s: number, m: number, term: TermModel): [number, number] {
+  let first = 0, second = 0;
+  const { values, masses } = term;
+  for (let i = 0; i < values.length; i++) {
+    for (const v of [values[i], -values[i]]) {
+      const [r, r2] = roundMoments(s + v, m, term.rounding);
+      first += masses[i] * (r - s);
+      second += masses[i] * (r2 - 2 * r * s + s * s);
+    }
+  }
+  return [first, second];
+}
+
+/** Per-binade cache of exactIncrement at the grid points near the binade's two ends. */
+class BoundaryCache {
+  private readonly cache = new Map<string, [number, number]>();
+  constructor(readonly m: number, readonly term: TermModel) {}
+  at(e: number, j: number): [number, number] {
+    const key = `${e}:${j}`;
+    let hit = this.cache.get(key);
+    if (!hit) {
+      hit = exactIncrement(2 ** e + j * 2 ** (e - this.m), this.m, this.term);
+      this.cache.set(key, hit);
+    }
+    return hit;
+  }
+}
+
+/**
+ * Variance growth per term, G(V), for an accumulator with mAcc bits holding s ~ N(0, V):
+ * E[round(s + v)^2 - s^2] = E[2 s d + d^2]. Inside a binade, away from its ends, d = q_u(v)
+ * (mean zero, or the truncation drift); within reach of a power of two the step changes and
+ * the increment is biased toward zero (outward moves meet the coarser grid, inward ones the
+ * finer): those grid points are computed exactly when u is not small against the terms.
+ */
+function growth(V: number, mAcc: number, term: TermModel, boundary: BoundaryCache): number {
+  const sd = Math.sqrt(V);
+  const top = Math.floor(Math.log2(sd)) + 7;
+  const bottom = top - 60;
+  const reach = 8 * term.sigma;
+  let g = (1 - twoSidedTail(2 ** bottom / sd)) * term.variance;
+  let previousTail = twoSidedTail(2 ** bottom / sd);
+  for (let e = bottom; e <= top; e++) {
+    const a = 2 ** e / sd, b = 2 ** (e + 1) / sd;
+    const tail = twoSidedTail(b);
+    const p = previousTail - tail;
+    previousTail = tail;
+    if (p <= 1e-14) continue;
+    const u = 2 ** (e - mAcc);
+    const [second, drift] = term.increment(u);
+    if (u < term.sigma / 16) {
+      g += p * second;
+      if (drift !== 0) g += 2 * sd * absMomentBetween(a, b) * u * drift;
+      continue;
+    }
+    const points = 2 ** mAcc, J = Math.min(points, Math.ceil(reach / u) + 1);
+    let explicitMass = 0;
+    const visit = (j: number): void => {
+      const s = 2 ** e + j * u;
+      const mass = (2 * u * Math.exp(-(s * s) / (2 * V))) / (sd * Math.sqrt(2 * Math.PI));
+      const [d1, d2] = boundary.at(e, j);
+      g += mass * (2 * s * d1 + d2);
+      explicitMass += mass;
+    };
+    for (let j = 0; j < J; j++) visit(j);
+    for (let j = Math.max(J, points - J); j < points; j++) visit(j);
+    const interior = Math.max(0, p - explicitMass);
+    g += interior * second;
+    if (drift !== 0) g += 2 * sd * absMomentBetween(a, b) * (interior / p) * u * drift;
+  }
+  return g;
+}
+
+/**
+ * Variance after `length` terms (a real number: the expected count of non-zero terms),
+ * starting from one term: exact unit steps up to 1024 terms, then Heun's method on
+ * dV/dl = G(V) with steps of l/256 (G varies slowly with log V).
+ */
+function variance(length: number, mAcc: number, term: TermModel): number {
+  const boundary = new BoundaryCache(mAcc, term);
+  if (length <= 1) return term.variance * length;
+  let V = term.variance, l = 1;
+  while (l + 1 <= Math.min(length, 1024)) {
+    V += growth(V, mAcc, term, boundary);
+    l += 1;
+  }
+  while (l < length) {
+    const h = Math.min(length - l, Math.max(1, l / 256));
+    const k1 = growth(V, mAcc, term, boundary);
+    const k2 = growth(Math.max(V + h * k1, 1e-300), mAcc, term, boundary);
+    V += (h * (k1 + k2)) / 2;
+    l += h;
+  }
+  return Math.max(V, 0);
+}
+
+/** The analytic VRR of the swamping model (see the file comment). */
+export function vrr(options: VrrOptions): number {
+  const o = checkVrrOptions("vrr", options);
+  return vrrChecked(o);
+}
+
+export function vrrChecked(o: CheckedVrrOptions): number {
+  const nonZero = 1 - o.sparsity;
+  const products = new TermModel(1, o.mP, o.rounding);
+  const inner = variance(o.chunk * nonZero, o.mAcc, products);
+  if (o.chunk >= o.n) return inner / (o.n * nonZero * products.variance);
+  const chunkSums = new TermModel(Math.sqrt(inner), o.mAcc, o.rounding);
+  const outer = variance(o.n / o.chunk, o.mAcc, chunkSums) * (inner / chunkSums.variance);
+  return outer / (o.n * nonZero * products.variance);
+}

@@ -40,8 +40,13 @@ function decode(s: SavedTensor): tf.Tensor {
  * setWeights recomputes them with pow(), which can differ from the running product in the last
  * bit. Saving the variables themselves keeps a resumed run bit-identical.
  */
-function optimizerStateVariables(optimizer: tf.Optimizer): [string, tf.Variable][] {
-  return Object.entries(optimizer).filter((entry): entry is [string, tf.Variable] => entry[1] instanceof tf.Variable);
+function optimizerStateVariables(optimizer: tf.Optimizer, prefix = ""): [string, tf.Variable][] {
+  return Object.entries(optimizer).flatMap(([key, value]): [string, tf.Variable][] => {
+    if (value instanceof tf.Variable) return [[prefix + key, value]];
+    // A wrapping optimizer (quantizeUpdates) keeps its inner optimizer's state.
+    if (value instanceof tf.Optimizer) return optimizerStateVariables(value, `${prefix}${key}.`);
+    return [];
+  });
 }
 
 function layerQuantizers(model: tf.LayersModel) {

@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import {
-  dfpQuantizer, initBackend, loadMnist, quantConv2d, quantDense, toDataFrame, train,
+  dfpQuantizer, fixedPoint, formatQuantizer, initBackend, loadMnist, quantConv2d, quantDense,
+  quantizeUpdates, toDataFrame, train,
 } from "lowbit";
 
 /** A small conv net with every tensor in 8-bit dynamic fixed point with stochastic rounding. */
@@ -81,5 +82,29 @@ describe("train", () => {
   test("bad options name the parameter", async () => {
     await assert.rejects(train({ model: model(), data, epochs: 0, batchSize: 8, optimizer: tf.train.sgd(0.1) }), /train epochs must be an integer >= 1/);
     await assert.rejects(train({ model: model(), data, epochs: 1, batchSize: 8, optimizer: tf.train.sgd(0.1), loss: "mse" as never }), /train loss must be a function or one of/);
+  });
+});
+
+describe("quantizeUpdates", () => {
+  before(async () => {
+    await initBackend({ backend: "wasm", quiet: true });
+  });
+
+  test("the weights move by the quantized update of the inner optimizer", () => {
+    const w = tf.variable(tf.tensor1d([0.5, -0.25, 1]), true, "quantized_update_w");
+    const step = fixedPoint({ bits: 8, frac: 4 }); // updates on a 1/16 grid
+    const optimizer = quantizeUpdates(tf.train.sgd(0.1), formatQuantizer(step));
+    optimizer.applyGradients({ [w.name]: tf.tensor1d([0.3, -1, 0.05]) });
+    // sgd: w - 0.1 g = [0.47, -0.15, 0.995]; updates -0.03, 0.1, -0.005 round to 0, 0.125 (2/16), 0
+    assert.deepEqual([...w.dataSync()], [0.5, -0.125, 1]);
+    assert.equal(optimizer.iterations, 1);
+  });
+
+  test("with stochastic rounding small updates move the weights on average", () => {
+    const w = tf.variable(tf.zeros([20000]), true, "quantized_update_sr");
+    const optimizer = quantizeUpdates(tf.train.sgd(1), formatQuantizer(fixedPoint({ bits: 8, frac: 4 }), { rounding: "stochastic", seed: 3 }));
+    optimizer.applyGradients({ [w.name]: tf.fill([20000], -0.01) }); // update 0.01 = 0.16 of a step
+    const mean = w.mean().dataSync()[0];
+    assert.ok(Math.abs(mean - 0.01) < 4 * Math.sqrt(0.16 * 0.84 / 20000) / 16, `mean ${mean}`);
   });
 });

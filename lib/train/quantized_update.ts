@@ -1,0 +1,49 @@
+/**
+ * quantizeUpdates(optimizer, quantizer): any tfjs optimizer whose weight updates are quantized:
+ * the inner optimizer computes w' from w as usual, then w <- w + q(w' - w). This is how the DFP
+ * and WAGE papers keep the update itself low-precision (with stochastic rounding, small updates
+ * still move the weights on average).
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { TensorQuantizer } from "../layers";
+
+type NamedTensor = Awaited<ReturnType<tf.Optimizer["getWeights"]>>[number];
+type VariableGradients = tf.NamedTensorMap | NamedTensor[];
+
+export class QuantizedUpdateOptimizer extends tf.Optimizer {
+  static className = "QuantizedUpdateOptimizer";
+
+  constructor(readonly inner: tf.Optimizer, readonly quantizer: TensorQuantizer) {
+    super();
+  }
+
+  override applyGradients(variableGradients: VariableGradients): void {
+    const names = Array.isArray(variableGradients) ? variableGradients.map((g) => g.name) : Object.keys(variableGradients);
+    const variables = names.map((name) => tf.engine().registeredVariables[name]);
+    const before = variables.map((v) => v.clone());
+    this.inner.applyGradients(variableGradients);
+    tf.tidy(() => variables.forEach((v, i) => v.assign(before[i].add(this.quantizer.apply(v.sub(before[i]))))));
+    tf.dispose(before);
+    this.incrementIterations();
+  }
+
+  override async getWeights(): Promise<NamedTensor[]> {
+    return this.inner.getWeights();
+  }
+
+  override async setWeights(weightValues: NamedTensor[]): Promise<void> {
+    await this.inner.setWeights(weightValues);
+  }
+
+  override dispose(): void {
+    this.inner.dispose();
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { inner: this.inner.getClassName(), quantizer: this.quantizer.label };
+  }
+}
+
+export function quantizeUpdates(optimizer: tf.Optimizer, quantizer: TensorQuantizer): QuantizedUpdateOptimizer {
+  return new QuantizedUpdateOptimizer(optimizer, quantizer);
+}

@@ -9,3 +9,5 @@ export { monteCarloVrr } from "./monte_carlo";
 export type { MonteCarloVrrOptions } from "./monte_carlo";
 export { DEFAULT_VRR_TOLERANCE, minAccumulatorBits } from "./min_bits";
 export type { AccumulatorCriterion, MinAccumulatorBitsOptions } from "./min_bits";
+export { lowPrecisionDense, lowPrecisionMatMul, lowPrecisionMatMulArray } from "./matmul";
+export type { LowPrecisionMatMulOptions, MatrixArray } from "./matmul";

@@ -1,0 +1,204 @@
+/**
+ * lowPrecisionMatMul(a, b, { product, accumulator }): C = A B as low-precision hardware computes
+ * it. Every product a_ik b_kj (exact in float64: two 24-bit significands make at most 48 bits)
+ * is rounded once, to nearest even, to the floating-point format `product`; each output
+ * C_ij = accumulate([p_i0j, p_i1j, ..., p_i(K-1)j], accumulator), the products in k order, so
+ * an element is bit-identical to accumulate() on its own product list. Stochastic rounding
+ * gives element (i, j) the stream (stream + i N + j) mod 2^32 of the accumulator's seed. A
+ * product overflowing to Inf (a non-saturating format) makes its element's sum non-finite.
+ *
+ * Why a typed-array kernel and four output elements at once: each accumulator step
+ * s <- RN(s + p) is a chain of dependent flops that waits on the previous rounding; four
+ * independent chains (C_ij .. C_i(j+3)) fill that wait, which is what makes the emulation run
+ * at about the rate of a plain float64 dot product (bench/accum.ts).
+ *
+ * lowPrecisionDense(x, w, options): the same product as a differentiable op for training: the
+ * forward pass is lowPrecisionMatMul, the backward pass the float gradient of x w
+ * (straight-through: dx = dy w^T, dw = x^T dy), as when the emulated accumulator is a
+ * hardware detail the optimiser does not see.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { floatingPoint, floatingPointRange, FloatingPointFormat } from "../quant/formats";
+import { Accumulator, AccumulatorOptions, checkAccumulator } from "./accumulate";
+import { addExact, exactRounder, nearestConstants } from "./rounding";
+
+export interface LowPrecisionMatMulOptions {
+  /** Format every product is rounded to (nearest, ties to even): a lowbit floatingPoint format. */
+  product: FloatingPointFormat;
+  /** The accumulator of every output element, as for accumulate(). */
+  accumulator: AccumulatorOptions;
+}
+
+/** A matrix as a row-major Float32Array with its shape [rows, columns]. */
+export interface MatrixArray {
+  values: Float32Array;
+  shape: [number, number];
+}
+
+/** Rounding of an exact float64 product to a floatingPoint format, round to nearest even. */
+export interface ProductRounder {
+  /** Constants of the normal-range step RN_p(x) = fl(x K) - x S (see rounding.ts). */
+  K: number;
+  S: number;
+  /** Below minNormal the grid is fixed: RN(x) = fl(x + C) - C with C = 1.5 * 2^52 * step. */
+  minNormal: number;
+  C: number;
+  maxFinite: number;
+  /** What replaces a rounded value above maxFinite: maxFinite when saturating, else Inf. */
+  overflow: number;
+}
+
+export function productRounder(format: FloatingPointFormat): ProductRounder {
+  const f = floatingPoint(format as FloatingPointFormat);
+  const r = floatingPointRange(f);
+  const { K, S } = nearestConstants(f.man);
+  const step = f.subnormals ? 2 ** (r.emin - f.man) : r.minNormal;
+  return { K, S, minNormal: r.minNormal, C: 1.5 * 2 ** 52 * step, maxFinite: r.maxFinite, overflow: f.saturate ? r.maxFinite : Infinity };
+}
+
+/**
+ * The function rounding p to the product format (p finite, |p| > 2^-900 or 0: any product of
+ * float32s). A closure over local constants, so the kernels' hot loops read no object fields.
+ */
+export function productRounding(q: ProductRounder): (p: number) => number {
+  const { K, S, minNormal, C, maxFinite, overflow } = q;
+  return (p: number): number => {
+    let r = Math.abs(p) < minNormal ? (p + C) - C : p * K - p * S;
+    if (r > maxFinite) r = overflow;
+    else if (r < -maxFinite) r = -overflow;
+    return r;
+  };
+}
+
+function toMatrix(what: string, x: tf.Tensor | MatrixArray): MatrixArray {
+  if (x instanceof tf.Tensor) {
+    if (x.rank !== 2 || x.dtype !== "float32") {
+      throw new TypeError(`lowbit: lowPrecisionMatMul ${what} must be a 2-D float32 tensor; got rank ${x.rank}, ${x.dtype}`);
+    }
+    return { values: x.dataSync() as Float32Array, shape: x.shape as [number, number] };
+  }
+  const ok = typeof x === "object" && x !== null && x.values instanceof Float32Array && Array.isArray(x.shape) && x.shape.length === 2
+    && x.shape.every((d) => Number.isInteger(d) && d >= 0) && x.shape[0] * x.shape[1] === x.values.length;
+  if (!ok) throw new TypeError(`lowbit: lowPrecisionMatMul ${what} must be a 2-D float32 tensor or { values: Float32Array, shape: [rows, columns] } with rows * columns = values.length`);
+  return x;
+}
+
+function checkOptions(options: LowPrecisionMatMulOptions, k: number): { q: ProductRounder; acc: Accumulator } {
+  if (typeof options !== "object" || options === null || options.product?.kind !== "float") {
+    throw new TypeError("lowbit: lowPrecisionMatMul options.product must be a lowbit floatingPoint format, e.g. floatingPoint({ exp: 5, man: 5 })");
+  }
+  return { q: productRounder(options.product), acc: checkAccumulator("lowPrecisionMatMul accumulator", options.accumulator, k) };
+}
+
+/** The product C = A B of the emulated hardware, as a row-major Float32Array [M, N]. */
+export function lowPrecisionMatMulArray(a: MatrixArray, b: MatrixArray, options: LowPrecisionMatMulOptions): Float32Array {
+  const A = toMatrix("a", a), B = toMatrix("b", b);
+  const [M, K] = A.shape, [K2, N] = B.shape;
+  if (K !== K2) throw new RangeError(`lowbit: lowPrecisionMatMul inner dimensions must agree: a is [${M}, ${K}], b is [${K2}, ${N}]`);
+  const { q, acc } = checkOptions(options, K);
+  const out = new Float32Array(M * N);
+  if (K === 0) return out;
+  // B transposed: the four columns of a step become four contiguous rows.
+  const bt = new Float32Array(K * N);
+  for (let k = 0; k < K; k++) for (let j = 0; j < N; j++) bt[j * K + k] = B.values[k * N + j];
+  if (acc.rounding === "nearest" && acc.exponentBits === undefined) nearestKernel(A.values, bt, M, K, N, q, acc, out);
+  else exactKernel(A.values, bt, M, K, N, q, acc, out);
+  return out;
+}
+
+export function lowPrecisionMatMul(a: tf.Tensor | MatrixArray, b: tf.Tensor | MatrixArray, options: LowPrecisionMatMulOptions): tf.Tensor2D {
+  const A = toMatrix("a", a), B = toMatrix("b", b);
+  return tf.tensor2d(lowPrecisionMatMulArray(A, B, options), [A.shape[0], B.shape[1]]);
+}
+
+/**
+ * Round to nearest, unbounded exponent: the branch-free step of accumulate()'s fast path,
+ * which is exact for float32 terms, and the products are float32 values (their format has at
+ * most 8 exponent and 23 mantissa bits). Chunk sums are added to the total in order.
+ */
+function nearestKernel(a: Float32Array, bt: Float32Array, M: number, K: number, N: number, q: ProductRounder, acc: Accumulator, out: Float32Array): void {
+  const { K: AK, S: AS } = nearestConstants(acc.mantissaBits);
+  const round = productRounding(q);
+  const c = acc.chunk;
+  for (let i = 0; i < M; i++) {
+    const ai = i * K;
+    let j = 0;
+    for (; j + 4 <= N; j += 4) {
+      const b0 = j * K, b1 = b0 + K, b2 = b1 + K, b3 = b2 + K;
+      let t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+      for (let begin = 0; begin < K; begin += c) {
+        const end = Math.min(K, begin + c);
+        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        for (let k = begin; k < end; k++) {
+          const x = a[ai + k];
+          let y = s0 + round(x * bt[b0 + k]), z = y * AK; s0 = z - y * AS;
+          y = s1 + round(x * bt[b1 + k]); z = y * AK; s1 = z - y * AS;
+          y = s2 + round(x * bt[b2 + k]); z = y * AK; s2 = z - y * AS;
+          y = s3 + round(x * bt[b3 + k]); z = y * AK; s3 = z - y * AS;
+        }
+        let y = t0 + s0, z = y * AK; t0 = z - y * AS;
+        y = t1 + s1; z = y * AK; t1 = z - y * AS;
+        y = t2 + s2; z = y * AK; t2 = z - y * AS;
+        y = t3 + s3; z = y * AK; t3 = z - y * AS;
+      }
+      const o = i * N + j;
+      out[o] = t0; out[o + 1] = t1; out[o + 2] = t2; out[o + 3] = t3;
+    }
+    for (; j < N; j++) {
+      const bj = j * K;
+      let t = 0;
+      for (let begin = 0; begin < K; begin += c) {
+        const end = Math.min(K, begin + c);
+        let s = 0;
+        for (let k = begin; k < end; k++) {
+          const y = s + round(a[ai + k] * bt[bj + k]), z = y * AK;
+          s = z - y * AS;
+        }
+        const y = t + s, z = y * AK;
+        t = z - y * AS;
+      }
+      out[i * N + j] = t;
+    }
+  }
+}
+
+/** Truncation, stochastic rounding or a bounded exponent: accumulate()'s exact path per element. */
+function exactKernel(a: Float32Array, bt: Float32Array, M: number, K: number, N: number, q: ProductRounder, acc: Accumulator, out: Float32Array): void {
+  const round = productRounding(q);
+  const c = acc.chunk;
+  for (let i = 0; i < M; i++) {
+    for (let j = 0; j < N; j++) {
+      const r = exactRounder(acc.mantissaBits, acc.exponentBits, acc.rounding, acc.seed, (acc.stream + i * N + j) >>> 0);
+      const ai = i * K, bj = j * K;
+      let total = 0;
+      for (let chunk = 0, begin = 0; begin < K; chunk++, begin += c) {
+        const end = Math.min(K, begin + c);
+        let s = 0;
+        for (let k = begin; k < end; k++) s = addExact(s, round(a[ai + k] * bt[bj + k]), r, k);
+        total = c >= K ? s : addExact(total, s, r, K + chunk);
+      }
+      out[i * N + j] = total;
+    }
+  }
+}
+
+// tf.customGrad types its function's parameters as a union of tensors and the save function.
+type CustomGradientFunc = Parameters<typeof tf.customGrad>[0];
+
+/**
+ * x [batch, in] times w [in, out] through lowPrecisionMatMul, with the float straight-through
+ * gradient. For use inside a layer's call or a training step.
+ */
+export function lowPrecisionDense(x: tf.Tensor, w: tf.Tensor, options: LowPrecisionMatMulOptions): tf.Tensor2D {
+  const f = tf.customGrad(((xs: tf.Tensor, ws: tf.Tensor, save: (t: tf.Tensor[]) => void) => {
+    save([xs, ws]);
+    return {
+      value: lowPrecisionMatMul(xs, ws, options),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor2D];
+        return [tf.matMul(dy as tf.Tensor2D, sw, false, true), tf.matMul(sx, dy as tf.Tensor2D, true, false)];
+      },
+    };
+  }) as unknown as CustomGradientFunc) as unknown as (x: tf.Tensor, w: tf.Tensor) => tf.Tensor2D;
+  return f(x, w);
+}

@@ -1,4 +1,5 @@
 export * from "./formats";
+export { ap2 } from "./ap2";
 export { dynamicFixedPoint, DynamicFixedPoint, fracFromMax } from "./dynamic_fixed_point";
 export type { DynamicFixedPointOptions, DynamicFixedPointRecord } from "./dynamic_fixed_point";
 export { countAbove, maxAbsOf } from "./kernels/statistics";

@@ -1,0 +1,79 @@
+/**
+ * QNN's MNIST multilayer perceptron (Hubara et al., JMLR 2017; papers.md section 4): hidden
+ * layers of binary (or k-bit) weights, each followed by batch norm and the binary (or k-bit)
+ * activation, and an output layer of binary weights followed by batch norm:
+ *
+ *   flatten (reshape) -> [dense(W_k, no bias) -> BN -> act_k] x hidden.length -> dense(W_k) -> BN
+ *
+ * k = 1: W = sign(W_real), act = sign with the straight-through estimator with cancellation.
+ * k in [2, 8]: W = Q(W_real, k) and act = Q(hardTanh(x), k), with WAGE's Q (symmetric fixed point
+ * with k - 1 fraction bits, papers.md section 2): QNN's LinearQuant with step 2^(1-k), clipped
+ * to +-(1 - 2^(1-k));
+ * k = 32: float weights, hard-tanh activation. The real-valued weights are clipped to [-1, 1]
+ * after each update (trainStep does it) whenever the weights are quantized. The input layer sees
+ * real-valued pixels, as in QNN. Train with trainStep, squaredHinge (the authors' Theano code)
+ * or softmaxCrossEntropy, and Adam.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { quantActivation, quantDense, QuantLayerArgs, shiftBatchNorm, TensorQuantizer, formatQuantizer } from "../layers";
+import { binary, fixedPoint } from "../quant";
+
+export interface QnnMlpOptions {
+  /** Hidden layer sizes; default [1024, 1024, 1024] (the paper's MNIST net has 3 x 4096). */
+  hidden?: number[];
+  /** Bits of the weights: 1 (binary), 2 to 8, or 32 (float); default 1. */
+  weightBits?: number;
+  /** Bits of the hidden activations: 1 (sign), 2 to 8, or 32 (float hard-tanh); default 1. */
+  activationBits?: number;
+  /** Batch norm after every layer: "float" (tf.layers.batchNormalization) or QNN's "shift". */
+  batchNorm?: "float" | "shift";
+  inputShape?: number[];
+  numClasses?: number;
+  seed?: number;
+  onQuantized?: QuantLayerArgs["onQuantized"];
+}
+
+function checkBits(what: string, bits: number): void {
+  if (!(Number.isInteger(bits) && ((bits >= 1 && bits <= 8) || bits === 32))) {
+    throw new RangeError(`lowbit: qnnMlp ${what} must be an integer in [1, 8] or 32; got ${bits}`);
+  }
+}
+
+function quantizer(bits: number): TensorQuantizer | undefined {
+  if (bits === 32) return undefined;
+  return formatQuantizer(bits === 1 ? binary() : fixedPoint({ bits, frac: bits - 1, symmetric: true }));
+}
+
+export function qnnMlp(options: QnnMlpOptions = {}): tf.Sequential {
+  const {
+    hidden = [1024, 1024, 1024], weightBits = 1, activationBits = 1, batchNorm = "float",
+    inputShape = [28, 28, 1], numClasses = 10, seed = 0, onQuantized,
+  } = options;
+  checkBits("weightBits", weightBits);
+  checkBits("activationBits", activationBits);
+  hidden.forEach((units, i) => {
+    if (!(Number.isInteger(units) && units >= 1)) throw new RangeError(`lowbit: qnnMlp hidden[${i}] must be an integer >= 1; got ${units}`);
+  });
+  if (batchNorm !== "float" && batchNorm !== "shift") throw new RangeError(`lowbit: qnnMlp batchNorm must be "float" or "shift"; got ${JSON.stringify(batchNorm)}`);
+  const norm = (name: string) => batchNorm === "shift"
+    ? shiftBatchNorm({ name })
+    // QNN's Theano code: moving averages with alpha = 0.1, epsilon = 1e-4.
+    : tf.layers.batchNormalization({ name, momentum: 0.9, epsilon: 1e-4 });
+  const dense = (units: number, i: number, name: string) => quantDense({
+    name, units, useBias: false, seed: seed * 16 + i, onQuantized,
+    quant: weightBits === 32 ? {} : { weight: quantizer(weightBits) },
+    weightClip: weightBits === 32 ? undefined : 1,
+  });
+  const inputSize = inputShape.reduce((a, b) => a * b, 1);
+  const layers: tf.layers.Layer[] = [tf.layers.reshape({ inputShape, targetShape: [inputSize] })];
+  hidden.forEach((units, i) => {
+    layers.push(dense(units, i, `fc${i}`), norm(`bn${i}`));
+    layers.push(quantActivation({
+      name: `act${i}`, activation: activationBits === 1 ? "sign" : "hardTanh", onQuantized,
+      // sign is already binary; k bits quantize the hard-tanh output.
+      quant: activationBits === 1 || activationBits === 32 ? {} : { activation: quantizer(activationBits) },
+    }));
+  });
+  layers.push(dense(numClasses, hidden.length, `fc${hidden.length}`), norm(`bn${hidden.length}`));
+  return tf.sequential({ name: "qnn_mlp", layers });
+}

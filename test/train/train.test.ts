@@ -10,7 +10,7 @@ import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import {
   dfpQuantizer, fixedPoint, formatQuantizer, initBackend, loadMnist, quantConv2d, quantDense,
-  quantizeUpdates, toDataFrame, train,
+  quantizeUpdates, shiftAdaMax, toDataFrame, train,
 } from "lowbit";
 
 /** A small conv net with every tensor in 8-bit dynamic fixed point with stochastic rounding. */
@@ -106,5 +106,30 @@ describe("quantizeUpdates", () => {
     optimizer.applyGradients({ [w.name]: tf.fill([20000], -0.01) }); // update 0.01 = 0.16 of a step
     const mean = w.mean().dataSync()[0];
     assert.ok(Math.abs(mean - 0.01) < 4 * Math.sqrt(0.16 * 0.84 / 20000) / 16, `mean ${mean}`);
+  });
+});
+
+describe("shiftAdaMax", () => {
+  before(async () => {
+    await initBackend({ backend: "wasm", quiet: true });
+  });
+
+  test("three steps equal a float64 reference of the shift-based update", () => {
+    const w0 = [0.5, -0.3, 0.02], grads = [[0.1, -0.4, 0.003], [0.2, 0.1, -0.5], [-0.05, 0.3, 0.2]];
+    const w = tf.variable(tf.tensor1d(w0), true, "shift_adamax_w");
+    const optimizer = shiftAdaMax(0.01);
+    const ap2 = (x: number) => (x === 0 ? 0 : Math.sign(x) * 2 ** Math.round(Math.log2(Math.abs(x))));
+    const ref = [...w0], m = [0, 0, 0], v = [0, 0, 0];
+    grads.forEach((g, step) => {
+      optimizer.applyGradients({ [w.name]: tf.tensor1d(g) });
+      const size = ap2(0.01 / (1 - 0.9 ** (step + 1)));
+      for (let i = 0; i < 3; i++) {
+        m[i] = 0.9 * m[i] + 0.1 * g[i];
+        v[i] = Math.max(0.999 * v[i], Math.abs(g[i]));
+        ref[i] -= size * m[i] * ap2(1 / (v[i] + 1e-8));
+      }
+      const got = w.dataSync();
+      for (let i = 0; i < 3; i++) assert.ok(Math.abs(got[i] - ref[i]) < 1e-6, `step ${step} w[${i}] = ${got[i]}, expected ${ref[i]}`);
+    });
   });
 });

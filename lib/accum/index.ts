@@ -11,3 +11,5 @@ export { DEFAULT_VRR_TOLERANCE, minAccumulatorBits } from "./min_bits";
 export type { AccumulatorCriterion, MinAccumulatorBitsOptions } from "./min_bits";
 export { lowPrecisionDense, lowPrecisionMatMul, lowPrecisionMatMulArray } from "./matmul";
 export type { LowPrecisionMatMulOptions, MatrixArray } from "./matmul";
+export { accumulationTable, gemmShapes, NETWORKS } from "./networks";
+export type { AccumulationRow, AccumulationTableOptions, GemmShape, LayerSpec, NetworkSpec } from "./networks";

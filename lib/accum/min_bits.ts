@@ -37,8 +37,16 @@ export function minAccumulatorBits({ n, mP, chunk, sparsity = 0, criterion = { t
   if (!(typeof tolerance === "number" && tolerance > 0 && tolerance < 1)) {
     throw new RangeError(`lowbit: minAccumulatorBits criterion.tolerance must be a number in (0, 1); got ${String(tolerance)}`);
   }
-  const ok = (m: number): boolean =>
-    Math.abs(1 - vrrChecked({ n, mAcc: m, mP, chunk: chunk ?? n, sparsity, rounding: "nearest" })) <= tolerance;
+  // Each verdict is needed twice (as m and as m + 1 of the neighbour): computed once.
+  const verdicts = new Map<number, boolean>();
+  const ok = (m: number): boolean => {
+    let v = verdicts.get(m);
+    if (v === undefined) {
+      v = Math.abs(1 - vrrChecked({ n, mAcc: m, mP, chunk: chunk ?? n, sparsity, rounding: "nearest" })) <= tolerance;
+      verdicts.set(m, v);
+    }
+    return v;
+  };
   const meets = (m: number): boolean => m >= 52 || (ok(m) && ok(m + 1));
   // Swamping starts when the accumulator's step 2^-mAcc sqrt(n) nears the products' spread:
   // start the scan there and walk to the boundary.

@@ -11,6 +11,7 @@ export type { QuantDenseArgs } from "./quant_dense";
 export { dfpQuantizer, formatQuantizer } from "./tensor_quantizer";
 export type { TensorQuantizer } from "./tensor_quantizer";
 export { wageActivation, wageError, wageGradient, wageInit, wageWeight } from "./wage";
+export type { WageGradientQuantizer } from "./wage";
 export { QuantActivation, quantActivation } from "./quant_activation";
 export type { QuantActivationArgs } from "./quant_activation";
 export { QuantLstm, quantLstm } from "./quant_lstm";

@@ -32,20 +32,25 @@ export function wageError(k: number): TensorQuantizer {
   };
 }
 
+/** WAGE's gradient quantizer; `eta` (a power of two) may be changed between steps: a schedule. */
+export interface WageGradientQuantizer extends TensorQuantizer {
+  eta: number;
+}
+
 /** The update dW = sigma(kG) * SR(eta * g / Shift(max|g|)); eta a power of two. */
-export function wageGradient(k: number, options: { eta?: number; seed?: number } = {}): TensorQuantizer {
+export function wageGradient(k: number, options: { eta?: number; seed?: number } = {}): WageGradientQuantizer {
   const { eta = 1, seed = 0 } = options;
   if (!(eta > 0 && Number.isFinite(eta))) throw new RangeError(`lowbit: wageGradient eta must be a positive number; got ${eta}`);
   // Integers up to 2^23 with stochastic rounding: the scaled gradient is at most eta * sqrt(2).
   const integers = fixedPoint({ bits: 24, frac: 0 });
   return {
-    label: `wage G${k}`, bits: k, calls: 0,
+    label: `wage G${k}`, bits: k, calls: 0, eta,
     apply(g) {
       const m = maxAbsOf(g);
       const stream = this.calls++;
       if (!(m > 0 && Number.isFinite(m))) return tf.zerosLike(g);
       return tf.tidy(() => {
-        const scaled = g.mul(eta / shift(m));
+        const scaled = g.mul(this.eta / shift(m));
         return quantize(scaled, integers, { rounding: "stochastic", seed, stream }).mul(sigma(k));
       });
     },

@@ -2,10 +2,11 @@
  * `npm run bench [-- name ...]`: runs the named benchmarks (all by default). Each prints its
  * measurements next to a baseline measured in the same run, as a ratio.
  */
+import { run as accum } from "./accum";
 import { run as quant } from "./quant";
 import { run as train } from "./train";
 
-const benchmarks: Record<string, () => Promise<void>> = { train, quant };
+const benchmarks: Record<string, () => Promise<void>> = { train, quant, accum };
 
 async function main(): Promise<void> {
   const names = process.argv.slice(2);

@@ -61,12 +61,13 @@ export function productRounder(format: FloatingPointFormat): ProductRounder {
  * float32s). A closure over local constants, so the kernels' hot loops read no object fields.
  */
 export function productRounding(q: ProductRounder): (p: number) => number {
-  const { K, S, minNormal, C, maxFinite, overflow } = q;
+  const { S, minNormal, C, maxFinite, overflow } = q;
+  // One rounding step (p + M) - M whose magic number M is p S for normals (then p + p S = p K)
+  // and C below minNormal; the selects and clamps compile to conditional moves.
   return (p: number): number => {
-    let r = Math.abs(p) < minNormal ? (p + C) - C : p * K - p * S;
-    if (r > maxFinite) r = overflow;
-    else if (r < -maxFinite) r = -overflow;
-    return r;
+    const M = Math.abs(p) < minNormal ? C : p * S;
+    const r = (p + M) - M;
+    return r > maxFinite ? overflow : r < -maxFinite ? -overflow : r;
   };
 }
 
@@ -111,6 +112,28 @@ export function lowPrecisionMatMul(a: tf.Tensor | MatrixArray, b: tf.Tensor | Ma
   return tf.tensor2d(lowPrecisionMatMulArray(A, B, options), [A.shape[0], B.shape[1]]);
 }
 
+/** Smallest non-zero and largest |x|. */
+function absRange(x: Float32Array): [number, number] {
+  let lo = Infinity, hi = 0;
+  for (let i = 0; i < x.length; i++) {
+    const v = Math.abs(x[i]);
+    if (v > hi) hi = v;
+    if (v !== 0 && v < lo) lo = v;
+  }
+  return [lo, hi];
+}
+
+/**
+ * True when every product is 0 or a normal of the product format: min|a| min|b| >= minNormal and
+ * max|a| max|b| <= maxFinite (products of float32s are exact in float64, and RN cannot round a
+ * value at most maxFinite above it). Then rounding is the bare step p K - p S, no range checks:
+ * the common case, about three times faster than the checked rounding.
+ */
+function productsInNormalRange(a: Float32Array, bt: Float32Array, q: ProductRounder): boolean {
+  const [aLo, aHi] = absRange(a), [bLo, bHi] = absRange(bt);
+  return aLo * bLo >= q.minNormal && aHi * bHi <= q.maxFinite;
+}
+
 /**
  * Round to nearest, unbounded exponent: the branch-free step of accumulate()'s fast path,
  * which is exact for float32 terms, and the products are float32 values (their format has at
@@ -119,6 +142,8 @@ export function lowPrecisionMatMul(a: tf.Tensor | MatrixArray, b: tf.Tensor | Ma
 function nearestKernel(a: Float32Array, bt: Float32Array, M: number, K: number, N: number, q: ProductRounder, acc: Accumulator, out: Float32Array): void {
   const { K: AK, S: AS } = nearestConstants(acc.mantissaBits);
   const round = productRounding(q);
+  const { K: PK, S: PS } = q;
+  const inRange = productsInNormalRange(a, bt, q);
   const c = acc.chunk;
   for (let i = 0; i < M; i++) {
     const ai = i * K;
@@ -129,12 +154,23 @@ function nearestKernel(a: Float32Array, bt: Float32Array, M: number, K: number, 
       for (let begin = 0; begin < K; begin += c) {
         const end = Math.min(K, begin + c);
         let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        for (let k = begin; k < end; k++) {
-          const x = a[ai + k];
-          let y = s0 + round(x * bt[b0 + k]), z = y * AK; s0 = z - y * AS;
-          y = s1 + round(x * bt[b1 + k]); z = y * AK; s1 = z - y * AS;
-          y = s2 + round(x * bt[b2 + k]); z = y * AK; s2 = z - y * AS;
-          y = s3 + round(x * bt[b3 + k]); z = y * AK; s3 = z - y * AS;
+        if (inRange) {
+          for (let k = begin; k < end; k++) {
+            const x = a[ai + k];
+            const p0 = x * bt[b0 + k], p1 = x * bt[b1 + k], p2 = x * bt[b2 + k], p3 = x * bt[b3 + k];
+            let y = s0 + (p0 * PK - p0 * PS), z = y * AK; s0 = z - y * AS;
+            y = s1 + (p1 * PK - p1 * PS); z = y * AK; s1 = z - y * AS;
+            y = s2 + (p2 * PK - p2 * PS); z = y * AK; s2 = z - y * AS;
+            y = s3 + (p3 * PK - p3 * PS); z = y * AK; s3 = z - y * AS;
+          }
+        } else {
+          for (let k = begin; k < end; k++) {
+            const x = a[ai + k];
+            let y = s0 + round(x * bt[b0 + k]), z = y * AK; s0 = z - y * AS;
+            y = s1 + round(x * bt[b1 + k]); z = y * AK; s1 = z - y * AS;
+            y = s2 + round(x * bt[b2 + k]); z = y * AK; s2 = z - y * AS;
+            y = s3 + round(x * bt[b3 + k]); z = y * AK; s3 = z - y * AS;
+          }
         }
         let y = t0 + s0, z = y * AK; t0 = z - y * AS;
         y = t1 + s1; z = y * AK; t1 = z - y * AS;

@@ -1,0 +1,99 @@
+#!/usr/bin/env node
+/**
+ * The `lowbit` command. Subcommand `accum`: the accumulator precision a dot product needs.
+ *   lowbit accum --n 4096 --mp 5 [--chunk 64] [--sparsity 0.5] [--tolerance 0.01]
+ *     the minimum accumulator mantissa (minAccumulatorBits) and the VRR around it
+ *   lowbit accum --network resnet18 --mp 5 [--chunk 64] [--batch 256] [--sparsity 0.5] [--csv]
+ *     every layer's FWD / BWD / GRAD length and minimum accumulator mantissa
+ * Bad arguments print the reason and exit with code 2. Imports only lib/accum's analytic
+ * parts, so that the command starts without loading TensorFlow.js.
+ */
+import { parseArgs } from "node:util";
+import { DEFAULT_VRR_TOLERANCE, minAccumulatorBits } from "./accum/min_bits";
+import { accumulationTable, NETWORKS } from "./accum/networks";
+import { vrr } from "./accum/vrr";
+
+const USAGE = `usage:
+  lowbit accum --n <length> --mp <product mantissa bits> [--chunk <c>] [--sparsity <s>] [--tolerance <t>]
+  lowbit accum --network <${Object.keys(NETWORKS).join("|")}> --mp <bits> [--chunk <c>] [--batch <b>] [--sparsity <s>] [--tolerance <t>] [--csv]`;
+
+/** A wrong command line: reported with the usage, exit code 2. */
+class UsageError extends Error {}
+
+function numberOption(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === "" || !Number.isFinite(value)) throw new UsageError(`--${name} must be a number; got "${text}"`);
+  return value;
+}
+
+function printRows(rows: Record<string, string | number>[], csv: boolean): void {
+  const columns = Object.keys(rows[0]);
+  if (csv) {
+    console.log(columns.join(","));
+    for (const r of rows) console.log(columns.map((c) => r[c]).join(","));
+    return;
+  }
+  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
+  const line = (cells: string[]): string => cells.map((s, i) => (i === 0 ? s.padEnd(widths[i]) : s.padStart(widths[i]))).join("  ");
+  console.log(line(columns));
+  for (const r of rows) console.log(line(columns.map((c) => String(r[c]))));
+}
+
+function accum(argv: string[]): void {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      n: { type: "string" }, mp: { type: "string" }, chunk: { type: "string" }, sparsity: { type: "string" },
+      tolerance: { type: "string" }, network: { type: "string" }, batch: { type: "string" }, csv: { type: "boolean" },
+    },
+  });
+  const mP = numberOption("mp", values.mp);
+  if (mP === undefined) throw new UsageError("--mp (the product's mantissa bits) is required");
+  const chunk = numberOption("chunk", values.chunk);
+  const sparsity = numberOption("sparsity", values.sparsity) ?? 0;
+  const tolerance = numberOption("tolerance", values.tolerance) ?? DEFAULT_VRR_TOLERANCE;
+  if (values.network !== undefined) {
+    if (values.n !== undefined) throw new UsageError("give either --n or --network, not both");
+    if (!(values.network in NETWORKS)) {
+      throw new UsageError(`unknown network "${values.network}"; choose from ${Object.keys(NETWORKS).join(", ")}`);
+    }
+    const table = accumulationTable(values.network, { mP, chunk, batch: numberOption("batch", values.batch), sparsity, tolerance });
+    if (!values.csv) {
+      console.log(`${values.network}: minimum accumulator mantissa bits per GEMM (mP = ${mP}${chunk ? `, chunk ${chunk}` : ""}${sparsity ? `, sparsity ${sparsity}` : ""}; |1 - VRR| <= ${tolerance})`);
+    }
+    printRows(table.map((r) => ({
+      layer: r.layer, "FWD n": r.fwd, "FWD mAcc": r.fwdMAcc, "BWD n": r.bwd, "BWD mAcc": r.bwdMAcc, "GRAD n": r.grad, "GRAD mAcc": r.gradMAcc,
+    })), values.csv ?? false);
+    return;
+  }
+  const n = numberOption("n", values.n);
+  if (n === undefined) throw new UsageError("give --n <accumulation length> or --network <name>");
+  const m = minAccumulatorBits({ n, mP, chunk, sparsity, criterion: { tolerance } });
+  console.log(`minimum accumulator mantissa bits: ${m}  (n = ${n}, mP = ${mP}${chunk ? `, chunk ${chunk}` : ""}${sparsity ? `, sparsity ${sparsity}` : ""}; criterion |1 - VRR| <= ${tolerance})`);
+  const rows: Record<string, string | number>[] = [];
+  for (let mAcc = Math.max(1, m - 3); mAcc <= Math.min(52, m + 2); mAcc++) {
+    const v = vrr({ n, mAcc, mP, chunk, sparsity });
+    rows.push({ mAcc, VRR: v.toFixed(4), note: mAcc === m ? "minimum" : "" });
+  }
+  printRows(rows, values.csv ?? false);
+}
+
+function main(argv: string[]): number {
+  const [command, ...rest] = argv;
+  try {
+    if (command === "accum") accum(rest);
+    else if (command === undefined || command === "--help" || command === "-h") console.log(USAGE);
+    else throw new UsageError(`unknown command "${command}"`);
+    return 0;
+  } catch (e) {
+    // Argument errors: ours, parseArgs' (TypeError with a code) and lowbit's range checks.
+    if (e instanceof UsageError || e instanceof RangeError || e instanceof TypeError) {
+      console.error(`lowbit: ${e.message.replace(/^lowbit: /, "")}\n${USAGE}`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+process.exitCode = main(process.argv.slice(2));

@@ -49,7 +49,7 @@ export interface ProductRounder {
 }
 
 export function productRounder(format: FloatingPointFormat): ProductRounder {
-  const f = floatingPoint(format as FloatingPointFormat);
+  const f = floatingPoint(format);
   const r = floatingPointRange(f);
   const { K, S } = nearestConstants(f.man);
   const step = f.subnormals ? 2 ** (r.emin - f.man) : r.minNormal;
@@ -63,7 +63,7 @@ export function productRounder(format: FloatingPointFormat): ProductRounder {
 export function productRounding(q: ProductRounder): (p: number) => number {
   const { S, minNormal, C, maxFinite, overflow } = q;
   // One rounding step (p + M) - M whose magic number M is p S for normals (then p + p S = p K)
-  // and C below minNormal; the selects and clamps compile to conditional moves.
+  // and C below minNormal, then the clamp to the format's range.
   return (p: number): number => {
     const M = Math.abs(p) < minNormal ? C : p * S;
     const r = (p + M) - M;

@@ -95,19 +95,41 @@ function axis(options: AxisOptions = {}): Record<string, unknown> {
 }
 
 /**
- * The common layout. A legend goes in one row above the plot rather than plotly's default
- * column at the right, which takes a third of a 640-pixel figure once names are long.
+ * Rows a horizontal legend of these names takes in `width` pixels: plotly places each entry,
+ * a 40-pixel symbol and its text (about 0.6 em per character), left to right and wraps.
  */
-function layout(options: FigureOptions, legend: boolean): Record<string, unknown> {
-  const top = (options.title === undefined ? 20 : 50) + (legend ? 30 : 0);
+function legendRows(names: string[], width: number): number {
+  const entry = (name: string) => 40 + 0.6 * FONT.size * name.length;
+  let rows = 1, used = 0;
+  for (const name of names) {
+    if (used > 0 && used + entry(name) > width) {
+      rows++;
+      used = 0;
+    }
+    used += entry(name);
+  }
+  return rows;
+}
+
+/**
+ * The common layout. A legend (the series' names; none for fewer than two) goes in rows above
+ * the plot rather than plotly's default column at the right, which takes a third of a
+ * 640-pixel figure once names are long; the top margin grows with its rows and the title sits
+ * above them.
+ */
+function layout(options: FigureOptions, legendNames: string[]): Record<string, unknown> {
+  const legend = legendNames.length > 1;
+  const width = options.width ?? 640;
+  const legendHeight = legend ? 24 * legendRows(legendNames, width - 80) + 6 : 0;
+  const titleHeight = options.title === undefined ? 20 : 50;
   return {
-    title: options.title === undefined ? undefined : { text: options.title },
+    title: options.title === undefined ? undefined : { text: options.title, yref: "container", y: 1, yanchor: "top", pad: { t: 12 } },
     xaxis: axis(options.x),
     yaxis: axis(options.y),
-    width: options.width ?? 640,
+    width,
     height: options.height ?? 400,
     font: FONT,
-    margin: { l: 60, r: 20, t: top, b: 50 },
+    margin: { l: 60, r: 20, t: titleHeight + legendHeight, b: 50 },
     paper_bgcolor: "white",
     plot_bgcolor: "white",
     showlegend: legend,
@@ -136,7 +158,7 @@ export function lineChart(series: readonly LineSeries[], options: FigureOptions 
       line: { dash: s.dash ?? "solid" }, error_y: errorBars(s.error),
     };
   });
-  return { data, layout: layout(options, series.length > 1) };
+  return { data, layout: layout(options, series.map((s) => s.name)) };
 }
 
 /** A matrix as colours, z[row][column], row 0 at the top (as a confusion matrix is read). */
@@ -152,7 +174,7 @@ export function heatmap(z: readonly (readonly number[])[], options: HeatmapOptio
     type: "heatmap", z: z.map((row) => [...row]), x, y, colorscale: options.colorscale ?? WHITE_TO_BLUE,
     colorbar: options.colorbarTitle === undefined ? undefined : { title: { text: options.colorbarTitle } },
   };
-  const base = layout(options, false);
+  const base = layout(options, []);
   const result: Figure = {
     data: [trace],
     layout: {
@@ -177,7 +199,7 @@ export function histogram(series: readonly HistogramSeries[], options: Histogram
     type: "histogram", name: s.name, x: Array.from(s.values), opacity: series.length > 1 ? 0.6 : 1,
     nbinsx: options.bins, histnorm: options.normalization === "probability density" ? "probability density" : "",
   }));
-  return { data, layout: { ...layout(options, series.length > 1), barmode: "overlay" } };
+  return { data, layout: { ...layout(options, series.map((s) => s.name)), barmode: "overlay" } };
 }
 
 /** Grouped bars: one group per category, one bar per series, optional error bars. */
@@ -187,7 +209,7 @@ export function barChart(categories: readonly string[], series: readonly BarSeri
     if (s.error !== undefined) checkLengths(`barChart series "${s.name}" error`, categories.length, s.error.length);
     return { type: "bar", name: s.name, x: [...categories], y: Array.from(s.values), error_y: errorBars(s.error) };
   });
-  const base = layout(options, series.length > 1);
+  const base = layout(options, series.map((s) => s.name));
   // Category axis even for names like "8" or "32", which plotly would otherwise place on a number line.
   return { data, layout: { ...base, xaxis: { ...(base.xaxis as object), type: "category" }, barmode: "group" } };
 }

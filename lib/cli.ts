@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /**
  * The `lowbit` command. Subcommand `accum`: the accumulator precision a dot product needs.
  *   lowbit accum --n 4096 --mp 5 [--chunk 64] [--sparsity 0.5] [--tolerance 0.01]

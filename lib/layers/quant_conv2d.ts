@@ -9,8 +9,6 @@ export interface QuantConv2dArgs extends QuantLayerArgs {
   strides?: number | [number, number];
   padding?: "valid" | "same";
   useBias?: boolean;
-  /** Initial weights ~ U(-limit, limit); default Glorot uniform. */
-  initLimit?: number;
 }
 
 export class QuantConv2d extends QuantLayer {
@@ -20,7 +18,6 @@ export class QuantConv2d extends QuantLayer {
   readonly strides: [number, number];
   readonly padding: "valid" | "same";
   readonly useBias: boolean;
-  private readonly initLimit: number | undefined;
   private bias: tf.LayerVariable | undefined;
 
   constructor(args: QuantConv2dArgs) {
@@ -38,16 +35,13 @@ export class QuantConv2d extends QuantLayer {
     checkOneOf("quantConv2d padding", padding, ["valid", "same"] as const);
     this.padding = padding;
     this.useBias = args.useBias ?? true;
-    this.initLimit = args.initLimit;
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
     const shape = inputShape as tf.Shape;
     if (shape.length !== 4) throw new RangeError(`lowbit: ${this.name} expects NHWC input of rank 4; got [${shape.join(", ")}]`);
     const channels = shape[3]!;
-    const init = this.initLimit === undefined
-      ? tf.initializers.glorotUniform({ seed: this.seed })
-      : tf.initializers.randomUniform({ minval: -this.initLimit, maxval: this.initLimit, seed: this.seed });
+    const init = this.kernelInitializer();
     this.kernel = this.addWeight("kernel", [...this.kernelSize, channels, this.filters], "float32", init);
     if (this.useBias) this.bias = this.addWeight("bias", [this.filters], "float32", tf.initializers.zeros());
     this.built = true;

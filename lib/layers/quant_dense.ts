@@ -6,15 +6,12 @@ import { QuantLayer, QuantLayerArgs } from "./quant_layer";
 export interface QuantDenseArgs extends QuantLayerArgs {
   units: number;
   useBias?: boolean;
-  /** Initial weights ~ U(-limit, limit); default Glorot uniform. */
-  initLimit?: number;
 }
 
 export class QuantDense extends QuantLayer {
   static className = "QuantDense";
   readonly units: number;
   readonly useBias: boolean;
-  private readonly initLimit: number | undefined;
   private bias: tf.LayerVariable | undefined;
 
   constructor(args: QuantDenseArgs) {
@@ -22,16 +19,13 @@ export class QuantDense extends QuantLayer {
     checkInteger("quantDense units", args.units, 1);
     this.units = args.units;
     this.useBias = args.useBias ?? true;
-    this.initLimit = args.initLimit;
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
     const shape = inputShape as tf.Shape;
     const inDim = shape[shape.length - 1];
     if (inDim === null || inDim === undefined) throw new RangeError(`lowbit: ${this.name} needs a known input size`);
-    const init = this.initLimit === undefined
-      ? tf.initializers.glorotUniform({ seed: this.seed })
-      : tf.initializers.randomUniform({ minval: -this.initLimit, maxval: this.initLimit, seed: this.seed });
+    const init = this.kernelInitializer();
     this.kernel = this.addWeight("kernel", [inDim, this.units], "float32", init);
     if (this.useBias) this.bias = this.addWeight("bias", [this.units], "float32", tf.initializers.zeros());
     this.built = true;

@@ -23,6 +23,8 @@ export interface QuantLayerArgs {
   onQuantized?: (role: "weight" | "activation", layer: string, value: tf.Tensor) => void;
   /** Seed of the weight initialiser. */
   seed?: number;
+  /** Initial weights ~ U(-initLimit, initLimit) (WAGE's initialisation); default Glorot uniform. */
+  initLimit?: number;
   inputShape?: tf.Shape;
 }
 
@@ -33,6 +35,7 @@ export abstract class QuantLayer extends tf.layers.Layer {
   readonly weightClip: number | undefined;
   protected readonly onQuantized: QuantLayerArgs["onQuantized"];
   protected readonly seed: number;
+  protected readonly initLimit: number | undefined;
   protected kernel: tf.LayerVariable | undefined;
 
   constructor(args: QuantLayerArgs) {
@@ -50,6 +53,14 @@ export abstract class QuantLayer extends tf.layers.Layer {
     this.weightClip = weightClip;
     this.onQuantized = args.onQuantized;
     this.seed = seed;
+    this.initLimit = args.initLimit;
+  }
+
+  /** The initialiser of the master weights: U(-initLimit, initLimit), else Glorot uniform. */
+  protected kernelInitializer(): ReturnType<typeof tf.initializers.glorotUniform> {
+    return this.initLimit === undefined
+      ? tf.initializers.glorotUniform({ seed: this.seed })
+      : tf.initializers.randomUniform({ minval: -this.initLimit, maxval: this.initLimit, seed: this.seed });
   }
 
   /** The master weights (real-valued, trained). */

@@ -31,8 +31,6 @@ export interface QuantLstmArgs extends Omit<QuantLayerArgs, "activation" | "scal
   returnSequences?: boolean;
   /** Quantizers of the gates' pre-activations z and of their outputs (i, f, g, o). */
   gates?: { input?: TensorQuantizer; output?: TensorQuantizer };
-  /** Initial weights ~ U(-limit, limit); default Glorot uniform. */
-  initLimit?: number;
   /** Start the forget gate's bias at 1 (default true), so the cell remembers from the start. */
   unitForgetBias?: boolean;
 }
@@ -44,7 +42,6 @@ export class QuantLstm extends QuantLayer {
   readonly units: number;
   readonly returnSequences: boolean;
   readonly gates: NonNullable<QuantLstmArgs["gates"]>;
-  private readonly initLimit: number | undefined;
   private readonly unitForgetBias: boolean;
   private bias: tf.LayerVariable | undefined;
   private inputSize: number | undefined;
@@ -59,7 +56,6 @@ export class QuantLstm extends QuantLayer {
       if (key !== "input" && key !== "output") throw new RangeError(`lowbit: QuantLstm gates has an unknown entry "${key}"; allowed: input, output`);
       if (q !== undefined && typeof q.apply !== "function") throw new TypeError(`lowbit: QuantLstm gates.${key} must be a quantizer`);
     }
-    this.initLimit = args.initLimit;
     this.unitForgetBias = args.unitForgetBias ?? true;
   }
 
@@ -75,9 +71,7 @@ export class QuantLstm extends QuantLayer {
     const inDim = shape[shape.length - 1];
     if (inDim === null || inDim === undefined) throw new RangeError(`lowbit: ${this.name} needs a known input size`);
     const u = this.units;
-    const init = this.initLimit === undefined
-      ? tf.initializers.glorotUniform({ seed: this.seed })
-      : tf.initializers.randomUniform({ minval: -this.initLimit, maxval: this.initLimit, seed: this.seed });
+    const init = this.kernelInitializer();
     this.kernel = this.addWeight("kernel", [inDim + u, 4 * u], "float32", init);
     this.bias = this.addWeight("bias", [4 * u], "float32", tf.initializers.zeros());
     if (this.unitForgetBias) {

@@ -7,10 +7,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { quantConv2d, quantDense, QuantLayerArgs } from "../layers";
 
-export type LeNetLayerArgs = Omit<QuantLayerArgs, "activation" | "inputShape" | "name"> & {
-  useBias?: boolean;
-  initLimit?: number;
-};
+export type LeNetLayerArgs = Omit<QuantLayerArgs, "activation" | "inputShape" | "name"> & { useBias?: boolean };
 
 export function quantLeNet5(
   layerArgs: (index: number, fanIn: number) => LeNetLayerArgs = () => ({}), name = "quant_lenet5",

@@ -6,8 +6,8 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import {
-  classifierStep, dfpQuantizer, forwardMacs, initBackend, lenet5, Loss, lowbitWasmKernels, quantLeNet5,
-  replacedWasmKernels, softmaxCrossEntropy, sumSquaredError, trainStep, wageLeNet5,
+  classifierStep, dfpQuantizer, forwardMacs, initBackend, lenet5, Loss, lowbitWasmKernels, qnnMlp, quantLeNet5,
+  replacedWasmKernels, softmaxCrossEntropy, squaredHinge, sumSquaredError, trainStep, wageLeNet5,
 } from "lowbit";
 import { medianMs, table } from "./timing";
 
@@ -106,6 +106,8 @@ function quantizedOverhead(steps: number): void {
   const cases: { name: string; quantized: () => tf.LayersModel; float: () => tf.LayersModel; loss: Loss; lr: number }[] = [
     { name: "WAGE 2-8-8-8 LeNet-5", quantized: () => wageLeNet5({ seed: 1 }), float: () => quantLeNet5(() => ({ useBias: false })), loss: sumSquaredError, lr: 1 },
     { name: "DFP8 + SR LeNet-5 (W, A, G, E)", quantized: () => quantLeNet5((i) => ({ quant: dfp(10 * i) })), float: () => quantLeNet5(), loss: softmaxCrossEntropy, lr: 0.01 },
+    // The float twin: the same MLP and batch norm with float weights and hard-tanh activations.
+    { name: "BNN MLP 3x1024 (binary W and A, BN)", quantized: () => qnnMlp({ seed: 1 }), float: () => qnnMlp({ seed: 1, weightBits: 32, activationBits: 32 }), loss: squaredHinge, lr: 0.003 },
   ];
   const rows = [];
   for (const c of cases) {

@@ -1,2 +1,2 @@
 /** Core utilities shared by the rest of lowbit. */
-export { hash32, hashKey, uniform32, Rng } from "./random";
+export { elementHash, hash32, hashKey, uniform32, Rng } from "./random";

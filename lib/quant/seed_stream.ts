@@ -1,6 +1,6 @@
 /**
  * Where stochastic rounding takes its random numbers: element i of a call uses
- * hash32(seed, stream, i). A call given a seed uses (seed, stream ?? 0), so the same seed gives
+ * elementHash(seed, stream, i). A call given a seed uses (seed, stream ?? 0), so the same seed gives
  * the same bits on every run and backend. A call without one draws the next stream of a global
  * seeded sequence, so successive calls differ but a whole program is reproducible after
  * setQuantizationSeed(s).

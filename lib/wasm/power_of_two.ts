@@ -8,7 +8,7 @@
 //   zero        2^floor(log2|x|); below 2^minExp, 0.   floor   zero for x > 0, away for x < 0.
 // Above 2^maxExp: saturates to 2^maxExp. NaN stays NaN. Float32 subnormal inputs count as
 // below 2^minExp (minExp >= -126).
-import { hashKeyed } from "./random";
+import { elementHash } from "./random";
 import { FLOOR, NEAREST, STOCHASTIC, ZERO } from "./rounding";
 
 const SQRT2_MANTISSA: u32 = 0x3504f4;
@@ -27,7 +27,7 @@ export function quantizePowerOfTwo(
       store<u32>(dst + at, bits);
       continue;
     }
-    const h = mode == STOCHASTIC ? hashKeyed(a, b, <u32>i) : 0;
+    const h = mode == STOCHASTIC ? elementHash(a, b, <u32>i) : 0;
     const awayFromZero = mode == FLOOR && sign != 0;
     let out: u32;
     if (mag >= minBits) {

@@ -1,10 +1,10 @@
 // Element-wise quantizers over float32 arrays (byte offsets src, dst; dst may equal src).
 // Rounding codes: 0 nearest (ties to even), 1 stochastic, 2 toward zero, 3 floor.
-// Element i's random number is h = hash32(seed, stream, i) (lib/wasm/random.ts). Each kernel
+// Element i's random number is h = elementHash(seed, stream, i) (lib/wasm/random.ts). Each kernel
 // runs four lanes at a time (SIMD) and the remainder lane by lane with the same formulas, so
 // the result of an element does not depend on its position in the array.
-import { hashKeyed, hashKeyedX4 } from "./random";
-import { FLOOR, lanes, NEAREST, round1, roundX4, STOCHASTIC, ZERO } from "./rounding";
+import { elementHash, elementHashX4, groupWordsX4 } from "./random";
+import { FLOOR, NEAREST, round1, roundX4, STOCHASTIC, ZERO } from "./rounding";
 
 /**
  * Fixed point: q = round(x * 2^frac) clamped to [qmin, qmax], y = q * 2^-frac.
@@ -32,14 +32,17 @@ function fixedLoop(
   const aV = i32x4.splat(a), bV = i32x4.splat(b);
   const vecN = n & ~15;
   let h0 = i32x4.splat(0), h1 = h0, h2 = h0, h3 = h0;
-  // Four vectors per iteration: the hash is a long dependency chain, four of them overlap.
+  let words = mode == STOCHASTIC ? groupWordsX4(aV, bV, 0) : h0;
+  // Four vectors (16 elements, four groups of elementHash) per iteration.
   for (let i = 0; i < vecN; i += 16) {
     const at = <usize>i << 2;
     if (mode == STOCHASTIC) {
-      h0 = hashKeyedX4(aV, bV, lanes(i));
-      h1 = hashKeyedX4(aV, bV, lanes(i + 4));
-      h2 = hashKeyedX4(aV, bV, lanes(i + 8));
-      h3 = hashKeyedX4(aV, bV, lanes(i + 12));
+      h0 = elementHashX4(words, 0);
+      h1 = elementHashX4(words, 1);
+      h2 = elementHashX4(words, 2);
+      h3 = elementHashX4(words, 3);
+      // The next block's group words now: their long multiply chain overlaps this block's work.
+      words = groupWordsX4(aV, bV, i + 16);
     }
     const q0 = roundX4(f32x4.mul(v128.load(src + at), scaleV), mode, h0);
     const q1 = roundX4(f32x4.mul(v128.load(src + at + 16), scaleV), mode, h1);
@@ -52,7 +55,7 @@ function fixedLoop(
   }
   for (let i = vecN; i < n; i++) {
     const at = <usize>i << 2;
-    const q = round1(load<f32>(src + at) * scale, mode, mode == STOCHASTIC ? hashKeyed(a, b, <u32>i) : 0);
+    const q = round1(load<f32>(src + at) * scale, mode, mode == STOCHASTIC ? elementHash(a, b, <u32>i) : 0);
     store<f32>(dst + at, (q < qmin ? qmin : q > qmax ? qmax : q) * invScale); // NaN passes
   }
 }
@@ -87,14 +90,16 @@ function floatX4(
   const inf = i32x4.splat(0x7f800000);
   r = v128.bitselect(overflowV, r, i32x4.eq(mag, inf));
 
-  const v = f32x4.mul(f32x4.mul(mag, up1V), up2V);
-  let q: v128;
-  if (mode == FLOOR) q = v128.bitselect(f32x4.ceil(v), f32x4.floor(v), negative);
-  else q = roundX4(v, mode, h);
-  const small = f32x4.mul(q, quantumV);
-
-  const out = v128.or(sign, v128.bitselect(r, small, i32x4.ge_s(mag, minNormalV)));
-  return v128.bitselect(bits, out, i32x4.gt_s(mag, inf)); // NaN stays NaN
+  // Below the normal range (rare in most tensors, so skipped when no lane is there).
+  const normal = i32x4.ge_s(mag, minNormalV);
+  if (!i32x4.all_true(normal)) {
+    const v = f32x4.mul(f32x4.mul(mag, up1V), up2V);
+    let q: v128;
+    if (mode == FLOOR) q = v128.bitselect(f32x4.ceil(v), f32x4.floor(v), negative);
+    else q = roundX4(v, mode, h);
+    r = v128.bitselect(r, f32x4.mul(q, quantumV), normal);
+  }
+  return v128.bitselect(bits, v128.or(sign, r), i32x4.gt_s(mag, inf)); // NaN stays NaN
 }
 
 /**
@@ -138,14 +143,17 @@ function floatLoop(
   const up1V = f32x4.splat(up1), up2V = f32x4.splat(up2), quantumV = f32x4.splat(quantum);
   const vecN = n & ~15;
   let h0 = i32x4.splat(0), h1 = h0, h2 = h0, h3 = h0;
-  // Four vectors per iteration, so that four hash chains overlap.
+  let words = mode == STOCHASTIC ? groupWordsX4(aV, bV, 0) : h0;
+  // Four vectors (16 elements, four groups of elementHash) per iteration.
   for (let i = 0; i < vecN; i += 16) {
     const at = <usize>i << 2;
     if (mode == STOCHASTIC) {
-      h0 = hashKeyedX4(aV, bV, lanes(i));
-      h1 = hashKeyedX4(aV, bV, lanes(i + 4));
-      h2 = hashKeyedX4(aV, bV, lanes(i + 8));
-      h3 = hashKeyedX4(aV, bV, lanes(i + 12));
+      h0 = elementHashX4(words, 0);
+      h1 = elementHashX4(words, 1);
+      h2 = elementHashX4(words, 2);
+      h3 = elementHashX4(words, 3);
+      // The next block's group words now: their long multiply chain overlaps this block's work.
+      words = groupWordsX4(aV, bV, i + 16);
     }
     v128.store(dst + at, floatX4(v128.load(src + at), h0, mode, k, maskV, notMaskV, half,
       minNormalV, maxV, overflowV, zeroLimitV, up1V, up2V, quantumV));
@@ -161,7 +169,7 @@ function floatLoop(
     const bits = load<u32>(src + at);
     const sign = bits & 0x80000000;
     const mag = bits & 0x7fffffff;
-    const hi = mode == STOCHASTIC ? hashKeyed(a, b, <u32>i) : 0;
+    const hi = mode == STOCHASTIC ? elementHash(a, b, <u32>i) : 0;
     const negative = sign != 0;
     let out: u32;
     if (mag > 0x7f800000) {

@@ -3,7 +3,7 @@
 // inner = 1, groups = C: one exponent per channel of a channels-last tensor (dynamic fixed
 // point per channel); inner = blockSize: one per block of consecutive elements (block floating
 // point). Same rounding and saturation as quantizeFixed.
-import { hashKeyed } from "./random";
+import { elementHash } from "./random";
 import { round1, STOCHASTIC } from "./rounding";
 
 export function quantizeFixedGrouped(
@@ -14,7 +14,7 @@ export function quantizeFixedGrouped(
   for (let i = 0; i < n; i++) {
     const at = <usize>i << 2, g = <usize>group << 2;
     const q = round1(load<f32>(src + at) * load<f32>(scales + g), mode,
-      mode == STOCHASTIC ? hashKeyed(a, b, <u32>i) : 0);
+      mode == STOCHASTIC ? elementHash(a, b, <u32>i) : 0);
     store<f32>(dst + at, (q < qmin ? qmin : q > qmax ? qmax : q) * load<f32>(steps + g));
     if (--left == 0) {
       left = inner;

@@ -1,7 +1,7 @@
 // Linear integer quantization with any step (QNN's LinearQuant, DoReFa's k-bit grid):
 // q = round(x / step) clamped to [qmin, qmax], y = q * step. Division, not multiplication by
 // 1 / step, so that q is the rounding of the exact quotient.
-import { hashKeyed } from "./random";
+import { elementHash } from "./random";
 import { round1, STOCHASTIC } from "./rounding";
 
 export function quantizeLinear(
@@ -9,7 +9,7 @@ export function quantizeLinear(
 ): void {
   for (let i = 0; i < n; i++) {
     const at = <usize>i << 2;
-    const q = round1(load<f32>(src + at) / step, mode, mode == STOCHASTIC ? hashKeyed(a, b, <u32>i) : 0);
+    const q = round1(load<f32>(src + at) / step, mode, mode == STOCHASTIC ? elementHash(a, b, <u32>i) : 0);
     store<f32>(dst + at, (q < qmin ? qmin : q > qmax ? qmax : q) * step);
   }
 }

@@ -8,13 +8,6 @@ export const ZERO = 2;
 export const FLOOR = 3;
 const TWO_POW_MINUS_24: f32 = 5.9604644775390625e-8;
 
-// Lanes 0..3 of the counters of the first vector.
-// @ts-ignore: decorator
-@inline
-export function lanes(i: i32): v128 {
-  return i32x4.add(i32x4.splat(i), i32x4(0, 1, 2, 3));
-}
-
 /** A uniform number on the 2^-24 grid in [0, 1) from a hash: (h >>> 8) * 2^-24, exact. */
 // @ts-ignore: decorator
 @inline

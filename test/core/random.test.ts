@@ -1,6 +1,6 @@
 import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { hash32, initBackend, Rng, uniform32 } from "lowbit";
+import { elementHash, hash32, hashKey, initBackend, Rng, uniform32 } from "lowbit";
 
 before(async () => {
   await initBackend({ backend: "cpu", quiet: true });
@@ -53,6 +53,76 @@ describe("hash32", () => {
     for (let i = 0; i < perOutputBit.length; i++) {
       const p = perOutputBit[i] / trials;
       assert.ok(p > 0.4 && p < 0.6, `input bit ${i >> 5} flips output bit ${i & 31} with probability ${p}`);
+    }
+  });
+});
+
+/** The documented formulas of lib/core/random.ts in BigInt arithmetic modulo 2^32. */
+const M32 = (1n << 32n) - 1n;
+function xorshiftMultiply(x: bigint, rounds: [number, bigint][], last: number): bigint {
+  for (const [shift, c] of rounds) x = ((x ^ (x >> BigInt(shift))) * c) & M32;
+  return x ^ (x >> BigInt(last));
+}
+const lowbias = (x: bigint) => xorshiftMultiply(x, [[16, 0x7feb352dn], [15, 0x846ca68bn]], 16);
+const triple = (x: bigint) => xorshiftMultiply(x, [[17, 0xed5ad4bbn], [11, 0xac4c1b51n], [15, 0x31848babn]], 14);
+function referenceElementHash(seed: number, stream: number, i: number): number {
+  const a = lowbias(lowbias(BigInt(seed) ^ 0x9e3779b9n) ^ BigInt(stream));
+  const b = lowbias((a + 0x6a09e667n) & M32);
+  const salt = [0n, 0x9e3779b9n, 0x6a09e667n, 0xbb67ae85n][i & 3];
+  return Number(lowbias(triple(BigInt(i >>> 2) ^ a) ^ b ^ salt));
+}
+
+describe("elementHash", () => {
+  it("equals its documented formula (BigInt reference), key words included", () => {
+    const rng = new Rng(11);
+    for (let t = 0; t < 2000; t++) {
+      const seed = rng.uint32(), stream = t % 7, i = t < 1000 ? t : rng.uint32();
+      assert.equal(elementHash(seed, stream, i), referenceElementHash(seed, stream, i), `seed ${seed} stream ${stream} i ${i}`);
+    }
+    const [a, b] = hashKey(5, 6);
+    assert.equal(BigInt(a), lowbias(lowbias(5n ^ 0x9e3779b9n) ^ 6n));
+    assert.equal(BigInt(b), lowbias((BigInt(a) + 0x6a09e667n) & M32));
+  });
+
+  it("gives uniform words: chi-square of the top 8 bits over 2^18 elements", () => {
+    const counts = new Float64Array(256);
+    const n = 1 << 18;
+    for (let i = 0; i < n; i++) counts[elementHash(3, 1, i) >>> 24]++;
+    const expected = n / 256;
+    const chi2 = counts.reduce((acc, c) => acc + (c - expected) ** 2 / expected, 0);
+    // 255 degrees of freedom: mean 255, sd 22.6; 370 is beyond the 0.9999 quantile.
+    assert.ok(chi2 < 370, `chi-square ${chi2}`);
+  });
+
+  it("decorrelates the four lanes of a group and neighbouring groups (joint chi-square, correlation)", () => {
+    const groups = 1 << 16;
+    const u = (i: number) => (elementHash(9, 0, i) >>> 8) * 2 ** -24;
+    for (const [d, label] of [[1, "lanes 0,1"], [2, "lanes 0,2"], [3, "lanes 0,3"], [4, "next group"]] as const) {
+      const joint = new Float64Array(256);
+      let sxy = 0;
+      for (let g = 0; g < groups; g++) {
+        const x = u(4 * g), y = u(4 * g + d);
+        joint[Math.floor(x * 16) * 16 + Math.floor(y * 16)]++;
+        sxy += (x - 0.5) * (y - 0.5);
+      }
+      const correlation = sxy / groups / (1 / 12);
+      assert.ok(Math.abs(correlation) < 4 / Math.sqrt(groups), `${label}: correlation ${correlation}`);
+      const expected = groups / 256;
+      const chi2 = joint.reduce((acc, c) => acc + (c - expected) ** 2 / expected, 0);
+      assert.ok(chi2 < 370, `${label}: joint chi-square ${chi2}`);
+    }
+  });
+
+  it("avalanches in the element index: flipping one bit of i flips about 16 output bits", () => {
+    const rng = new Rng(13);
+    for (let bit = 0; bit < 32; bit++) {
+      let flipped = 0;
+      for (let t = 0; t < 500; t++) {
+        const i = rng.uint32();
+        flipped += popcount((elementHash(1, 2, i) ^ elementHash(1, 2, (i ^ (1 << bit)) >>> 0)) >>> 0);
+      }
+      const mean = flipped / 500;
+      assert.ok(mean > 15 && mean < 17, `index bit ${bit}: ${mean} output bits flip on average`);
     }
   });
 });

@@ -7,7 +7,7 @@ import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import {
-  binary, blockFloatingPoint, countAbove, dynamicFixedPoint, hash32, initBackend, integer, maxAbsOf,
+  binary, blockFloatingPoint, countAbove, dynamicFixedPoint, elementHash, initBackend, integer, maxAbsOf,
   powerOfTwo, quantize, ternary,
 } from "lowbit";
 import { fixedRef, Mode, roundHalfEven } from "./reference";
@@ -51,7 +51,7 @@ describe("more formats", () => {
         const [qmin, qmax] = signed ? [-8, 7] : [0, 15];
         const expected = x.map((v, i) => {
           if (Number.isNaN(v)) return NaN;
-          const q = roundMode(Math.fround(v / Math.fround(0.1)), mode, hash32(4, 0, i));
+          const q = roundMode(Math.fround(v / Math.fround(0.1)), mode, elementHash(4, 0, i));
           return Math.min(qmax, Math.max(qmin, q)) * Math.fround(0.1);
         });
         const y = quantize(x, integer({ bits: 4, scale: 0.1, signed }), { rounding: mode, seed: 4 });
@@ -67,7 +67,7 @@ describe("more formats", () => {
       const [minE, maxE] = [-6, 0];
       const expected = x.map((v, i) => {
         if (Number.isNaN(v)) return NaN;
-        const a = Math.abs(v), s = v < 0 || Object.is(v, -0) ? -1 : 1, h = hash32(5, 0, i);
+        const a = Math.abs(v), s = v < 0 || Object.is(v, -0) ? -1 : 1, h = elementHash(5, 0, i);
         const away = mode === "floor" && s < 0;
         let m: number;
         if (a >= 2 ** minE) {

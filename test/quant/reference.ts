@@ -1,11 +1,11 @@
 /**
  * Float64 references of lowbit's element-wise formats, written from their definitions (not
  * from lowbit's kernels). Stochastic rounding uses the documented random numbers:
- * h = hash32(seed, stream, i); fixed point and float subnormals round up iff
+ * h = elementHash(seed, stream, i); fixed point and float subnormals round up iff
  * (h >>> 8) * 2^-24 < fraction; float normals drop k = 23 - man bits and round up iff
  * (h >>> (32 - k)) + fraction * 2^k >= 2^k.
  */
-import { hash32 } from "lowbit";
+import { elementHash } from "lowbit";
 
 export type Mode = "nearest" | "stochastic" | "zero" | "floor";
 
@@ -38,7 +38,7 @@ export function fixedRef(x: Float32Array, bits: number, frac: number, mode: Mode
   const qmax = 2 ** (bits - 1) - 1, qmin = symmetric ? -qmax : -(2 ** (bits - 1));
   return x.map((v, i) => {
     if (Number.isNaN(v)) return NaN;
-    const q = roundInt(v * 2 ** frac, mode, () => hash32(seed, stream, i));
+    const q = roundInt(v * 2 ** frac, mode, () => elementHash(seed, stream, i));
     return Math.min(qmax, Math.max(qmin, q)) * 2 ** -frac;
   });
 }
@@ -55,7 +55,7 @@ export function floatRef(x: Float32Array, s: FloatSpec, mode: Mode, seed = 0, st
     const a = Math.abs(v);
     // Rounding magnitudes: floor rounds negative values away from zero.
     const m: Mode = mode === "floor" ? (sign < 0 ? "floor" : "zero") : mode;
-    const h = () => hash32(seed, stream, i);
+    const h = () => elementHash(seed, stream, i);
     let q: number;
     if (a === Infinity) {
       q = saturate ? maxFinite : Infinity;

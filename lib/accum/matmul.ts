@@ -12,12 +12,11 @@
  * independent chains (C_ij .. C_i(j+3)) fill that wait, which is what makes the emulation run
  * at about the rate of a plain float64 dot product (bench/accum.ts).
  *
- * lowPrecisionDense(x, w, options): the same product as a differentiable op for training: the
- * forward pass is lowPrecisionMatMul, the backward pass the float gradient of x w
- * (straight-through: dx = dy w^T, dw = x^T dy), as when the emulated accumulator is a
- * hardware detail the optimiser does not see.
+ * lowPrecisionDense(x, w, options): the same product as a differentiable op for training, each
+ * of its three GEMMs (forward, backward error, weight gradient) emulated or float32 by choice.
  */
 import * as tf from "@tensorflow/tfjs";
+import { checkOneOf } from "../core/checks";
 import { floatingPoint, floatingPointRange, FloatingPointFormat } from "../quant/formats";
 import { Accumulator, AccumulatorOptions, checkAccumulator } from "./accumulate";
 import { addExact, exactRounder, nearestConstants } from "./rounding";
@@ -221,18 +220,50 @@ function exactKernel(a: Float32Array, bt: Float32Array, M: number, K: number, N:
 // tf.customGrad types its function's parameters as a union of tensors and the save function.
 type CustomGradientFunc = Parameters<typeof tf.customGrad>[0];
 
+/** The three GEMMs of a layer's training step, named as in Sakr et al. and accumulationTable. */
+export const GEMMS = ["FWD", "BWD", "GRAD"] as const;
+export type Gemm = (typeof GEMMS)[number];
+
+/** lowPrecisionMatMul's options plus which of a layer's GEMMs go through the emulator. */
+export interface EmulatedAccumulation extends LowPrecisionMatMulOptions {
+  /** Default all three: FWD (y = x w), BWD (dx = dy w^T), GRAD (dw = x^T dy); the rest run in float32. */
+  gemms?: readonly Gemm[];
+}
+
+/** Validated EmulatedAccumulation: the set of emulated GEMMs. */
+export function emulatedGemms(options: EmulatedAccumulation): Set<Gemm> {
+  const gemms = options.gemms ?? GEMMS;
+  for (const g of gemms) checkOneOf("emulated accumulation gemms", g, GEMMS);
+  return new Set(gemms);
+}
+
 /**
- * x [batch, in] times w [in, out] through lowPrecisionMatMul, with the float straight-through
- * gradient. For use inside a layer's call or a training step.
+ * a b through the emulator when `on`, else in float32. A chunk longer than this GEMM's
+ * accumulation length (the layer's three GEMMs sum over different lengths) means no chunking.
  */
-export function lowPrecisionDense(x: tf.Tensor, w: tf.Tensor, options: LowPrecisionMatMulOptions): tf.Tensor2D {
-  const f = tf.customGrad(((xs: tf.Tensor, ws: tf.Tensor, save: (t: tf.Tensor[]) => void) => {
+export function gemm(a: tf.Tensor2D, b: tf.Tensor2D, options: LowPrecisionMatMulOptions, on: boolean): tf.Tensor2D {
+  if (!on) return tf.matMul(a, b);
+  const length = a.shape[1], chunk = options.accumulator.chunk;
+  const accumulator = chunk !== undefined && chunk > length ? { ...options.accumulator, chunk: undefined } : options.accumulator;
+  return lowPrecisionMatMul(a, b, { product: options.product, accumulator });
+}
+
+/**
+ * x [batch, in] times w [in, out] with the chosen GEMMs through lowPrecisionMatMul: FWD
+ * y = x w (accumulation length in), BWD dx = dy w^T (length out), GRAD dw = x^T dy (length
+ * batch). A GEMM left out runs in float32, so gemms: ["FWD"] is the straight-through variant
+ * (the optimiser sees the float gradient). For use inside a layer's call or a training step.
+ */
+export function lowPrecisionDense(x: tf.Tensor, w: tf.Tensor, options: EmulatedAccumulation): tf.Tensor2D {
+  const on = emulatedGemms(options);
+  const f = tf.customGrad(((xs: tf.Tensor2D, ws: tf.Tensor2D, save: (t: tf.Tensor[]) => void) => {
     save([xs, ws]);
     return {
-      value: lowPrecisionMatMul(xs, ws, options),
+      value: gemm(xs, ws, options, on.has("FWD")),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor2D];
-        return [tf.matMul(dy as tf.Tensor2D, sw, false, true), tf.matMul(sx, dy as tf.Tensor2D, true, false)];
+        const dy2 = dy as tf.Tensor2D;
+        return tf.tidy(() => [gemm(dy2, sw.transpose(), options, on.has("BWD")), gemm(sx.transpose(), dy2, options, on.has("GRAD"))]);
       },
     };
   }) as unknown as CustomGradientFunc) as unknown as (x: tf.Tensor, w: tf.Tensor) => tf.Tensor2D;

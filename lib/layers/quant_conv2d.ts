@@ -1,5 +1,6 @@
 /** A 2-D convolution (NHWC) with quantized W, A, G, E: y = output(conv(x, view(W)) + b). */
 import * as tf from "@tensorflow/tfjs";
+import { lowPrecisionConv2d } from "../accum/conv2d";
 import { checkInteger, checkOneOf } from "../core/checks";
 import { QuantLayer, QuantLayerArgs } from "./quant_layer";
 
@@ -57,7 +58,10 @@ export class QuantConv2d extends QuantLayer {
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
       const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
-      let z: tf.Tensor = tf.conv2d(x, this.weightView() as tf.Tensor4D, this.strides, this.padding);
+      const w = this.weightView() as tf.Tensor4D;
+      let z: tf.Tensor = this.accumulation
+        ? lowPrecisionConv2d(x, w, { ...this.accumulation, strides: this.strides, padding: this.padding })
+        : tf.conv2d(x, w, this.strides, this.padding);
       if (this.bias !== undefined) z = z.add(this.bias.read());
       return this.quantizedOutput(z);
     });

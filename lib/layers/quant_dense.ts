@@ -1,5 +1,6 @@
 /** A fully connected layer with quantized W, A, G, E: y = output(x * view(W) + b). */
 import * as tf from "@tensorflow/tfjs";
+import { lowPrecisionDense } from "../accum/matmul";
 import { checkInteger } from "../core/checks";
 import { QuantLayer, QuantLayerArgs } from "./quant_layer";
 
@@ -39,7 +40,8 @@ export class QuantDense extends QuantLayer {
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
       const x = Array.isArray(inputs) ? inputs[0] : inputs;
-      let z = tf.matMul(x.reshape([-1, x.shape[x.rank - 1]]), this.weightView());
+      const x2 = x.reshape([-1, x.shape[x.rank - 1]]);
+      let z = this.accumulation ? lowPrecisionDense(x2, this.weightView(), this.accumulation) : tf.matMul(x2, this.weightView());
       if (this.bias !== undefined) z = z.add(this.bias.read());
       return this.quantizedOutput(z.reshape([...x.shape.slice(0, -1), this.units]));
     });

@@ -7,6 +7,7 @@
  *   a = activation(z / scale);  backward of a: error.apply(dy);  output = activation quantizer(a)
  */
 import * as tf from "@tensorflow/tfjs";
+import { EmulatedAccumulation, emulatedGemms } from "../accum/matmul";
 import { ste, transformGradient } from "../quant";
 import { Activation, activate, ACTIVATIONS } from "./activations";
 import { checkQuantConfig, QuantConfig } from "./quant_config";
@@ -25,6 +26,12 @@ export interface QuantLayerArgs {
   seed?: number;
   /** Initial weights ~ U(-initLimit, initLimit) (WAGE's initialisation); default Glorot uniform. */
   initLimit?: number;
+  /**
+   * Run the layer's GEMMs through lowbit's bit-true accumulator emulator (lowPrecisionDense,
+   * lowPrecisionConv2d): products rounded to a float format, sums in a narrow accumulator.
+   * Default: float32 tfjs kernels.
+   */
+  accumulation?: EmulatedAccumulation;
   inputShape?: tf.Shape;
 }
 
@@ -36,6 +43,7 @@ export abstract class QuantLayer extends tf.layers.Layer {
   protected readonly onQuantized: QuantLayerArgs["onQuantized"];
   protected readonly seed: number;
   protected readonly initLimit: number | undefined;
+  protected readonly accumulation: EmulatedAccumulation | undefined;
   protected kernel: tf.LayerVariable | undefined;
 
   constructor(args: QuantLayerArgs) {
@@ -54,6 +62,13 @@ export abstract class QuantLayer extends tf.layers.Layer {
     this.onQuantized = args.onQuantized;
     this.seed = seed;
     this.initLimit = args.initLimit;
+    if (args.accumulation !== undefined) {
+      if (args.accumulation.product?.kind !== "float") {
+        throw new TypeError(`lowbit: ${this.getClassName()} accumulation.product must be a lowbit floatingPoint format`);
+      }
+      emulatedGemms(args.accumulation);
+    }
+    this.accumulation = args.accumulation;
   }
 
   /** The initialiser of the master weights: U(-initLimit, initLimit), else Glorot uniform. */

@@ -2,8 +2,8 @@
  * lowPrecisionMatMul against independent references: each product's rounding against lowbit's
  * quantize() of the same (float32-exact) products, each output element bit for bit against
  * accumulate() on its own row-column product list (every rounding, chunking, bounded
- * exponent, the four-wide and the remainder columns), and lowPrecisionDense's straight-through
- * gradient against tf's float gradient of x w, without leaking tensors.
+ * exponent, the four-wide and the remainder columns), and lowPrecisionDense's three GEMMs, each
+ * emulated or float32, against the same products computed directly, without leaking tensors.
  */
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
@@ -86,20 +86,29 @@ test("lowPrecisionMatMul takes tensors and returns a [M, N] tensor", () => {
   tf.dispose([a, b]);
 });
 
-test("lowPrecisionDense: low-precision forward, float straight-through gradient, no leaks", () => {
+test("lowPrecisionDense: each of FWD, BWD, GRAD through the emulator or float32 by choice, no leaks", () => {
   const x = tf.tensor2d(operands(8 * 20, -3, 1, 7), [8, 20]), w = tf.tensor2d(operands(20 * 6, -3, 1, 8), [20, 6]);
-  const options = { product: FP8_E5M2, accumulator: { mantissaBits: 4 } };
+  const accumulator = { mantissaBits: 4 };
   const before = tf.memory().numTensors;
-  const { value, grads } = tf.valueAndGrads((xs: tf.Tensor, ws: tf.Tensor) => lowPrecisionDense(xs, ws, options).square().sum())([x, w]);
-  const forward = lowPrecisionMatMul(x, w, options);
-  const dy = forward.mul(2);
-  const dx = tf.matMul(dy, w, false, true), dw = tf.matMul(x, dy, true, false);
-  assert.equal(value.dataSync()[0], tf.tidy(() => forward.square().sum().dataSync()[0]));
-  assert.deepEqual(Array.from(grads[0].dataSync()), Array.from(dx.dataSync()));
-  assert.deepEqual(Array.from(grads[1].dataSync()), Array.from(dw.dataSync()));
-  tf.dispose([value, ...grads, forward, dy, dx, dw]);
-  tf.tidy(() => { lowPrecisionDense(x, w, options); });
-  assert.equal(tf.memory().numTensors, before + 0, "tensors leaked");
+  for (const gemms of [undefined, ["FWD"], ["BWD", "GRAD"]] as const) {
+    const options = { product: FP8_E5M2, accumulator: accumulator, gemms: gemms };
+    const on = new Set(gemms ?? ["FWD", "BWD", "GRAD"]);
+    const { value, grads } = tf.valueAndGrads((xs: tf.Tensor, ws: tf.Tensor) => lowPrecisionDense(xs, ws, options).square().sum())([x, w]);
+    const mm = (a: tf.Tensor2D, b: tf.Tensor2D, emulated: boolean) =>
+      emulated ? lowPrecisionMatMul(a, b, { product: FP8_E5M2, accumulator: accumulator }) : tf.matMul(a, b);
+    const expected = tf.tidy(() => {
+      const forward = mm(x, w, on.has("FWD"));
+      const dy = forward.mul(2) as tf.Tensor2D;
+      return [forward.square().sum(), mm(dy, w.transpose(), on.has("BWD")), mm(x.transpose(), dy, on.has("GRAD"))];
+    });
+    assert.equal(value.dataSync()[0], expected[0].dataSync()[0]);
+    assert.deepEqual(Array.from(grads[0].dataSync()), Array.from(expected[1].dataSync()), `dx, gemms ${gemms}`);
+    assert.deepEqual(Array.from(grads[1].dataSync()), Array.from(expected[2].dataSync()), `dw, gemms ${gemms}`);
+    tf.dispose([value, ...grads, ...expected]);
+    tf.tidy(() => { lowPrecisionDense(x, w, options); });
+  }
+  assert.equal(tf.memory().numTensors, before, "tensors leaked");
+  assert.throws(() => lowPrecisionDense(x, w, { product: FP8_E5M2, accumulator: accumulator, gemms: ["FWD", "BACK" as "BWD"] }), /gemms/);
   tf.dispose([x, w]);
 });
 

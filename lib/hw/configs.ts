@@ -118,7 +118,7 @@ export const HW_CONFIGS: Readonly<Record<string, HwConfig>> = Object.fromEntries
     name: "fp8-acc16", weight: floatOperand(5, 2), activation: floatOperand(5, 2), gradient: floatOperand(5, 2),
     error: floatOperand(5, 2), accumulator: FP16_OPERAND,
     description: "FP8 (e5m2) operands with an FP16 accumulator, FP32 master weights",
-    source: "the setting Sakr et al. analyse (papers.md section 5); accumulator width: notebook 05 predicts 5-10 mantissa bits",
+    source: "the setting Sakr et al. analyse (papers.md section 5); accumulator width: notebook 05 predicts 4-12 mantissa bits per GEMM",
   }),
 ].map((c) => [c.name, c]));
 

@@ -29,7 +29,7 @@ import { gemmShapes, GemmShape } from "../accum/networks";
 import { checkInteger, checkOneOf } from "../core/checks";
 import { accumulatorFor } from "./accumulator";
 import { HwConfig, resolveHwConfig } from "./configs";
-import { DspDevice, MultiplierMapping } from "./dsp";
+import { DSP_DEVICES, DspDevice, MULTIPLIER_MAPPINGS, MultiplierMapping } from "./dsp";
 import { macCost, MacScheme } from "./mac";
 import { memoryLevelFor, memoryLevels, MemoryLevel } from "./memory";
 import { FpgaResources, mvauResources } from "./mvau";
@@ -129,9 +129,16 @@ function checkOptions(options: CostOptions): void {
   if (typeof options !== "object" || options === null) throw new TypeError("lowbit: cost options must be an object { batch?, phase?, fpga?, dramPj64? }");
   checkOneOf("cost phase", options.phase ?? "inference", COST_PHASES);
   if (options.batch !== undefined) checkInteger("cost batch", options.batch, 1);
-  const { pe = 16, simd = 16 } = options.fpga ?? {};
-  checkInteger("cost fpga.pe", pe, 1);
-  checkInteger("cost fpga.simd", simd, 1);
+}
+
+/** The FPGA options with their defaults, checked. */
+function fpgaOptions(options: FpgaOptions = {}): Required<FpgaOptions> {
+  const fpga = { pe: options.pe ?? 16, simd: options.simd ?? 16, mapping: options.mapping ?? "auto", device: options.device ?? "dsp48e2" };
+  checkInteger("cost fpga.pe", fpga.pe, 1);
+  checkInteger("cost fpga.simd", fpga.simd, 1);
+  checkOneOf("cost fpga.mapping", fpga.mapping, MULTIPLIER_MAPPINGS);
+  checkOneOf("cost fpga.device", fpga.device, DSP_DEVICES);
+  return fpga;
 }
 
 interface GemmOperands { gemm: Gemm; a: Operand; b: Operand; n: number; height: number }
@@ -221,7 +228,7 @@ export function cost(model: CostModel, config: HwConfig | string, options: CostO
   checkOptions(options);
   const cfg = resolveHwConfig(config);
   const { phase = "inference", dramPj64 } = options;
-  const fpga: Required<FpgaOptions> = { pe: 16, simd: 16, mapping: "auto", device: "dsp48e2", ...options.fpga };
+  const fpga = fpgaOptions(options.fpga);
   const network = hwNetwork(model);
   const batch = options.batch ?? network.batch ?? 64;
   const levels = memoryLevels(dramPj64);

@@ -142,6 +142,8 @@ describe("cost", () => {
     assert.throws(() => cost("lenet5", "fp32", { phase: "train" as never }), /cost phase must be one of "inference", "training"; got "train"/);
     assert.throws(() => cost("lenet5", "fp32", { batch: 0 }), /cost batch must be an integer >= 1; got 0/);
     assert.throws(() => cost("lenet5", "fp32", { fpga: { pe: 0 } }), /cost fpga.pe must be an integer >= 1/);
+    assert.throws(() => cost("lenet5", "fp32", { fpga: { device: "dsp58" as never } }), /cost fpga.device must be one of "dsp48e1", "dsp48e2"; got "dsp58"/);
+    assert.throws(() => cost("lenet5", "fp32", { dramPj64: 0 }), /dramPj64 must be a positive finite number; got 0/);
     assert.throws(() => cost(42 as never, "fp32"), TypeError);
     assert.throws(() => cost("lenet5", { weight: 8 } as never), TypeError);
     assert.throws(() => hwConfig({ weight: { kind: "nibble" } as never }), /hwConfig weight kind must be one of/);

@@ -4,8 +4,12 @@
  *     the minimum accumulator mantissa (minAccumulatorBits) and the VRR around it
  *   lowbit accum --network resnet18 --mp 5 [--chunk 64] [--batch 256] [--sparsity 0.5] [--csv]
  *     every layer's FWD / BWD / GRAD length and minimum accumulator mantissa
- * Bad arguments print the reason and exit with code 2. Imports only lib/accum's analytic
- * parts, so that the command starts without loading TensorFlow.js.
+ * Subcommand `cost`: energy, memory traffic and FPGA resources of a network in a bit configuration.
+ *   lowbit cost --model lenet5 --config wage-2888 [--phase inference|training] [--batch 64]
+ *     [--pe 16] [--simd 16] [--csv]
+ * Bad arguments print the reason and exit with code 2. `accum` imports only lib/accum's analytic
+ * parts, so that it starts without loading TensorFlow.js; `cost` loads lib/hw (and TensorFlow.js,
+ * to build lib/models' networks) only when called.
  */
 import { parseArgs } from "node:util";
 import { DEFAULT_VRR_TOLERANCE, minAccumulatorBits } from "./accum/min_bits";
@@ -14,7 +18,9 @@ import { vrr } from "./accum/vrr";
 
 const USAGE = `usage:
   lowbit accum --n <length> --mp <product mantissa bits> [--chunk <c>] [--sparsity <s>] [--tolerance <t>]
-  lowbit accum --network <${Object.keys(NETWORKS).join("|")}> --mp <bits> [--chunk <c>] [--batch <b>] [--sparsity <s>] [--tolerance <t>] [--csv]`;
+  lowbit accum --network <${Object.keys(NETWORKS).join("|")}> --mp <bits> [--chunk <c>] [--batch <b>] [--sparsity <s>] [--tolerance <t>] [--csv]
+  lowbit cost --model <name> --config <preset> [--phase inference|training] [--batch <b>] [--pe <p>] [--simd <s>] [--csv]
+    (lowbit cost --list: the models and presets)`;
 
 /** A wrong command line: reported with the usage, exit code 2. */
 class UsageError extends Error {}
@@ -78,10 +84,54 @@ function accum(argv: string[]): void {
   printRows(rows, values.csv ?? false);
 }
 
+/** Numbers for the terminal: integers as they are, others to 4 significant digits. */
+const readable = (v: string | number): string | number =>
+  typeof v === "number" && !Number.isInteger(v) ? Number(v.toPrecision(4)) : v;
+
+function costCommand(argv: string[]): void {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      model: { type: "string" }, config: { type: "string" }, phase: { type: "string" }, batch: { type: "string" },
+      pe: { type: "string" }, simd: { type: "string" }, csv: { type: "boolean" }, list: { type: "boolean" },
+    },
+  });
+  // Loaded here: lib/hw builds lib/models' networks with TensorFlow.js.
+  const hw = require("./hw") as typeof import("./hw");
+  const tf = require("@tensorflow/tfjs") as typeof import("@tensorflow/tfjs");
+  tf.enableProdMode();
+  const models = hw.costModelNames(), configs = Object.keys(hw.HW_CONFIGS);
+  if (values.list) {
+    console.log(`models: ${models.join(", ")}`);
+    for (const c of Object.values(hw.HW_CONFIGS)) console.log(`  ${c.name.padEnd(11)} ${c.description} [${c.source}]`);
+    return;
+  }
+  if (values.model === undefined) throw new UsageError(`--model is required; choose from ${models.join(", ")}`);
+  if (!models.includes(values.model)) throw new UsageError(`unknown model "${values.model}"; choose from ${models.join(", ")}`);
+  if (values.config === undefined) throw new UsageError(`--config is required; choose from ${configs.join(", ")}`);
+  if (!configs.includes(values.config)) throw new UsageError(`unknown config "${values.config}"; choose from ${configs.join(", ")}`);
+  const phase = values.phase ?? "inference";
+  if (!(hw.COST_PHASES as readonly string[]).includes(phase)) throw new UsageError(`--phase must be ${hw.COST_PHASES.join(" or ")}; got "${phase}"`);
+  const pe = numberOption("pe", values.pe) ?? 16, simd = numberOption("simd", values.simd) ?? 16;
+  const report = hw.cost(values.model, values.config, {
+    phase: phase as (typeof hw.COST_PHASES)[number], batch: numberOption("batch", values.batch), fpga: { pe, simd },
+  });
+  const rows = report.rows().map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, values.csv ? v : readable(v)])));
+  if (!values.csv) {
+    const c = report.config;
+    console.log(`${report.model}, ${c.name} (${c.description}; ${c.source}), ${report.phase}, batch ${report.batch}`);
+    console.log("energy per step in uJ (45 nm: Horowitz 2014 table and lowbit's scaling laws), MACs and bit ops per example;");
+    console.log(`FPGA: FINN-R estimates, one unit of PE ${pe} x SIMD ${simd} per GEMM, cycles per step`);
+  }
+  printRows(rows, values.csv ?? false);
+  if (!values.csv) console.log(`MACs per example by precision: ${report.macsByPrecision.map((g) => `${g.precision} ${g.macs}`).join(", ")}`);
+}
+
 function main(argv: string[]): number {
   const [command, ...rest] = argv;
   try {
     if (command === "accum") accum(rest);
+    else if (command === "cost") costCommand(rest);
     else if (command === undefined || command === "--help" || command === "-h") console.log(USAGE);
     else throw new UsageError(`unknown command "${command}"`);
     return 0;

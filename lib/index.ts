@@ -6,6 +6,7 @@ export * from "./accum";
 export * from "./backend";
 export * from "./core";
 export * from "./data";
+export * from "./hw";
 export * from "./layers";
 export * from "./models";
 export * from "./nb";

@@ -1,0 +1,27 @@
+/** Hardware cost: energy and area per operation, memory energy, FPGA resources, cost(model, config). */
+export { HOROWITZ_2014, HOROWITZ_45NM, MEMORY_READS_45NM, PUBLISHED_FLOAT_FORMATS, publishedOpCost } from "./published";
+export type { ArithmeticOp, PublishedMemoryRead, PublishedOpCost } from "./published";
+export { bitCell, floatAdd, floatLawCoefficients, floatMultiply, intAdd, intMultiply } from "./operation_cost";
+export type { OpCost } from "./operation_cost";
+export {
+  BINARY_OPERAND, FP16_OPERAND, FP32_OPERAND, TERNARY_OPERAND, floatOperand, intOperand, logOperand, operandBits, operandName, operandOf,
+} from "./operand";
+export type { Operand } from "./operand";
+export { accumulatorFor, finnAccumulatorBits } from "./accumulator";
+export type { AccumulatorSpec } from "./accumulator";
+export { macCost } from "./mac";
+export type { MacCost, MacScheme } from "./mac";
+export { DEFAULT_DRAM_PJ64, accessEnergy, memoryLevelFor, memoryLevels, sramReadEnergy } from "./memory";
+export type { MemoryLevel } from "./memory";
+export { adderTreeLuts, lutMultiplierLuts, popcountTreeLuts } from "./fpga_luts";
+export { DSP_DEVICES, DSP_MULTIPLIER, MULTIPLIER_MAPPINGS, dspsPerMultiply, multiplierTarget } from "./dsp";
+export type { DspDevice, MultiplierMapping } from "./dsp";
+export { RAMB18_SHAPES, ramb18Count } from "./bram";
+export { mvauResources } from "./mvau";
+export type { FpgaResources, MvauOptions } from "./mvau";
+export { HW_CONFIGS, hwConfig, resolveHwConfig } from "./configs";
+export type { HwConfig, HwConfigOptions } from "./configs";
+export { COST_MODELS, costModelNames, hwNetwork } from "./network_layers";
+export type { CostModel, HwLayer, HwNetwork } from "./network_layers";
+export { COST_PHASES, GEMMS, cost } from "./cost";
+export type { CostFigures, CostOptions, CostPhase, CostReport, FpgaOptions, Gemm, GemmCost, LayerCost } from "./cost";

@@ -1,0 +1,86 @@
+/**
+ * What the hardware sees of a number format: the arithmetic its operands need. lowbit's quant
+ * formats (lib/quant/formats) map onto five kinds:
+ *   int      fixed point, integer, block floating point and dynamic fixed point: a two's
+ *            complement integer of `bits` bits (the scale or shared exponent costs nothing per MAC)
+ *   float    `exp` exponent and `man` mantissa bits
+ *   binary   +-1, one bit: a product with it is a sign flip; with another binary, an XNOR
+ *   ternary  -1, 0, +1 in two bits: a sign flip and a zeroing gate
+ *   log      a power of two (sign + exponent code of `bits` bits): a product with it is a shift
+ * Widths go up to 128 bits: accumulators and FP32 master weights are operands too.
+ */
+import { checkInteger } from "../core/checks";
+import type { Format } from "../quant/formats";
+
+export type Operand =
+  | { readonly kind: "int"; readonly bits: number }
+  | { readonly kind: "float"; readonly exp: number; readonly man: number }
+  | { readonly kind: "binary" }
+  | { readonly kind: "ternary" }
+  | { readonly kind: "log"; readonly bits: number };
+
+export function intOperand(bits: number): Operand {
+  checkInteger("intOperand bits", bits, 1, 128);
+  return { kind: "int", bits };
+}
+
+export function floatOperand(exp: number, man: number): Operand {
+  checkInteger("floatOperand exp", exp, 1, 15);
+  checkInteger("floatOperand man", man, 0, 112);
+  return { kind: "float", exp, man };
+}
+
+export function logOperand(bits: number): Operand {
+  checkInteger("logOperand bits", bits, 2, 16);
+  return { kind: "log", bits };
+}
+
+export const BINARY_OPERAND: Operand = { kind: "binary" };
+export const TERNARY_OPERAND: Operand = { kind: "ternary" };
+export const FP32_OPERAND = floatOperand(8, 23);
+export const FP16_OPERAND = floatOperand(5, 10);
+
+/** Bits one value of the operand occupies in memory. */
+export function operandBits(op: Operand): number {
+  switch (op.kind) {
+    case "int": case "log": return op.bits;
+    case "float": return 1 + op.exp + op.man;
+    case "binary": return 1;
+    case "ternary": return 2;
+  }
+}
+
+/** A short name: "int8", "fp32", "fp16", "bf16", "e4m3", "binary", "ternary", "log6". */
+export function operandName(op: Operand): string {
+  switch (op.kind) {
+    case "int": return `int${op.bits}`;
+    case "log": return `log${op.bits}`;
+    case "binary": case "ternary": return op.kind;
+    case "float":
+      if (op.exp === 8 && op.man === 23) return "fp32";
+      if (op.exp === 5 && op.man === 10) return "fp16";
+      if (op.exp === 8 && op.man === 7) return "bf16";
+      return `e${op.exp}m${op.man}`;
+  }
+}
+
+const KINDS = ["int", "float", "binary", "ternary", "log"];
+
+/** An Operand as is, or the operand of a lowbit quant Format. */
+export function operandOf(what: string, value: Operand | Format): Operand {
+  if (typeof value !== "object" || value === null || typeof (value as { kind?: unknown }).kind !== "string") {
+    throw new TypeError(`lowbit: ${what} must be an Operand (intOperand(8), FP32_OPERAND, ...) or a quant Format (fixedPoint(...), FP16, ...)`);
+  }
+  const v = value as Operand | Format;
+  switch (v.kind) {
+    case "int": return intOperand(v.bits);
+    case "float": return floatOperand(v.exp, v.man);
+    case "binary": return BINARY_OPERAND;
+    case "ternary": return TERNARY_OPERAND;
+    case "log": return logOperand(v.bits);
+    case "fixed": case "integer": case "blockFloat": return intOperand(v.bits);
+    case "powerOfTwo": return logOperand(v.bits);
+    default:
+      throw new RangeError(`lowbit: ${what} kind must be one of ${[...KINDS, "fixed", "integer", "blockFloat", "powerOfTwo"].map((k) => `"${k}"`).join(", ")}; got ${JSON.stringify((v as { kind: string }).kind)}`);
+  }
+}

@@ -1,0 +1,61 @@
+/** The `lowbit cost` command: the table, CSV, and argument errors with exit code 2. */
+import { test } from "node:test";
+import * as assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+
+const ARGS = ["--import", "tsx", "lib/cli.ts"];
+const run = (...args: string[]) => spawnSync(process.execPath, [...ARGS, ...args], { encoding: "utf8" });
+
+/** The same, without blocking: the error cases run side by side. */
+function runAsync(args: string[]): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [...ARGS, ...args]);
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("close", (status) => resolve({ status, stderr }));
+  });
+}
+
+test("lowbit cost: unknown model or config, bad phase and numbers exit with code 2 and list the choices", async () => {
+  const cases: [string[], RegExp][] = [
+    [["cost", "--model", "resnet50", "--config", "fp32"], /unknown model "resnet50"; choose from lenet5, wage-lenet5, qnn-mlp, vgg-net, char-lstm, resnet32, resnet18, alexnet, vgg7/],
+    [["cost", "--model", "lenet5", "--config", "int3"], /unknown config "int3"; choose from fp32, fp16, fp16-mixed, wage-2888, dfp8, bnn, qnn-w1a2, qnn-w1a4, qnn-w2a2, sq-bwn, sq-twn, fp8-acc16/],
+    [["cost", "--config", "fp32"], /--model is required; choose from lenet5/],
+    [["cost", "--model", "lenet5"], /--config is required; choose from fp32/],
+    [["cost", "--model", "lenet5", "--config", "fp32", "--phase", "train"], /--phase must be inference or training; got "train"/],
+    [["cost", "--model", "lenet5", "--config", "fp32", "--batch", "abc"], /--batch must be a number; got "abc"/],
+    [["cost", "--model", "lenet5", "--config", "fp32", "--batch", "0"], /cost batch must be an integer >= 1; got 0/],
+    [["cost", "--model", "lenet5", "--config", "fp32", "--pe", "1.5"], /cost fpga.pe must be an integer >= 1; got 1.5/],
+  ];
+  const results = await Promise.all(cases.map(([args]) => runAsync(args)));
+  for (const [i, [args, message]] of cases.entries()) {
+    const r = results[i];
+    assert.equal(r.status, 2, `${args.join(" ")}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+  }
+});
+
+test("lowbit cost --model lenet5 --config wage-2888 --phase training prints the layers, a total and the MACs by precision", () => {
+  const r = run("cost", "--model", "lenet5", "--config", "wage-2888", "--phase", "training");
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /lenet5, wage-2888 \(WAGE 2-8-8-8.*\), training, batch 64/);
+  assert.match(r.stdout, /layer\s+kind\s+macs\s+bitOps\s+computeUJ/);
+  assert.match(r.stdout, /\ntotal\s+12340224\s/);
+  assert.match(r.stdout, /MACs per example by precision: int2 x int8 8073216, int8 x int8 4267008/);
+});
+
+test("lowbit cost --csv: a header and one line per layer plus the total", () => {
+  const r = run("cost", "--model", "resnet32", "--config", "bnn", "--csv", "--batch", "16");
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.trim().split("\n");
+  assert.match(lines[0], /^layer,kind,macs,bitOps,computeUJ,memoryUJ,updateUJ,energyUJ,nJPerExample,/);
+  assert.equal(lines.length, 1 + 32 + 1);
+  assert.match(lines.at(-1)!, /^total,,/);
+});
+
+test("lowbit cost --list names the models and presets with their sources", () => {
+  const r = run("cost", "--list");
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /models: lenet5, wage-lenet5/);
+  assert.match(r.stdout, /wage-2888\s+WAGE 2-8-8-8.*\[Wu et al., ICLR 2018/);
+});

@@ -25,6 +25,7 @@
  * array. The energies rest on the Horowitz 45 nm table (published.ts); everything that is not a
  * published point is lowbit's model, and the source fields say which is which.
  */
+import { Gemm } from "../accum/matmul";
 import { gemmShapes, GemmShape } from "../accum/networks";
 import { checkInteger, checkOneOf } from "../core/checks";
 import { accumulatorFor } from "./accumulator";
@@ -38,9 +39,6 @@ import { Operand, operandBits, operandName } from "./operand";
 
 export const COST_PHASES = ["inference", "training"] as const;
 export type CostPhase = (typeof COST_PHASES)[number];
-
-export const GEMMS = ["FWD", "BWD", "GRAD"] as const;
-export type Gemm = (typeof GEMMS)[number];
 
 export interface FpgaOptions {
   /** Processing elements per GEMM unit (default 16), clipped to the matrix height. */

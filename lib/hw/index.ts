@@ -23,5 +23,5 @@ export { HW_CONFIGS, hwConfig, resolveHwConfig } from "./configs";
 export type { HwConfig, HwConfigOptions } from "./configs";
 export { COST_MODELS, costModelNames, hwNetwork } from "./network_layers";
 export type { CostModel, HwLayer, HwNetwork } from "./network_layers";
-export { COST_PHASES, GEMMS, cost } from "./cost";
-export type { CostFigures, CostOptions, CostPhase, CostReport, FpgaOptions, Gemm, GemmCost, LayerCost } from "./cost";
+export { COST_PHASES, cost } from "./cost";
+export type { CostFigures, CostOptions, CostPhase, CostReport, FpgaOptions, GemmCost, LayerCost } from "./cost";

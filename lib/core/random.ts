@@ -110,16 +110,20 @@ export function uniform32(seed: number, stream: number, counter: number): number
  */
 export class Rng {
   private counter = 0;
+  /** hash32's key words of (seed, stream), computed once: draws then cost the counter's mix only. */
+  private readonly a: number;
+  private readonly b: number;
 
   /** seed and stream: integers in [0, 2^32). */
   constructor(readonly seed: number, readonly stream = 0) {
     checkInteger("Rng seed", seed, 0, 2 ** 32 - 1);
     checkInteger("Rng stream", stream, 0, 2 ** 32 - 1);
+    [this.a, this.b] = hashKey(seed, stream);
   }
 
-  /** The next uniform 32-bit word, an integer in [0, 2^32). */
+  /** The next uniform 32-bit word, an integer in [0, 2^32): hash32(seed, stream, counter). */
   uint32(): number {
-    const word = hash32(this.seed, this.stream, this.counter);
+    const word = lowbias32(triple32(this.counter ^ this.a) ^ this.b) >>> 0;
     this.counter = (this.counter + 1) >>> 0;
     return word;
   }

@@ -1,7 +1,8 @@
 /**
  * WAGE's quantizers (Wu et al., ICLR 2018; papers.md section 2) as layer quantizers:
  *   W: Q(W, kW)                                   weights, ternary for kW = 2
- *   A: Q(a / alpha, kA)                           activations; alpha is the layer's constant scale
+ *   A: Q(a / alpha, kA)                           activations; alpha is the layer's constant scale;
+ *                                                 the gradient passes where a / alpha is inside the clip
  *   E: Q(e / Shift(max|e|), kE)                   errors, max over the whole layer tensor
  *   G: sigma(kG) * SR(eta * g / Shift(max|g|))    weight updates: SR is stochastic rounding to an
  *                                                 integer (floor + Bernoulli of the fraction)
@@ -16,9 +17,13 @@ export function wageWeight(k: number): TensorQuantizer {
   return { label: `wage W${k}`, bits: k, calls: 0, apply: (x) => wageQ(x, k) };
 }
 
-/** Q(x, kA); the layer divides by alpha before. */
+/**
+ * Q(x, kA); the layer divides by alpha before. Backward: straight through the rounding but not
+ * the clip, zero outside [-1 + sigma, 1 - sigma] (as the authors' code differentiates Q).
+ */
 export function wageActivation(k: number): TensorQuantizer {
-  return { label: `wage A${k}`, bits: k, calls: 0, apply: (x) => wageQ(x, k) };
+  const edge = 1 - sigma(k);
+  return { label: `wage A${k}`, bits: k, calls: 0, gradientRange: [-edge, edge], apply: (x) => wageQ(x, k) };
 }
 
 export function wageError(k: number): TensorQuantizer {

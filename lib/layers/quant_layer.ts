@@ -14,7 +14,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { ste, transformGradient } from "../quant";
 import { Activation, activate, ACTIVATIONS } from "./activations";
-import { checkQuantConfig, QuantConfig } from "./quant_config";
+import { checkQuantConfig, QuantConfig, QuantRole } from "./quant_config";
 
 export interface QuantLayerArgs {
   name?: string;
@@ -24,8 +24,11 @@ export interface QuantLayerArgs {
   scale?: number;
   /** Clip the master weights to [-weightClip, weightClip] after every update (QNN, WAGE). */
   weightClip?: number;
-  /** Called with each quantized tensor as it is made ("weight", "activation"): for histograms. */
-  onQuantized?: (role: "weight" | "activation", layer: string, value: tf.Tensor) => void;
+  /**
+   * Called with each quantized tensor as it is made, for histograms: "weight" and "activation"
+   * in the forward pass, "error" in the backward pass, "gradient" in quantizeGradient.
+   */
+  onQuantized?: (role: QuantRole, layer: string, value: tf.Tensor) => void;
   /** Seed of the weight initialiser. */
   seed?: number;
   /** Initial weights ~ U(-initLimit, initLimit) (WAGE's initialisation); default Glorot uniform. */
@@ -101,11 +104,26 @@ export abstract class QuantLayer extends tf.layers.Layer {
 
   protected quantizedOutput(z: tf.Tensor): tf.Tensor {
     let a = activate(this.scale === 1 ? z : z.div(this.scale), this.activationName);
-    if (this.quant.error) a = transformGradient(a, (dy) => this.quant.error!.apply(dy));
+    const qe = this.quant.error;
+    if (qe) {
+      a = transformGradient(a, (dy) => {
+        const e = qe.apply(dy);
+        this.onQuantized?.("error", this.name, e);
+        return e;
+      });
+    }
     const qa = this.quant.activation;
     if (qa) a = ste((t) => qa.apply(t), { clip: qa.gradientRange })(a);
     this.onQuantized?.("activation", this.name, a);
     return a;
+  }
+
+  /** The weight gradient as the optimizer gets it: gradient.apply(g) (a new tensor; g itself without G). */
+  quantizeGradient(g: tf.Tensor): tf.Tensor {
+    if (this.quant.gradient === undefined) return g.clone();
+    const q = this.quant.gradient.apply(g);
+    this.onQuantized?.("gradient", this.name, q);
+    return q;
   }
 
   /** Clips the master weights to +-weightClip (call after each optimizer update). */

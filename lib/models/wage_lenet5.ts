@@ -32,13 +32,15 @@ export interface WageLeNet5Options {
   /** Learning rate, a power of two (default 1). */
   eta?: number;
   seed?: number;
+  /** Error window shift of wageError (default 1; the paper's Table 2 tries 1, 2, 4, 8). */
+  gamma?: number;
   /** The authors' code (default) or the paper's text, where they differ. */
   variant?: WageVariant;
   onQuantized?: QuantLayerArgs["onQuantized"];
 }
 
 export function wageLeNet5(options: WageLeNet5Options = {}): tf.Sequential {
-  const { bits = { W: 2, A: 8, G: 8, E: 8 }, eta = 1, seed = 0, variant = "code", onQuantized } = options;
+  const { bits = { W: 2, A: 8, G: 8, E: 8 }, eta = 1, seed = 0, variant = "code", gamma = 1, onQuantized } = options;
   checkOneOf("wageLeNet5 variant", variant, WAGE_VARIANTS);
   const code = variant === "code";
   const model = quantLeNet5((i, fanIn) => {
@@ -47,7 +49,7 @@ export function wageLeNet5(options: WageLeNet5Options = {}): tf.Sequential {
       useBias: false, scale: alpha, initLimit: limit, seed: seed * 16 + i, onQuantized,
       weightClip: code ? 1 - sigma(bits.W) : 1 - sigma(bits.G),
       quant: {
-        weight: wageWeight(bits.W), activation: wageActivation(bits.A), error: wageError(bits.E),
+        weight: wageWeight(bits.W), activation: wageActivation(bits.A), error: wageError(bits.E, { gamma }),
         gradient: wageGradient(bits.G, { eta, seed: seed * 16 + i }),
       },
     };

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import {
   initBackend, loadMnist, pixelCodes, QuantConv2d, quantActivation, quantConv2d, QuantLayer, runIntegerNetwork,
-  shiftRoundHalfEven, sumSquaredError, trainStep, wageActivation, wageIntegerNetwork, wageLeNet5,
+  shiftRoundHalfEven, sumSquaredError, trainStep, wageActivation, wageError, wageIntegerNetwork, wageLeNet5,
 } from "lowbit";
 
 /** round(v) with ties to even, in float64. */
@@ -67,6 +67,33 @@ describe("WAGE LeNet-5", () => {
     const y = (layer.apply(x) as tf.Tensor).dataSync();
     assert.deepEqual([...y], [0.5, 0.9921875, 0.9921875, 0.9921875, roundHalfEven(-0.3 * 128) / 128, -0.9921875]);
     assert.deepEqual([...tf.grad((t: tf.Tensor) => (layer.apply(t) as tf.Tensor).sum())(x).dataSync()], [1, 1, 0, 0, 1, 0]);
+  });
+
+  test("the error window shifted by gamma: Q(gamma e / Shift(max|e|), 8), the largest errors saturating", () => {
+    const e = [0.3, -0.05, 0.011, -0.0007, 0.2];
+    const shift = 2 ** Math.round(Math.log2(0.3));
+    const Q = (v: number) => Math.max(-127, Math.min(127, roundHalfEven(v * 128))) / 128;
+    for (const gamma of [1, 4]) {
+      const got = wageError(8, { gamma: gamma }).apply(tf.tensor1d(e)).dataSync();
+      assert.deepEqual([...got].map((v) => v + 0), e.map((v) => Q((gamma * v) / shift) + 0), `gamma ${gamma}`);
+    }
+    assert.throws(() => wageError(8, { gamma: 0 }), /wageError gamma must be a positive number; got 0/);
+  });
+
+  test("the hook sees W, A, E and G of every layer in a training step, as codes on their grids", () => {
+    const seen = new Map<string, Float32Array>();
+    const model = wageLeNet5({ seed: 2, eta: 8, onQuantized: (role, layer, v) => { seen.set(`${role} ${layer}`, v.dataSync() as Float32Array); } });
+    const x = tf.randomUniform([4, 28, 28, 1], 0, 1, "float32", 1);
+    const y = tf.oneHot(tf.tensor1d([1, 2, 3, 4], "int32"), 10).toFloat();
+    trainStep(model, tf.train.sgd(1), sumSquaredError, x, y).dispose();
+    for (const layer of ["conv0", "conv1", "fc0", "fc1"]) {
+      for (const [role, step] of [["weight", 2], ["activation", 128], ["error", 128], ["gradient", 128]] as const) {
+        const v = seen.get(`${role} ${layer}`);
+        assert.ok(v !== undefined, `${role} ${layer} seen`);
+        assert.ok(v.every((c) => Number.isInteger(c * step)), `${role} ${layer} on the grid 1/${step}`);
+      }
+    }
+    assert.ok(seen.has("activation input"));
   });
 
   test("shiftRoundHalfEven and pixelCodes equal their float64 definitions", () => {

@@ -14,6 +14,7 @@ import * as tf from "@tensorflow/tfjs";
 import {
   initBackend, lenet5, loadFashionMnist, loadMnist, QuantLayer, train, WageGradientQuantizer, wageLeNet5, WageVariant, writeResults,
 } from "lowbit";
+import type { EpochRecord } from "lowbit";
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -47,21 +48,23 @@ async function main(): Promise<void> {
   const gradients = model.layers.flatMap((l) => (l instanceof QuantLayer && l.quant.gradient ? [l.quant.gradient as WageGradientQuantizer] : []));
   console.log(`${model.name} on ${values.dataset}: ${data.train.size} training images, ${values.epochs} epoch(s), ` +
     `batch ${values.batch}, ${backend.name} backend`);
-  const { history } = await train({
+  const history: EpochRecord[] = [];
+  const epochRecords = (records: EpochRecord[]) => records.map((r) => ({ epoch: r.epoch, testError: 1 - r.accuracy!, loss: r.loss, seconds: r.seconds }));
+  await train({
     model, data: { train: data.train, test: data.test }, seed,
     epochs: Number(values.epochs), batchSize: Number(values.batch),
     optimizer: wage ? tf.train.sgd(1) : tf.train.adam(Number(values.lr)),
     loss: wage ? "sumSquaredError" : "softmaxCrossEntropy",
     onEpoch: (r) => {
+      history.push(r);
       console.log(`epoch ${r.epoch}: test accuracy ${(100 * r.accuracy!).toFixed(2)}%, ` +
         `${(data.train.size / r.seconds).toFixed(0)} training images/s`);
       for (const g of gradients) g.eta = etaOf(r.epoch);
+      // Written after every epoch, so that a long run stopped early keeps what it measured.
+      if (values.results !== undefined) writeResults(values.results, { args: values, backend: backend.name, epochs: epochRecords(history) });
     },
   });
-  if (values.results !== undefined) {
-    const epochs = history.map((r) => ({ epoch: r.epoch, testError: 1 - r.accuracy!, loss: r.loss, seconds: r.seconds }));
-    console.log(`wrote ${writeResults(values.results, { args: values, backend: backend.name, epochs })}`);
-  }
+  if (values.results !== undefined) console.log(`wrote ${writeResults(values.results, { args: values, backend: backend.name, epochs: epochRecords(history) })}`);
   const accuracy = history[history.length - 1].accuracy!;
   if (values["min-accuracy"] !== undefined && accuracy < Number(values["min-accuracy"])) {
     console.error(`test accuracy ${accuracy} is below --min-accuracy ${values["min-accuracy"]}`);

@@ -128,12 +128,16 @@ export function pixelCodes(pixels: Uint8Array, bits: number): Int32Array {
   return Int32Array.from(pixels, (p) => Math.min(max, Math.floor((2 * p * scale + 255) / 510)));
 }
 
-function convLayer(x: Int32Array, h: number, w: number, layer: IntegerLayer): { y: Int32Array; h: number; w: number } {
+interface Taps { offsets: Int32Array; weights: Int32Array }
+
+/**
+ * Per output channel, the input offsets (in an image of width w) of its nonzero taps and their
+ * integer weights: with ternary weights each product is +-a, so the accumulation is additions
+ * and subtractions of activations.
+ */
+function convTaps(layer: IntegerLayer, w: number): Taps[] {
   const [kh, kw, cin, cout] = layer.shape;
-  const oh = h - kh + 1, ow = w - kw + 1;
-  // Per output channel, the input offsets of its nonzero taps and their integer weights (with
-  // ternary weights each product is +-a: the accumulation is additions and subtractions).
-  const taps: { offsets: Int32Array; weights: Int32Array }[] = [];
+  const taps: Taps[] = [];
   for (let o = 0; o < cout; o++) {
     const offsets: number[] = [], weights: number[] = [];
     for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) for (let c = 0; c < cin; c++) {
@@ -142,6 +146,12 @@ function convLayer(x: Int32Array, h: number, w: number, layer: IntegerLayer): { 
     }
     taps.push({ offsets: Int32Array.from(offsets), weights: Int32Array.from(weights) });
   }
+  return taps;
+}
+
+function convLayer(x: Int32Array, h: number, w: number, layer: IntegerLayer, taps: Taps[]): { y: Int32Array; h: number; w: number } {
+  const [kh, kw, cin, cout] = layer.shape;
+  const oh = h - kh + 1, ow = w - kw + 1;
   const acc = new Int32Array(oh * ow * cout);
   for (let r = 0; r < oh; r++) for (let s = 0; s < ow; s++) {
     const base = (r * w + s) * cin;
@@ -195,12 +205,14 @@ export function runIntegerNetwork(net: IntegerNetwork, pixels: Uint8Array): { co
   const lastShape = net.layers[net.layers.length - 1].shape;
   const classes = lastShape[lastShape.length - 1];
   const codes = new Int32Array(n * classes), predictions = new Int32Array(n);
+  const taps = new Map<IntegerLayer, Taps[]>();
   for (let k = 0; k < n; k++) {
     let x = pixelCodes(pixels.subarray(k * size, (k + 1) * size), net.inputBits);
     let h = h0, w = w0;
     for (const layer of net.layers) {
       if (layer.kind === "conv") {
-        const out = convLayer(x, h, w, layer);
+        if (!taps.has(layer)) taps.set(layer, convTaps(layer, w));
+        const out = convLayer(x, h, w, layer, taps.get(layer)!);
         x = requantize(out.y, layer);
         h = out.h;
         w = out.w;

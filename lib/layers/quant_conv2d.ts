@@ -1,4 +1,8 @@
-/** A 2-D convolution (NHWC) with quantized W, A, G, E: y = output(conv(x, view(W)) + b). */
+/**
+ * A 2-D convolution (NHWC) with quantized W, A, G, E: y = output(pool(conv(x, view(W)) + b)),
+ * where pool is an optional max-pool (window = stride = `pool`, valid) applied before the output
+ * pipeline, the order of WAGE's code (conv, max-pool, ReLU, Q_E, Q_A).
+ */
 import * as tf from "@tensorflow/tfjs";
 import { lowPrecisionConv2d } from "../accum/conv2d";
 import { checkInteger, checkOneOf } from "../core/checks";
@@ -10,6 +14,8 @@ export interface QuantConv2dArgs extends QuantLayerArgs {
   strides?: number | [number, number];
   padding?: "valid" | "same";
   useBias?: boolean;
+  /** Max-pool window (and stride) applied to the convolution before scale, activation, E and A. */
+  pool?: number;
 }
 
 export class QuantConv2d extends QuantLayer {
@@ -19,6 +25,7 @@ export class QuantConv2d extends QuantLayer {
   readonly strides: [number, number];
   readonly padding: "valid" | "same";
   readonly useBias: boolean;
+  readonly pool: number | undefined;
   private bias: tf.LayerVariable | undefined;
 
   constructor(args: QuantConv2dArgs) {
@@ -36,6 +43,8 @@ export class QuantConv2d extends QuantLayer {
     checkOneOf("quantConv2d padding", padding, ["valid", "same"] as const);
     this.padding = padding;
     this.useBias = args.useBias ?? true;
+    if (args.pool !== undefined) checkInteger("quantConv2d pool", args.pool, 1);
+    this.pool = args.pool;
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
@@ -50,8 +59,11 @@ export class QuantConv2d extends QuantLayer {
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
     const [n, h, w] = inputShape as tf.Shape;
-    const out = (size: number | null, k: number, s: number) =>
-      size === null ? null : this.padding === "same" ? Math.ceil(size / s) : Math.floor((size - k) / s) + 1;
+    const out = (size: number | null, k: number, s: number) => {
+      if (size === null) return null;
+      const conv = this.padding === "same" ? Math.ceil(size / s) : Math.floor((size - k) / s) + 1;
+      return this.pool === undefined ? conv : Math.floor(conv / this.pool);
+    };
     return [n, out(h, this.kernelSize[0], this.strides[0]), out(w, this.kernelSize[1], this.strides[1]), this.filters];
   }
 
@@ -63,6 +75,7 @@ export class QuantConv2d extends QuantLayer {
         ? lowPrecisionConv2d(x, w, { ...this.accumulation, strides: this.strides, padding: this.padding })
         : tf.conv2d(x, w, this.strides, this.padding);
       if (this.bias !== undefined) z = z.add(this.bias.read());
+      if (this.pool !== undefined) z = tf.maxPool(z as tf.Tensor4D, this.pool, this.pool, "valid");
       return this.quantizedOutput(z);
     });
   }
@@ -71,6 +84,7 @@ export class QuantConv2d extends QuantLayer {
     return {
       ...super.getConfig(), filters: this.filters, kernelSize: this.kernelSize, strides: this.strides,
       padding: this.padding, useBias: this.useBias,
+      ...(this.pool === undefined ? {} : { pool: this.pool }),
     };
   }
 }

@@ -2,15 +2,20 @@
  * The part every quantized layer shares (dense, conv2d): the quantized weight view, the output
  * pipeline z -> z / scale -> activation -> E (backward) -> A, master-weight clipping, and hooks.
  *
- * Output pipeline, in WAGE's order (its code: conv, pool, ReLU, Q_E, Q_A; pooling here is a
- * separate layer after this one, which commutes with ReLU and with the monotone Q_A):
+ * Output pipeline, in WAGE's order (its code: conv, pool, ReLU, Q_E, Q_A; QuantConv2d's `pool`
+ * puts the max-pool first, as there):
  *   a = activation(z / scale);  backward of a: error.apply(dy);  output = activation quantizer(a)
+ * The activation quantizer's backward is straight through, zero outside its gradientRange.
+ * A max-pool after this layer gives the same forward values (max commutes with the monotone
+ * ReLU and Q_A) but not the same backward: among inputs that Q_A rounds to the same value, the
+ * pool's gradient goes to the first one rather than to the largest, maybe a negative one that
+ * ReLU then blocks.
  */
 import * as tf from "@tensorflow/tfjs";
 import { EmulatedAccumulation, emulatedGemms } from "../accum/matmul";
 import { ste, transformGradient } from "../quant";
 import { Activation, activate, ACTIVATIONS } from "./activations";
-import { checkQuantConfig, QuantConfig } from "./quant_config";
+import { checkQuantConfig, QuantConfig, QuantRole } from "./quant_config";
 
 export interface QuantLayerArgs {
   name?: string;
@@ -20,8 +25,11 @@ export interface QuantLayerArgs {
   scale?: number;
   /** Clip the master weights to [-weightClip, weightClip] after every update (QNN, WAGE). */
   weightClip?: number;
-  /** Called with each quantized tensor as it is made ("weight", "activation"): for histograms. */
-  onQuantized?: (role: "weight" | "activation", layer: string, value: tf.Tensor) => void;
+  /**
+   * Called with each quantized tensor as it is made, for histograms: "weight" and "activation"
+   * in the forward pass, "error" in the backward pass, "gradient" in quantizeGradient.
+   */
+  onQuantized?: (role: QuantRole, layer: string, value: tf.Tensor) => void;
   /** Seed of the weight initialiser. */
   seed?: number;
   /** Initial weights ~ U(-initLimit, initLimit) (WAGE's initialisation); default Glorot uniform. */
@@ -90,6 +98,17 @@ export abstract class QuantLayer extends tf.layers.Layer {
     return this.quant.weight ? this.quant.weight.apply(w) : w.clone();
   }
 
+  /**
+   * Replaces the master weights by their quantized view, once (the authors' WAGE code starts
+   * training from master weights on the k_W grid: Q(W, 2) is ternary).
+   */
+  quantizeMasterWeights(): void {
+    if (this.kernel === undefined) throw new Error(`lowbit: ${this.name} is not built yet`);
+    tf.tidy(() => {
+      this.kernel!.write(this.quantizedKernel());
+    });
+  }
+
   /** The kernel used in call(): quantized forward, straight-through backward to the master copy. */
   protected weightView(): tf.Tensor {
     const w = this.masterKernel();
@@ -100,10 +119,26 @@ export abstract class QuantLayer extends tf.layers.Layer {
 
   protected quantizedOutput(z: tf.Tensor): tf.Tensor {
     let a = activate(this.scale === 1 ? z : z.div(this.scale), this.activationName);
-    if (this.quant.error) a = transformGradient(a, (dy) => this.quant.error!.apply(dy));
-    if (this.quant.activation) a = ste((t) => this.quant.activation!.apply(t))(a);
+    const qe = this.quant.error;
+    if (qe) {
+      a = transformGradient(a, (dy) => {
+        const e = qe.apply(dy);
+        this.onQuantized?.("error", this.name, e);
+        return e;
+      });
+    }
+    const qa = this.quant.activation;
+    if (qa) a = ste((t) => qa.apply(t), { clip: qa.gradientRange })(a);
     this.onQuantized?.("activation", this.name, a);
     return a;
+  }
+
+  /** The weight gradient as the optimizer gets it: gradient.apply(g) (a new tensor; g itself without G). */
+  quantizeGradient(g: tf.Tensor): tf.Tensor {
+    if (this.quant.gradient === undefined) return g.clone();
+    const q = this.quant.gradient.apply(g);
+    this.onQuantized?.("gradient", this.name, q);
+    return q;
   }
 
   /** Clips the master weights to +-weightClip (call after each optimizer update). */

@@ -24,6 +24,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { QuantLayer } from "./quant_layer";
+import { QuantConv2d } from "./quant_conv2d";
 import { QuantLstm } from "./quant_lstm";
 
 export interface LayerBits { weight: number; activation: number; gradient: number; error: number }
@@ -119,7 +120,9 @@ function layerMacs(layer: tf.layers.Layer, bits: LayerBits, inputBits: number): 
   const kernel = layer.weights.find(isKernel);
   if (kernel === undefined) return [];
   const out = layer.outputShape as (number | null)[];
-  return [group(bits.weight, inputBits, size(kernel.shape.slice(0, -1)) * size(out.slice(1)))];
+  // A convolution that max-pools inside computes pool^2 outputs per output value.
+  const pooled = layer instanceof QuantConv2d && layer.pool !== undefined ? layer.pool ** 2 : 1;
+  return [group(bits.weight, inputBits, size(kernel.shape.slice(0, -1)) * size(out.slice(1)) * pooled)];
 }
 
 function predecessorBits(layer: tf.layers.Layer, bitsByLayer: Map<tf.layers.Layer, number>, inputBits: number): number {

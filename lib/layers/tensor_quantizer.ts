@@ -18,6 +18,12 @@ export interface TensorQuantizer {
   /** Calls so far: the next call uses stream `calls` of the quantizer's seed. */
   calls: number;
   apply(x: tf.Tensor): tf.Tensor;
+  /**
+   * For an activation quantizer that saturates: the straight-through gradient passes only for
+   * inputs in [lo, hi] (the derivative of its clip; rounding alone is skipped). Undefined: the
+   * gradient passes everywhere.
+   */
+  readonly gradientRange?: [number, number];
   /** State beyond `calls` that a checkpoint must keep (dynamic fixed point's exponents). */
   saveState?(): object;
   loadState?(state: object): void;

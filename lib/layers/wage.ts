@@ -1,8 +1,9 @@
 /**
  * WAGE's quantizers (Wu et al., ICLR 2018; papers.md section 2) as layer quantizers:
  *   W: Q(W, kW)                                   weights, ternary for kW = 2
- *   A: Q(a / alpha, kA)                           activations; alpha is the layer's constant scale
- *   E: Q(e / Shift(max|e|), kE)                   errors, max over the whole layer tensor
+ *   A: Q(a / alpha, kA)                           activations; alpha is the layer's constant scale;
+ *                                                 the gradient passes where a / alpha is inside the clip
+ *   E: Q(gamma e / Shift(max|e|), kE)             errors, max over the whole layer tensor (gamma 1)
  *   G: sigma(kG) * SR(eta * g / Shift(max|g|))    weight updates: SR is stochastic rounding to an
  *                                                 integer (floor + Bernoulli of the fraction)
  * and the initialisation and layer scale (wageInit; beta = 1.5, the paper's sqrt(6 / fanIn) or the
@@ -16,18 +17,29 @@ export function wageWeight(k: number): TensorQuantizer {
   return { label: `wage W${k}`, bits: k, calls: 0, apply: (x) => wageQ(x, k) };
 }
 
-/** Q(x, kA); the layer divides by alpha before. */
+/**
+ * Q(x, kA); the layer divides by alpha before. Backward: straight through the rounding but not
+ * the clip, zero outside [-1 + sigma, 1 - sigma] (as the authors' code differentiates Q).
+ */
 export function wageActivation(k: number): TensorQuantizer {
-  return { label: `wage A${k}`, bits: k, calls: 0, apply: (x) => wageQ(x, k) };
+  const edge = 1 - sigma(k);
+  return { label: `wage A${k}`, bits: k, calls: 0, gradientRange: [-edge, edge], apply: (x) => wageQ(x, k) };
 }
 
-export function wageError(k: number): TensorQuantizer {
+/**
+ * Q(gamma * e / Shift(max|e|), kE). gamma (a power of two, default 1) shifts the error window by
+ * log2(gamma) bits towards small values, so the largest errors saturate at +-(1 - sigma): the
+ * ablation of the paper's Table 2.
+ */
+export function wageError(k: number, options: { gamma?: number } = {}): TensorQuantizer {
+  const { gamma = 1 } = options;
+  if (!(gamma > 0 && Number.isFinite(gamma))) throw new RangeError(`lowbit: wageError gamma must be a positive number; got ${gamma}`);
   return {
-    label: `wage E${k}`, bits: k, calls: 0,
+    label: gamma === 1 ? `wage E${k}` : `wage E${k} gamma ${gamma}`, bits: k, calls: 0,
     apply(e) {
       const m = maxAbsOf(e);
       if (!(m > 0 && Number.isFinite(m))) return e.clone();
-      return tf.tidy(() => wageQ(e.div(shift(m)), k));
+      return tf.tidy(() => wageQ(e.mul(gamma / shift(m)), k));
     },
   };
 }

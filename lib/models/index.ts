@@ -1,9 +1,9 @@
 export { lenet5, forwardMacs } from "./lenet5";
 export type { LeNet5Options } from "./lenet5";
 export { quantLeNet5 } from "./quant_lenet5";
-export type { LeNetLayerArgs } from "./quant_lenet5";
-export { wageLeNet5 } from "./wage_lenet5";
-export type { WageBits, WageLeNet5Options } from "./wage_lenet5";
+export type { LeNetLayerArgs, QuantLeNet5Options } from "./quant_lenet5";
+export { WAGE_VARIANTS, wageLeNet5 } from "./wage_lenet5";
+export type { WageBits, WageLeNet5Options, WageVariant } from "./wage_lenet5";
 export { qnnMlp } from "./qnn_mlp";
 export type { QnnMlpOptions } from "./qnn_mlp";
 export { vggNet } from "./vgg";
@@ -12,3 +12,5 @@ export { charLstm } from "./char_lstm";
 export type { CharLstmOptions } from "./char_lstm";
 export { splitAtBatchNorm } from "./zoo_quant";
 export type { QuantFactory, ZooLayer } from "./zoo_quant";
+export { pixelCodes, runIntegerNetwork, shiftRoundHalfEven, wageIntegerNetwork } from "./wage_integer";
+export type { IntegerLayer, IntegerNetwork } from "./wage_integer";

@@ -16,12 +16,11 @@ export function trainStep(model: tf.LayersModel, optimizer: tf.Optimizer, loss: 
   const { value, grads } = tf.variableGrads(() => loss(y, model.apply(x, { training: true }) as tf.Tensor), variables);
   const quantLayers = model.layers.filter((l): l is QuantLayer => l instanceof QuantLayer);
   for (const layer of quantLayers) {
-    const q = layer.quant.gradient;
-    if (q === undefined) continue;
+    if (layer.quant.gradient === undefined) continue;
     const name = (layer.masterKernel() as tf.Variable).name;
     const g = grads[name];
     if (g === undefined) continue;
-    grads[name] = q.apply(g);
+    grads[name] = layer.quantizeGradient(g);
     g.dispose();
   }
   optimizer.applyGradients(grads);

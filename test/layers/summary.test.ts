@@ -31,7 +31,7 @@ describe("summary", () => {
     assert.ok(s.rows.every((r) => r.bits.weight === 32 && r.bits.activation === 32 && r.bits.gradient === 32 && r.bits.error === 32));
   });
 
-  test("WAGE LeNet-5 2-8-8-8: 2-bit kernels, the first layer 2x32 and the rest 2x8", () => {
+  test("WAGE LeNet-5 2-8-8-8: an 8-bit input, 2-bit kernels, every product 2x8, pooling inside the convolutions", () => {
     const s = summary(wageLeNet5());
     const params = LENET_KERNELS.reduce((a, b) => a + b); // no biases
     assert.equal(s.totals.params, params);
@@ -39,18 +39,23 @@ describe("summary", () => {
     assert.equal(s.totals.weightMemoryBytes, params / 4);
     assert.equal(s.totals.memoryCompression, 16);
     assert.equal(s.totals.macs, 4267008);
-    assert.deepEqual(s.totals.macsByPrecision.map((g) => [g.precision, g.macs]), [["2x32", 460800], ["2x8", 3276800 + 524288 + 5120]]);
-    const conv0 = s.rows[0];
+    assert.deepEqual(s.rows.filter((r) => r.macs > 0).map((r) => r.macs), LENET_MACS);
+    assert.deepEqual(s.totals.macsByPrecision.map((g) => [g.precision, g.macs]), [["2x8", 4267008]]);
+    assert.deepEqual(s.rows.map((r) => r.kind), ["QuantActivation", "QuantConv2d", "QuantConv2d", "Flatten", "QuantDense", "QuantDense"]);
+    assert.deepEqual(s.rows.map((r) => r.outputShape), [[28, 28, 1], [12, 12, 32], [4, 4, 64], [1024], [512], [10]]);
+    const conv0 = s.rows[1];
     assert.deepEqual(
-      { layer: conv0.layer, kind: conv0.kind, params: conv0.params, bits: conv0.bits, weightMemoryBits: conv0.weightMemoryBits, macs: conv0.macs },
-      { layer: "conv0", kind: "QuantConv2d", params: 800, bits: { weight: 2, activation: 8, gradient: 8, error: 8 }, weightMemoryBits: 1600, macs: 460800 },
+      { layer: conv0.layer, params: conv0.params, bits: conv0.bits, weightMemoryBits: conv0.weightMemoryBits, macs: conv0.macs },
+      { layer: "conv0", params: 800, bits: { weight: 2, activation: 8, gradient: 8, error: 8 }, weightMemoryBits: 1600, macs: 460800 },
     );
-    // Pooling and flatten keep the 8-bit activations they move.
-    assert.deepEqual(s.rows.map((r) => r.bits.activation), [8, 8, 8, 8, 8, 8, 8]);
+    assert.deepEqual(s.rows.map((r) => r.bits.activation), [8, 8, 8, 8, 8, 8]);
     const text = s.toString();
-    assert.match(text, /conv0 \(QuantConv2d\)\s+\[24, 24, 32\]\s+800\s+2\/8\/8\/8\s+200 B\s+460,800 2x32/);
-    assert.match(text, /total\s+581,408\s+141\.95 KiB\s+4,267,008: 460,800 2x32, 3,806,208 2x8/);
+    assert.match(text, /conv0 \(QuantConv2d\)\s+\[12, 12, 32\]\s+800\s+2\/8\/8\/8\s+200 B\s+460,800 2x8/);
+    assert.match(text, /total\s+581,408\s+141\.95 KiB\s+4,267,008: 4,267,008 2x8/);
     assert.match(text, /16\.00x the memory/);
+    // The paper's variant keeps the pools as layers of their own.
+    assert.deepEqual(summary(wageLeNet5({ variant: "paper" })).rows.map((r) => r.kind),
+      ["QuantActivation", "QuantConv2d", "MaxPooling2D", "QuantConv2d", "MaxPooling2D", "Flatten", "QuantDense", "QuantDense"]);
   });
 
   test("BNN MLP: 1-bit kernels, float batch norm, 1x32 in the first layer and 1x1 after sign", () => {

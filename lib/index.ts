@@ -7,6 +7,7 @@ export * from "./backend";
 export * from "./core";
 export * from "./data";
 export * from "./layers";
+export * from "./metrics";
 export * from "./models";
 export * from "./nb";
 export * from "./quant";

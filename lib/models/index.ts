@@ -1,7 +1,7 @@
 export { lenet5, forwardMacs } from "./lenet5";
 export type { LeNet5Options } from "./lenet5";
 export { quantLeNet5 } from "./quant_lenet5";
-export type { LeNetLayerArgs } from "./quant_lenet5";
+export type { LeNetLayerArgs, LeNetWidths } from "./quant_lenet5";
 export { wageLeNet5 } from "./wage_lenet5";
 export type { WageBits, WageLeNet5Options } from "./wage_lenet5";
 export { qnnMlp } from "./qnn_mlp";
@@ -12,3 +12,5 @@ export { charLstm } from "./char_lstm";
 export type { CharLstmOptions } from "./char_lstm";
 export { splitAtBatchNorm } from "./zoo_quant";
 export type { QuantFactory, ZooLayer } from "./zoo_quant";
+export { greedyDecode, seq2seq } from "./seq2seq";
+export type { Seq2SeqOptions } from "./seq2seq";

@@ -8,6 +8,7 @@ export * from "./core";
 export * from "./data";
 export * from "./hw";
 export * from "./layers";
+export * from "./metrics";
 export * from "./models";
 export * from "./nb";
 export * from "./quant";

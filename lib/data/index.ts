@@ -6,3 +6,8 @@ export type { Batch, BatchOptions, ImageSplitInit, LabelEncoding, PixelRange, Te
 export { DatasetNotFoundError } from "./dataset_files";
 export { loadMnist, loadFashionMnist, MNIST_CLASSES, FASHION_MNIST_CLASSES } from "./mnist";
 export type { ImageDataset, LoadImageDatasetOptions } from "./mnist";
+export { BOS, EOS, PAD, Vocabulary } from "./vocabulary";
+export { DIGITS, NUMBER_WORDS, numberSplit, numberTranslation, numberWords } from "./number_translation";
+export type { NumberTranslation, NumberTranslationOptions, TranslationPair } from "./number_translation";
+export { translationBatch } from "./translation_batch";
+export type { TranslationBatch, TranslationShape } from "./translation_batch";

@@ -18,6 +18,9 @@
  * Two ways to run it: as a layer on [batch, time, inputDim] (in tf.sequential; the input
  * product of all time steps is one matrix product, and the weights are quantized once per
  * call), or step by step in a hand-written loop with step(x, state) and an explicit state.
+ * As a layer it can also start from a given state, inputs [x, h0, c0], and return its final
+ * state, outputs [output, h, c] with `returnState`: the encoder-decoder wiring (lib/models
+ * seq2seq), where the decoder starts from the encoder's last state.
  */
 import * as tf from "@tensorflow/tfjs";
 import { checkInteger } from "../core/checks";
@@ -33,6 +36,8 @@ export interface QuantLstmArgs extends Omit<QuantLayerArgs, "activation" | "scal
   gates?: { input?: TensorQuantizer; output?: TensorQuantizer };
   /** Start the forget gate's bias at 1 (default true), so the cell remembers from the start. */
   unitForgetBias?: boolean;
+  /** Also output the final state: [output, h, c] (default false). */
+  returnState?: boolean;
 }
 
 export interface LstmState { h: tf.Tensor2D; c: tf.Tensor2D }
@@ -41,6 +46,7 @@ export class QuantLstm extends QuantLayer {
   static className = "QuantLstm";
   readonly units: number;
   readonly returnSequences: boolean;
+  readonly returnState: boolean;
   readonly gates: NonNullable<QuantLstmArgs["gates"]>;
   private readonly unitForgetBias: boolean;
   private bias: tf.LayerVariable | undefined;
@@ -51,6 +57,7 @@ export class QuantLstm extends QuantLayer {
     checkInteger("quantLstm units", args.units, 1);
     this.units = args.units;
     this.returnSequences = args.returnSequences ?? true;
+    this.returnState = args.returnState ?? false;
     this.gates = args.gates ?? {};
     for (const [key, q] of Object.entries(this.gates)) {
       if (key !== "input" && key !== "output") throw new RangeError(`lowbit: QuantLstm gates has an unknown entry "${key}"; allowed: input, output`);
@@ -67,7 +74,8 @@ export class QuantLstm extends QuantLayer {
 
   /** Builds from [batch, time, inputDim] (as a layer) or [batch, inputDim] (for step()). */
   override build(inputShape: tf.Shape | tf.Shape[]): void {
-    const shape = inputShape as tf.Shape;
+    // Called with [x, h0, c0] the shapes come as a list: the weights depend on x's only.
+    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
     const inDim = shape[shape.length - 1];
     if (inDim === null || inDim === undefined) throw new RangeError(`lowbit: ${this.name} needs a known input size`);
     const u = this.units;
@@ -82,10 +90,12 @@ export class QuantLstm extends QuantLayer {
     this.built = true;
   }
 
-  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    const [batch, time] = inputShape as tf.Shape;
-    if ((inputShape as tf.Shape).length !== 3) throw new RangeError(`lowbit: ${this.name} expects input [batch, time, inputDim]; got [${(inputShape as tf.Shape).join(", ")}]`);
-    return this.returnSequences ? [batch, time, this.units] : [batch, this.units];
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
+    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    const [batch, time] = shape;
+    if (shape.length !== 3) throw new RangeError(`lowbit: ${this.name} expects input [batch, time, inputDim]; got [${shape.join(", ")}]`);
+    const output = this.returnSequences ? [batch, time, this.units] : [batch, this.units];
+    return this.returnState ? [output, [batch, this.units], [batch, this.units]] : output;
   }
 
   /** The zero state for a batch. */
@@ -107,22 +117,25 @@ export class QuantLstm extends QuantLayer {
     return { h, c };
   }
 
-  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor | tf.Tensor[] {
     return tf.tidy(() => {
-      const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor3D;
+      const list = Array.isArray(inputs) ? inputs : [inputs];
+      const x = list[0] as tf.Tensor3D;
       if (x.rank !== 3) throw new RangeError(`lowbit: ${this.name} expects input [batch, time, inputDim]; got [${x.shape.join(", ")}]`);
+      if (list.length !== 1 && list.length !== 3) throw new RangeError(`lowbit: ${this.name} expects inputs x or [x, h0, c0]; got ${list.length} tensors`);
       const [batch, time, inDim] = x.shape;
       const [wx, wh] = this.splitKernel();
       const projected = tf.matMul(x.reshape([batch * time, inDim]), wx).add(this.bias!.read())
         .reshape([batch, time, 4 * this.units]);
       const steps = tf.unstack(projected, 1) as tf.Tensor2D[];
-      let state = this.initialState(batch);
+      let state = list.length === 3 ? { h: list[1] as tf.Tensor2D, c: list[2] as tf.Tensor2D } : this.initialState(batch);
       const outputs: tf.Tensor2D[] = [];
       for (const zx of steps) {
         state = this.cell(zx, state, wh);
         outputs.push(state.h);
       }
-      return this.returnSequences ? tf.stack(outputs, 1) : state.h;
+      const output = this.returnSequences ? tf.stack(outputs, 1) : state.h;
+      return this.returnState ? [output, state.h, state.c] : output;
     });
   }
 
@@ -147,7 +160,7 @@ export class QuantLstm extends QuantLayer {
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), units: this.units, returnSequences: this.returnSequences, unitForgetBias: this.unitForgetBias };
+    return { ...super.getConfig(), units: this.units, returnSequences: this.returnSequences, returnState: this.returnState, unitForgetBias: this.unitForgetBias };
   }
 }
 tf.serialization.registerClass(QuantLstm);

@@ -1,7 +1,7 @@
 export { lenet5, forwardMacs } from "./lenet5";
 export type { LeNet5Options } from "./lenet5";
 export { quantLeNet5 } from "./quant_lenet5";
-export type { LeNetLayerArgs, QuantLeNet5Options } from "./quant_lenet5";
+export type { LeNetLayerArgs, LeNetWidths, QuantLeNet5Options } from "./quant_lenet5";
 export { WAGE_VARIANTS, wageLeNet5 } from "./wage_lenet5";
 export type { WageBits, WageLeNet5Options, WageVariant } from "./wage_lenet5";
 export { qnnMlp } from "./qnn_mlp";
@@ -14,3 +14,5 @@ export { splitAtBatchNorm } from "./zoo_quant";
 export type { QuantFactory, ZooLayer } from "./zoo_quant";
 export { pixelCodes, runIntegerNetwork, shiftRoundHalfEven, wageIntegerNetwork } from "./wage_integer";
 export type { IntegerLayer, IntegerNetwork } from "./wage_integer";
+export { greedyDecode, seq2seq } from "./seq2seq";
+export type { Seq2SeqOptions } from "./seq2seq";

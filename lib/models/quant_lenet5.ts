@@ -5,23 +5,37 @@
  * the baseline the quantized variants are measured against.
  *
  * Options: `poolInConv` moves each max-pool into its convolution, before the output pipeline
- * (WAGE's code order); `input` puts a QuantActivation in front (a quantized input image).
+ * (WAGE's code order); `input` puts a QuantActivation in front (a quantized input image);
+ * `widths` narrows (or widens) the network: filters of the two convolutions and units of the
+ * hidden dense layer.
  */
 import * as tf from "@tensorflow/tfjs";
+import { checkInteger } from "../core/checks";
 import { quantActivation, QuantActivationArgs, quantConv2d, quantDense, QuantLayerArgs } from "../layers";
 
 export type LeNetLayerArgs = Omit<QuantLayerArgs, "activation" | "inputShape" | "name"> & { useBias?: boolean };
+
+export interface LeNetWidths {
+  /** Filters of the first and second convolution; default [32, 64]. */
+  filters?: [number, number];
+  /** Units of the hidden dense layer; default 512. */
+  units?: number;
+}
 
 export interface QuantLeNet5Options {
   name?: string;
   poolInConv?: boolean;
   input?: Omit<QuantActivationArgs, "inputShape" | "name">;
+  widths?: LeNetWidths;
 }
 
 export function quantLeNet5(
   layerArgs: (index: number, fanIn: number) => LeNetLayerArgs = () => ({}), options: QuantLeNet5Options = {},
 ): tf.Sequential {
-  const { name = "quant_lenet5", poolInConv = false, input } = options;
+  const { name = "quant_lenet5", poolInConv = false, input, widths = {} } = options;
+  const [f0, f1] = widths.filters ?? [32, 64];
+  const units = widths.units ?? 512;
+  for (const [what, n] of [["filters[0]", f0], ["filters[1]", f1], ["units", units]] as const) checkInteger(`quantLeNet5 widths.${what}`, n, 1);
   const inputShape: tf.Shape = [28, 28, 1];
   const conv = (index: number, filters: number, fanIn: number, convName: string) => {
     const shape = index === 0 && input === undefined ? { inputShape } : {};
@@ -32,11 +46,11 @@ export function quantLeNet5(
     name,
     layers: [
       ...(input === undefined ? [] : [quantActivation({ ...input, inputShape, name: "input" })]),
-      ...conv(0, 32, 25, "conv0"),
-      ...conv(1, 64, 25 * 32, "conv1"),
+      ...conv(0, f0, 25, "conv0"),
+      ...conv(1, f1, 25 * f0, "conv1"),
       tf.layers.flatten(),
-      quantDense({ units: 512, activation: "relu", ...layerArgs(2, 1024), name: "fc0" }),
-      quantDense({ units: 10, ...layerArgs(3, 512), name: "fc1" }),
+      quantDense({ units: units, activation: "relu", ...layerArgs(2, 16 * f1), name: "fc0" }),
+      quantDense({ units: 10, ...layerArgs(3, units), name: "fc1" }),
     ],
   });
 }

@@ -5,6 +5,7 @@ export type { EpochRecord } from "./history";
 export { LOSSES, softmaxCrossEntropy, squaredHinge, sumSquaredError } from "./losses";
 export type { Loss, LossName } from "./losses";
 export { QuantizedUpdateOptimizer, quantizeUpdates } from "./quantized_update";
+export { QuantizedStorageOptimizer, storeQuantized } from "./quantized_storage";
 export { ShiftAdaMax, shiftAdaMax } from "./shift_adamax";
 export { train } from "./train";
 export type { TrainOptions, TrainResult } from "./train";

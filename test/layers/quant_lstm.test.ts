@@ -76,6 +76,24 @@ describe("QuantLstm", () => {
     assertClose(last.dataSync(), expected[time - 1].flat(), 1e-5, "last h");
   });
 
+  test("from a given state [x, h0, c0] with returnState: the reference loop from that state, and its final (h, c)", () => {
+    const [batch, time, inDim, units] = [2, 4, 3, 5];
+    const layer = quantLstm({ units, seed: 8, returnState: true });
+    const xs = testData(batch * time * inDim, 11), h0 = testData(batch * units, 12), c0 = testData(batch * units, 13);
+    const [y, h, c] = layer.apply([tf.tensor3d(xs, [batch, time, inDim]), tf.tensor2d(h0, [batch, units]), tf.tensor2d(c0, [batch, units])]) as tf.Tensor[];
+    assert.deepEqual([y.shape, h.shape, c.shape], [[batch, time, units], [batch, units], [batch, units]]);
+    const b = layer.getWeights()[1].dataSync();
+    let state = { h: rows(h0, batch, units), c: rows(c0, batch, units) };
+    for (let t = 0; t < time; t++) {
+      const x = Array.from({ length: batch }, (_, r) => [...xs.subarray((r * time + t) * inDim, (r * time + t + 1) * inDim)]);
+      state = lstmStep(x, state.h, state.c, layer.masterKernel().dataSync(), b, units);
+    }
+    assertClose(h.dataSync(), state.h.flat(), 1e-5, "final h");
+    assertClose(c.dataSync(), state.c.flat(), 1e-5, "final c");
+    assertClose(y.slice([0, time - 1, 0], [batch, 1, units]).dataSync(), state.h.flat(), 1e-5, "last output");
+    assert.throws(() => layer.apply([tf.zeros([batch, time, inDim]), tf.zeros([batch, units])]), /expects inputs x or \[x, h0, c0\]/);
+  });
+
   test("with weight quantization the forward uses the quantized weights; outputs on the activation grid", () => {
     const [batch, inDim, units] = [4, 6, 3];
     const layer = quantLstm({ units, seed: 6, quant: { weight: wageWeight(3) } });

@@ -10,5 +10,6 @@ export * from "./layers";
 export * from "./models";
 export * from "./nb";
 export * from "./quant";
+export * from "./stats";
 export * from "./train";
 export * from "./viz";

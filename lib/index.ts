@@ -12,5 +12,6 @@ export * from "./metrics";
 export * from "./models";
 export * from "./nb";
 export * from "./quant";
+export * from "./stats";
 export * from "./train";
 export * from "./viz";

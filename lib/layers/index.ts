@@ -20,3 +20,5 @@ export { ShiftBatchNorm, shiftBatchNorm } from "./shift_batch_norm";
 export type { ShiftBatchNormArgs } from "./shift_batch_norm";
 export { summary } from "./summary";
 export type { LayerBits, MacGroup, ModelSummary, SummaryOptions, SummaryRow, SummaryTotals } from "./summary";
+export { isSqWeight, setSqRatio, sqWeight } from "./sq_weight";
+export type { SqWeightOptions, SqWeightQuantizer } from "./sq_weight";

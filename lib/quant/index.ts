@@ -11,3 +11,4 @@ export { setQuantizationSeed } from "./seed_stream";
 export { quantizeGradient, ste, transformGradient } from "./straight_through";
 export type { SteOptions } from "./straight_through";
 export { shift, sigma, wageQ } from "./wage";
+export * from "./sq";

@@ -1,0 +1,6 @@
+/** Statistics for comparing training runs over seeds: t intervals, Welch's t-test. */
+export { regularizedBeta, studentTCdf, studentTQuantile } from "./student_t";
+export { meanInterval } from "./sample";
+export type { MeanInterval, SampleStats } from "./sample";
+export { welchTTest } from "./welch";
+export type { WelchResult } from "./welch";

@@ -12,3 +12,4 @@ export * from "./nb";
 export * from "./quant";
 export * from "./train";
 export * from "./viz";
+export * from "./xnor";

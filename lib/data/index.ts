@@ -6,3 +6,5 @@ export type { Batch, BatchOptions, ImageSplitInit, LabelEncoding, PixelRange, Te
 export { DatasetNotFoundError } from "./dataset_files";
 export { loadMnist, loadFashionMnist, MNIST_CLASSES, FASHION_MNIST_CLASSES } from "./mnist";
 export type { ImageDataset, LoadImageDatasetOptions } from "./mnist";
+export { DEVILS_DICTIONARY_FILE, loadDevilsDictionary, oneHotWindows, prepareDevilsDictionary, windowStarts } from "./text_corpus";
+export type { LoadTextOptions, TextCorpus } from "./text_corpus";

@@ -15,7 +15,7 @@
  * or softmaxCrossEntropy, and Adam.
  */
 import * as tf from "@tensorflow/tfjs";
-import { quantActivation, quantDense, QuantLayerArgs, shiftBatchNorm, TensorQuantizer, formatQuantizer } from "../layers";
+import { formatQuantizer, logQuantizer, quantActivation, quantDense, QuantLayerArgs, shiftBatchNorm, TensorQuantizer } from "../layers";
 import { binary, fixedPoint } from "../quant";
 
 export interface QnnMlpOptions {
@@ -31,6 +31,12 @@ export interface QnnMlpOptions {
   numClasses?: number;
   seed?: number;
   onQuantized?: QuantLayerArgs["onQuantized"];
+  /**
+   * Quantize each dense layer's weight gradient (G) to this many bits with logQuantizer
+   * (QNN's 6-bit log quantization of gradients), stochastic rounding seeded from `seed`;
+   * default float gradients.
+   */
+  gradientBits?: number;
 }
 
 function checkBits(what: string, bits: number): void {
@@ -47,7 +53,7 @@ function quantizer(bits: number): TensorQuantizer | undefined {
 export function qnnMlp(options: QnnMlpOptions = {}): tf.Sequential {
   const {
     hidden = [1024, 1024, 1024], weightBits = 1, activationBits = 1, batchNorm = "float",
-    inputShape = [28, 28, 1], numClasses = 10, seed = 0, onQuantized,
+    inputShape = [28, 28, 1], numClasses = 10, seed = 0, onQuantized, gradientBits,
   } = options;
   checkBits("weightBits", weightBits);
   checkBits("activationBits", activationBits);
@@ -61,7 +67,10 @@ export function qnnMlp(options: QnnMlpOptions = {}): tf.Sequential {
     : tf.layers.batchNormalization({ name, momentum: 0.9, epsilon: 1e-4 });
   const dense = (units: number, i: number, name: string) => quantDense({
     name, units, useBias: false, seed: seed * 16 + i, onQuantized,
-    quant: weightBits === 32 ? {} : { weight: quantizer(weightBits) },
+    quant: {
+      ...(weightBits === 32 ? {} : { weight: quantizer(weightBits) }),
+      ...(gradientBits === undefined ? {} : { gradient: logQuantizer(gradientBits, { rounding: "stochastic", seed: seed * 16 + i }) }),
+    },
     weightClip: weightBits === 32 ? undefined : 1,
   });
   const inputSize = inputShape.reduce((a, b) => a * b, 1);

@@ -64,7 +64,8 @@ function evaluate(model: tf.LayersModel, split: ImageSplit, loss: Loss, range: P
 function layerStats(model: tf.LayersModel): EpochRecord["layers"] {
   const stats: EpochRecord["layers"] = {};
   for (const layer of model.layers) {
-    if (!(layer instanceof QuantLayer)) continue;
+    // Weightless quantized layers (QuantActivation) have no master kernel to report.
+    if (!(layer instanceof QuantLayer) || layer.getWeights().length === 0) continue;
     const meanAbsWeight = tf.tidy(() => layer.masterKernel().abs().mean().dataSync()[0]);
     const dfp = (layer.quant.weight as { dfp?: { frac?: number[] } } | undefined)?.dfp;
     stats[layer.name] = { meanAbsWeight, ...(dfp?.frac ? { weightFrac: [...dfp.frac] } : {}) };

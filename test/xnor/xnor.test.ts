@@ -30,6 +30,14 @@ function matMulReference(A: Float32Array, B: Float32Array, M: number, K: number,
   return C;
 }
 
+/** Packs the columns of B [K, N] through a tensor (the path xnorMatMul's right operand takes). */
+function packColumns(B: Float32Array, K: number, N: number) {
+  const t = tf.tensor2d(B, [K, N]);
+  const p = packSigns(t, { along: "columns" });
+  t.dispose();
+  return p;
+}
+
 describe("xnorMatMul", () => {
   before(async () => {
     await initBackend({ backend: "wasm", quiet: true });
@@ -43,7 +51,7 @@ describe("xnorMatMul", () => {
     for (const [M, N, K] of shapes) {
       const A = signMatrix(rng, M, K), B = signMatrix(rng, K, N);
       const a = packSigns(A, M, K);
-      const b = tf.tidy(() => packSigns(tf.tensor2d(B, [K, N]), { along: "columns" }));
+      const b = packColumns(B, K, N);
       const C = xnorMatMul(a, b);
       assert.deepEqual([...C], [...matMulReference(A, B, M, K, N)], `M ${M} N ${N} K ${K}`);
     }
@@ -59,7 +67,7 @@ describe("xnorMatMul", () => {
     const rng = new Rng(3);
     const x = signMatrix(rng, 5, 200);
     assert.deepEqual([...unpackSigns(packSigns(x, 5, 200))], [...x]);
-    const cols = tf.tidy(() => packSigns(tf.tensor2d(x, [5, 200]), { along: "columns" }));
+    const cols = packColumns(x, 5, 200);
     assert.equal(cols.rows, 200);
     assert.equal(cols.cols, 5);
     assert.equal(unpackSigns(cols)[3 * 5 + 2], x[2 * 200 + 3]);

@@ -9,7 +9,7 @@
  * k in [2, 8]: W = Q(W_real, k) and act = Q(hardTanh(x), k), with WAGE's Q (symmetric fixed point
  * with k - 1 fraction bits, papers.md section 2): QNN's LinearQuant with step 2^(1-k), clipped
  * to +-(1 - 2^(1-k));
- * k = 32: float weights, hard-tanh activation. The real-valued weights are clipped to [-1, 1]
+ * k = 32: float weights, hard-tanh activation. k-bit weights (2 to 8) start uniform in [-1, 1]. The real-valued weights are clipped to [-1, 1]
  * after each update (trainStep does it) whenever the weights are quantized. The input layer sees
  * real-valued pixels, as in QNN. Train with trainStep, squaredHinge (the authors' Theano code)
  * or softmaxCrossEntropy, and Adam.
@@ -72,6 +72,10 @@ export function qnnMlp(options: QnnMlpOptions = {}): tf.Sequential {
       ...(gradientBits === undefined ? {} : { gradient: logQuantizer(gradientBits, { rounding: "stochastic", seed: seed * 16 + i }) }),
     },
     weightClip: weightBits === 32 ? undefined : 1,
+    // k-bit master weights start spread over the clip range [-1, 1], so that they start on
+    // different grid points (Glorot's +-0.08 would all round to 0 on a step of 2^(1-k));
+    // the batch norm after each layer absorbs the scale.
+    initLimit: weightBits >= 2 && weightBits <= 8 ? 1 : undefined,
   });
   const inputSize = inputShape.reduce((a, b) => a * b, 1);
   const layers: tf.layers.Layer[] = [tf.layers.reshape({ inputShape, targetShape: [inputSize] })];

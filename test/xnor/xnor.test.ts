@@ -8,7 +8,7 @@ import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import {
-  initBackend, packSigns, qnnMlp, QuantDense, Rng, squaredHinge, trainStep, unpackSigns, XnorDense,
+  initBackend, logQuantizer, packSigns, qnnMlp, QuantDense, Rng, squaredHinge, trainStep, unpackSigns, XnorDense,
   quantActivation, xnorMatMul, xnorMlp,
 } from "lowbit";
 
@@ -180,6 +180,53 @@ describe("straight-through gradients of binarization", () => {
     const expected = [0, 1, 2, 3].flatMap((i) => [0, 1, 2].map((j) => X[0][i] * DY[0][j] + X[1][i] * DY[1][j]));
     assert.deepEqual([...g.dataSync()], expected);
     tf.dispose([x, dy, ...Object.values(grads)]);
+    model.dispose();
+  });
+});
+
+describe("logQuantizer (QNN's 6-bit log gradients)", () => {
+  before(async () => {
+    await initBackend({ backend: "wasm", quiet: true });
+  });
+
+  test("nearest: sign(x) 2^round(log2 |x|) with the top exponent ceil(log2 max|x|), 31 exponents at 6 bits", () => {
+    const values = [3e-3, -5e-4, 1.1e-5, 0.7e-3, -2.5e-3, 0];
+    const x = tf.tensor1d(values);
+    const y = logQuantizer(6).apply(x);
+    const eMax = Math.ceil(Math.log2(3e-3));
+    const expected = values.map((v) => {
+      if (v === 0) return 0;
+      const e = Math.min(eMax, Math.round(Math.log2(Math.abs(v))));
+      return Math.fround(Math.sign(v) * 2 ** e);
+    });
+    assert.deepEqual([...y.dataSync()], expected);
+    assert.ok(eMax - Math.round(Math.log2(1.1e-5)) <= 30);
+    tf.dispose([x, y]);
+  });
+
+  test("stochastic: seeded, unbiased in the linear domain", () => {
+    const x = tf.fill([20000], 3e-4);
+    const q = logQuantizer(6, { rounding: "stochastic", seed: 4 });
+    const a = q.apply(x), b = logQuantizer(6, { rounding: "stochastic", seed: 4 }).apply(x);
+    assert.deepEqual([...a.dataSync()], [...b.dataSync()]);
+    const mean = a.mean().dataSync()[0];
+    assert.ok(Math.abs(mean / 3e-4 - 1) < 0.01, `${mean}`);
+    assert.ok([...a.dataSync()].every((v) => v === 2 ** -12 || v === 2 ** -11));
+    tf.dispose([x, a, b]);
+    assert.throws(() => logQuantizer(9), { name: "RangeError", message: /logQuantizer bits must be an integer in \[2, 8\]; got 9/ });
+  });
+
+  test("qnnMlp with 6-bit log gradients trains without leaking tensors", () => {
+    const model = qnnMlp({ hidden: [16], inputShape: [8], gradientBits: 6, seed: 2 });
+    const optimizer = tf.train.adam(0.01);
+    const x = tf.randomUniform([32, 8], -1, 1, "float32", 1);
+    const y = tf.oneHot(tf.randomUniform([32], 0, 10, "int32", 2), 10).toFloat();
+    const step = () => trainStep(model, optimizer, squaredHinge, x, y).dispose();
+    for (let i = 0; i < 3; i++) step();
+    const tensors = tf.memory().numTensors;
+    for (let i = 0; i < 10; i++) step();
+    assert.equal(tf.memory().numTensors, tensors);
+    tf.dispose([x, y]);
     model.dispose();
   });
 });

@@ -5,8 +5,9 @@
 import { run as accum } from "./accum";
 import { run as quant } from "./quant";
 import { run as train } from "./train";
+import { run as xnor } from "./xnor";
 
-const benchmarks: Record<string, () => Promise<void>> = { train, quant, accum };
+const benchmarks: Record<string, () => Promise<void>> = { train, quant, accum, xnor };
 
 async function main(): Promise<void> {
   const names = process.argv.slice(2);

@@ -15,3 +15,4 @@ export * from "./quant";
 export * from "./stats";
 export * from "./train";
 export * from "./viz";
+export * from "./xnor";

@@ -9,6 +9,7 @@ export type { QuantConv2dArgs } from "./quant_conv2d";
 export { QuantDense, quantDense } from "./quant_dense";
 export type { QuantDenseArgs } from "./quant_dense";
 export { dfpQuantizer, formatQuantizer } from "./tensor_quantizer";
+export { logQuantizer } from "./log_quantizer";
 export type { TensorQuantizer } from "./tensor_quantizer";
 export { wageActivation, wageError, wageGradient, wageInit, wageWeight } from "./wage";
 export type { WageGradientQuantizer } from "./wage";

@@ -9,13 +9,13 @@
  * k in [2, 8]: W = Q(W_real, k) and act = Q(hardTanh(x), k), with WAGE's Q (symmetric fixed point
  * with k - 1 fraction bits, papers.md section 2): QNN's LinearQuant with step 2^(1-k), clipped
  * to +-(1 - 2^(1-k));
- * k = 32: float weights, hard-tanh activation. The real-valued weights are clipped to [-1, 1]
+ * k = 32: float weights, hard-tanh activation. k-bit weights (2 to 8) start uniform in [-1, 1]. The real-valued weights are clipped to [-1, 1]
  * after each update (trainStep does it) whenever the weights are quantized. The input layer sees
  * real-valued pixels, as in QNN. Train with trainStep, squaredHinge (the authors' Theano code)
  * or softmaxCrossEntropy, and Adam.
  */
 import * as tf from "@tensorflow/tfjs";
-import { quantActivation, quantDense, QuantLayerArgs, shiftBatchNorm, TensorQuantizer, formatQuantizer } from "../layers";
+import { formatQuantizer, logQuantizer, quantActivation, quantDense, QuantLayerArgs, shiftBatchNorm, TensorQuantizer } from "../layers";
 import { binary, fixedPoint } from "../quant";
 
 export interface QnnMlpOptions {
@@ -31,6 +31,12 @@ export interface QnnMlpOptions {
   numClasses?: number;
   seed?: number;
   onQuantized?: QuantLayerArgs["onQuantized"];
+  /**
+   * Quantize each dense layer's weight gradient (G) to this many bits with logQuantizer
+   * (QNN's 6-bit log quantization of gradients), stochastic rounding seeded from `seed`;
+   * default float gradients.
+   */
+  gradientBits?: number;
 }
 
 function checkBits(what: string, bits: number): void {
@@ -47,7 +53,7 @@ function quantizer(bits: number): TensorQuantizer | undefined {
 export function qnnMlp(options: QnnMlpOptions = {}): tf.Sequential {
   const {
     hidden = [1024, 1024, 1024], weightBits = 1, activationBits = 1, batchNorm = "float",
-    inputShape = [28, 28, 1], numClasses = 10, seed = 0, onQuantized,
+    inputShape = [28, 28, 1], numClasses = 10, seed = 0, onQuantized, gradientBits,
   } = options;
   checkBits("weightBits", weightBits);
   checkBits("activationBits", activationBits);
@@ -61,8 +67,15 @@ export function qnnMlp(options: QnnMlpOptions = {}): tf.Sequential {
     : tf.layers.batchNormalization({ name, momentum: 0.9, epsilon: 1e-4 });
   const dense = (units: number, i: number, name: string) => quantDense({
     name, units, useBias: false, seed: seed * 16 + i, onQuantized,
-    quant: weightBits === 32 ? {} : { weight: quantizer(weightBits) },
+    quant: {
+      ...(weightBits === 32 ? {} : { weight: quantizer(weightBits) }),
+      ...(gradientBits === undefined ? {} : { gradient: logQuantizer(gradientBits, { rounding: "stochastic", seed: seed * 16 + i }) }),
+    },
     weightClip: weightBits === 32 ? undefined : 1,
+    // k-bit master weights start spread over the clip range [-1, 1], so that they start on
+    // different grid points (Glorot's +-0.08 would all round to 0 on a step of 2^(1-k));
+    // the batch norm after each layer absorbs the scale.
+    initLimit: weightBits >= 2 && weightBits <= 8 ? 1 : undefined,
   });
   const inputSize = inputShape.reduce((a, b) => a * b, 1);
   const layers: tf.layers.Layer[] = [tf.layers.reshape({ inputShape, targetShape: [inputSize] })];

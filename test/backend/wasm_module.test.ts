@@ -37,5 +37,6 @@ test("lowbit.wasm has no data segment and no memory of its own", () => {
   assert.deepEqual(WebAssembly.Module.imports(module), [{ module: "env", name: "memory", kind: "memory" }]);
   assert.deepEqual(WebAssembly.Module.exports(module).map((e) => e.name).sort(),
     ["binarize", "col2imAdd", "im2colTransposed", "maxPoolGrad", "quantizeFixed", "quantizeFixedGrouped",
-      "quantizeFloat", "quantizeLinear", "quantizePowerOfTwo", "maxAbs", "countAbove"].sort());
+      "quantizeFloat", "quantizeLinear", "quantizePowerOfTwo", "maxAbs", "countAbove", "xnorGemm", "packSigns",
+      "packThresholded"].sort());
 });

@@ -4,7 +4,7 @@
  * mAcc in {4, 5, 6, 8, 10, 12, 14}, plain, chunked (64) and half-sparse, mP = 5.
  * "Enough trials": where the sum stalls, the computed and exact sums decorrelate and the
  * Monte-Carlo ratio needs many trials, so each cell starts with 2e6 / n sums and adds trials
- * until the estimate's standard error is below 0.008 (at most 4e7 / n sums); the tolerance
+ * until the estimate's standard error is below 0.008 (at most 1.2e8 / n sums); the tolerance
  * 0.03 is then asserted as it is.
  */
 import { test } from "node:test";
@@ -18,7 +18,7 @@ test("vrr is within 0.03 of monteCarloVrr over n 64..16384, mAcc 4..14, with chu
       for (const mAcc of [4, 5, 6, 8, 10, 12, 14]) {
         const c = chunk === undefined ? undefined : Math.min(chunk, n);
         const analytic = vrr({ n, mAcc, mP: 5, chunk: c, sparsity });
-        const most = Math.floor(4e7 / n);
+        const most = Math.floor(1.2e8 / n);
         let trials = Math.max(200, Math.floor(2e6 / n));
         let measured = monteCarloVrrEstimate({ n, mAcc, mP: 5, chunk: c, sparsity, trials, seed: 1 });
         while (measured.standardError > 0.008 && trials < most) {

@@ -16,16 +16,15 @@
 import * as tf from "@tensorflow/tfjs";
 import type { TensorQuantizer } from "../layers";
 
-type NamedTensor = Awaited<ReturnType<tf.Optimizer["getWeights"]>>[number];
-type VariableGradients = tf.NamedTensorMap | NamedTensor[];
+import { VariableGradients, WrappedOptimizer } from "./wrapped_optimizer";
 
-export class QuantizedStorageOptimizer extends tf.Optimizer {
+export class QuantizedStorageOptimizer extends WrappedOptimizer {
   static className = "QuantizedStorageOptimizer";
   /** The quantizer of each variable stored so far, by variable name. */
   readonly quantizers = new Map<string, TensorQuantizer>();
 
-  constructor(readonly inner: tf.Optimizer, readonly quantizerFor: (name: string) => TensorQuantizer) {
-    super();
+  constructor(inner: tf.Optimizer, readonly quantizerFor: (name: string) => TensorQuantizer) {
+    super(inner);
     if (typeof quantizerFor !== "function") throw new TypeError("lowbit: storeQuantized quantizerFor must be a function from a variable name to a quantizer");
   }
 
@@ -41,7 +40,7 @@ export class QuantizedStorageOptimizer extends tf.Optimizer {
   }
 
   override applyGradients(variableGradients: VariableGradients): void {
-    const names = Array.isArray(variableGradients) ? variableGradients.map((g) => g.name) : Object.keys(variableGradients);
+    const names = this.variableNames(variableGradients);
     this.inner.applyGradients(variableGradients);
     for (const name of names) {
       const v = tf.engine().registeredVariables[name];
@@ -51,17 +50,6 @@ export class QuantizedStorageOptimizer extends tf.Optimizer {
     this.incrementIterations();
   }
 
-  override async getWeights(): Promise<NamedTensor[]> {
-    return this.inner.getWeights();
-  }
-
-  override async setWeights(weightValues: NamedTensor[]): Promise<void> {
-    await this.inner.setWeights(weightValues);
-  }
-
-  override dispose(): void {
-    this.inner.dispose();
-  }
 
   override getConfig(): tf.serialization.ConfigDict {
     return { inner: this.inner.getClassName() };

@@ -7,18 +7,17 @@
 import * as tf from "@tensorflow/tfjs";
 import type { TensorQuantizer } from "../layers";
 
-type NamedTensor = Awaited<ReturnType<tf.Optimizer["getWeights"]>>[number];
-type VariableGradients = tf.NamedTensorMap | NamedTensor[];
+import { VariableGradients, WrappedOptimizer } from "./wrapped_optimizer";
 
-export class QuantizedUpdateOptimizer extends tf.Optimizer {
+export class QuantizedUpdateOptimizer extends WrappedOptimizer {
   static className = "QuantizedUpdateOptimizer";
 
-  constructor(readonly inner: tf.Optimizer, readonly quantizer: TensorQuantizer) {
-    super();
+  constructor(inner: tf.Optimizer, readonly quantizer: TensorQuantizer) {
+    super(inner);
   }
 
   override applyGradients(variableGradients: VariableGradients): void {
-    const names = Array.isArray(variableGradients) ? variableGradients.map((g) => g.name) : Object.keys(variableGradients);
+    const names = this.variableNames(variableGradients);
     const variables = names.map((name) => tf.engine().registeredVariables[name]);
     const before = variables.map((v) => v.clone());
     this.inner.applyGradients(variableGradients);
@@ -27,17 +26,6 @@ export class QuantizedUpdateOptimizer extends tf.Optimizer {
     this.incrementIterations();
   }
 
-  override async getWeights(): Promise<NamedTensor[]> {
-    return this.inner.getWeights();
-  }
-
-  override async setWeights(weightValues: NamedTensor[]): Promise<void> {
-    await this.inner.setWeights(weightValues);
-  }
-
-  override dispose(): void {
-    this.inner.dispose();
-  }
 
   override getConfig(): tf.serialization.ConfigDict {
     return { inner: this.inner.getClassName(), quantizer: this.quantizer.label };

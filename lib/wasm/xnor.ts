@@ -12,6 +12,15 @@
   return i32x4.extract_lane(w, 0) + i32x4.extract_lane(w, 1) + i32x4.extract_lane(w, 2) + i32x4.extract_lane(w, 3);
 }
 
+/** Stores K - 2 * popcount of the first `cols` of four columns at `row`. */
+// @ts-ignore: decorator
+@inline function storeDots(row: usize, cols: i32, K: i32, t0: i32, t1: i32, t2: i32, t3: i32): void {
+  store<i32>(row, K - 2 * t0);
+  if (cols > 1) store<i32>(row, K - 2 * t1, 4);
+  if (cols > 2) store<i32>(row, K - 2 * t2, 8);
+  if (cols > 3) store<i32>(row, K - 2 * t3, 12);
+}
+
 /** Popcounts accumulate in byte lanes: each step adds at most 8, so 31 steps cannot overflow 255. */
 const CHUNK: i32 = 31;
 
@@ -59,17 +68,8 @@ export function xnorGemm(a: usize, b: usize, out: usize, M: i32, N: i32, vecs: i
         }
         const cols = min<i32>(4, N - j);
         const r0 = out + ((<usize>i * <usize>N + <usize>j) << 2);
-        store<i32>(r0, K - 2 * t00);
-        if (cols > 1) store<i32>(r0, K - 2 * t01, 4);
-        if (cols > 2) store<i32>(r0, K - 2 * t02, 8);
-        if (cols > 3) store<i32>(r0, K - 2 * t03, 12);
-        if (i + 1 < M) {
-          const r1 = r0 + (<usize>N << 2);
-          store<i32>(r1, K - 2 * t10);
-          if (cols > 1) store<i32>(r1, K - 2 * t11, 4);
-          if (cols > 2) store<i32>(r1, K - 2 * t12, 8);
-          if (cols > 3) store<i32>(r1, K - 2 * t13, 12);
-        }
+        storeDots(r0, cols, K, t00, t01, t02, t03);
+        if (i + 1 < M) storeDots(r0 + (<usize>N << 2), cols, K, t10, t11, t12, t13);
       }
     }
   }

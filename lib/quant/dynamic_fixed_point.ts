@@ -2,7 +2,12 @@
  * Dynamic fixed point (Courbariaux et al. 2014, the design Su et al. 2020 build on): a tensor
  * is `bits`-bit two's complement integers (sign included in `bits`) with one shared exponent,
  * value = q * 2^-frac, and frac follows the data:
- *   exponent "max":      frac = bits - 1 - ceil(log2 max|x|)   (so max|x| just fits);
+ *   exponent "max":      frac = bits - 2 - floor(log2 max|x|): the fewest integer bits,
+ *                        floor(log2 max|x|) + 1, that hold max|x| (the exponent "chosen so
+ *                        that the largest value fits in the range"), so max|x| < 2^(bits-1-frac)
+ *                        and only rounding can saturate it (to qmax, within one step): a
+ *                        maximum that is an exact power of two 2^k needs k + 1 integer bits,
+ *                        not the k that ceil(log2 max|x|) gives (2^k itself is out of range);
  *   exponent "overflow": starting from the max rule, every update measures the fraction of
  *                        values that would saturate; above maxOverflowRate, one more integer
  *                        bit (frac - 1); if one bit less would still stay within the rate,
@@ -13,6 +18,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { checkInteger, checkOneOf } from "../core/checks";
 import { fixedPoint } from "./formats";
+import { float32Exponent } from "./float32_exponent";
 import { countAbove, maxAbsOf } from "./kernels/statistics";
 import { quantizeWith, QuantizeOptions } from "./quantize";
 
@@ -36,9 +42,12 @@ export interface DynamicFixedPointRecord {
   overflowRate: number;
 }
 
-/** frac of the max rule for a largest magnitude m (an all-zero tensor keeps bits - 1). */
+/**
+ * frac of the max rule for a largest magnitude m, a float32 (an all-zero tensor keeps bits - 1),
+ * clamped to fixed point's frac range [bits - 128, 126].
+ */
 export function fracFromMax(bits: number, m: number): number {
-  const frac = m > 0 && Number.isFinite(m) ? bits - 1 - Math.ceil(Math.log2(m)) : bits - 1;
+  const frac = m > 0 && Number.isFinite(m) ? bits - 2 - float32Exponent(m) : bits - 1;
   return Math.max(bits - 128, Math.min(126, frac));
 }
 
@@ -91,10 +100,7 @@ export class DynamicFixedPoint {
     this.calls++;
     const frac = this.frac!;
     if (frac.length === 1) return quantizeWith(x, fixedPoint({ bits: this.bits, frac: frac[0] }), options);
-    return quantizeWith(x, {
-      kind: "groupedFixed", bits: this.bits, inner: 1,
-      scales: Float32Array.from(frac, (f) => 2 ** f), steps: Float32Array.from(frac, (f) => 2 ** -f),
-    }, options);
+    return quantizeWith(x, { kind: "groupedFixed", bits: this.bits, inner: 1, fracs: Int32Array.from(frac) }, options);
   }
 
   // Statistics per channel of x2d [rows, channels]; a single channel (per-tensor exponents, the

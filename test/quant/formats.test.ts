@@ -263,7 +263,7 @@ describe("more formats", () => {
     const x = tf.tensor([[0.5, -3.2], [1.1, 0.01], [-0.7, 0.02]]);
     const perTensor = dynamicFixedPoint({ bits: 8 });
     const y = perTensor.quantize(x);
-    assert.deepEqual(perTensor.frac, [8 - 1 - 2]); // ceil(log2 3.2) = 2
+    assert.deepEqual(perTensor.frac, [8 - 2 - 1]); // floor(log2 3.2) = 1
     assertValues(y.dataSync(), fixedRef(x.dataSync() as Float32Array, 8, 5, "nearest"));
     const perChannel = dynamicFixedPoint({ bits: 8, granularity: "channel" });
     const z = perChannel.quantize(x).dataSync();

@@ -3,9 +3,10 @@
  * is `bits`-bit two's complement integers (sign included in `bits`) with one shared exponent,
  * value = q * 2^-frac, and frac follows the data:
  *   exponent "max":      frac = bits - 2 - floor(log2 max|x|): the fewest integer bits,
- *                        floor(log2 max|x|) + 1, that hold max|x| (the exponent "chosen so
- *                        that the largest value fits in the range"), so max|x| < 2^(bits-1-frac)
- *                        and only rounding can saturate it (to qmax, within one step): a
+ *                        floor(log2 max|x|) + 1, that hold max|x| (DFP's exponent is the one
+ *                        under which the largest value fits the range), so max|x| <
+ *                        2^(bits-1-frac) and only rounding can saturate it (to qmax, within
+ *                        one step): a
  *                        maximum that is an exact power of two 2^k needs k + 1 integer bits,
  *                        not the k that ceil(log2 max|x|) gives (2^k itself is out of range);
  *   exponent "overflow": starting from the max rule, every update measures the fraction of

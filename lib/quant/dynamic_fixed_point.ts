@@ -15,6 +15,8 @@
  *                        frac + 1.
  * The exponent is re-evaluated every `updateEvery` calls, per tensor or per channel (the last
  * axis). The quantizer is stateful: `frac` and `history` show the exponent over training.
+ * max|x| is taken over finite values: NaN stays NaN and +-Inf saturate without moving the
+ * exponent of the other values (the overflow rule counts an Inf as saturating, which it is).
  */
 import * as tf from "@tensorflow/tfjs";
 import { checkInteger, checkOneOf } from "../core/checks";
@@ -107,9 +109,13 @@ export class DynamicFixedPoint {
   // Statistics per channel of x2d [rows, channels]; a single channel (per-tensor exponents, the
   // common case) runs lowbit's one-pass kernels instead of tf ops.
 
+  /** Largest finite |x| per channel: a NaN or +-Inf must not set the exponent of the others. */
   private maxAbs(x2d: tf.Tensor2D): number[] {
-    if (x2d.shape[1] === 1) return [maxAbsOf(x2d)];
-    return Array.from(tf.tidy(() => x2d.abs().max(0).dataSync()));
+    if (x2d.shape[1] === 1) {
+      const m = maxAbsOf(x2d); // ignores NaN, not Inf: recount without it only when one is there
+      if (m !== Infinity) return [m];
+    }
+    return Array.from(tf.tidy(() => tf.where(tf.isFinite(x2d), x2d.abs(), 0).max(0).dataSync()));
   }
 
   /** Counts per channel of |x| > the largest value representable with frac[c]. */

@@ -293,6 +293,18 @@ describe("more formats", () => {
     assertValues(z, [2, 0.25, -1, -0.125]);
   });
 
+  test("dynamic fixed point: a NaN or Inf does not move the exponent of the finite values", () => {
+    const x = tf.tensor([[0.5, -3.2], [Infinity, 0.01], [-0.7, NaN], [0.1, -Infinity]]);
+    const perTensor = dynamicFixedPoint({ bits: 8 });
+    const y = perTensor.quantize(x).dataSync();
+    assert.deepEqual(perTensor.frac, [5]); // from 3.2, as without the specials
+    assertValues(y, fixedRef(x.dataSync() as Float32Array, 8, 5, "nearest"));
+    assertValues([y[2], y[5], y[7]], [127 / 32, NaN, -4]);
+    const perChannel = dynamicFixedPoint({ bits: 8, granularity: "channel" });
+    perChannel.quantize(x).dispose();
+    assert.deepEqual(perChannel.frac, [8 - 2 + 1, 8 - 2 - 1]); // maxima 0.7 and 3.2
+  });
+
   test("dynamic fixed point, overflow rule: one bit per update toward the tolerated rate", () => {
     // 1% of the values are 100x larger than the rest.
     const values = Float32Array.from({ length: 10000 }, (_, i) => (i % 100 === 0 ? 50 : 0.5) * (i % 2 ? 1 : -1));

@@ -29,14 +29,15 @@ export interface LowbitWasm {
     src: number, dst: number, n: number, man: number, minNormalBits: number, maxBits: number,
     saturate: number, quantum: number, up1: number, up2: number, mode: number, a: number, b: number): void;
   quantizeFixedGrouped(
-    src: number, dst: number, n: number, inner: number, groups: number, scales: number,
-    steps: number, qmin: number, qmax: number, mode: number, a: number, b: number): void;
+    src: number, dst: number, n: number, inner: number, groups: number, fracs: number,
+    qmin: number, qmax: number, mode: number, a: number, b: number): void;
   quantizeLinear(
     src: number, dst: number, n: number, step: number, qmin: number, qmax: number, mode: number,
     a: number, b: number): void;
   quantizePowerOfTwo(
     src: number, dst: number, n: number, minExp: number, maxExp: number, mode: number, a: number,
     b: number): void;
+  ap2(src: number, dst: number, n: number): void;
   binarize(src: number, dst: number, n: number, stochastic: number, a: number, b: number): void;
   maxAbs(src: number, n: number): number;
   countAbove(src: number, n: number, limit: number): number;

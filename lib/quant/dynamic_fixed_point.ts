@@ -2,17 +2,26 @@
  * Dynamic fixed point (Courbariaux et al. 2014, the design Su et al. 2020 build on): a tensor
  * is `bits`-bit two's complement integers (sign included in `bits`) with one shared exponent,
  * value = q * 2^-frac, and frac follows the data:
- *   exponent "max":      frac = bits - 1 - ceil(log2 max|x|)   (so max|x| just fits);
+ *   exponent "max":      frac = bits - 2 - floor(log2 max|x|): the fewest integer bits,
+ *                        floor(log2 max|x|) + 1, that hold max|x| (DFP's exponent is the one
+ *                        under which the largest value fits the range), so max|x| <
+ *                        2^(bits-1-frac) and only rounding can saturate it (to qmax, within
+ *                        one step): a
+ *                        maximum that is an exact power of two 2^k needs k + 1 integer bits,
+ *                        not the k that ceil(log2 max|x|) gives (2^k itself is out of range);
  *   exponent "overflow": starting from the max rule, every update measures the fraction of
  *                        values that would saturate; above maxOverflowRate, one more integer
  *                        bit (frac - 1); if one bit less would still stay within the rate,
  *                        frac + 1.
  * The exponent is re-evaluated every `updateEvery` calls, per tensor or per channel (the last
  * axis). The quantizer is stateful: `frac` and `history` show the exponent over training.
+ * max|x| is taken over finite values: NaN stays NaN and +-Inf saturate without moving the
+ * exponent of the other values (the overflow rule counts an Inf as saturating, which it is).
  */
 import * as tf from "@tensorflow/tfjs";
 import { checkInteger, checkOneOf } from "../core/checks";
 import { fixedPoint } from "./formats";
+import { float32Exponent } from "./float32_exponent";
 import { countAbove, maxAbsOf } from "./kernels/statistics";
 import { quantizeWith, QuantizeOptions } from "./quantize";
 
@@ -36,9 +45,12 @@ export interface DynamicFixedPointRecord {
   overflowRate: number;
 }
 
-/** frac of the max rule for a largest magnitude m (an all-zero tensor keeps bits - 1). */
+/**
+ * frac of the max rule for a largest magnitude m, a float32 (an all-zero tensor keeps bits - 1),
+ * clamped to fixed point's frac range [bits - 128, 126].
+ */
 export function fracFromMax(bits: number, m: number): number {
-  const frac = m > 0 && Number.isFinite(m) ? bits - 1 - Math.ceil(Math.log2(m)) : bits - 1;
+  const frac = m > 0 && Number.isFinite(m) ? bits - 2 - float32Exponent(m) : bits - 1;
   return Math.max(bits - 128, Math.min(126, frac));
 }
 
@@ -91,18 +103,19 @@ export class DynamicFixedPoint {
     this.calls++;
     const frac = this.frac!;
     if (frac.length === 1) return quantizeWith(x, fixedPoint({ bits: this.bits, frac: frac[0] }), options);
-    return quantizeWith(x, {
-      kind: "groupedFixed", bits: this.bits, inner: 1,
-      scales: Float32Array.from(frac, (f) => 2 ** f), steps: Float32Array.from(frac, (f) => 2 ** -f),
-    }, options);
+    return quantizeWith(x, { kind: "groupedFixed", bits: this.bits, inner: 1, fracs: Int32Array.from(frac) }, options);
   }
 
   // Statistics per channel of x2d [rows, channels]; a single channel (per-tensor exponents, the
   // common case) runs lowbit's one-pass kernels instead of tf ops.
 
+  /** Largest finite |x| per channel: a NaN or +-Inf must not set the exponent of the others. */
   private maxAbs(x2d: tf.Tensor2D): number[] {
-    if (x2d.shape[1] === 1) return [maxAbsOf(x2d)];
-    return Array.from(tf.tidy(() => x2d.abs().max(0).dataSync()));
+    if (x2d.shape[1] === 1) {
+      const m = maxAbsOf(x2d); // ignores NaN, not Inf: recount without it only when one is there
+      if (m !== Infinity) return [m];
+    }
+    return Array.from(tf.tidy(() => tf.where(tf.isFinite(x2d), x2d.abs(), 0).max(0).dataSync()));
   }
 
   /** Counts per channel of |x| > the largest value representable with frac[c]. */

@@ -4,11 +4,22 @@
  * Float32Array (returns a new array). Same bits for the same seed on every backend.
  *
  * NaN stays NaN. +-Inf: fixed point, integer, block floating point and power of two saturate;
- * floating point gives the largest finite value when saturating, else +-Inf. Stochastic
- * rounding rounds up with probability equal to the dropped fraction of a step, exactly for
- * floating-point normals and powers of two, and in 2^-24 steps of the fraction otherwise (so
- * fractions below 2^-24 of a step are never rounded up). Ternary and binary ignore `rounding`
- * (binary has its own `stochastic`).
+ * floating point gives the largest finite value when saturating, else +-Inf; ternary gives
+ * +-its level. Ternary and binary ignore `rounding` (binary has its own `stochastic`).
+ *
+ * Stochastic rounding's exact resolution, with h = elementHash(seed, stream, i) for element i:
+ *   floating-point normals: the k = 23 - man dropped bits d of |x| round up iff
+ *     d + (h >>> (32 - k)) >= 2^k: probability d / 2^k, exactly the dropped fraction of a step;
+ *   powers of two between 2^e and 2^(e+1): probability (|x| - 2^e) / 2^e, exactly (23 bits);
+ *   everything else (fixed point, integer, block floating point, dynamic fixed point,
+ *     floating-point subnormals by magnitude, powers of two below the smallest): up iff
+ *     u < frac, with frac the exact fraction of a step (x's own value, not a float32 rounding
+ *     of it) and u = k * 2^-24, k = h >>> 8. So P(up) = ceil(frac * 2^24) / 2^24: exact for
+ *     fractions on the 2^-24 grid, otherwise at most 2^-24 above frac. A fraction in
+ *     (0, 2^-24] of a step rounds up with probability 2^-24 (never 0: tiny values are not
+ *     systematically lost), and E[round(x)] - x is below 2^-24 of a step.
+ * "Up" is toward +Inf for the signed grids (fixed point, integer, block floating point), and
+ * away from zero for sign-magnitude ones (floating point, power of two).
  */
 import * as tf from "@tensorflow/tfjs";
 import { hashKey } from "../core/random";
@@ -17,7 +28,7 @@ import {
   binary, blockFloatingPoint, BlockFloatingPointFormat, fixedPoint, floatingPoint, Format, integer,
   powerOfTwo, ternary,
 } from "./formats";
-import { blockSteps } from "./formats/block_floating_point";
+import { blockFracs } from "./formats/block_floating_point";
 import { ternarize } from "./formats/ternary";
 import { GroupedFixedPoint, KernelFormat, QuantizeAttrs } from "./kernels/elementwise";
 import { LOWBIT_QUANTIZE, quantizeArray } from "./kernels/quantize_kernel";
@@ -84,8 +95,8 @@ function blockFloat<T extends tf.Tensor | Float32Array>(x: T, f: BlockFloatingPo
     throw new RangeError(`lowbit: blockFloatingPoint blockSize must divide the last axis (${last}); got ${size}`);
   }
   const values = x instanceof Float32Array ? x : ((x as tf.Tensor).dataSync() as Float32Array);
-  const { scales, steps } = blockSteps(values, f.bits, values.length / size, size, 1);
-  const grouped: GroupedFixedPoint = { kind: "groupedFixed", bits: f.bits, inner: size, scales, steps };
+  const fracs = blockFracs(values, f.bits, values.length / size, size, 1);
+  const grouped: GroupedFixedPoint = { kind: "groupedFixed", bits: f.bits, inner: size, fracs };
   return quantizeWith(x, grouped, options);
 }
 

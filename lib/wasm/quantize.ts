@@ -8,7 +8,10 @@ import { FLOOR, NEAREST, round1, roundX4, STOCHASTIC, ZERO } from "./rounding";
 
 /**
  * Fixed point: q = round(x * 2^frac) clamped to [qmin, qmax], y = q * 2^-frac.
- * NaN stays NaN (min/max propagate it); +-Inf saturate.
+ * NaN stays NaN (min/max propagate it); +-Inf saturate. x * 2^frac is exact except where it
+ * underflows (scale < 1, |x * scale| <= 2^-150 rounds to 0): there it is replaced by +-2^-149,
+ * the smallest float32 of x's sign, which every rounding treats as the exact product (floor of
+ * a tiny negative value is -1, stochastic rounding still sees a nonzero fraction).
  */
 export function quantizeFixed(
   src: usize, dst: usize, n: i32, scale: f32, invScale: f32, qmin: f32, qmax: f32,
@@ -21,6 +24,20 @@ export function quantizeFixed(
   else fixedLoop(src, dst, n, scale, invScale, qmin, qmax, FLOOR, a, b);
 }
 
+const SMALLEST: f32 = 1.401298464324817e-45; // 2^-149
+
+/** x * scale (four lanes), a product that underflowed to zero from nonzero x made +-2^-149. */
+// @ts-ignore: decorator
+@inline
+function scaledX4(x: v128, scaleV: v128, mayUnderflow: bool): v128 {
+  const v = f32x4.mul(x, scaleV);
+  if (!mayUnderflow) return v;
+  const zero = f32x4.splat(0);
+  const lost = v128.andnot(f32x4.eq(v, zero), f32x4.eq(x, zero));
+  const smallest = v128.or(v128.and(x, i32x4.splat(0x80000000)), i32x4.splat(1));
+  return v128.bitselect(smallest, v, lost);
+}
+
 // @ts-ignore: decorator
 @inline
 function fixedLoop(
@@ -28,6 +45,7 @@ function fixedLoop(
   mode: i32, a: u32, b: u32,
 ): void {
   const scaleV = f32x4.splat(scale), invV = f32x4.splat(invScale);
+  const mayUnderflow = scale < 1;
   const lo = f32x4.splat(qmin), hi = f32x4.splat(qmax);
   const aV = i32x4.splat(a), bV = i32x4.splat(b);
   const vecN = n & ~15;
@@ -44,10 +62,10 @@ function fixedLoop(
       // The next block's group words now: their long multiply chain overlaps this block's work.
       words = groupWordsX4(aV, bV, i + 16);
     }
-    const q0 = roundX4(f32x4.mul(v128.load(src + at), scaleV), mode, h0);
-    const q1 = roundX4(f32x4.mul(v128.load(src + at + 16), scaleV), mode, h1);
-    const q2 = roundX4(f32x4.mul(v128.load(src + at + 32), scaleV), mode, h2);
-    const q3 = roundX4(f32x4.mul(v128.load(src + at + 48), scaleV), mode, h3);
+    const q0 = roundX4(scaledX4(v128.load(src + at), scaleV, mayUnderflow), mode, h0);
+    const q1 = roundX4(scaledX4(v128.load(src + at + 16), scaleV, mayUnderflow), mode, h1);
+    const q2 = roundX4(scaledX4(v128.load(src + at + 32), scaleV, mayUnderflow), mode, h2);
+    const q3 = roundX4(scaledX4(v128.load(src + at + 48), scaleV, mayUnderflow), mode, h3);
     v128.store(dst + at, f32x4.mul(f32x4.max(lo, f32x4.min(hi, q0)), invV));
     v128.store(dst + at + 16, f32x4.mul(f32x4.max(lo, f32x4.min(hi, q1)), invV));
     v128.store(dst + at + 32, f32x4.mul(f32x4.max(lo, f32x4.min(hi, q2)), invV));
@@ -55,7 +73,10 @@ function fixedLoop(
   }
   for (let i = vecN; i < n; i++) {
     const at = <usize>i << 2;
-    const q = round1(load<f32>(src + at) * scale, mode, mode == STOCHASTIC ? elementHash(a, b, <u32>i) : 0);
+    const x = load<f32>(src + at);
+    let v = x * scale;
+    if (v == 0 && x != 0) v = copysign<f32>(SMALLEST, x);
+    const q = round1(v, mode, mode == STOCHASTIC ? elementHash(a, b, <u32>i) : 0);
     store<f32>(dst + at, (q < qmin ? qmin : q > qmax ? qmax : q) * invScale); // NaN passes
   }
 }

@@ -36,7 +36,7 @@ test("lowbit.wasm has no data segment and no memory of its own", () => {
   const module = new WebAssembly.Module(bytes);
   assert.deepEqual(WebAssembly.Module.imports(module), [{ module: "env", name: "memory", kind: "memory" }]);
   assert.deepEqual(WebAssembly.Module.exports(module).map((e) => e.name).sort(),
-    ["binarize", "col2imAdd", "im2colTransposed", "maxPoolGrad", "quantizeFixed", "quantizeFixedGrouped",
+    ["ap2", "binarize", "col2imAdd", "im2colTransposed", "maxPoolGrad", "quantizeFixed", "quantizeFixedGrouped",
       "quantizeFloat", "quantizeLinear", "quantizePowerOfTwo", "maxAbs", "countAbove", "xnorGemm", "packSigns",
       "packThresholded"].sort());
 });

@@ -7,19 +7,19 @@ import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import {
-  binary, blockFloatingPoint, countAbove, dynamicFixedPoint, elementHash, initBackend, integer, maxAbsOf,
-  powerOfTwo, quantize, ternary,
+  binary, blockFloatingPoint, countAbove, dynamicFixedPoint, elementHash, fracFromMax, initBackend, integer,
+  maxAbsOf, powerOfTwo, quantize, ternary,
 } from "lowbit";
-import { fixedRef, Mode, roundHalfEven } from "./reference";
+import { fixedRef, integerRef, Mode } from "./reference";
 
 const MODES: Mode[] = ["nearest", "stochastic", "zero", "floor"];
 
 /** Element-wise equality with NaN equal to NaN and -0 equal to 0. */
-function assertValues(actual: ArrayLike<number>, expected: ArrayLike<number>): void {
+function assertValues(actual: ArrayLike<number>, expected: ArrayLike<number>, what = ""): void {
   assert.equal(actual.length, expected.length);
   for (let i = 0; i < actual.length; i++) {
     if (!(actual[i] === expected[i] || (Number.isNaN(actual[i]) && Number.isNaN(expected[i])))) {
-      assert.fail(`element ${i}: ${actual[i]}, expected ${expected[i]}`);
+      assert.fail(`${what} element ${i}: ${actual[i]}, expected ${expected[i]}`);
     }
   }
 }
@@ -30,15 +30,6 @@ function spread(n: number, seed: number, lo: number, hi: number): Float32Array {
   return Float32Array.from({ length: n }, () => (next() < 0.5 ? -1 : 1) * 2 ** (lo + (hi - lo) * next()));
 }
 
-function roundMode(v: number, mode: Mode, h: number): number {
-  switch (mode) {
-    case "nearest": return roundHalfEven(v);
-    case "zero": return Math.trunc(v);
-    case "floor": return Math.floor(v);
-    case "stochastic": return (h >>> 8) * 2 ** -24 < v - Math.floor(v) ? Math.floor(v) + 1 : Math.floor(v);
-  }
-}
-
 describe("more formats", () => {
   before(async () => {
     await initBackend({ backend: "wasm", quiet: true });
@@ -46,20 +37,59 @@ describe("more formats", () => {
 
   for (const signed of [true, false]) {
     for (const mode of MODES) {
-      test(`integer 4 bits, scale 0.1, ${signed ? "signed" : "unsigned"}, ${mode}`, () => {
+      test(`integer 4 bits, scale 0.1, ${signed ? "signed" : "unsigned"}, ${mode}: the exact quotient rounded`, () => {
         const x = Float32Array.from([...spread(5000, 1, -6, 1), 0.05, 0.15, -0.25, 0.35, 2, -2, NaN]);
-        const [qmin, qmax] = signed ? [-8, 7] : [0, 15];
-        const expected = x.map((v, i) => {
-          if (Number.isNaN(v)) return NaN;
-          const q = roundMode(Math.fround(v / Math.fround(0.1)), mode, elementHash(4, 0, i));
-          return Math.min(qmax, Math.max(qmin, q)) * Math.fround(0.1);
-        });
+        const expected = integerRef(x, 4, 0.1, signed, mode, 4);
         const y = quantize(x, integer({ bits: 4, scale: 0.1, signed }), { rounding: mode, seed: 4 });
         assertValues(y, expected);
         assertValues(quantize(tf.tensor(x), integer({ bits: 4, scale: 0.1, signed }), { rounding: mode, seed: 4 }).dataSync(), expected);
       });
     }
   }
+
+  test("integer rounds the exact quotient x / scale, not its float32 rounding (issue 16)", () => {
+    // float32(0.35) / float32(0.1) = 3.4999999..., float32(1.45) / float32(0.1) = 14.500000...;
+    // float32 division rounds both to ties, which ties-to-even sent to 4 and 14.
+    const s = Math.fround(0.1);
+    assert.deepEqual([...quantize(Float32Array.of(0.35, 1.45), integer({ bits: 8, scale: 0.1 }))], [3 * s, 15 * s].map(Math.fround));
+    assert.deepEqual([...quantize(tf.tensor([0.35, 1.45]), integer({ bits: 8, scale: 0.1 })).dataSync()], [3 * s, 15 * s].map(Math.fround));
+  });
+
+  test("integer equals the exact rational reference over wide ranges, ties, subnormals and every rounding, on every path", () => {
+    // Scales: decimal fractions (never exact in binary), exact ones (ties occur), a power of two,
+    // a subnormal and a huge one; values from 2^-149 to 2^30 times the scale, exact ties
+    // (k + 1/2) * scale and their float32 neighbours, zeros, saturation, specials.
+    for (const scale of [0.1, 0.3, 0.75, 1 / 3, 2 ** -10, 1e-40, 3e30, 7]) {
+      const s = Math.fround(scale);
+      const values: number[] = [...spread(3000, 9, -20, 30)].map((v) => v * s);
+      for (let k = -20; k <= 20; k++) {
+        const tie = Math.fround((k + 0.5) * s);
+        values.push(tie, tie * (1 + 2 ** -23), tie * (1 - 2 ** -24), k * s);
+      }
+      values.push(0, -0, 1e-45, -1e-45, 2 ** -126, 1e38, -1e38, Infinity, -Infinity, NaN);
+      const x = Float32Array.from(values);
+      for (const bits of [1, 4, 8, 24]) {
+        for (const signed of [true, false]) {
+          for (const mode of MODES) {
+            const f = integer({ bits, scale: s, signed });
+            const expected = integerRef(x, bits, s, signed, mode, 3, 5);
+            const what = `scale ${s} bits ${bits} ${signed ? "signed" : "unsigned"} ${mode}`;
+            const options = { rounding: mode, seed: 3, stream: 5 };
+            assertValues(quantize(x, f, options), expected, what);
+            if (bits === 8) {
+              for (const backend of ["wasm", "cpu"]) {
+                tf.setBackend(backend);
+                const t = tf.tensor(x);
+                assertValues(quantize(t, f, options).dataSync(), expected, `${what} ${backend}`);
+                t.dispose();
+              }
+              tf.setBackend("wasm");
+            }
+          }
+        }
+      }
+    }
+  });
 
   for (const mode of MODES) {
     test(`powerOfTwo 4 bits (exponents -6..0), ${mode}`, () => {
@@ -112,6 +142,20 @@ describe("more formats", () => {
     }
   });
 
+  test("ternary: NaN stays NaN, Inf takes its sign's level, the statistics use finite values (issue 16)", () => {
+    const finite = [0.1, -0.5, 0.9, -0.05, 0.3];
+    const a = Math.fround((0.5 + 0.9 + Math.fround(0.3)) / 3);
+    const x = Float32Array.from([...finite, NaN, Infinity, -Infinity]);
+    const expected = [0, -a, a, 0, a, NaN, a, -a];
+    assertValues(quantize(x, ternary()), expected);
+    for (const backend of ["wasm", "cpu"]) {
+      tf.setBackend(backend);
+      assertValues(quantize(tf.tensor(x), ternary()).dataSync(), expected, backend);
+    }
+    tf.setBackend("wasm");
+    assertValues(quantize(Float32Array.of(NaN, Infinity, 0), ternary()), [NaN, 0, 0]); // no finite value kept: a = 0
+  });
+
   test("ternary (TWN): Delta = 0.7 mean|x|, scale = mean of the kept magnitudes", () => {
     const x = Float32Array.from([0.1, -0.5, 0.9, -0.05, 0.3]);
     const a = Math.fround((0.5 + 0.9 + Math.fround(0.3)) / 3);
@@ -120,16 +164,77 @@ describe("more formats", () => {
     assert.deepEqual([...quantize(x, ternary({ threshold: 0 }))].map((v) => Math.sign(v)), [1, -1, 1, -1, 1]);
   });
 
-  function bfpRef(x: Float32Array, bits: number, block: number): Float32Array {
+  /**
+   * Block floating point by its definition, in float64 (exact here): the exponent of the block's
+   * largest finite magnitude; NaN stays NaN, +-Inf saturate. Element i of the whole array draws
+   * elementHash(seed, stream, i).
+   */
+  function bfpRef(x: Float32Array, bits: number, block: number, mode: Mode = "nearest", seed = 0, stream = 0): Float32Array {
     const y = new Float32Array(x.length);
     for (let b = 0; b < x.length; b += block) {
       let m = 0;
-      for (let i = b; i < b + block; i++) m = Math.max(m, Math.abs(x[i]));
-      const e = m > 0 ? Math.floor(Math.log2(m)) : 0;
-      const frac = bits - 2 - e;
-      y.set(fixedRef(x.subarray(b, b + block), bits, frac, "nearest"), b);
+      for (let i = b; i < b + block; i++) if (Number.isFinite(x[i])) m = Math.max(m, Math.abs(x[i]));
+      let e = m > 0 ? Math.floor(Math.log2(m)) : 0;
+      if (m > 0 && 2 ** e > m) e--; // guard log2 rounding up below a power of two
+      const frac = Math.min(149, bits - 2 - e);
+      y.set(fixedRef(x.subarray(b, b + block), bits, frac, mode, seed, stream, false, b), b);
     }
     return y;
+  }
+
+  test("block floating point: blocks of tiny and subnormal values keep their zeros and values (issue 16)", () => {
+    // Largest magnitude 1e-37 < 2^(8-129): the step 2^-frac needs frac > 127, past float32.
+    const tiny = Float32Array.of(1e-37, 0, -5e-38, 2e-38);
+    const y = quantize(tiny, blockFloatingPoint({ bits: 8, blockSize: 4 }));
+    assert.ok(y.every((v) => Number.isFinite(v)), `no NaN: ${[...y]}`);
+    assertValues(y, bfpRef(tiny, 8, 4));
+    assert.equal(y[1], 0);
+    // Subnormal blocks are exact at enough bits, and round on the 2^-149 grid at few.
+    const sub = Float32Array.of(3e-45, -1e-45, 0, 2e-45, 1e-40, -3e-41, 7e-42, 0);
+    assertValues(quantize(sub, blockFloatingPoint({ bits: 24, blockSize: 4 })), sub);
+    assertValues(quantize(sub, blockFloatingPoint({ bits: 3, blockSize: 4 })), bfpRef(sub, 3, 4));
+  });
+
+  test("block floating point: Inf saturates and NaN stays NaN in its own element; finite values and other blocks are untouched (issue 16)", () => {
+    const x = Float32Array.of(1000, Infinity, 3, -7, 1.5, -2.25, 0.5, 1, NaN, 8, -1, 0.25, -Infinity, 0, 0, 0, NaN, NaN, Infinity, 0);
+    const y = quantize(x, blockFloatingPoint({ bits: 8, blockSize: 4 }));
+    // The first block's exponent is that of 1000 (E = 9, step 8): Inf -> 127 * 8.
+    assertValues(y.subarray(0, 4), [1000, 1016, 0, -8]);
+    assertValues(y.subarray(4, 8), x.subarray(4, 8)); // exact at 8 bits
+    assertValues(y.subarray(8, 12), [NaN, 8, -1, 0.25]);
+    // Without a finite nonzero value the block uses E = 0 (step 2^-6), like an all-zero block.
+    assertValues(y.subarray(12, 20), [-2, 0, 0, 0, NaN, NaN, 127 / 64, 0]);
+    assertValues(y, bfpRef(x, 8, 4));
+  });
+
+  for (const mode of MODES) {
+    test(`block floating point equals its float64 reference over every float32 magnitude, ${mode}, on every path`, () => {
+      // Blocks of 8 whose magnitudes spread over 2^-149 .. 2^127 (within a block over 2^12),
+      // with specials, zeros and subnormal blocks.
+      const x = new Float32Array(8 * 400);
+      const r = spread(x.length, 21, 0, 12);
+      for (let b = 0; b < 400; b++) {
+        const base = 2 ** (-149 + (276 * b) / 399);
+        for (let i = 0; i < 8; i++) x[b * 8 + i] = r[b * 8 + i] * base;
+      }
+      x[13] = Infinity;
+      x[30] = NaN;
+      x[41] = -Infinity;
+      x.fill(0, 64, 72);
+      for (const bits of [2, 5, 8, 24]) {
+        const f = blockFloatingPoint({ bits, blockSize: 8 });
+        const options = { rounding: mode, seed: 6, stream: 2 };
+        const expected = bfpRef(x, bits, 8, mode, 6, 2);
+        assertValues(quantize(x, f, options), expected, `bits ${bits} Float32Array`);
+        for (const backend of ["wasm", "cpu"]) {
+          tf.setBackend(backend);
+          const t = tf.tensor(x, [400, 8]);
+          assertValues(quantize(t, f, options).dataSync(), expected, `bits ${bits} ${backend}`);
+          t.dispose();
+        }
+        tf.setBackend("wasm");
+      }
+    });
   }
 
   test("block floating point: a shared exponent per block of 16, the largest value fits", () => {
@@ -158,7 +263,7 @@ describe("more formats", () => {
     const x = tf.tensor([[0.5, -3.2], [1.1, 0.01], [-0.7, 0.02]]);
     const perTensor = dynamicFixedPoint({ bits: 8 });
     const y = perTensor.quantize(x);
-    assert.deepEqual(perTensor.frac, [8 - 1 - 2]); // ceil(log2 3.2) = 2
+    assert.deepEqual(perTensor.frac, [8 - 2 - 1]); // floor(log2 3.2) = 1
     assertValues(y.dataSync(), fixedRef(x.dataSync() as Float32Array, 8, 5, "nearest"));
     const perChannel = dynamicFixedPoint({ bits: 8, granularity: "channel" });
     const z = perChannel.quantize(x).dataSync();
@@ -168,6 +273,36 @@ describe("more formats", () => {
       assert.equal(z[i], fixedRef(Float32Array.of(xs[i]), 8, perChannel.frac![i % 2], "nearest")[0]);
     }
     assert.throws(() => perChannel.quantize(tf.zeros([2, 3])), /set up for 2 channel\(s\), got a tensor with 3/);
+  });
+
+  test("dynamic fixed point, max rule: a maximum that is a power of two fits, not saturates (issue 16)", () => {
+    // 4 = 2^2 needs 3 integer bits: frac = 8 - 2 - 2 = 4 (range up to 127/16), and 4 stays 4.
+    const x = tf.tensor([4, -1, 0.3, -4]);
+    const dfp = dynamicFixedPoint({ bits: 8 });
+    const y = dfp.quantize(x).dataSync();
+    assert.deepEqual(dfp.frac, [4]);
+    assertValues(y, fixedRef(x.dataSync() as Float32Array, 8, 4, "nearest"));
+    assert.equal(y[0], 4);
+    assert.equal(y[3], -4);
+    for (const [m, frac] of [[1, 6], [0.5, 7], [2 ** -126, 132 - 6], [0.99999994, 7], [1.0000001, 6], [3e38, 8 - 2 - 127]] as const) {
+      assert.equal(fracFromMax(8, m), Math.max(8 - 128, Math.min(126, frac)), `fracFromMax(8, ${m})`);
+    }
+    const perChannel = dynamicFixedPoint({ bits: 6, granularity: "channel" });
+    const z = perChannel.quantize(tf.tensor([[2, 0.25], [-1, -0.125]])).dataSync();
+    assert.deepEqual(perChannel.frac, [3, 6]);
+    assertValues(z, [2, 0.25, -1, -0.125]);
+  });
+
+  test("dynamic fixed point: a NaN or Inf does not move the exponent of the finite values", () => {
+    const x = tf.tensor([[0.5, -3.2], [Infinity, 0.01], [-0.7, NaN], [0.1, -Infinity]]);
+    const perTensor = dynamicFixedPoint({ bits: 8 });
+    const y = perTensor.quantize(x).dataSync();
+    assert.deepEqual(perTensor.frac, [5]); // from 3.2, as without the specials
+    assertValues(y, fixedRef(x.dataSync() as Float32Array, 8, 5, "nearest"));
+    assertValues([y[2], y[5], y[7]], [127 / 32, NaN, -4]);
+    const perChannel = dynamicFixedPoint({ bits: 8, granularity: "channel" });
+    perChannel.quantize(x).dispose();
+    assert.deepEqual(perChannel.frac, [8 - 2 + 1, 8 - 2 - 1]); // maxima 0.7 and 3.2
   });
 
   test("dynamic fixed point, overflow rule: one bit per update toward the tolerated rate", () => {

@@ -8,8 +8,8 @@ import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import {
-  BF16, FP16, FP8_E4M3, FP8_E5M2, fixedPoint, floatingPoint, floatingPointRange, initBackend, quantize,
-  quantizeGradient, setQuantizationSeed, sigma, shift, ste, wageQ,
+  BF16, blockFloatingPoint, elementHash, FP16, FP8_E4M3, FP8_E5M2, fixedPoint, floatingPoint, floatingPointRange,
+  Format, initBackend, integer, powerOfTwo, quantize, quantizeGradient, setQuantizationSeed, sigma, shift, ste, wageQ,
 } from "lowbit";
 import { binary16, fixedRef, floatRef, Mode } from "./reference";
 
@@ -147,6 +147,116 @@ describe("quantize", () => {
       for (let i = 0; i < n; i++) meanError += (y[i] - Math.fround(v)) / n;
       assert.ok(Math.abs(meanError) < 4 * step * se, `${kind} ${v}: mean error ${meanError}`);
     }
+  });
+
+  describe("the exact resolution of stochastic rounding: up iff k * 2^-24 < frac, k = elementHash >>> 8 (issue 16)", () => {
+    const seed = 12, stream = 3, n = 4099; // SIMD blocks of 16 and a scalar tail
+    const hashK = (i: number) => elementHash(seed, stream, i) >>> 8;
+
+    /**
+     * For each k (an element's own u = k * 2^-24), a fraction of a step in (0, 1) that sits
+     * exactly on u, or halfway to the grid point below or above it, and whether it must round
+     * up: P(up) = ceil(frac * 2^24) / 2^24, i.e. up iff k < ceil(frac * 2^24).
+     * Positive values get fractions below 1/2 (k < 2^23), where a float32 holds the 2^-25 grid;
+     * `negative` ones fractions above 1/2 (k > 2^23), since a negative value's fraction is
+     * 1 - r with r = |x| - floor|x| < 1/2 there.
+     */
+    function crafted(ks: number[], negative: boolean): { frac: number[]; up: boolean[] } {
+      const frac: number[] = [], up: boolean[] = [];
+      ks.forEach((k, i) => {
+        const fine = negative ? k > 2 ** 23 : k < 2 ** 23 && k > 0;
+        const u = k * 2 ** -24;
+        const choice = fine ? i % 3 : 0;
+        if (k === 0) {
+          frac.push(2 ** -25);
+          up.push(true);
+        } else {
+          frac.push(choice === 0 ? u : choice === 1 ? u + 2 ** -25 : u - 2 ** -25);
+          up.push(choice === 1);
+        }
+      });
+      return { frac, up };
+    }
+
+    test("fixed point (SIMD lanes and the scalar tail), positive and negative values", () => {
+      const f = fixedPoint({ bits: 8, frac: 0 });
+      const ks = Array.from({ length: n }, (_, i) => hashK(i));
+      for (const negative of [false, true]) {
+        const { frac, up } = crafted(ks, negative);
+        // positive: x = frac (floor 0); negative: x = -(1 - frac) (floor -1)
+        const x = Float32Array.from(frac, (v) => (negative ? -(1 - v) : v));
+        for (let i = 0; i < n; i++) assert.equal(negative ? x[i] + 1 : x[i], frac[i], `crafting element ${i}`);
+        const y = quantize(x, f, { rounding: "stochastic", seed, stream });
+        const t = quantize(tf.tensor(x), f, { rounding: "stochastic", seed, stream }).dataSync();
+        for (let i = 0; i < n; i++) {
+          const expected = negative ? (up[i] ? 0 : -1) : (up[i] ? 1 : 0);
+          if (y[i] !== expected || t[i] !== expected) {
+            assert.fail(`${negative ? "negative" : "positive"} element ${i}: k = ${ks[i]}, frac = ${frac[i]}: got ${y[i]} / ${t[i]}, expected ${expected}`);
+          }
+        }
+      }
+    });
+
+    test("integer, float subnormals, powers of two below the smallest, block floating point: the same rule", () => {
+      const ks = Array.from({ length: n }, (_, i) => hashK(i));
+      const { frac, up } = crafted(ks, false);
+      const cases: [string, Format, (f: number) => number, (u: boolean) => number][] = [
+        ["integer scale 2^-5", integer({ bits: 8, scale: 2 ** -5 }), (v) => v * 2 ** -5, (u) => (u ? 2 ** -5 : 0)],
+        ["integer scale 1", integer({ bits: 8, scale: 1 }), (v) => v, (u) => (u ? 1 : 0)],
+        ["float E5M10 subnormal (by magnitude)", FP16, (v) => -v * 2 ** -24, (u) => (u ? -(2 ** -24) : 0)],
+        ["powerOfTwo below 2^-6", powerOfTwo({ bits: 4 }), (v) => v * 2 ** -6, (u) => (u ? 2 ** -6 : 0)],
+      ];
+      for (const [what, format, input, output] of cases) {
+        const x = Float32Array.from(frac, input);
+        const y = quantize(x, format, { rounding: "stochastic", seed, stream });
+        for (let i = 0; i < n; i++) {
+          if (y[i] !== output(up[i])) assert.fail(`${what} element ${i}: k = ${ks[i]}, frac = ${frac[i]}: got ${y[i]}, expected ${output(up[i])}`);
+        }
+      }
+      // Block floating point, blocks [x, 1.5] at 2 bits: the exponent of 1.5 gives step 1.
+      const evenKs = Array.from({ length: n }, (_, j) => hashK(2 * j));
+      const even = crafted(evenKs, false);
+      const x = new Float32Array(2 * n).fill(1.5);
+      even.frac.forEach((v, j) => (x[2 * j] = v));
+      const y = quantize(x, blockFloatingPoint({ bits: 2, blockSize: 2 }), { rounding: "stochastic", seed, stream });
+      for (let j = 0; j < n; j++) {
+        if (y[2 * j] !== (even.up[j] ? 1 : 0)) assert.fail(`block floating point element ${2 * j}: k = ${evenKs[j]}, frac = ${even.frac[j]}: got ${y[2 * j]}`);
+      }
+    });
+
+    test("a fraction of a step in (0, 2^-24] rounds up exactly when k = 0 (probability 2^-24, not 0)", () => {
+      // Find a call with an element whose k is 0 (one in 2^24), then check every element.
+      let found = -1, at = -1;
+      for (let s = 0; found < 0; s++) {
+        for (let i = 0; i < 20; i++) {
+          if ((elementHash(seed, s, i) >>> 8) === 0) [found, at] = [s, i];
+        }
+      }
+      const x = new Float32Array(20).fill(2 ** -30);
+      // Powers of two from 2^127 only: |x| / 2^127 = 2^-157 is below float32's range, not below 2^-24.
+      const cases = [[fixedPoint({ bits: 8, frac: 0 }), 1], [integer({ bits: 8, scale: 1 }), 1], [powerOfTwo({ bits: 2, maxExponent: 127 }), 2 ** 127]] as const;
+      for (const [format, one] of cases) {
+        const y = quantize(x, format, { rounding: "stochastic", seed, stream: found });
+        for (let i = 0; i < 20; i++) assert.equal(y[i], (elementHash(seed, found, i) >>> 8) === 0 ? one : 0, `${format.kind} element ${i}`);
+        assert.equal(y[at], one);
+      }
+    });
+  });
+
+  test("fixed point with a step above 1: floor and stochastic rounding of values whose scaled product underflows (issue 16)", () => {
+    // x * 2^-20 underflows float32 for |x| < 2^-129: floor of a negative one is still -1 step.
+    const f = fixedPoint({ bits: 8, frac: -20 });
+    const x = new Float32Array(20).fill(-1e-40);
+    x[3] = 1e-40;
+    x[18] = -3e-45;
+    const y = quantize(x, f, { rounding: "floor" });
+    const t = quantize(tf.tensor(x), f, { rounding: "floor" }).dataSync();
+    for (let i = 0; i < 20; i++) {
+      const expected = x[i] < 0 ? -(2 ** 20) : 0;
+      assert.equal(y[i], expected, `Float32Array element ${i}`);
+      assert.equal(t[i], expected, `tensor element ${i}`);
+    }
+    assertSameBits(quantize(x, f, { rounding: "stochastic", seed: 2 }), fixedRef(x, 8, -20, "stochastic", 2), "stochastic");
   });
 
   test("same seed: bit-identical across calls and between the cpu and wasm backends; other seeds differ", () => {

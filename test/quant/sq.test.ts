@@ -7,8 +7,8 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  bwnPerChannel, hybridWeight, keptRealCount, relativeErrors, roulette, SQ_SCHEDULE, stochasticQuantize,
-  twnPerChannel,
+  bwnPerChannel, hybridWeight, keptRealCount, quantize, relativeErrors, roulette, SQ_SCHEDULE, stochasticQuantize,
+  ternary, twnPerChannel, twnThreshold,
 } from "lowbit";
 
 /** Deterministic test weights (an LCG), roughly uniform in [-scale, scale). */
@@ -38,10 +38,10 @@ describe("per-channel BWN and TWN", () => {
     assert.equal(q[7], scales[7 % C]);
   });
 
-  test("TWN: a hand-worked layer (layer-wide Delta from the mean-centred weights, a per filter)", () => {
-    // Filters (channels) 0: 0.9, -0.5, 0.05 and 1: -0.1, 0.3, -0.8. mean W = -0.025,
-    // mean |W - mean W| = 2.65 / 6, Delta = 0.7 * 0.44167 = 0.30917: filter 0 keeps 0.9 and -0.5
-    // (a = 0.7), filter 1 keeps -0.8 only (a = 0.8; 0.3 < Delta).
+  test("TWN: a hand-worked layer (layer-wide Delta = 0.7 mean|W|, a per filter)", () => {
+    // Filters (channels) 0: 0.9, -0.5, 0.05 and 1: -0.1, 0.3, -0.8. mean |W| = 2.65 / 6,
+    // Delta = 0.7 * 0.44167 = 0.30917: filter 0 keeps 0.9 and -0.5 (a = 0.7), filter 1 keeps
+    // -0.8 only (a = 0.8; 0.3 < Delta).
     const w = Float32Array.from([0.9, -0.1, -0.5, 0.3, 0.05, -0.8]);
     const { q, scales, delta } = twnPerChannel(w, 2);
     assert.ok(Math.abs(delta! - 0.7 * 2.65 / 6) < 1e-7);
@@ -52,8 +52,8 @@ describe("per-channel BWN and TWN", () => {
   test("TWN equals its float64 formula on a random layer", () => {
     const C = 8, w = weights(3 * 3 * 5 * C, 11, 0.2);
     const { q, scales, delta } = twnPerChannel(w, C, 0.7);
-    const all = [...w], mean = all.reduce((s, v) => s + v, 0) / all.length;
-    const d = Math.fround(0.7 * all.reduce((s, v) => s + Math.abs(v - mean), 0) / all.length);
+    const all = [...w];
+    const d = Math.fround(0.7 * all.reduce((s, v) => s + Math.abs(v), 0) / all.length);
     assert.equal(delta, d);
     for (let c = 0; c < C; c++) {
       const col = channel(w, C, c), big = col.filter((v) => Math.abs(v) > d);
@@ -61,6 +61,32 @@ describe("per-channel BWN and TWN", () => {
       assert.equal(scales[c], a);
       channel(q, C, c).forEach((v, k) => assert.equal(v + 0, col[k] > d ? a : col[k] < -d ? -a : 0));
     }
+  });
+
+  test("one TWN threshold, TWN's 0.7 mean|W| (not the mean-centred one), in the ternary format and SQ's TWN (issue 16)", () => {
+    // A layer with mean 0.3: centring would give Delta = 0.7 * mean|W - 0.3| instead.
+    const C = 4, w = weights(12 * C, 17, 0.2).map((v) => v + 0.3);
+    const d = Math.fround(0.7 * [...w].reduce((s, v) => s + Math.abs(v), 0) / w.length);
+    assert.equal(twnThreshold(w, 0.7), d);
+    assert.equal(twnPerChannel(w, C).delta, d);
+    const mean = [...w].reduce((s, v) => s + v, 0) / w.length;
+    assert.notEqual(d, Math.fround(0.7 * [...w].reduce((s, v) => s + Math.abs(v - mean), 0) / w.length));
+    // With one channel SQ's TWN is the ternary format, element for element.
+    for (const t of [0.7, 0.5, 0]) {
+      assert.deepEqual([...twnPerChannel(w, 1, t).q], [...quantize(w, ternary({ threshold: t }))]);
+    }
+  });
+
+  test("TWN per channel: NaN stays NaN, Inf takes its filter's level, Delta and a_i from finite weights (issue 16)", () => {
+    const w = Float32Array.from([0.9, -0.1, -0.5, 0.3, 0.05, -0.8, NaN, Infinity, -Infinity, 0.2]);
+    const finite = [0.9, -0.1, -0.5, 0.3, 0.05, -0.8, 0.2].map(Math.fround);
+    const d = Math.fround(0.7 * finite.reduce((s, v) => s + Math.abs(v), 0) / finite.length);
+    const { q, scales, delta } = twnPerChannel(w, 2);
+    assert.equal(delta, d);
+    // channel 0: 0.9, -0.5, 0.05, NaN, -Inf; channel 1: -0.1, 0.3, -0.8, Inf, 0.2
+    const a0 = Math.fround((0.9 + 0.5) / 2), a1 = Math.fround((Math.fround(0.3) + Math.fround(0.8)) / 2);
+    assert.deepEqual([...scales], [a0, a1]);
+    assert.deepEqual([...q].map((v) => v + 0), [a0, 0, -a0, a1, 0, -a1, NaN, a1, -a0, 0]);
   });
 
   test("relative errors, filter-wise and element-wise, against float64 sums", () => {

@@ -48,8 +48,8 @@ describe("storeQuantized", () => {
     const optimizer = storeQuantized(tf.train.sgd(0), () => dfpQuantizer({ bits: 8 }));
     optimizer.applyGradients({ [a.name]: tf.zeros([2]), [b.name]: tf.zeros([2]) });
     const fracOf = (name: string) => (optimizer.quantizers.get(name) as ReturnType<typeof dfpQuantizer>).dfp.frac;
-    assert.deepEqual(fracOf(a.name), [7]); // max 1: frac = 8 - 1 - 0
-    assert.deepEqual(fracOf(b.name), [13]); // max 0.01: ceil(log2 0.01) = -6, frac = 7 + 6
+    assert.deepEqual(fracOf(a.name), [6]); // max 1 = 2^0 needs 1 integer bit: frac = 8 - 2 - 0
+    assert.deepEqual(fracOf(b.name), [13]); // max 0.01: floor(log2 0.01) = -7, frac = 6 + 7
     tf.dispose([a, b]);
   });
 

@@ -1,13 +1,23 @@
 /**
  * Block floating point: blocks of values share one exponent, each value keeps a `bits`-bit
- * two's complement mantissa. A block's exponent is that of its largest magnitude m,
+ * two's complement mantissa. A block's exponent is that of its largest finite magnitude m,
  * E = floor(log2 m), and its step 2^(E + 2 - bits), so that m fits: values are
  * q * 2^(E + 2 - bits), q in [-2^(bits-1), 2^(bits-1) - 1], rounded like fixed point
- * (a block of zeros stays zero). Blocks are `blockSize` consecutive elements along the last
- * axis, or, with `axis`, all the elements along that axis (one exponent per position of the
- * other axes: e.g. axis 1 of a [M, K] matrix gives one exponent per row).
+ * (a block without a finite nonzero value uses E = 0). Every float32 block works, subnormals
+ * included: the step runs from 2^-149 to 2^(129 - bits) (lib/wasm/quantize_grouped.ts).
+ * Blocks are `blockSize` consecutive elements along the last axis, or, with `axis`, all the
+ * elements along that axis (one exponent per position of the other axes: e.g. axis 1 of a
+ * [M, K] matrix gives one exponent per row).
+ *
+ * Special values are the element's own business, as in lowbit's other formats: NaN stays NaN,
+ * +-Inf saturate to the block's extreme codes, and neither enters the block's exponent. OCP's
+ * Microscaling (MX) formats (spec v1.0) instead give a block whose largest magnitude is Inf or
+ * NaN a NaN scale, which makes the whole block NaN; lowbit keeps the finite values of such a block,
+ * because it simulates training arithmetic where one overflowing element should not erase its
+ * neighbours, and a NaN element still shows as NaN. Blocks never affect each other.
  */
 import { checkInteger } from "../../core/checks";
+import { float32Exponent } from "../float32_exponent";
 
 export interface BlockFloatingPointFormat {
   readonly kind: "blockFloat";
@@ -36,31 +46,22 @@ export function blockFloatingPoint({ bits, blockSize, axis }: BlockFloatingPoint
 }
 
 /**
- * Per-block scales 2^frac and steps 2^-frac of a float32 array laid out as [outer, along, inner]
+ * Per-block fractional bits (step 2^-frac) of a float32 array laid out as [outer, along, inner]
  * with blocks along the middle axis: the block of (o, i) holds x[o, :, i].
  */
-export function blockSteps(
-  x: Float32Array, bits: number, outer: number, along: number, inner: number,
-): { scales: Float32Array; steps: Float32Array } {
-  const scales = new Float32Array(outer * inner), steps = new Float32Array(outer * inner);
+export function blockFracs(x: Float32Array, bits: number, outer: number, along: number, inner: number): Int32Array {
+  const fracs = new Int32Array(outer * inner);
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       let m = 0;
-      for (let k = 0; k < along; k++) m = Math.max(m, Math.abs(x[(o * along + k) * inner + i]));
-      // E = floor(log2 m), exact from the float32 bits; an all-zero block uses E = 0.
-      const e = m > 0 && Number.isFinite(m) ? exponentOf(m) : 0;
-      const frac = Math.min(149, Math.max(-126, bits - 2 - e));
-      scales[o * inner + i] = 2 ** frac;
-      steps[o * inner + i] = 2 ** -frac;
+      for (let k = 0; k < along; k++) {
+        const a = Math.abs(x[(o * along + k) * inner + i]);
+        if (a > m && a !== Infinity) m = a; // NaN fails a > m
+      }
+      const e = m > 0 ? float32Exponent(m) : 0;
+      // bits - 2 - e <= bits + 147; no float32 lies on a finer grid than 2^-149.
+      fracs[o * inner + i] = Math.min(149, bits - 2 - e);
     }
   }
-  return { scales, steps };
-}
-
-const f32 = new Float32Array(1), u32 = new Uint32Array(f32.buffer);
-/** floor(log2 m) of a positive finite float32 m, subnormals included. */
-function exponentOf(m: number): number {
-  f32[0] = m;
-  const field = u32[0] >>> 23;
-  return field > 0 ? field - 127 : Math.floor(Math.log2(m));
+  return fracs;
 }

@@ -20,6 +20,7 @@ export { powerOfTwo, powerOfTwoRange } from "./power_of_two";
 export type { PowerOfTwoFormat, PowerOfTwoOptions } from "./power_of_two";
 export { ternary } from "./ternary";
 export type { TernaryFormat } from "./ternary";
+export { twnThreshold } from "./twn_threshold";
 
 /** A number format that quantize() rounds to: element-wise, or with statistics of the tensor. */
 export type Format =

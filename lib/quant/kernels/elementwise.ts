@@ -10,22 +10,26 @@ import { powerOfTwoRange, PowerOfTwoFormat } from "../formats/power_of_two";
 import type { BinaryFormat } from "../formats/binary";
 
 /**
- * Fixed point with one step per group: element i is in group floor(i / inner) % groups, with
- * scale 2^frac = scales[g] and step 2^-frac = steps[g] (dynamic fixed point per channel,
- * block floating point).
+ * Fixed point with one step per group: element i is in group floor(i / inner) % groups, whose
+ * step is 2^-fracs[g] (dynamic fixed point per channel, block floating point). The fracs are
+ * integers (not float32 scales) because a block of float32 subnormals needs 2^149.
  */
 export interface GroupedFixedPoint {
   readonly kind: "groupedFixed";
   readonly bits: number;
   readonly inner: number;
-  readonly scales: Float32Array;
-  readonly steps: Float32Array;
+  readonly fracs: Int32Array;
+}
+
+/** QNN's AP2, sign(x) * 2^round(log2 |x|) (lib/wasm/power_of_two.ts): a kernel without a format. */
+export interface Ap2 {
+  readonly kind: "ap2";
 }
 
 /** The formats a kernel rounds to element by element. */
 export type KernelFormat =
   | FixedPointFormat | FloatingPointFormat | IntegerFormat | PowerOfTwoFormat | BinaryFormat
-  | GroupedFixedPoint;
+  | GroupedFixedPoint | Ap2;
 
 /** What a kernel needs besides the data: the format, the rounding code, the hash key words. */
 export interface QuantizeAttrs {
@@ -35,8 +39,8 @@ export interface QuantizeAttrs {
   b: number;
 }
 
-/** Puts the per-group arrays where the kernel can read them; returns their byte offsets. */
-export type PlaceArrays = (arrays: Float32Array[]) => number[];
+/** Puts a per-group array where the kernel can read it; returns its byte offset. */
+export type PlaceArray = (array: Int32Array) => number;
 
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
@@ -46,7 +50,7 @@ function float32Bits(v: number): number {
 }
 
 export function runQuantizeKernel(
-  k: LowbitWasm, src: number, dst: number, n: number, attrs: QuantizeAttrs, place: PlaceArrays,
+  k: LowbitWasm, src: number, dst: number, n: number, attrs: QuantizeAttrs, place: PlaceArray,
 ): void {
   const { format: f, mode, a, b } = attrs;
   switch (f.kind) {
@@ -77,10 +81,12 @@ export function runQuantizeKernel(
       k.binarize(src, dst, n, f.stochastic ? 1 : 0, a, b);
       return;
     case "groupedFixed": {
-      const [scales, steps] = place([f.scales, f.steps]);
       const qmax = 2 ** (f.bits - 1) - 1;
-      k.quantizeFixedGrouped(src, dst, n, f.inner, f.scales.length, scales, steps, -qmax - 1, qmax, mode, a, b);
+      k.quantizeFixedGrouped(src, dst, n, f.inner, f.fracs.length, place(f.fracs), -qmax - 1, qmax, mode, a, b);
       return;
     }
+    case "ap2":
+      k.ap2(src, dst, n);
+      return;
   }
 }

@@ -7,14 +7,19 @@
  * paper (a filter W_i) is the set of elements with c = i.
  *
  *   BWN:  Q_i = a_i sign(W_i),  a_i = mean |W_i|,  sign(0) = +1.
- *   TWN:  Delta = t * mean |W - mean W| over the whole layer (t = 0.7);
+ *   TWN:  Delta = t * mean |W| over the whole layer (t = 0.7; TWN's definition, shared with
+ *         the ternary format: lib/quant/formats/twn_threshold.ts says why not the
+ *         mean |W - mean W| of the SQ authors' code);
  *         Q = +a_i / -a_i / 0 where W > Delta / W < -Delta / otherwise;
- *         a_i = mean of |W_i| over the entries with |W| > Delta (0 when there are none).
+ *         a_i = mean of |W_i| over the finite entries with |W| > Delta (0 when there are none).
+ *         As in the ternary format, Delta and a_i use finite weights only, NaN stays NaN and
+ *         +-Inf becomes +-a_i.
  *
  * Sums run in float64; scales and Delta are rounded once to float32, so each output element is
  * exactly the float32 the formula gives for the float32 scale.
  */
 import { checkInteger } from "../../core/checks";
+import { twnThreshold } from "../formats/twn_threshold";
 
 export interface PerChannelQuantized {
   /** The quantized weights, same layout as the input. */
@@ -51,21 +56,16 @@ export function bwnPerChannel(w: Float32Array, channels: number): PerChannelQuan
   return { q, scales };
 }
 
-/** TWN per output channel with a layer-wide threshold Delta = threshold * mean|W - mean W|. */
+/** TWN per output channel with a layer-wide threshold Delta = threshold * mean|W|. */
 export function twnPerChannel(w: Float32Array, channels: number, threshold = 0.7): PerChannelQuantized {
   checkChannels("twnPerChannel", w, channels);
   if (!(threshold >= 0 && Number.isFinite(threshold))) {
     throw new RangeError(`lowbit: twnPerChannel threshold must be a finite number >= 0; got ${threshold}`);
   }
-  let sum = 0;
-  for (let j = 0; j < w.length; j++) sum += w[j];
-  const mean = sum / w.length;
-  let deviation = 0;
-  for (let j = 0; j < w.length; j++) deviation += Math.abs(w[j] - mean);
-  const delta = Math.fround(threshold * (deviation / w.length));
+  const delta = twnThreshold(w, threshold);
   const keptSum = new Float64Array(channels), kept = new Float64Array(channels);
   for (let j = 0; j < w.length; j++) {
-    if (w[j] > delta || w[j] < -delta) {
+    if ((w[j] > delta || w[j] < -delta) && Number.isFinite(w[j])) {
       keptSum[j % channels] += Math.abs(w[j]);
       kept[j % channels]++;
     }

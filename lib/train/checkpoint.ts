@@ -1,107 +1,370 @@
 /**
  * Checkpoints: everything a training run needs to continue exactly as if it had not stopped:
- * the model's weights, the optimizer's state (Adam's moments and step count, ...), every layer
- * quantizer's call count and state (the streams of stochastic rounding, dynamic fixed point's
- * exponents), and the epochs done with their records. Data order needs nothing: an epoch's
- * shuffle is a function of (seed, epoch). Stored as one JSON file, tensors in base64.
+ * the model's weights, the optimizer's state (Adam's moments and running beta powers, the step
+ * count of every optimizer in a wrapper chain), every quantizer's call count and state (the
+ * streams of stochastic rounding, dynamic fixed point's exponents) in the layers, in LSTM gates
+ * and in storeQuantized / quantizeUpdates, and the epochs done with their records. Data order
+ * needs nothing: an epoch's shuffle is a function of (seed, epoch).
+ *
+ * File layout (format lowbit-checkpoint-2): one header line of JSON
+ *   {"format":"lowbit-checkpoint-2","sha256":<hex digest of the payload bytes>,"bytes":<their count>}
+ * then the payload, one JSON document with tensors in base64. Loading checks the digest (a
+ * flipped or truncated byte is an error, not NaN weights), then that the model's signature
+ * (layer classes, names, weight names, shapes and dtypes, quantizer labels) and the optimizer
+ * chain's classes are the saved ones; every error names the file and the mismatch.
  */
-import { readFileSync, writeFileSync, renameSync } from "fs";
+import { createHash, randomBytes } from "node:crypto";
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { QuantLayer, QUANT_ROLES } from "../layers";
+import { QuantLayer, QuantLstm, QUANT_ROLES } from "../layers";
+import type { TensorQuantizer } from "../layers";
 import type { EpochRecord } from "./history";
+import { QuantizedStorageOptimizer } from "./quantized_storage";
+import { QuantizedUpdateOptimizer } from "./quantized_update";
+import { WrappedOptimizer } from "./wrapped_optimizer";
 
-interface SavedTensor { name: string; shape: number[]; data: string }
+const FORMAT = "lowbit-checkpoint-2";
 
-interface CheckpointFile {
-  format: "lowbit-checkpoint-1";
+type NamedTensor = Awaited<ReturnType<tf.Optimizer["getWeights"]>>[number];
+
+interface SavedTensor { name: string; shape: number[]; dtype: "float32" | "int32"; data: string }
+
+interface SavedQuantizer { key: string; label: string; calls: number; state?: object }
+
+interface LayerSignature {
+  className: string;
+  name: string;
+  weights: { name: string; shape: number[]; dtype: string }[];
+  quantizers: { role: string; label: string; bits: number }[];
+}
+
+/** One optimizer of the chain wrapper -> ... -> inner optimizer that computes the update. */
+interface SavedOptimizer {
+  className: string;
+  iterations: number;
+  /** Slot tensors (moments, accumulators), as the optimizer's getWeights lists them. */
+  slots: SavedTensor[];
+  /** Variables outside getWeights (Adam's running beta powers), by property name. */
+  variables: SavedTensor[];
+  /** The wrapper's quantizers: "update", or "weight <index in model.weights>" for storage. */
+  quantizers: SavedQuantizer[];
+}
+
+interface CheckpointPayload {
   epochsDone: number;
   history: EpochRecord[];
+  model: LayerSignature[];
   weights: SavedTensor[];
-  optimizer: SavedTensor[];
-  /** The optimizer's other state variables (Adam's running beta powers), by property name. */
-  optimizerState: SavedTensor[];
-  /** By layer index (names differ between instances of one architecture), role, and state. */
-  quantizers: { layerIndex: number; layer: string; role: string; calls: number; state?: object }[];
+  optimizers: SavedOptimizer[];
+  /** Layer quantizers by layer index (names differ between instances of one architecture) and role. */
+  quantizers: (SavedQuantizer & { layerIndex: number })[];
 }
 
 function encode(name: string, t: tf.Tensor): SavedTensor {
-  const data = t.dataSync() as Float32Array;
-  return { name, shape: t.shape, data: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("base64") };
+  if (t.dtype !== "float32" && t.dtype !== "int32") throw new TypeError(`lowbit: saveCheckpoint can store float32 and int32 tensors; ${name} is ${t.dtype}`);
+  const data = t.dataSync() as Float32Array | Int32Array;
+  return { name, shape: t.shape, dtype: t.dtype, data: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("base64") };
 }
 
-function decode(s: SavedTensor): tf.Tensor {
+function decode(path: string, s: SavedTensor): tf.Tensor {
   const bytes = Buffer.from(s.data, "base64");
-  const values = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-  return tf.tensor(values, s.shape, "float32");
+  const size = s.shape.reduce((a, b) => a * b, 1);
+  if (bytes.byteLength !== 4 * size) {
+    throw new TypeError(`lowbit: checkpoint ${path}: tensor ${s.name} has ${bytes.byteLength} bytes for shape [${s.shape.join(", ")}] (expected ${4 * size})`);
+  }
+  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  return tf.tensor(s.dtype === "int32" ? new Int32Array(buffer) : new Float32Array(buffer), s.shape, s.dtype);
 }
 
 /**
- * tfjs's Adam and AdaMax keep running products beta^t in variables that getWeights leaves out;
- * setWeights recomputes them with pow(), which can differ from the running product in the last
- * bit. Saving the variables themselves keeps a resumed run bit-identical.
+ * `instanceof` on tf.Optimizer's subclasses is duck-typed (tfjs defines Symbol.hasInstance to
+ * accept any object with minimize and applyGradients): test the prototype chain instead.
  */
-function optimizerStateVariables(optimizer: tf.Optimizer, prefix = ""): [string, tf.Variable][] {
-  return Object.entries(optimizer).flatMap(([key, value]): [string, tf.Variable][] => {
-    if (value instanceof tf.Variable) return [[prefix + key, value]];
-    // A wrapping optimizer (quantizeUpdates) keeps its inner optimizer's state.
-    if (value instanceof tf.Optimizer) return optimizerStateVariables(value, `${prefix}${key}.`);
-    return [];
+function isA<T>(o: tf.Optimizer, kind: abstract new (...args: never[]) => T): o is tf.Optimizer & T {
+  return Object.prototype.isPrototypeOf.call(kind.prototype, o);
+}
+
+/** wrapper -> ... -> the optimizer that computes the update. */
+function optimizerChain(optimizer: tf.Optimizer): tf.Optimizer[] {
+  return isA(optimizer, WrappedOptimizer) ? [optimizer, ...optimizerChain(optimizer.inner)] : [optimizer];
+}
+
+/** Describes a chain as "QuantizedStorageOptimizer(Adam)", for messages. */
+function chainName(classNames: string[]): string {
+  return classNames.reduceRight((inner, name) => (inner === "" ? name : `${name}(${inner})`), "");
+}
+
+/**
+ * tfjs's Adamax does not implement getWeights/setWeights; its slots live in these arrays of
+ * { originalName, variable }, in the layout every other tfjs optimizer uses.
+ */
+const SLOT_ARRAYS: Record<string, string[]> = { Adamax: ["accumulatedFirstMoment", "accumulatedWeightedInfNorm"] };
+
+type SlotArray = { originalName: string; variable: tf.Variable }[];
+
+/** The step count is tfjs's protected `iterations_`; setWeights is its only public setter, and not every optimizer has one. */
+function setIterations(optimizer: tf.Optimizer, iterations: number): void {
+  (optimizer as unknown as { iterations_: number }).iterations_ = iterations;
+}
+
+/**
+ * tfjs names a slot after its variable ("fc/kernel_3/m"), and variable names get a suffix per
+ * instance: the file says "weight 2/m" instead (the index in model.weights), which holds across
+ * instances and processes, and loading puts the current variable's name back.
+ */
+function slotNameInFile(model: tf.LayersModel, name: string): string {
+  const i = model.weights.findIndex((w) => name.startsWith(`${(w.read() as tf.Variable).name}/`));
+  return i < 0 ? name : `weight ${i}/${name.slice((model.weights[i].read() as tf.Variable).name.length + 1)}`;
+}
+
+function slotNameInModel(model: tf.LayersModel, name: string): string {
+  const match = /^weight (\d+)\/(.*)$/.exec(name);
+  const w = match === null ? undefined : model.weights[Number(match[1])];
+  return w === undefined ? name : `${(w.read() as tf.Variable).name}/${match![2]}`;
+}
+
+async function slotsOf(optimizer: tf.Optimizer): Promise<NamedTensor[]> {
+  if (isA(optimizer, WrappedOptimizer)) return [];
+  const arrays = SLOT_ARRAYS[optimizer.getClassName()];
+  if (arrays !== undefined) {
+    return arrays.flatMap((key) => ((optimizer as unknown as Record<string, SlotArray>)[key]).map((s) => ({ name: s.originalName, tensor: s.variable })));
+  }
+  // getWeights lists the step count first, as a new int32 scalar (the rest are live variables).
+  const [iterations, ...slots] = await optimizer.getWeights();
+  iterations.tensor.dispose();
+  return slots;
+}
+
+async function setSlots(optimizer: tf.Optimizer, iterations: number, slots: NamedTensor[]): Promise<void> {
+  if (isA(optimizer, WrappedOptimizer)) {
+    setIterations(optimizer, iterations);
+    return;
+  }
+  const arrays = SLOT_ARRAYS[optimizer.getClassName()];
+  if (arrays !== undefined) {
+    const target = optimizer as unknown as Record<string, SlotArray>;
+    const count = slots.length / arrays.length;
+    arrays.forEach((key, k) => {
+      tf.dispose(target[key].map((s) => s.variable));
+      target[key] = slots.slice(k * count, (k + 1) * count).map((s) => ({ originalName: s.name, variable: s.tensor.variable(false) }));
+    });
+    setIterations(optimizer, iterations);
+    return;
+  }
+  const iter = tf.scalar(iterations, "int32");
+  await optimizer.setWeights([{ name: "iter", tensor: iter }, ...slots]);
+  iter.dispose();
+}
+
+/** An optimizer's own tf.Variable properties: Adam's accBeta1/2, Adamax's iteration and accBeta1. */
+function stateVariables(optimizer: tf.Optimizer): [string, tf.Variable][] {
+  return Object.entries(optimizer).filter((entry): entry is [string, tf.Variable] => entry[1] instanceof tf.Variable);
+}
+
+/** The stateful quantizers of one optimizer of the chain, by a key that holds across instances. */
+function optimizerQuantizers(optimizer: tf.Optimizer, model: tf.LayersModel): { key: string; q: TensorQuantizer }[] {
+  if (isA(optimizer, QuantizedUpdateOptimizer)) return [{ key: "update", q: optimizer.quantizer }];
+  if (!(isA(optimizer, QuantizedStorageOptimizer))) return [];
+  // By index in model.weights: variable names get a suffix per instance (kernel_1, ...).
+  return model.weights.flatMap((w, i) => {
+    const q = optimizer.quantizers.get((w.read() as tf.Variable).name);
+    return q === undefined ? [] : [{ key: `weight ${i}`, q }];
   });
 }
 
-function layerQuantizers(model: tf.LayersModel) {
-  return model.layers.flatMap((layer, layerIndex) => layer instanceof QuantLayer
-    ? QUANT_ROLES.filter((role) => layer.quant[role] !== undefined)
-      .map((role) => ({ layerIndex, layer: layer.name, role, q: layer.quant[role]! }))
-    : []);
+function layerQuantizers(model: tf.LayersModel): { layerIndex: number; role: string; q: TensorQuantizer }[] {
+  return model.layers.flatMap((layer, layerIndex) => {
+    if (!(layer instanceof QuantLayer)) return [];
+    const roles = QUANT_ROLES.flatMap((role) => (layer.quant[role] === undefined ? [] : [{ role: role as string, q: layer.quant[role]! }]));
+    const gates = layer instanceof QuantLstm
+      ? (["input", "output"] as const).flatMap((g) => (layer.gates[g] === undefined ? [] : [{ role: `gates.${g}`, q: layer.gates[g]! }]))
+      : [];
+    return [...roles, ...gates].map(({ role, q }) => ({ layerIndex, role, q }));
+  });
+}
+
+/** tfjs names unnamed layers `<snake_case>_<ClassName><counter>`; the counter differs per instance. */
+function layerName(layer: tf.layers.Layer): string {
+  const className = layer.getClassName();
+  return new RegExp(`_${className}\\d+$`).test(layer.name) ? `(unnamed ${className})` : layer.name;
+}
+
+function modelSignature(model: tf.LayersModel): LayerSignature[] {
+  const quantizers = layerQuantizers(model);
+  return model.layers.map((layer, i) => ({
+    className: layer.getClassName(),
+    name: layerName(layer),
+    weights: layer.weights.map((w) => ({
+      name: w.originalName.startsWith(`${layer.name}/`) ? w.originalName.slice(layer.name.length + 1) : w.originalName,
+      shape: w.shape as number[],
+      dtype: w.dtype,
+    })),
+    quantizers: quantizers.filter((q) => q.layerIndex === i).map(({ role, q }) => ({ role, label: q.label, bits: q.bits })),
+  }));
+}
+
+/** Throws a RangeError naming the file and the first difference between the saved signature and the model's. */
+function checkSignature(path: string, saved: LayerSignature[], model: tf.LayersModel): void {
+  const current = modelSignature(model);
+  const fail = (what: string, inFile: unknown, inModel: unknown) => {
+    throw new RangeError(`lowbit: checkpoint ${path} does not fit this model: ${what} is ${JSON.stringify(inFile)} in the checkpoint, ${JSON.stringify(inModel)} in the model`);
+  };
+  if (saved.length !== current.length) fail("the number of layers", saved.length, current.length);
+  saved.forEach((s, i) => {
+    const c = current[i];
+    const at = `layer ${i} (${c.name})`;
+    if (s.className !== c.className) fail(`the class of ${at}`, s.className, c.className);
+    if (s.name !== c.name) fail(`the name of layer ${i}`, s.name, c.name);
+    const weights = (w: LayerSignature["weights"]) => w.map((x) => `${x.name} ${x.dtype}[${x.shape.join(",")}]`);
+    if (JSON.stringify(weights(s.weights)) !== JSON.stringify(weights(c.weights))) fail(`the weights of ${at}`, weights(s.weights), weights(c.weights));
+    const quant = (q: LayerSignature["quantizers"]) => q.map((x) => `${x.role}: ${x.label} (${x.bits} bits)`);
+    if (JSON.stringify(quant(s.quantizers)) !== JSON.stringify(quant(c.quantizers))) fail(`the quantizers of ${at}`, quant(s.quantizers), quant(c.quantizers));
+  });
+}
+
+function saveQuantizer(key: string, q: TensorQuantizer): SavedQuantizer {
+  return { key, label: q.label, calls: q.calls, state: q.saveState?.() };
+}
+
+function checkQuantizer(path: string, where: string, saved: SavedQuantizer, q: TensorQuantizer | undefined): TensorQuantizer {
+  if (q === undefined) throw new RangeError(`lowbit: checkpoint ${path} has a quantizer ${where}, the model and optimizer have none`);
+  if (q.label !== saved.label) throw new RangeError(`lowbit: checkpoint ${path}: the quantizer ${where} is "${saved.label}" in the checkpoint, "${q.label}" here`);
+  return q;
+}
+
+function restoreQuantizer(saved: SavedQuantizer, q: TensorQuantizer): void {
+  q.calls = saved.calls;
+  if (saved.state !== undefined) q.loadState?.(saved.state);
+}
+
+/** Writes `text` to `path` through a temporary file in the same folder, so a kill never leaves half a file. */
+function writeAtomically(path: string, text: string): void {
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  try {
+    const fd = openSync(temp, "wx");
+    try {
+      writeSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, path);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
 }
 
 export async function saveCheckpoint(
   path: string, model: tf.LayersModel, optimizer: tf.Optimizer, epochsDone: number, history: EpochRecord[],
 ): Promise<void> {
-  const file: CheckpointFile = {
-    format: "lowbit-checkpoint-1",
+  const optimizers: SavedOptimizer[] = [];
+  for (const o of optimizerChain(optimizer)) {
+    optimizers.push({
+      className: o.getClassName(),
+      iterations: o.iterations,
+      slots: (await slotsOf(o)).map((s) => encode(slotNameInFile(model, s.name), s.tensor)),
+      variables: stateVariables(o).map(([key, v]) => encode(key, v)),
+      quantizers: optimizerQuantizers(o, model).map(({ key, q }) => saveQuantizer(key, q)),
+    });
+  }
+  const weights = model.getWeights();
+  const payload: CheckpointPayload = {
     epochsDone,
     history,
-    weights: model.getWeights().map((w, i) => encode(String(i), w)),
-    optimizer: (await optimizer.getWeights()).map((w) => encode(w.name, w.tensor)),
-    optimizerState: optimizerStateVariables(optimizer).map(([key, v]) => encode(key, v)),
-    quantizers: layerQuantizers(model).map(({ layerIndex, layer, role, q }) => ({ layerIndex, layer, role, calls: q.calls, state: q.saveState?.() })),
+    model: modelSignature(model),
+    weights: weights.map((w, i) => encode(String(i), w)),
+    optimizers,
+    quantizers: layerQuantizers(model).map(({ layerIndex, role, q }) => ({ layerIndex, ...saveQuantizer(role, q) })),
   };
-  // Written beside, then renamed: an interrupted save never leaves a half file.
-  writeFileSync(`${path}.tmp`, JSON.stringify(file));
-  renameSync(`${path}.tmp`, path);
+  const text = JSON.stringify(payload);
+  const header = { format: FORMAT, sha256: createHash("sha256").update(text).digest("hex"), bytes: Buffer.byteLength(text) };
+  writeAtomically(path, `${JSON.stringify(header)}\n${text}`);
 }
 
-/** Restores a checkpoint into a model and optimizer of the same architecture. */
+/** Reads and verifies a checkpoint file: its header, the payload's length and SHA-256. */
+function readPayload(path: string): CheckpointPayload {
+  const bytes = readFileSync(path);
+  const newline = bytes.indexOf(0x0a);
+  let header: { format?: unknown; sha256?: unknown; bytes?: unknown } | undefined;
+  try {
+    header = newline < 0 ? undefined : JSON.parse(bytes.subarray(0, newline).toString("utf8"));
+  } catch {
+    header = undefined;
+  }
+  if (header === undefined || header.format !== FORMAT) {
+    const old = bytes.subarray(0, 40).toString("utf8").includes("lowbit-checkpoint-1");
+    throw new TypeError(old
+      ? `lowbit: ${path} is a lowbit-checkpoint-1 file (no checksum, iteration counts stored as float32); it cannot be resumed exactly: start the run again`
+      : `lowbit: ${path} is not a lowbit checkpoint (its first line is not a ${FORMAT} header)`);
+  }
+  const payload = bytes.subarray(newline + 1);
+  if (payload.byteLength !== header.bytes) {
+    throw new TypeError(`lowbit: checkpoint ${path} is damaged: its payload has ${payload.byteLength} bytes, the header says ${String(header.bytes)} (truncated or appended to)`);
+  }
+  const digest = createHash("sha256").update(payload).digest("hex");
+  if (digest !== header.sha256) {
+    throw new TypeError(`lowbit: checkpoint ${path} is damaged: SHA-256 of the payload is ${digest}, the header says ${String(header.sha256)}`);
+  }
+  try {
+    return JSON.parse(payload.toString("utf8")) as CheckpointPayload;
+  } catch (error) {
+    throw new TypeError(`lowbit: checkpoint ${path} has a valid checksum but its payload is not JSON: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Restores a checkpoint into a model and optimizer of the same architecture, made as for the
+ * saved run (fresh or used: every saved state replaces the current one).
+ */
 export async function loadCheckpoint(
   path: string, model: tf.LayersModel, optimizer: tf.Optimizer,
 ): Promise<{ epochsDone: number; history: EpochRecord[] }> {
-  const file = JSON.parse(readFileSync(path, "utf8")) as CheckpointFile;
-  if (file.format !== "lowbit-checkpoint-1") throw new TypeError(`lowbit: ${path} is not a lowbit checkpoint`);
-  const weights = file.weights.map(decode);
-  if (weights.length !== model.getWeights().length) {
-    throw new RangeError(`lowbit: checkpoint ${path} has ${weights.length} weight tensors, the model ${model.getWeights().length}`);
+  const file = readPayload(path);
+  checkSignature(path, file.model, model);
+  const chain = optimizerChain(optimizer);
+  const savedKinds = file.optimizers.map((o) => o.className), kinds = chain.map((o) => o.getClassName());
+  if (JSON.stringify(savedKinds) !== JSON.stringify(kinds)) {
+    throw new RangeError(`lowbit: checkpoint ${path} holds the state of a ${chainName(savedKinds)} optimizer, not of a ${chainName(kinds)}`);
   }
-  model.setWeights(weights);
-  tf.dispose(weights);
-  const optimizerWeights = file.optimizer.map((s) => ({ name: s.name, tensor: decode(s) }));
-  await optimizer.setWeights(optimizerWeights);
-  tf.dispose(optimizerWeights.map((w) => w.tensor));
-  const stateVariables = new Map(optimizerStateVariables(optimizer));
-  for (const saved of file.optimizerState) {
-    const value = decode(saved);
-    stateVariables.get(saved.name)?.assign(value);
-    value.dispose();
-  }
+
+  // Everything is checked and decoded before the model or optimizer changes.
   const quantizers = layerQuantizers(model);
-  for (const saved of file.quantizers) {
-    const target = quantizers.find((q) => q.layerIndex === saved.layerIndex && q.role === saved.role);
-    if (target === undefined) {
-      throw new RangeError(`lowbit: checkpoint ${path} has a ${saved.role} quantizer for layer ${saved.layerIndex} (${saved.layer}), the model has none`);
-    }
-    target.q.calls = saved.calls;
-    if (saved.state !== undefined) target.q.loadState?.(saved.state);
+  const layerTargets = file.quantizers.map((saved) => {
+    const target = quantizers.find((q) => q.layerIndex === saved.layerIndex && q.role === saved.key);
+    return checkQuantizer(path, `${saved.key} of layer ${saved.layerIndex}`, saved, target?.q);
+  });
+  const optimizerTargets = file.optimizers.map((saved, i) => saved.quantizers.map((q) => {
+    const o = chain[i];
+    const weightIndex = /^weight (\d+)$/.exec(q.key);
+    const weight = weightIndex === null ? undefined : model.weights[Number(weightIndex[1])];
+    const target = isA(o, QuantizedStorageOptimizer) && weight !== undefined ? o.quantizerOf((weight.read() as tf.Variable).name)
+      : isA(o, QuantizedUpdateOptimizer) && q.key === "update" ? o.quantizer : undefined;
+    return checkQuantizer(path, `of ${saved.className} (${q.key})`, q, target);
+  }));
+  const variableTargets = file.optimizers.map((saved, i) => {
+    const variables = new Map(stateVariables(chain[i]));
+    return saved.variables.map((s) => {
+      const target = variables.get(s.name);
+      if (target === undefined) throw new RangeError(`lowbit: checkpoint ${path} has a state variable ${s.name} that this ${saved.className} lacks`);
+      return target;
+    });
+  });
+  const weights = file.weights.map((s) => decode(path, s));
+  const slots = file.optimizers.map((saved) => saved.slots.map((s) => ({ name: slotNameInModel(model, s.name), tensor: decode(path, s) })));
+  const variables = file.optimizers.map((saved) => saved.variables.map((s) => decode(path, s)));
+
+  model.setWeights(weights);
+  for (const [i, saved] of file.optimizers.entries()) {
+    const previous = await slotsOf(chain[i]);
+    await setSlots(chain[i], saved.iterations, slots[i]);
+    // setWeights replaces the slot variables without disposing the old ones.
+    tf.dispose(previous.map((s) => s.tensor));
+    variableTargets[i].forEach((target, k) => target.assign(variables[i][k]));
+    saved.quantizers.forEach((q, k) => restoreQuantizer(q, optimizerTargets[i][k]));
   }
+  file.quantizers.forEach((saved, k) => restoreQuantizer(saved, layerTargets[k]));
+  tf.dispose([...weights, ...slots.flat().map((s) => s.tensor), ...variables.flat()]);
   return { epochsDone: file.epochsDone, history: file.history };
 }

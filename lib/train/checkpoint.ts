@@ -2,8 +2,9 @@
  * Checkpoints: everything a training run needs to continue exactly as if it had not stopped:
  * the model's weights, the optimizer's state (Adam's moments and running beta powers, the step
  * count of every optimizer in a wrapper chain), every quantizer's call count and state (the
- * streams of stochastic rounding, dynamic fixed point's exponents) in the layers, in LSTM gates
- * and in storeQuantized / quantizeUpdates, and the epochs done with their records. Data order
+ * streams of stochastic rounding, dynamic fixed point's exponents, WAGE's eta) in the layers, in
+ * LSTM gates and in storeQuantized / quantizeUpdates, the position of the global stream sequence
+ * (stochastic rounding without a seed), and the epochs done with their records. Data order
  * needs nothing: an epoch's shuffle is a function of (seed, epoch).
  *
  * File layout (format lowbit-checkpoint-2): one header line of JSON
@@ -19,6 +20,7 @@ import { basename, dirname, join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { QuantLayer, QuantLstm, QUANT_ROLES } from "../layers";
 import type { TensorQuantizer } from "../layers";
+import { quantizationStream, restoreQuantizationStream } from "../quant/seed_stream";
 import type { EpochRecord } from "./history";
 import { QuantizedStorageOptimizer } from "./quantized_storage";
 import { QuantizedUpdateOptimizer } from "./quantized_update";
@@ -59,6 +61,8 @@ interface CheckpointPayload {
   optimizers: SavedOptimizer[];
   /** Layer quantizers by layer index (names differ between instances of one architecture) and role. */
   quantizers: (SavedQuantizer & { layerIndex: number })[];
+  /** The global stream sequence of stochastic rounding calls made without a seed. */
+  globalStream: { seed: number; next: number };
 }
 
 function encode(name: string, t: tf.Tensor): SavedTensor {
@@ -277,6 +281,7 @@ export async function saveCheckpoint(
     weights: weights.map((w, i) => encode(String(i), w)),
     optimizers,
     quantizers: layerQuantizers(model).map(({ layerIndex, role, q }) => ({ layerIndex, ...saveQuantizer(role, q) })),
+    globalStream: quantizationStream(),
   };
   const text = JSON.stringify(payload);
   const header = { format: FORMAT, sha256: createHash("sha256").update(text).digest("hex"), bytes: Buffer.byteLength(text) };
@@ -362,9 +367,10 @@ export async function loadCheckpoint(
     // setWeights replaces the slot variables without disposing the old ones.
     tf.dispose(previous.map((s) => s.tensor));
     variableTargets[i].forEach((target, k) => target.assign(variables[i][k]));
-    saved.quantizers.forEach((q, k) => restoreQuantizer(q, optimizerTargets[i][k]));
+        saved.quantizers.forEach((q, k) => restoreQuantizer(q, optimizerTargets[i][k]));
   }
   file.quantizers.forEach((saved, k) => restoreQuantizer(saved, layerTargets[k]));
+  restoreQuantizationStream(file.globalStream);
   tf.dispose([...weights, ...slots.flat().map((s) => s.tensor), ...variables.flat()]);
   return { epochsDone: file.epochsDone, history: file.history };
 }

@@ -18,8 +18,10 @@ import { createHash, randomBytes } from "node:crypto";
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
+import { checkInteger } from "../core/checks";
 import { QuantLayer, QuantLstm, QUANT_ROLES } from "../layers";
 import type { TensorQuantizer } from "../layers";
+import { DynamicFixedPoint } from "../quant";
 import { quantizationStream, restoreQuantizationStream } from "../quant/seed_stream";
 import type { EpochRecord } from "./history";
 import { QuantizedStorageOptimizer } from "./quantized_storage";
@@ -32,13 +34,13 @@ type NamedTensor = Awaited<ReturnType<tf.Optimizer["getWeights"]>>[number];
 
 interface SavedTensor { name: string; shape: number[]; dtype: "float32" | "int32"; data: string }
 
-interface SavedQuantizer { key: string; label: string; calls: number; state?: object }
+interface SavedQuantizer { key: string; description: string; calls: number; state?: object }
 
 interface LayerSignature {
   className: string;
   name: string;
   weights: { name: string; shape: number[]; dtype: string }[];
-  quantizers: { role: string; label: string; bits: number }[];
+  quantizers: { role: string; description: string }[];
 }
 
 /** One optimizer of the chain wrapper -> ... -> inner optimizer that computes the update. */
@@ -188,6 +190,17 @@ function layerQuantizers(model: tf.LayersModel): { layerIndex: number; role: str
   });
 }
 
+/**
+ * A quantizer's configuration as far as it shows: label and bits, and for dynamic fixed point
+ * the exponent rule, which the label leaves out.
+ */
+function describeQuantizer(q: TensorQuantizer): string {
+  const dfp = (q as { dfp?: unknown }).dfp;
+  if (!(dfp instanceof DynamicFixedPoint)) return `${q.label} (${q.bits} bits)`;
+  return `${q.label} (${q.bits} bits; ${dfp.granularity} exponent "${dfp.exponent}" every ${dfp.updateEvery} calls`
+    + `${dfp.exponent === "overflow" ? `, overflow rate <= ${dfp.maxOverflowRate}` : ""})`;
+}
+
 /** tfjs names unnamed layers `<snake_case>_<ClassName><counter>`; the counter differs per instance. */
 function layerName(layer: tf.layers.Layer): string {
   const className = layer.getClassName();
@@ -204,7 +217,7 @@ function modelSignature(model: tf.LayersModel): LayerSignature[] {
       shape: w.shape as number[],
       dtype: w.dtype,
     })),
-    quantizers: quantizers.filter((q) => q.layerIndex === i).map(({ role, q }) => ({ role, label: q.label, bits: q.bits })),
+    quantizers: quantizers.filter((q) => q.layerIndex === i).map(({ role, q }) => ({ role, description: describeQuantizer(q) })),
   }));
 }
 
@@ -222,18 +235,20 @@ function checkSignature(path: string, saved: LayerSignature[], model: tf.LayersM
     if (s.name !== c.name) fail(`the name of layer ${i}`, s.name, c.name);
     const weights = (w: LayerSignature["weights"]) => w.map((x) => `${x.name} ${x.dtype}[${x.shape.join(",")}]`);
     if (JSON.stringify(weights(s.weights)) !== JSON.stringify(weights(c.weights))) fail(`the weights of ${at}`, weights(s.weights), weights(c.weights));
-    const quant = (q: LayerSignature["quantizers"]) => q.map((x) => `${x.role}: ${x.label} (${x.bits} bits)`);
+    const quant = (q: LayerSignature["quantizers"]) => q.map((x) => `${x.role}: ${x.description}`);
     if (JSON.stringify(quant(s.quantizers)) !== JSON.stringify(quant(c.quantizers))) fail(`the quantizers of ${at}`, quant(s.quantizers), quant(c.quantizers));
   });
 }
 
 function saveQuantizer(key: string, q: TensorQuantizer): SavedQuantizer {
-  return { key, label: q.label, calls: q.calls, state: q.saveState?.() };
+  return { key, description: describeQuantizer(q), calls: q.calls, state: q.saveState?.() };
 }
 
 function checkQuantizer(path: string, where: string, saved: SavedQuantizer, q: TensorQuantizer | undefined): TensorQuantizer {
   if (q === undefined) throw new RangeError(`lowbit: checkpoint ${path} has a quantizer ${where}, the model and optimizer have none`);
-  if (q.label !== saved.label) throw new RangeError(`lowbit: checkpoint ${path}: the quantizer ${where} is "${saved.label}" in the checkpoint, "${q.label}" here`);
+  if (describeQuantizer(q) !== saved.description) {
+    throw new RangeError(`lowbit: checkpoint ${path}: the quantizer ${where} is "${saved.description}" in the checkpoint, "${describeQuantizer(q)}" here`);
+  }
   return q;
 }
 
@@ -260,9 +275,18 @@ function writeAtomically(path: string, text: string): void {
   }
 }
 
+function checkArguments(what: string, path: unknown, model: unknown, optimizer: unknown): void {
+  if (typeof path !== "string" || path === "") throw new TypeError(`lowbit: ${what} path must be a non-empty string; got ${JSON.stringify(path)}`);
+  if (!(model instanceof tf.LayersModel)) throw new TypeError(`lowbit: ${what} model must be a tf.LayersModel (tf.sequential, tf.model, a lowbit model)`);
+  if (!(optimizer instanceof tf.Optimizer)) throw new TypeError(`lowbit: ${what} optimizer must be a tf.Optimizer`);
+}
+
 export async function saveCheckpoint(
   path: string, model: tf.LayersModel, optimizer: tf.Optimizer, epochsDone: number, history: EpochRecord[],
 ): Promise<void> {
+  checkArguments("saveCheckpoint", path, model, optimizer);
+  checkInteger("saveCheckpoint epochsDone", epochsDone, 0);
+  if (!Array.isArray(history)) throw new TypeError("lowbit: saveCheckpoint history must be an array of epoch records");
   const optimizers: SavedOptimizer[] = [];
   for (const o of optimizerChain(optimizer)) {
     optimizers.push({
@@ -326,6 +350,7 @@ function readPayload(path: string): CheckpointPayload {
 export async function loadCheckpoint(
   path: string, model: tf.LayersModel, optimizer: tf.Optimizer,
 ): Promise<{ epochsDone: number; history: EpochRecord[] }> {
+  checkArguments("loadCheckpoint", path, model, optimizer);
   const file = readPayload(path);
   checkSignature(path, file.model, model);
   const chain = optimizerChain(optimizer);

@@ -109,12 +109,31 @@ describe("checkpoints", () => {
       await assert.rejects(loadCheckpoint(path, wider, tf.train.adam(0.01)), (e: Error) => e instanceof RangeError && /kernel float32\[4,3\]/.test(e.message));
     });
 
+    test("dynamic fixed point with another exponent rule (the label does not show it)", async () => {
+      const dfpModel = (exponent: "max" | "overflow") => dense(() => ({ weight: dfpQuantizer({ bits: 8, exponent }) }));
+      const dfpPath = join(dir, "dfp");
+      await saveCheckpoint(dfpPath, dfpModel("max"), tf.train.sgd(0.1), 0, []);
+      await loadCheckpoint(dfpPath, dfpModel("max"), tf.train.sgd(0.1));
+      await assert.rejects(loadCheckpoint(dfpPath, dfpModel("overflow"), tf.train.sgd(0.1)),
+        (e: Error) => e instanceof RangeError && e.message.includes(dfpPath) && /exponent \\"max\\"/.test(e.message));
+    });
+
     test("a failed load changes nothing", async () => {
       const m = dense(() => ({ weight: dfpQuantizer({ bits: 2 }) }));
       const before_ = m.getWeights().map((w) => [...w.dataSync()]);
       await assert.rejects(loadCheckpoint(path, m, tf.train.adam(0.01)), RangeError);
       assert.deepEqual(m.getWeights().map((w) => [...w.dataSync()]), before_);
     });
+  });
+
+  test("bad arguments are typed errors naming the parameter", async () => {
+    const m = model(), optimizer = tf.train.sgd(0.1);
+    await assert.rejects(saveCheckpoint("", m, optimizer, 0, []), (e: Error) => e instanceof TypeError && /saveCheckpoint path must be a non-empty string/.test(e.message));
+    await assert.rejects(saveCheckpoint(join(dir, "x"), {} as never, optimizer, 0, []), (e: Error) => e instanceof TypeError && /saveCheckpoint model/.test(e.message));
+    await assert.rejects(saveCheckpoint(join(dir, "x"), m, {} as never, 0, []), (e: Error) => e instanceof TypeError && /saveCheckpoint optimizer/.test(e.message));
+    await assert.rejects(saveCheckpoint(join(dir, "x"), m, optimizer, -1, []), (e: Error) => e instanceof RangeError && /epochsDone must be an integer >= 0; got -1/.test(e.message));
+    await assert.rejects(saveCheckpoint(join(dir, "x"), m, optimizer, 0, null as never), TypeError);
+    await assert.rejects(loadCheckpoint(join(dir, "x"), m, "adam" as never), (e: Error) => e instanceof TypeError && /loadCheckpoint optimizer/.test(e.message));
   });
 
   test("saving is atomic: no temporary file is left, a failed save leaves no trace", async () => {

@@ -15,7 +15,7 @@
  * chain's classes are the saved ones; every error names the file and the mismatch.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { checkInteger } from "../core/checks";
@@ -257,8 +257,31 @@ function restoreQuantizer(saved: SavedQuantizer, q: TensorQuantizer): void {
   if (saved.state !== undefined) q.loadState?.(saved.state);
 }
 
-/** Writes `text` to `path` through a temporary file in the same folder, so a kill never leaves half a file. */
+/** Whether process `pid` is running (signal 0 only asks). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Removes temporary files of `path` that a killed save left (their writer is gone). */
+function removeStaleTemporaries(path: string): void {
+  const pattern = new RegExp(`^\\.${basename(path).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.(\\d+)\\.[0-9a-f]{8}\\.tmp$`);
+  for (const name of readdirSync(dirname(path))) {
+    const match = pattern.exec(name);
+    if (match !== null && !isRunning(Number(match[1]))) rmSync(join(dirname(path), name), { force: true });
+  }
+}
+
+/**
+ * Writes `text` to `path` through a temporary file in the same folder (named after the path
+ * and the writing process), so a kill never leaves half a file; stale ones are removed.
+ */
 function writeAtomically(path: string, text: string): void {
+  removeStaleTemporaries(path);
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
   try {
     const fd = openSync(temp, "wx");

@@ -143,15 +143,18 @@ describe("checkpoints", () => {
     await assert.rejects(loadCheckpoint(join(dir, "x"), m, "adam" as never), (e: Error) => e instanceof TypeError && /loadCheckpoint optimizer/.test(e.message));
   });
 
-  test("saving is atomic: no temporary file is left, a failed save leaves no trace", async () => {
+  test("saving is atomic: no temporary file is left, a failed save leaves no trace, a killed save's is removed", async () => {
     const folder = join(dir, "atomic");
     mkdirSync(join(folder, "occupied"), { recursive: true });
     writeFileSync(join(folder, "occupied", "x"), "");
+    const gone = spawnSync(process.execPath, ["-e", ""]).pid; // a process that has exited
+    writeFileSync(join(folder, `.a.${gone}.0123abcd.tmp`), "half a checkpoint");
+    writeFileSync(join(folder, `.a.${process.pid}.0123abcd.tmp`), "a save under way");
     const m = model(), optimizer = tf.train.adam(0.01);
     await saveCheckpoint(join(folder, "a"), m, optimizer, 0, []);
     await saveCheckpoint(join(folder, "a"), m, optimizer, 0, []);
     await assert.rejects(saveCheckpoint(join(folder, "occupied"), m, optimizer, 0, []));
-    assert.deepEqual(readdirSync(folder).sort(), ["a", "occupied"]);
+    assert.deepEqual(readdirSync(folder).sort(), [`.a.${process.pid}.0123abcd.tmp`, "a", "occupied"]);
   });
 
   test("a shiftAdaMax step leaks no tensor (it left its step-size scalar)", () => {

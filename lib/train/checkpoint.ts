@@ -7,16 +7,12 @@
  * (stochastic rounding without a seed), and the epochs done with their records. Data order
  * needs nothing: an epoch's shuffle is a function of (seed, epoch).
  *
- * File layout (format lowbit-checkpoint-2): one header line of JSON
- *   {"format":"lowbit-checkpoint-2","sha256":<hex digest of the payload bytes>,"bytes":<their count>}
- * then the payload, one JSON document with tensors in base64. Loading checks the digest (a
- * flipped or truncated byte is an error, not NaN weights), then that the model's signature
- * (layer classes, names, weight names, shapes and dtypes, quantizer labels) and the optimizer
- * chain's classes are the saved ones; every error names the file and the mismatch.
+ * The payload is one JSON document, tensors in base64, in a file with a SHA-256 digest
+ * (checkpoint_file.ts). Loading checks the digest, then that the model's signature (layer
+ * classes, names, weight names, shapes and dtypes, quantizer configurations) and the optimizer
+ * chain's classes are the saved ones; every error names the file and the mismatch, and a failed
+ * load changes nothing.
  */
-import { createHash, randomBytes } from "node:crypto";
-import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { checkInteger } from "../core/checks";
 import { QuantLayer, QuantLstm, QUANT_ROLES } from "../layers";
@@ -26,11 +22,8 @@ import { quantizationStream, restoreQuantizationStream } from "../quant/seed_str
 import type { EpochRecord } from "./history";
 import { QuantizedStorageOptimizer } from "./quantized_storage";
 import { QuantizedUpdateOptimizer } from "./quantized_update";
-import { WrappedOptimizer } from "./wrapped_optimizer";
-
-const FORMAT = "lowbit-checkpoint-2";
-
-type NamedTensor = Awaited<ReturnType<tf.Optimizer["getWeights"]>>[number];
+import { readCheckpointFile, writeCheckpointFile } from "./checkpoint_file";
+import { chainName, isA, optimizerChain, setSlots, slotsOf, stateVariables } from "./optimizer_state";
 
 interface SavedTensor { name: string; shape: number[]; dtype: "float32" | "int32"; data: string }
 
@@ -84,37 +77,6 @@ function decode(path: string, s: SavedTensor): tf.Tensor {
 }
 
 /**
- * `instanceof` on tf.Optimizer's subclasses is duck-typed (tfjs defines Symbol.hasInstance to
- * accept any object with minimize and applyGradients): test the prototype chain instead.
- */
-function isA<T>(o: tf.Optimizer, kind: abstract new (...args: never[]) => T): o is tf.Optimizer & T {
-  return Object.prototype.isPrototypeOf.call(kind.prototype, o);
-}
-
-/** wrapper -> ... -> the optimizer that computes the update. */
-function optimizerChain(optimizer: tf.Optimizer): tf.Optimizer[] {
-  return isA(optimizer, WrappedOptimizer) ? [optimizer, ...optimizerChain(optimizer.inner)] : [optimizer];
-}
-
-/** Describes a chain as "QuantizedStorageOptimizer(Adam)", for messages. */
-function chainName(classNames: string[]): string {
-  return classNames.reduceRight((inner, name) => (inner === "" ? name : `${name}(${inner})`), "");
-}
-
-/**
- * tfjs's Adamax does not implement getWeights/setWeights; its slots live in these arrays of
- * { originalName, variable }, in the layout every other tfjs optimizer uses.
- */
-const SLOT_ARRAYS: Record<string, string[]> = { Adamax: ["accumulatedFirstMoment", "accumulatedWeightedInfNorm"] };
-
-type SlotArray = { originalName: string; variable: tf.Variable }[];
-
-/** The step count is tfjs's protected `iterations_`; setWeights is its only public setter, and not every optimizer has one. */
-function setIterations(optimizer: tf.Optimizer, iterations: number): void {
-  (optimizer as unknown as { iterations_: number }).iterations_ = iterations;
-}
-
-/**
  * tfjs names a slot after its variable ("fc/kernel_3/m"), and variable names get a suffix per
  * instance: the file says "weight 2/m" instead (the index in model.weights), which holds across
  * instances and processes, and loading puts the current variable's name back.
@@ -130,43 +92,6 @@ function slotNameInModel(model: tf.LayersModel, name: string): string {
   return w === undefined ? name : `${(w.read() as tf.Variable).name}/${match![2]}`;
 }
 
-async function slotsOf(optimizer: tf.Optimizer): Promise<NamedTensor[]> {
-  if (isA(optimizer, WrappedOptimizer)) return [];
-  const arrays = SLOT_ARRAYS[optimizer.getClassName()];
-  if (arrays !== undefined) {
-    return arrays.flatMap((key) => ((optimizer as unknown as Record<string, SlotArray>)[key]).map((s) => ({ name: s.originalName, tensor: s.variable })));
-  }
-  // getWeights lists the step count first, as a new int32 scalar (the rest are live variables).
-  const [iterations, ...slots] = await optimizer.getWeights();
-  iterations.tensor.dispose();
-  return slots;
-}
-
-async function setSlots(optimizer: tf.Optimizer, iterations: number, slots: NamedTensor[]): Promise<void> {
-  if (isA(optimizer, WrappedOptimizer)) {
-    setIterations(optimizer, iterations);
-    return;
-  }
-  const arrays = SLOT_ARRAYS[optimizer.getClassName()];
-  if (arrays !== undefined) {
-    const target = optimizer as unknown as Record<string, SlotArray>;
-    const count = slots.length / arrays.length;
-    arrays.forEach((key, k) => {
-      tf.dispose(target[key].map((s) => s.variable));
-      target[key] = slots.slice(k * count, (k + 1) * count).map((s) => ({ originalName: s.name, variable: s.tensor.variable(false) }));
-    });
-    setIterations(optimizer, iterations);
-    return;
-  }
-  const iter = tf.scalar(iterations, "int32");
-  await optimizer.setWeights([{ name: "iter", tensor: iter }, ...slots]);
-  iter.dispose();
-}
-
-/** An optimizer's own tf.Variable properties: Adam's accBeta1/2, Adamax's iteration and accBeta1. */
-function stateVariables(optimizer: tf.Optimizer): [string, tf.Variable][] {
-  return Object.entries(optimizer).filter((entry): entry is [string, tf.Variable] => entry[1] instanceof tf.Variable);
-}
 
 /** The stateful quantizers of one optimizer of the chain, by a key that holds across instances. */
 function optimizerQuantizers(optimizer: tf.Optimizer, model: tf.LayersModel): { key: string; q: TensorQuantizer }[] {
@@ -257,46 +182,6 @@ function restoreQuantizer(saved: SavedQuantizer, q: TensorQuantizer): void {
   if (saved.state !== undefined) q.loadState?.(saved.state);
 }
 
-/** Whether process `pid` is running (signal 0 only asks). */
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-/** Removes temporary files of `path` that a killed save left (their writer is gone). */
-function removeStaleTemporaries(path: string): void {
-  const pattern = new RegExp(`^\\.${basename(path).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.(\\d+)\\.[0-9a-f]{8}\\.tmp$`);
-  for (const name of readdirSync(dirname(path))) {
-    const match = pattern.exec(name);
-    if (match !== null && !isRunning(Number(match[1]))) rmSync(join(dirname(path), name), { force: true });
-  }
-}
-
-/**
- * Writes `text` to `path` through a temporary file in the same folder (named after the path
- * and the writing process), so a kill never leaves half a file; stale ones are removed.
- */
-function writeAtomically(path: string, text: string): void {
-  removeStaleTemporaries(path);
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-  try {
-    const fd = openSync(temp, "wx");
-    try {
-      writeSync(fd, text);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, path);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
-  }
-}
 
 function checkArguments(what: string, path: unknown, model: unknown, optimizer: unknown): void {
   if (typeof path !== "string" || path === "") throw new TypeError(`lowbit: ${what} path must be a non-empty string; got ${JSON.stringify(path)}`);
@@ -330,40 +215,7 @@ export async function saveCheckpoint(
     quantizers: layerQuantizers(model).map(({ layerIndex, role, q }) => ({ layerIndex, ...saveQuantizer(role, q) })),
     globalStream: quantizationStream(),
   };
-  const text = JSON.stringify(payload);
-  const header = { format: FORMAT, sha256: createHash("sha256").update(text).digest("hex"), bytes: Buffer.byteLength(text) };
-  writeAtomically(path, `${JSON.stringify(header)}\n${text}`);
-}
-
-/** Reads and verifies a checkpoint file: its header, the payload's length and SHA-256. */
-function readPayload(path: string): CheckpointPayload {
-  const bytes = readFileSync(path);
-  const newline = bytes.indexOf(0x0a);
-  let header: { format?: unknown; sha256?: unknown; bytes?: unknown } | undefined;
-  try {
-    header = newline < 0 ? undefined : JSON.parse(bytes.subarray(0, newline).toString("utf8"));
-  } catch {
-    header = undefined;
-  }
-  if (header === undefined || header.format !== FORMAT) {
-    const old = bytes.subarray(0, 40).toString("utf8").includes("lowbit-checkpoint-1");
-    throw new TypeError(old
-      ? `lowbit: ${path} is a lowbit-checkpoint-1 file (no checksum, iteration counts stored as float32); it cannot be resumed exactly: start the run again`
-      : `lowbit: ${path} is not a lowbit checkpoint (its first line is not a ${FORMAT} header)`);
-  }
-  const payload = bytes.subarray(newline + 1);
-  if (payload.byteLength !== header.bytes) {
-    throw new TypeError(`lowbit: checkpoint ${path} is damaged: its payload has ${payload.byteLength} bytes, the header says ${String(header.bytes)} (truncated or appended to)`);
-  }
-  const digest = createHash("sha256").update(payload).digest("hex");
-  if (digest !== header.sha256) {
-    throw new TypeError(`lowbit: checkpoint ${path} is damaged: SHA-256 of the payload is ${digest}, the header says ${String(header.sha256)}`);
-  }
-  try {
-    return JSON.parse(payload.toString("utf8")) as CheckpointPayload;
-  } catch (error) {
-    throw new TypeError(`lowbit: checkpoint ${path} has a valid checksum but its payload is not JSON: ${(error as Error).message}`);
-  }
+  writeCheckpointFile(path, JSON.stringify(payload));
 }
 
 /**
@@ -374,7 +226,7 @@ export async function loadCheckpoint(
   path: string, model: tf.LayersModel, optimizer: tf.Optimizer,
 ): Promise<{ epochsDone: number; history: EpochRecord[] }> {
   checkArguments("loadCheckpoint", path, model, optimizer);
-  const file = readPayload(path);
+  const file = readCheckpointFile(path) as CheckpointPayload;
   checkSignature(path, file.model, model);
   const chain = optimizerChain(optimizer);
   const savedKinds = file.optimizers.map((o) => o.className), kinds = chain.map((o) => o.getClassName());

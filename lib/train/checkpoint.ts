@@ -182,7 +182,6 @@ function restoreQuantizer(saved: SavedQuantizer, q: TensorQuantizer): void {
   if (saved.state !== undefined) q.loadState?.(saved.state);
 }
 
-
 function checkArguments(what: string, path: unknown, model: unknown, optimizer: unknown): void {
   if (typeof path !== "string" || path === "") throw new TypeError(`lowbit: ${what} path must be a non-empty string; got ${JSON.stringify(path)}`);
   if (!(model instanceof tf.LayersModel)) throw new TypeError(`lowbit: ${what} model must be a tf.LayersModel (tf.sequential, tf.model, a lowbit model)`);
@@ -267,7 +266,7 @@ export async function loadCheckpoint(
     // setWeights replaces the slot variables without disposing the old ones.
     tf.dispose(previous.map((s) => s.tensor));
     variableTargets[i].forEach((target, k) => target.assign(variables[i][k]));
-        saved.quantizers.forEach((q, k) => restoreQuantizer(q, optimizerTargets[i][k]));
+    saved.quantizers.forEach((q, k) => restoreQuantizer(q, optimizerTargets[i][k]));
   }
   file.quantizers.forEach((saved, k) => restoreQuantizer(saved, layerTargets[k]));
   restoreQuantizationStream(file.globalStream);

@@ -66,6 +66,13 @@ export function wageGradient(k: number, options: { eta?: number; seed?: number }
         return quantize(scaled, integers, { rounding: "stochastic", seed, stream }).mul(sigma(k));
       });
     },
+    // A schedule may have changed eta: a resumed run continues with the current one.
+    saveState() {
+      return { eta: this.eta };
+    },
+    loadState(state) {
+      this.eta = (state as { eta: number }).eta;
+    },
   };
 }
 

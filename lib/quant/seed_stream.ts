@@ -16,6 +16,18 @@ export function setQuantizationSeed(seed: number): void {
   nextStream = 0;
 }
 
+/** Where the global sequence stands, for checkpoints (a resumed run continues it exactly). */
+export function quantizationStream(): { seed: number; next: number } {
+  return { seed: globalSeed, next: nextStream };
+}
+
+export function restoreQuantizationStream(state: { seed: number; next: number }): void {
+  checkInteger("quantization stream seed", state.seed, 0, 2 ** 32 - 1);
+  checkInteger("quantization stream next", state.next, 0, 2 ** 32 - 1);
+  globalSeed = state.seed;
+  nextStream = state.next;
+}
+
 export function randomKey(seed?: number, stream?: number): { seed: number; stream: number } {
   if (seed === undefined) {
     if (stream !== undefined) throw new RangeError("lowbit: quantize stream needs a seed");

@@ -11,7 +11,8 @@
  * expected change is dv. Each variable has its own quantizer (made on first use by
  * `quantizerFor(name)`), because dynamic fixed point keeps one exponent per tensor.
  * The optimizer's own state (momentum, Adam's moments) stays float32. Checkpoints keep the inner
- * optimizer's state but not the storage quantizers' (their exponents and stream counters).
+ * optimizer's state and each storage quantizer's (its exponents and stream counter), by the
+ * variable's index in the model.
  */
 import * as tf from "@tensorflow/tfjs";
 import type { TensorQuantizer } from "../layers";

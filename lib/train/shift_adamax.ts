@@ -27,21 +27,22 @@ export class ShiftAdaMax extends tf.Optimizer {
   override applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
     const names = Array.isArray(variableGradients) ? variableGradients.map((g) => g.name) : Object.keys(variableGradients);
     const t = this.iterations + 1;
-    const stepSize = ap2(tf.scalar(this.learningRate / (1 - this.beta1 ** t)));
-    tf.tidy(() => names.forEach((name, i) => {
-      const w = tf.engine().registeredVariables[name];
-      const g = Array.isArray(variableGradients) ? variableGradients[i].tensor : variableGradients[name];
-      if (g == null) return;
-      this.moments[i] ??= {
-        m: tf.keep(tf.zerosLike(w).variable(false)),
-        v: tf.keep(tf.zerosLike(w).variable(false)),
-      };
-      const { m, v } = this.moments[i];
-      m.assign(m.mul(this.beta1).add(g.mul(1 - this.beta1)));
-      v.assign(tf.maximum(v.mul(this.beta2), g.abs()));
-      w.assign(w.sub(stepSize.mul(m).mul(ap2(v.add(this.epsilon).reciprocal()))));
-    }));
-    stepSize.dispose();
+    tf.tidy(() => {
+      const stepSize = ap2(tf.scalar(this.learningRate / (1 - this.beta1 ** t)));
+      names.forEach((name, i) => {
+        const w = tf.engine().registeredVariables[name];
+        const g = Array.isArray(variableGradients) ? variableGradients[i].tensor : variableGradients[name];
+        if (g == null) return;
+        this.moments[i] ??= {
+          m: tf.keep(tf.zerosLike(w).variable(false)),
+          v: tf.keep(tf.zerosLike(w).variable(false)),
+        };
+        const { m, v } = this.moments[i];
+        m.assign(m.mul(this.beta1).add(g.mul(1 - this.beta1)));
+        v.assign(tf.maximum(v.mul(this.beta2), g.abs()));
+        w.assign(w.sub(stepSize.mul(m).mul(ap2(v.add(this.epsilon).reciprocal()))));
+      });
+    });
     this.incrementIterations();
   }
 

@@ -222,7 +222,7 @@ describe("ImageSplit.batches", () => {
   it("rejects bad options when called, naming them", () => {
     for (const batchSize of [0, -1, 1.5, NaN]) {
       assert.throws(() => split.batches({ batchSize }),
-        (e: Error) => e instanceof RangeError && /numbered batches\(\) batchSize must be an integer >= 1/.test(e.message));
+        (e: Error) => e instanceof RangeError && /numbered batches\(\) batchSize must be an integer in \[1, 2\^53 - 1\]/.test(e.message));
     }
     assert.throws(() => split.batches({ batchSize: 1, shuffle: true, seed: 2 ** 32 }), /seed must be an integer in \[0, 2\^32 - 1\]/);
     assert.throws(() => split.batches({ batchSize: 1, epoch: -1 }), /epoch must be/);

@@ -7,14 +7,17 @@
  * Subcommand `cost`: energy, memory traffic and FPGA resources of a network in a bit configuration.
  *   lowbit cost --model lenet5 --config wage-2888 [--phase inference|training] [--batch 64]
  *     [--pe 16] [--simd 16] [--csv]
- * Bad arguments print the reason and exit with code 2. `accum` imports only lib/accum's analytic
- * parts, so that it starts without loading TensorFlow.js; `cost` loads lib/hw (and TensorFlow.js,
- * to build lib/models' networks) only when called.
+ * Bad arguments print the reason and exit with code 2: numbers are parsed strictly (numberFlag:
+ * "0x10" and "" are errors, not 16 and 0), and the functions called check their ranges.
+ * `accum` imports only lib/accum's analytic parts, so that it starts without loading
+ * TensorFlow.js; `cost` loads lib/hw (and TensorFlow.js, to build lib/models' networks) only
+ * when called.
  */
 import { parseArgs } from "node:util";
 import { DEFAULT_VRR_TOLERANCE, minAccumulatorBits } from "./accum/min_bits";
 import { accumulationTable, NETWORKS } from "./accum/networks";
 import { vrr } from "./accum/vrr";
+import { numberFlag } from "./core/flags";
 
 const USAGE = `usage:
   lowbit accum --n <length> --mp <product mantissa bits> [--chunk <c>] [--sparsity <s>] [--tolerance <t>]
@@ -24,13 +27,6 @@ const USAGE = `usage:
 
 /** A wrong command line: reported with the usage, exit code 2. */
 class UsageError extends Error {}
-
-function numberOption(name: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (text.trim() === "" || !Number.isFinite(value)) throw new UsageError(`--${name} must be a number; got "${text}"`);
-  return value;
-}
 
 function printRows(rows: Record<string, string | number>[], csv: boolean): void {
   const columns = Object.keys(rows[0]);
@@ -53,17 +49,17 @@ function accum(argv: string[]): void {
       tolerance: { type: "string" }, network: { type: "string" }, batch: { type: "string" }, csv: { type: "boolean" },
     },
   });
-  const mP = numberOption("mp", values.mp);
+  const mP = numberFlag("mp", values.mp);
   if (mP === undefined) throw new UsageError("--mp (the product's mantissa bits) is required");
-  const chunk = numberOption("chunk", values.chunk);
-  const sparsity = numberOption("sparsity", values.sparsity) ?? 0;
-  const tolerance = numberOption("tolerance", values.tolerance) ?? DEFAULT_VRR_TOLERANCE;
+  const chunk = numberFlag("chunk", values.chunk);
+  const sparsity = numberFlag("sparsity", values.sparsity) ?? 0;
+  const tolerance = numberFlag("tolerance", values.tolerance) ?? DEFAULT_VRR_TOLERANCE;
   if (values.network !== undefined) {
     if (values.n !== undefined) throw new UsageError("give either --n or --network, not both");
     if (!(values.network in NETWORKS)) {
       throw new UsageError(`unknown network "${values.network}"; choose from ${Object.keys(NETWORKS).join(", ")}`);
     }
-    const table = accumulationTable(values.network, { mP, chunk, batch: numberOption("batch", values.batch), sparsity, tolerance });
+    const table = accumulationTable(values.network, { mP, chunk, batch: numberFlag("batch", values.batch), sparsity, tolerance });
     if (!values.csv) {
       console.log(`${values.network}: minimum accumulator mantissa bits per GEMM (mP = ${mP}${chunk ? `, chunk ${chunk}` : ""}${sparsity ? `, sparsity ${sparsity}` : ""}; |1 - VRR| <= ${tolerance})`);
     }
@@ -72,7 +68,7 @@ function accum(argv: string[]): void {
     })), values.csv ?? false);
     return;
   }
-  const n = numberOption("n", values.n);
+  const n = numberFlag("n", values.n);
   if (n === undefined) throw new UsageError("give --n <accumulation length> or --network <name>");
   const m = minAccumulatorBits({ n, mP, chunk, sparsity, criterion: { tolerance } });
   console.log(`minimum accumulator mantissa bits: ${m}  (n = ${n}, mP = ${mP}${chunk ? `, chunk ${chunk}` : ""}${sparsity ? `, sparsity ${sparsity}` : ""}; criterion |1 - VRR| <= ${tolerance})`);
@@ -112,9 +108,9 @@ function costCommand(argv: string[]): void {
   if (!configs.includes(values.config)) throw new UsageError(`unknown config "${values.config}"; choose from ${configs.join(", ")}`);
   const phase = values.phase ?? "inference";
   if (!(hw.COST_PHASES as readonly string[]).includes(phase)) throw new UsageError(`--phase must be ${hw.COST_PHASES.join(" or ")}; got "${phase}"`);
-  const pe = numberOption("pe", values.pe) ?? 16, simd = numberOption("simd", values.simd) ?? 16;
+  const pe = numberFlag("pe", values.pe) ?? 16, simd = numberFlag("simd", values.simd) ?? 16;
   const report = hw.cost(values.model, values.config, {
-    phase: phase as (typeof hw.COST_PHASES)[number], batch: numberOption("batch", values.batch), fpga: { pe, simd },
+    phase: phase as (typeof hw.COST_PHASES)[number], batch: numberFlag("batch", values.batch), fpga: { pe, simd },
   });
   const rows = report.rows().map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, values.csv ? v : readable(v)])));
   if (!values.csv) {

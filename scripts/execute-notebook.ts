@@ -12,11 +12,16 @@
  *
  * On its real stdout it reports one JSON line per event for the parent:
  *   {"cell": n} when cell n (1-based, counting code cells) starts,
- *   {"failed": n, "message": "..."} when it fails (the TypeScript diagnostics or the stack).
- * Exit code 0 when every cell ran, 1 otherwise; the executed copy is written either way.
+ *   {"failed": n, "message": "..."} when it fails (the TypeScript diagnostics or the stack),
+ *   {"done": n} after the last cell, once the executed copy is written.
+ * Exit code 0 when every cell ran, 1 otherwise; the executed copy is written either way, also
+ * when a cell ends the process early (process.exit, or an await that nothing will resolve once
+ * the event loop has run empty): that is a failure of the cell that was running, and the
+ * parent, which sees no "done", fails the notebook whatever the exit code.
  */
 import * as fs from "fs";
 import * as path from "path";
+import { writeFileAtomic } from "lowbit";
 
 interface Converter { close(): void }
 interface Executor {
@@ -107,6 +112,9 @@ function withoutRunnerFrames(message: string): string {
   return message.split("\n").filter((line) => !RUNNER_FRAME.test(line)).join("\n");
 }
 
+/** How often the notebook checks that the runner that started it is still there. */
+const PARENT_CHECK_MS = 1000;
+
 async function main(): Promise<number> {
   const [input, output] = process.argv.slice(2);
   if (input === undefined || output === undefined) {
@@ -116,6 +124,11 @@ async function main(): Promise<number> {
   const outputPath = path.resolve(output);
   // The kernel runs in the notebook's folder and tslab compiles with rootDir = cwd: do the same.
   process.chdir(path.dirname(path.resolve(input)));
+  // A runner killed without a chance to stop us (SIGKILL) must not leave the notebook and its
+  // browser running: exit when our parent changes (we were re-parented). Exit handlers run, and
+  // playwright's kills the browser.
+  const parent = process.ppid;
+  setInterval(() => { if (process.ppid !== parent) process.exit(1); }, PARENT_CHECK_MS).unref();
 
   const convs = converterSet();
   const executor = tslabExecutor.createExecutor(process.cwd(), convs, { log: console.log, error: console.error });
@@ -127,18 +140,37 @@ async function main(): Promise<number> {
   process.stderr.write = ((chunk: unknown) => { collector.stream("stderr", toText(chunk)); return true; }) as typeof process.stderr.write;
   tslabJupyter.lastWriteDisplayData = (d, update) => collector.display(d, update);
 
-  let failed = 0, count = 0;
+  const writeExecuted = () => {
+    fs.mkdirSync(path.dirname(outputPath), { recursive: true });
+    writeFileAtomic(outputPath, JSON.stringify(notebook, null, 1) + "\n");
+  };
+  let failed = 0, count = 0, running = 0, finished = false;
+  // Reached only when a cell ended the process before the last cell finished.
+  process.on("exit", (code) => {
+    if (finished) return;
+    const message = `the notebook's process exited (code ${code}) before its last cell finished; later cells did not run ` +
+      "(a cell called process.exit(), or the event loop ran empty while a cell awaited)";
+    collector.stream("stderr", message + "\n");
+    report({ failed: running, message });
+    writeExecuted();
+    process.exitCode = 1;
+  });
+  // Cleared first, so that a copy written when a cell ends the process early shows no stale
+  // outputs or counts of the source in the cells that did not run.
+  for (const cell of notebook.cells) {
+    if (cell.cell_type !== "code") continue;
+    cell.outputs = [];
+    cell.execution_count = null;
+  }
   for (const cell of notebook.cells) {
     if (cell.cell_type !== "code") continue;
     count++;
     collector = new OutputCollector();
     cell.outputs = collector.outputs;
+    if (failed > 0) continue;
     const source = Array.isArray(cell.source) ? cell.source.join("") : cell.source;
-    if (failed > 0) {
-      cell.execution_count = null;
-      continue;
-    }
     cell.execution_count = count;
+    running = count;
     report({ cell: count });
     const ok = (await executor.execute(source)) && asyncError === undefined;
     if (!ok) {
@@ -150,8 +182,9 @@ async function main(): Promise<number> {
   executor.close();
   process.stdout.write = realStdout;
   process.stderr.write = realStderr;
-  fs.mkdirSync(path.dirname(outputPath), { recursive: true });
-  fs.writeFileSync(outputPath, JSON.stringify(notebook, null, 1) + "\n");
+  writeExecuted();
+  finished = true;
+  report({ done: count });
   return failed === 0 ? 0 : 1;
 }
 

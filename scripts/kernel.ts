@@ -8,6 +8,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { writeFileAtomic } from "lowbit";
 
 export const ROOT = path.resolve(__dirname, "..");
 /** The folder to put on JUPYTER_PATH. */
@@ -26,7 +27,7 @@ export function writeKernelSpec(): string {
     language: "typescript",
   };
   const file = path.join(dir, "kernel.json");
-  fs.writeFileSync(file, JSON.stringify(spec, null, 2) + "\n");
+  writeFileAtomic(file, JSON.stringify(spec, null, 2) + "\n");
   return file;
 }
 

@@ -6,14 +6,20 @@
  * timeout; the executed copy goes to <out>/<name>.ipynb (never over the source) and its
  * figures, as SVG and PNG, to <figures>/<name>/ (default <out>/<name>/). A failure prints the
  * cell number and the real message (TypeScript diagnostics or stack). The last line is exactly
- * "N passed, N failed"; the exit code is 1 when any notebook failed.
+ * "N passed, N failed"; the exit code is 1 when any notebook failed. A notebook passes only when
+ * its process reports that it ran its last cell and exits with code 0 (a cell calling
+ * process.exit(0) fails). The runner ends a notebook together with everything it started (its
+ * Chromium too, see process-tree.ts): at the timeout, and on SIGTERM or SIGINT to the runner,
+ * which then counts the interrupted notebook as failed and exits with 128 + the signal number.
  * LOWBIT_PROFILE=smoke (default) | full chooses the sizes the notebooks run at.
  */
-import { spawn } from "child_process";
+import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "util";
 import { profile } from "lowbit";
+import { killTree } from "./process-tree";
 
 const ROOT = path.resolve(__dirname, "..");
 const NOTEBOOKS = path.join(ROOT, "notebooks");
@@ -63,14 +69,21 @@ function checkBuild(): void {
   }
 }
 
+/** The notebook process running now, to end on SIGTERM / SIGINT. */
+let running: ChildProcess | undefined;
+
 function runOne(input: string, output: string, figures: string, timeoutSeconds: number): Promise<Outcome> {
   const started = performance.now();
   return new Promise((resolve) => {
+    // detached: its own process group, so that a Ctrl-C in the terminal reaches the runner only,
+    // which then ends the notebook's whole tree itself.
     const child = spawn(process.execPath, ["--import", "tsx", CHILD, input, output], {
       env: { ...process.env, LOWBIT_FIGURES_DIR: figures },
       stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
     });
-    let cell = 0, message: string | undefined, stderr = "", buffered = "";
+    running = child;
+    let cell = 0, done = false, message: string | undefined, stderr = "", buffered = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
       buffered += chunk;
       let newline: number;
@@ -78,9 +91,10 @@ function runOne(input: string, output: string, figures: string, timeoutSeconds: 
         const line = buffered.slice(0, newline);
         buffered = buffered.slice(newline + 1);
         try {
-          const event = JSON.parse(line) as { cell?: number; failed?: number; message?: string };
+          const event = JSON.parse(line) as { cell?: number; failed?: number; message?: string; done?: number };
           if (event.cell !== undefined) cell = event.cell;
-          if (event.failed !== undefined) message = `cell ${event.failed}: ${event.message}`;
+          if (event.failed !== undefined) message ??= `cell ${event.failed}: ${event.message}`;
+          if (event.done !== undefined) done = true;
         } catch {
           stderr += line + "\n";
         }
@@ -89,13 +103,17 @@ function runOne(input: string, output: string, figures: string, timeoutSeconds: 
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => { stderr += chunk; });
     const timer = setTimeout(() => {
       message = `timed out after ${timeoutSeconds} s in cell ${cell} (raise it with --timeout <seconds>)`;
-      child.kill("SIGKILL");
+      killTree(child.pid!);
     }, timeoutSeconds * 1000);
-    child.on("close", (code) => {
+    child.on("close", (code, signal) => {
       clearTimeout(timer);
+      running = undefined;
       const seconds = (performance.now() - started) / 1000;
-      if (code === 0 && message === undefined) resolve({ ok: true, seconds });
-      else resolve({ ok: false, seconds, message: message ?? `exited with code ${code}: ${stderr.trim()}` });
+      if (code === 0 && done && message === undefined) resolve({ ok: true, seconds });
+      else {
+        const end = signal === null ? `exited with code ${code}` : `was killed by ${signal}`;
+        resolve({ ok: false, seconds, message: message ?? `${end} in cell ${cell} before its last cell finished: ${stderr.trim()}` });
+      }
     });
   });
 }
@@ -112,9 +130,22 @@ async function main(): Promise<void> {
   checkBuild();
   const notebooks = selectNotebooks(positionals);
   console.log(`${notebooks.length} notebook(s), profile ${which}, executed copies in ${path.relative(process.cwd(), out) || "."}/`);
-  let passed = 0, failed = 0;
+  let passed = 0, failed = 0, current = "";
+  // On SIGTERM / SIGINT: end the running notebook's whole tree, count it failed, and exit.
+  const interrupt = (signal: NodeJS.Signals) => {
+    if (running?.pid !== undefined) {
+      killTree(running.pid);
+      failed++;
+      console.log(`FAIL  ${current}\n      interrupted by ${signal}`);
+    }
+    console.log(`${passed} passed, ${failed} failed`);
+    process.exit(128 + os.constants.signals[signal]);
+  };
+  process.on("SIGTERM", interrupt);
+  process.on("SIGINT", interrupt);
   for (const input of notebooks) {
     const name = path.basename(input, ".ipynb");
+    current = name;
     const figures = path.join(path.resolve(values.figures ?? out), name);
     const outcome = await runOne(input, path.join(out, `${name}.ipynb`), figures, timeout);
     if (outcome.ok) {

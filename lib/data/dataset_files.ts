@@ -1,9 +1,11 @@
 /**
  * Finding a dataset's four IDX files on disk. lowbit does not download datasets (training runs
- * must not depend on the network); it looks in, in order:
- *   1. $LOWBIT_DATA/<dir>/ when the environment variable LOWBIT_DATA is set;
- *   2. the dataset's default folders (an installed package), or the caller's searchPaths instead.
- * The first folder holding all four files wins. Each file may be gzip-compressed, with or
+ * must not depend on the network). When the environment variable LOWBIT_DATA is set, the files
+ * must be in $LOWBIT_DATA/<dir>/ and nowhere else: a missing or incomplete folder there is an
+ * error naming it and the missing files, never a silent fall-back to another copy (a run meant
+ * to use the user's data would otherwise train on the bundled one). Without LOWBIT_DATA it looks
+ * in the dataset's default folders (an installed package), or the caller's searchPaths instead;
+ * the first folder holding all four files wins. Each file may be gzip-compressed, with or
  * without a .gz suffix.
  */
 import * as fs from "fs";
@@ -62,20 +64,40 @@ function findFile(folder: string, name: string): string | undefined {
   return undefined;
 }
 
+/** The four files in `folder`, or why not: "no such folder" or "missing <names>". */
+function filesIn(folder: string): IdxFiles | string {
+  if (!fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory()) return "no such folder";
+  const found: Partial<IdxFiles> = {};
+  const missing: string[] = [];
+  for (const [role, name] of Object.entries(IDX_FILE_NAMES) as [keyof IdxFiles, string][]) {
+    const file = findFile(folder, name);
+    if (file === undefined) missing.push(`${name}[.gz]`);
+    else found[role] = file;
+  }
+  return missing.length === 0 ? found as IdxFiles : `missing ${missing.join(", ")}`;
+}
+
 /**
- * The four files of `source`, from the first candidate folder holding all of them; throws
- * DatasetNotFoundError naming every folder searched and what each lacked otherwise.
- * searchPaths, when given, replaces the default folders (LOWBIT_DATA still comes first).
+ * The four files of `source`: from $LOWBIT_DATA/<dir>/ when LOWBIT_DATA is set (only there),
+ * else from the first candidate folder holding all of them. Throws DatasetNotFoundError naming
+ * every folder searched and what each lacked otherwise. searchPaths, when given, replaces the
+ * default folders (LOWBIT_DATA, when set, still overrides both).
  */
 export function findIdxFiles(source: DatasetSource, searchPaths?: readonly string[]): IdxFiles {
-  const candidates: Candidate[] = [];
   const root = process.env.LOWBIT_DATA;
   if (root !== undefined && root !== "") {
-    candidates.push({ folder: path.resolve(root, source.dir), origin: `$LOWBIT_DATA/${source.dir}` });
+    const folder = path.resolve(root, source.dir);
+    const found = filesIn(folder);
+    if (typeof found !== "string") return found;
+    throw new DatasetNotFoundError(source.title, [folder],
+      `lowbit: dataset ${source.title} not found: LOWBIT_DATA is set to ${root}, and ${folder} ` +
+      `($LOWBIT_DATA/${source.dir}): ${found}.\n` +
+      `Put the four IDX files there (${Object.values(IDX_FILE_NAMES).join(", ")}; each may be gzipped, ` +
+      `with or without .gz), or unset LOWBIT_DATA to use the installed copy (${source.install}).`);
   }
-  candidates.push(...(searchPaths === undefined
+  const candidates: Candidate[] = searchPaths === undefined
     ? source.defaultFolders()
-    : searchPaths.map((folder) => ({ folder: path.resolve(folder), origin: "searchPaths" }))));
+    : searchPaths.map((folder) => ({ folder: path.resolve(folder), origin: "searchPaths" }));
 
   const report: string[] = [];
   for (const { folder, origin } of candidates) {
@@ -83,19 +105,9 @@ export function findIdxFiles(source: DatasetSource, searchPaths?: readonly strin
       report.push(`  ${origin}: not installed`);
       continue;
     }
-    if (!fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory()) {
-      report.push(`  ${folder} (${origin}): no such folder`);
-      continue;
-    }
-    const found: Partial<IdxFiles> = {};
-    const missing: string[] = [];
-    for (const [role, name] of Object.entries(IDX_FILE_NAMES) as [keyof IdxFiles, string][]) {
-      const file = findFile(folder, name);
-      if (file === undefined) missing.push(`${name}[.gz]`);
-      else found[role] = file;
-    }
-    if (missing.length === 0) return found as IdxFiles;
-    report.push(`  ${folder} (${origin}): missing ${missing.join(", ")}`);
+    const found = filesIn(folder);
+    if (typeof found !== "string") return found;
+    report.push(`  ${folder} (${origin}): ${found}`);
   }
   const searched = candidates.flatMap((c) => (c.folder === undefined ? [] : [c.folder]));
   throw new DatasetNotFoundError(source.title, searched,

@@ -11,12 +11,13 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { maxAbsOf, powerOfTwo, quantize, Rounding } from "../quant";
-import { checkInteger } from "../core/checks";
+import { checkInteger, checkSeed } from "../core/checks";
 import type { TensorQuantizer } from "./tensor_quantizer";
 
 export function logQuantizer(bits: number, options: { rounding?: Rounding; seed?: number } = {}): TensorQuantizer {
   checkInteger("logQuantizer bits", bits, 2, 8);
   const { rounding = "nearest", seed = 0 } = options;
+  checkSeed("logQuantizer seed", seed);
   return {
     label: `log<${bits}>${rounding === "nearest" ? "" : ` ${rounding}`}`,
     bits,

@@ -13,6 +13,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { EmulatedAccumulation, emulatedGemms } from "../accum/matmul";
+import { checkSeed } from "../core/checks";
 import { ste, transformGradient } from "../quant";
 import { Activation, activate, ACTIVATIONS } from "./activations";
 import { checkQuantConfig, QuantConfig, QuantRole } from "./quant_config";
@@ -61,8 +62,12 @@ export abstract class QuantLayer extends tf.layers.Layer {
       throw new RangeError(`lowbit: ${this.getClassName()} activation must be one of ${ACTIVATIONS.join(", ")}; got "${activation}"`);
     }
     checkQuantConfig(this.getClassName(), quant);
-    if (!(scale > 0 && Number.isFinite(scale))) throw new RangeError(`lowbit: ${this.getClassName()} scale must be a positive number; got ${scale}`);
-    if (weightClip !== undefined && !(weightClip > 0)) throw new RangeError(`lowbit: ${this.getClassName()} weightClip must be positive; got ${weightClip}`);
+    if (!(scale > 0 && Number.isFinite(scale))) throw new RangeError(`lowbit: ${this.getClassName()} scale must be a finite number > 0; got ${scale}`);
+    if (weightClip !== undefined && !(weightClip > 0)) throw new RangeError(`lowbit: ${this.getClassName()} weightClip must be a number in (0, Infinity]; got ${weightClip}`);
+    checkSeed(`${this.getClassName()} seed`, seed);
+    if (args.initLimit !== undefined && !(args.initLimit > 0 && Number.isFinite(args.initLimit))) {
+      throw new RangeError(`lowbit: ${this.getClassName()} initLimit must be a finite number > 0 (or undefined for Glorot uniform); got ${args.initLimit}`);
+    }
     this.activationName = activation;
     this.quant = quant;
     this.scale = scale;

@@ -49,7 +49,7 @@ export class ShiftBatchNorm extends tf.layers.Layer {
     super(args as ConstructorParameters<typeof tf.layers.Layer>[0]);
     const { momentum = 0.9, epsilon = 1e-4, shiftVariance = true } = args;
     if (!(momentum >= 0 && momentum < 1)) throw new RangeError(`lowbit: ShiftBatchNorm momentum must be in [0, 1); got ${momentum}`);
-    if (!(epsilon > 0 && Number.isFinite(epsilon))) throw new RangeError(`lowbit: ShiftBatchNorm epsilon must be a positive number; got ${epsilon}`);
+    if (!(epsilon > 0 && Number.isFinite(epsilon))) throw new RangeError(`lowbit: ShiftBatchNorm epsilon must be a finite number > 0; got ${epsilon}`);
     this.momentum = momentum;
     this.epsilon = epsilon;
     this.shiftVariance = shiftVariance;

@@ -10,6 +10,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { DynamicFixedPoint, dynamicFixedPoint, DynamicFixedPointOptions, Format, quantize, Rounding } from "../quant";
+import { checkSeed } from "../core/checks";
 
 export interface TensorQuantizer {
   readonly label: string;
@@ -53,6 +54,7 @@ function formatBits(f: Format): number {
 /** A quantizer to a fixed format with a rounding; stochastic rounding seeded by `seed`. */
 export function formatQuantizer(format: Format, options: { rounding?: Rounding; seed?: number } = {}): TensorQuantizer {
   const { rounding = "nearest", seed = 0 } = options;
+  checkSeed("formatQuantizer seed", seed);
   return {
     label: `${formatLabel(format)}${rounding === "nearest" ? "" : ` ${rounding}`}`,
     bits: formatBits(format),
@@ -68,6 +70,7 @@ export function dfpQuantizer(
   options: DynamicFixedPointOptions, quantizeOptions: { rounding?: Rounding; seed?: number } = {},
 ): TensorQuantizer & { dfp: DynamicFixedPoint } {
   const { rounding = "nearest", seed = 0 } = quantizeOptions;
+  checkSeed("dfpQuantizer seed", seed);
   const dfp = dynamicFixedPoint(options);
   return {
     label: `dfp<${options.bits}>${rounding === "nearest" ? "" : ` ${rounding}`}`,

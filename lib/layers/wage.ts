@@ -11,6 +11,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { fixedPoint, maxAbsOf, quantize, shift, sigma, wageQ } from "../quant";
+import { checkSeed } from "../core/checks";
 import type { TensorQuantizer } from "./tensor_quantizer";
 
 export function wageWeight(k: number): TensorQuantizer {
@@ -33,7 +34,7 @@ export function wageActivation(k: number): TensorQuantizer {
  */
 export function wageError(k: number, options: { gamma?: number } = {}): TensorQuantizer {
   const { gamma = 1 } = options;
-  if (!(gamma > 0 && Number.isFinite(gamma))) throw new RangeError(`lowbit: wageError gamma must be a positive number; got ${gamma}`);
+  if (!(gamma > 0 && Number.isFinite(gamma))) throw new RangeError(`lowbit: wageError gamma must be a finite number > 0; got ${gamma}`);
   return {
     label: gamma === 1 ? `wage E${k}` : `wage E${k} gamma ${gamma}`, bits: k, calls: 0,
     apply(e) {
@@ -52,7 +53,8 @@ export interface WageGradientQuantizer extends TensorQuantizer {
 /** The update dW = sigma(kG) * SR(eta * g / Shift(max|g|)); eta a power of two. */
 export function wageGradient(k: number, options: { eta?: number; seed?: number } = {}): WageGradientQuantizer {
   const { eta = 1, seed = 0 } = options;
-  if (!(eta > 0 && Number.isFinite(eta))) throw new RangeError(`lowbit: wageGradient eta must be a positive number; got ${eta}`);
+  checkSeed("wageGradient seed", seed);
+  if (!(eta > 0 && Number.isFinite(eta))) throw new RangeError(`lowbit: wageGradient eta must be a finite number > 0; got ${eta}`);
   // Integers up to 2^23 with stochastic rounding: the scaled gradient is at most eta * sqrt(2).
   const integers = fixedPoint({ bits: 24, frac: 0 });
   return {

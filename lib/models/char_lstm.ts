@@ -14,6 +14,7 @@
  * softmaxCrossEntropy against the one-hot next characters [batch, time, vocab].
  */
 import * as tf from "@tensorflow/tfjs";
+import { checkInteger, checkSeed, MODEL_SEED_MAX } from "../core/checks";
 import { quantDense, quantLstm, QuantLstmArgs } from "../layers";
 import type { QuantFactory, ZooLayer } from "./zoo_quant";
 
@@ -34,8 +35,9 @@ export interface CharLstmOptions {
 
 export function charLstm(options: CharLstmOptions): tf.Sequential {
   const { vocab, hidden = 256, layers = 2, sequenceLength = null, quant = () => ({}), gates, weightClip, seed = 0 } = options;
+  checkSeed("charLstm seed", seed, MODEL_SEED_MAX);
   for (const [what, n] of Object.entries({ vocab, hidden, layers })) {
-    if (!(Number.isInteger(n) && n >= 1)) throw new RangeError(`lowbit: charLstm ${what} must be an integer >= 1; got ${n}`);
+    checkInteger(`charLstm ${what}`, n, 1);
   }
   const info = (index: number, kind: ZooLayer["kind"], fanIn: number): ZooLayer =>
     ({ index, name: `${kind}${index}`, kind, fanIn, first: index === 0, last: index === layers });

@@ -4,6 +4,7 @@
  * the forward pass. The float baseline; the quantized versions live with the quantized layers.
  */
 import * as tf from "@tensorflow/tfjs";
+import { checkSeed, MODEL_SEED_MAX } from "../core/checks";
 
 export interface LeNet5Options {
   /** Input image [height, width, channels]; default [28, 28, 1]. */
@@ -15,6 +16,7 @@ export interface LeNet5Options {
 
 export function lenet5(options: LeNet5Options = {}): tf.Sequential {
   const { inputShape = [28, 28, 1], numClasses = 10, seed = 0 } = options;
+  checkSeed("lenet5 seed", seed, MODEL_SEED_MAX);
   // Each layer gets its own seed so that no two layers start from the same random stream.
   const init = (i: number) => tf.initializers.glorotUniform({ seed: seed * 16 + i });
   return tf.sequential({

@@ -15,6 +15,7 @@
  * or softmaxCrossEntropy, and Adam.
  */
 import * as tf from "@tensorflow/tfjs";
+import { checkInteger, checkSeed, MODEL_SEED_MAX } from "../core/checks";
 import { formatQuantizer, logQuantizer, quantActivation, quantDense, QuantLayerArgs, shiftBatchNorm, TensorQuantizer } from "../layers";
 import { binary, fixedPoint } from "../quant";
 
@@ -55,10 +56,11 @@ export function qnnMlp(options: QnnMlpOptions = {}): tf.Sequential {
     hidden = [1024, 1024, 1024], weightBits = 1, activationBits = 1, batchNorm = "float",
     inputShape = [28, 28, 1], numClasses = 10, seed = 0, onQuantized, gradientBits,
   } = options;
+  checkSeed("qnnMlp seed", seed, MODEL_SEED_MAX);
   checkBits("weightBits", weightBits);
   checkBits("activationBits", activationBits);
   hidden.forEach((units, i) => {
-    if (!(Number.isInteger(units) && units >= 1)) throw new RangeError(`lowbit: qnnMlp hidden[${i}] must be an integer >= 1; got ${units}`);
+    checkInteger(`qnnMlp hidden[${i}]`, units, 1);
   });
   if (batchNorm !== "float" && batchNorm !== "shift") throw new RangeError(`lowbit: qnnMlp batchNorm must be "float" or "shift"; got ${JSON.stringify(batchNorm)}`);
   const norm = (name: string) => batchNorm === "shift"

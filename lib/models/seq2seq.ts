@@ -12,7 +12,7 @@
  * the config the `quant` factory returns for each (default float).
  */
 import * as tf from "@tensorflow/tfjs";
-import { checkInteger } from "../core/checks";
+import { checkInteger, checkSeed, MODEL_SEED_MAX } from "../core/checks";
 import { quantDense, quantLstm } from "../layers";
 import type { QuantFactory, ZooLayer } from "./zoo_quant";
 
@@ -30,6 +30,7 @@ export interface Seq2SeqOptions {
 
 export function seq2seq(options: Seq2SeqOptions): tf.LayersModel {
   const { sourceVocab, targetVocab, sourceLength, targetLength, hidden = 128, quant = () => ({}), seed = 0 } = options;
+  checkSeed("seq2seq seed", seed, MODEL_SEED_MAX);
   for (const [what, n] of Object.entries({ sourceVocab, targetVocab, sourceLength, targetLength, hidden })) {
     checkInteger(`seq2seq ${what}`, n, 1);
   }

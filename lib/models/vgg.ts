@@ -10,6 +10,7 @@
  * batch norm applies A and E (splitAtBatchNorm); without, the layer does all four itself.
  */
 import * as tf from "@tensorflow/tfjs";
+import { checkInteger, checkSeed, MODEL_SEED_MAX } from "../core/checks";
 import { Activation, quantActivation, quantConv2d, quantDense, QuantLayerArgs, shiftBatchNorm } from "../layers";
 import { QuantFactory, splitAtBatchNorm, ZooLayer } from "./zoo_quant";
 
@@ -37,10 +38,12 @@ export function vggNet(options: VggNetOptions = {}): tf.Sequential {
     inputShape = [28, 28, 1], numClasses = 10, filters = [64, 128], convsPerStage = 2, units = 256,
     activation = "relu", batchNorm = "float", quant = () => ({}), weightClip, seed = 0, onQuantized,
   } = options;
+  checkSeed("vggNet seed", seed, MODEL_SEED_MAX);
   if (!["float", "shift", "none"].includes(batchNorm)) throw new RangeError(`lowbit: vggNet batchNorm must be "float", "shift" or "none"; got ${JSON.stringify(batchNorm)}`);
-  [...filters, convsPerStage, units, numClasses].forEach((n) => {
-    if (!(Number.isInteger(n) && n >= 1)) throw new RangeError(`lowbit: vggNet filters, convsPerStage, units and numClasses must be integers >= 1; got ${n}`);
-  });
+  filters.forEach((n, i) => checkInteger(`vggNet filters[${i}]`, n, 1));
+  checkInteger("vggNet convsPerStage", convsPerStage, 1);
+  checkInteger("vggNet units", units, 1);
+  checkInteger("vggNet numClasses", numClasses, 1);
   const total = filters.length * convsPerStage + 2;
   const layers: tf.layers.Layer[] = [];
   let index = 0;

@@ -19,7 +19,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { QuantLayer, QuantLayerArgs, wageActivation, wageError, wageGradient, wageInit, wageWeight } from "../layers";
 import { sigma } from "../quant";
-import { checkOneOf } from "../core/checks";
+import { checkOneOf, checkSeed, MODEL_SEED_MAX } from "../core/checks";
 import { quantLeNet5 } from "./quant_lenet5";
 
 export interface WageBits { W: number; A: number; G: number; E: number }
@@ -41,6 +41,7 @@ export interface WageLeNet5Options {
 
 export function wageLeNet5(options: WageLeNet5Options = {}): tf.Sequential {
   const { bits = { W: 2, A: 8, G: 8, E: 8 }, eta = 1, seed = 0, variant = "code", gamma = 1, onQuantized } = options;
+  checkSeed("wageLeNet5 seed", seed, MODEL_SEED_MAX);
   checkOneOf("wageLeNet5 variant", variant, WAGE_VARIANTS);
   const code = variant === "code";
   const model = quantLeNet5((i, fanIn) => {

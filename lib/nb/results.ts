@@ -6,6 +6,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { writeFileAtomic } from "../core/atomic_write";
 import { profile, Profile } from "./profile";
 
 export interface ResultsFile<T> {
@@ -41,11 +42,35 @@ function resultsPath(name: string, which: Profile, dir?: string): string {
   return path.join(resultsDir(dir), `${name}.${which}.json`);
 }
 
-/** Writes `results` (any JSON value) as data/results/<name>.<profile>.json; returns the path. */
+/**
+ * JSON text of `record`, refusing NaN and +-Infinity: JSON has no such numbers and
+ * JSON.stringify would write null in their place, so a diverged loss would read back as a
+ * missing value. The error names the key path (e.g. results.epochs[3].loss) so that the caller
+ * records the value explicitly (null, or a string such as "NaN") where that is what was meant.
+ */
+function resultsJson(name: string, record: object): string {
+  const paths = new WeakMap<object, string>();
+  return JSON.stringify(record, function (this: object, key: string, value: unknown) {
+    const holder = paths.get(this);
+    const at = holder === undefined || holder === "" ? key : Array.isArray(this) ? `${holder}[${key}]` : `${holder}.${key}`;
+    if (typeof value === "number" && !Number.isFinite(value)) {
+      throw new RangeError(`lowbit: writeResults("${name}"): ${at} is ${value}, which JSON cannot hold; ` +
+        `record it explicitly (e.g. null or the string "${value}")`);
+    }
+    if (typeof value === "object" && value !== null) paths.set(value, at);
+    return value;
+  }, 2) + "\n";
+}
+
+/**
+ * Writes `results` (any JSON value) as data/results/<name>.<profile>.json, atomically (a kill
+ * midway leaves the previous file); returns the path. NaN and +-Infinity anywhere in `results`
+ * are a RangeError naming their key path rather than a silent null.
+ */
 export function writeResults<T>(name: string, results: T, options: { dir?: string } = {}): string {
   const file = resultsPath(name, profile(), options.dir);
   const record: ResultsFile<T> = { name, profile: profile(), written: new Date().toISOString(), results };
-  fs.writeFileSync(file, JSON.stringify(record, null, 2) + "\n");
+  writeFileAtomic(file, resultsJson(name, record));
   return file;
 }
 

@@ -23,7 +23,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { hashKey } from "../core/random";
-import { checkOneOf } from "../core/checks";
+import { checkKernelSize, checkOneOf } from "../core/checks";
 import {
   binary, blockFloatingPoint, BlockFloatingPointFormat, fixedPoint, floatingPoint, Format, integer,
   powerOfTwo, ternary,
@@ -70,9 +70,10 @@ export function quantizeWith<T extends tf.Tensor | Float32Array>(x: T, format: K
 }
 
 function checkInput(x: tf.Tensor | Float32Array): void {
-  if (x instanceof Float32Array) return;
+  if (x instanceof Float32Array) return checkKernelSize("quantize x", x.length);
   if (!(x instanceof tf.Tensor)) throw new TypeError("lowbit: quantize x must be a tf.Tensor or a Float32Array");
   if (x.dtype !== "float32") throw new TypeError(`lowbit: quantize x must be a float32 tensor; got ${x.dtype}`);
+  checkKernelSize("quantize x", x.size);
 }
 
 function blockFloat<T extends tf.Tensor | Float32Array>(x: T, f: BlockFloatingPointFormat, options: QuantizeOptions): T {

@@ -7,7 +7,7 @@
  */
 import { existsSync } from "fs";
 import * as tf from "@tensorflow/tfjs";
-import { checkInteger } from "../core/checks";
+import { checkInteger, checkSeed } from "../core/checks";
 import type { ImageSplit, PixelRange } from "../data";
 import { QuantLayer } from "../layers";
 import { ProgressBar } from "../viz/progress_bar";
@@ -77,10 +77,16 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const { model, data, optimizer, seed = 0, range = "unit", progress = true } = options;
   checkInteger("train epochs", options.epochs, 1);
   checkInteger("train batchSize", options.batchSize, 1);
+  checkSeed("train seed", seed);
   if (options.stepsPerEpoch !== undefined) checkInteger("train stepsPerEpoch", options.stepsPerEpoch, 1);
   const loss = typeof options.loss === "function" ? options.loss : LOSSES[options.loss ?? "softmaxCrossEntropy"];
   if (loss === undefined) throw new RangeError(`lowbit: train loss must be a function or one of ${Object.keys(LOSSES).join(", ")}; got ${String(options.loss)}`);
   const evalSplit = data.validation ?? data.test;
+  // An empty split has no mean loss or accuracy: 0 / 0 would come back as NaN, not as an error.
+  const evalRole = data.validation !== undefined ? "validation" : "test";
+  for (const [role, split] of [["train", data.train], [evalRole, evalSplit]] as const) {
+    if (split !== undefined && split.size === 0) throw new RangeError(`lowbit: train data.${role} is empty (0 examples); it needs at least 1`);
+  }
 
   let history: EpochRecord[] = [];
   let start = 0;

@@ -5,6 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { writeFileAtomic } from "../core/atomic_write";
 import type { Figure } from "./figure";
 import { plotlyScript } from "./plotly_bundle";
 import { ImageOptions, renderImage } from "./renderer";
@@ -31,7 +32,7 @@ export function figureHtml(fig: Figure): string {
 
 /**
  * Writes `fig` to `file` (.html, .svg or .png, folders created as needed) and returns the
- * absolute path. Width and height default to the figure's own; scale sets PNG pixel density.
+ * absolute path. The file is written atomically (a kill midway leaves the previous one). Width and height default to the figure's own; scale sets PNG pixel density.
  */
 export async function exportFigure(fig: Figure, file: string, options: ImageOptions = {}): Promise<string> {
   const extension = path.extname(file).toLowerCase();
@@ -40,12 +41,9 @@ export async function exportFigure(fig: Figure, file: string, options: ImageOpti
   }
   const target = path.resolve(file);
   fs.mkdirSync(path.dirname(target), { recursive: true });
-  if (extension === ".html") {
-    fs.writeFileSync(target, figureHtml(fig));
-  } else if (extension === ".svg") {
-    fs.writeFileSync(target, await renderImage(fig, "svg", options));
-  } else {
-    fs.writeFileSync(target, await renderImage(fig, "png", options));
-  }
+  const content = extension === ".html" ? figureHtml(fig)
+    : extension === ".svg" ? await renderImage(fig, "svg", options)
+      : await renderImage(fig, "png", options);
+  writeFileAtomic(target, content);
   return target;
 }

@@ -6,6 +6,7 @@
  * - in a terminal: a bar redrawn in place on a TTY, and on a pipe or in CI (where carriage
  *   returns would pile up in the log) one line at every tenth of the work.
  */
+import { checkInteger } from "../core/checks";
 import { NotebookDisplay, updatableDisplay } from "../nb/display";
 
 export interface ProgressBarOptions {
@@ -32,9 +33,7 @@ export class ProgressBar {
   private readonly display: NotebookDisplay | undefined;
 
   constructor(readonly label: string, readonly total: number, options: ProgressBarOptions = {}) {
-    if (!(Number.isInteger(total) && total > 0)) {
-      throw new RangeError(`lowbit: ProgressBar total must be a positive integer, got ${total}`);
-    }
+    checkInteger("ProgressBar total", total, 1);
     this.stream = options.stream ?? process.stderr;
     this.width = options.width ?? 30;
     this.display = options.stream === undefined ? updatableDisplay() : undefined;

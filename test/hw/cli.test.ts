@@ -24,8 +24,8 @@ test("lowbit cost: unknown model or config, bad phase and numbers exit with code
     [["cost", "--model", "lenet5"], /--config is required; choose from fp32/],
     [["cost", "--model", "lenet5", "--config", "fp32", "--phase", "train"], /--phase must be inference or training; got "train"/],
     [["cost", "--model", "lenet5", "--config", "fp32", "--batch", "abc"], /--batch must be a number; got "abc"/],
-    [["cost", "--model", "lenet5", "--config", "fp32", "--batch", "0"], /cost batch must be an integer >= 1; got 0/],
-    [["cost", "--model", "lenet5", "--config", "fp32", "--pe", "1.5"], /cost fpga.pe must be an integer >= 1; got 1.5/],
+    [["cost", "--model", "lenet5", "--config", "fp32", "--batch", "0"], /cost batch must be an integer in \[1, 2\^53 - 1\]; got 0/],
+    [["cost", "--model", "lenet5", "--config", "fp32", "--pe", "1.5"], /cost fpga.pe must be an integer in \[1, 2\^53 - 1\]; got 1.5/],
   ];
   const results = await Promise.all(cases.map(([args]) => runAsync(args)));
   for (const [i, [args, message]] of cases.entries()) {

@@ -140,14 +140,14 @@ describe("cost", () => {
     assert.throws(() => cost("resnet50", "fp32"), /cost model must be one of "lenet5", .*"vgg7", a tfjs model or a NetworkSpec; got "resnet50"/);
     assert.throws(() => cost("lenet5", "int3"), (e: Error) => e instanceof RangeError && /cost config must be one of "fp32", "fp16", .*"wage-2888".*; got "int3"/.test(e.message));
     assert.throws(() => cost("lenet5", "fp32", { phase: "train" as never }), /cost phase must be one of "inference", "training"; got "train"/);
-    assert.throws(() => cost("lenet5", "fp32", { batch: 0 }), /cost batch must be an integer >= 1; got 0/);
-    assert.throws(() => cost("lenet5", "fp32", { fpga: { pe: 0 } }), /cost fpga.pe must be an integer >= 1/);
+    assert.throws(() => cost("lenet5", "fp32", { batch: 0 }), /cost batch must be an integer in \[1, 2\^53 - 1\]; got 0/);
+    assert.throws(() => cost("lenet5", "fp32", { fpga: { pe: 0 } }), /cost fpga.pe must be an integer in \[1, 2\^53 - 1\]/);
     assert.throws(() => cost("lenet5", "fp32", { fpga: { device: "dsp58" as never } }), /cost fpga.device must be one of "dsp48e1", "dsp48e2"; got "dsp58"/);
     assert.throws(() => cost("lenet5", "fp32", { dramPj64: 0 }), /dramPj64 must be a positive finite number; got 0/);
     assert.throws(() => cost(42 as never, "fp32"), TypeError);
     assert.throws(() => cost("lenet5", { weight: 8 } as never), TypeError);
     assert.throws(() => hwConfig({ weight: { kind: "nibble" } as never }), /hwConfig weight kind must be one of/);
-    assert.throws(() => cost({ name: "x", dataset: "", batch: 1, layers: [{ name: "l", cIn: 0, cOut: 1, k: 1, hOut: 1, wOut: 1 }] }, "fp32"), /layer l cIn must be an integer >= 1/);
+    assert.throws(() => cost({ name: "x", dataset: "", batch: 1, layers: [{ name: "l", cIn: 0, cOut: 1, k: 1, hOut: 1, wOut: 1 }] }, "fp32"), /layer l cIn must be an integer in \[1, 2\^53 - 1\]/);
     assert.equal(Object.keys(HW_CONFIGS).length, 12);
   });
 });

@@ -48,7 +48,7 @@ test("RAMB18 count: the best of UG573's aspect ratios", () => {
   assert.equal(ramb18Count(100, 72), 2);
   assert.equal(ramb18Count(2048, 9), 1);
   assert.equal(ramb18Count(0, 8), 0);
-  assert.throws(() => ramb18Count(10, 0), /ramb18Count width must be an integer >= 1; got 0/);
+  assert.throws(() => ramb18Count(10, 0), /ramb18Count width must be an integer in \[1, 2\^53 - 1\]; got 0/);
 });
 
 test("a 4-bit PE 4 x SIMD 8 unit, by hand", () => {
@@ -98,7 +98,7 @@ test("float operands: mantissa datapath only, flagged approximate; storage width
 
 test("bad unit shapes are RangeErrors naming the parameter", () => {
   const base = { pe: 1, simd: 1, matrixWidth: 8, matrixHeight: 8, weight: intOperand(8), input: intOperand(8) };
-  assert.throws(() => mvauResources({ ...base, pe: 0 }), /mvauResources pe must be an integer >= 1; got 0/);
+  assert.throws(() => mvauResources({ ...base, pe: 0 }), /mvauResources pe must be an integer in \[1, 2\^53 - 1\]; got 0/);
   assert.throws(() => mvauResources({ ...base, simd: 1.5 }), /mvauResources simd must be an integer/);
   assert.throws(() => mvauResources({ ...base, accumulatorBits: 0 }), /mvauResources accumulatorBits must be an integer in \[1, 128\]/);
   assert.throws(() => mvauResources(null as never), TypeError);

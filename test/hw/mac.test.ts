@@ -41,7 +41,7 @@ test("FINN-R's accumulator width equals the brute-force bits of the largest sign
   assert.equal(finnAccumulatorBits(1024, 8, 8), 26);
   assert.equal(finnAccumulatorBits(1024, 1, 1), 12); // popcount difference in [-1024, 1024]
   assert.equal(finnAccumulatorBits(1, 1, 1, false), 3); // FINN-R's unsigned case: alpha = 1
-  assert.throws(() => finnAccumulatorBits(0, 8, 8), /finnAccumulatorBits n must be an integer >= 1; got 0/);
+  assert.throws(() => finnAccumulatorBits(0, 8, 8), /finnAccumulatorBits n must be an integer in \[1, 2\^53 - 1\]; got 0/);
 });
 
 test("accumulatorFor: exact integer width, the operands' float, or the config's operand", () => {

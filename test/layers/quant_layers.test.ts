@@ -114,7 +114,7 @@ describe("quantized layers", () => {
     assert.throws(() => quantDense({ units: 3, quant: { weights: wageWeight(2) } as never }), /unknown entry "weights"; allowed: weight, activation, gradient, error/);
     assert.throws(() => quantDense({ units: 3, quant: { weight: fixedPoint({ bits: 8, frac: 2 }) as never } }), /quant.weight must be a quantizer/);
     assert.throws(() => quantDense({ units: 3, activation: "tanh" as never }), /activation must be one of linear, relu, hardTanh, sign/);
-    assert.throws(() => quantDense({ units: 0 }), /quantDense units must be an integer >= 1/);
+    assert.throws(() => quantDense({ units: 0 }), /quantDense units must be an integer in \[1, 2\^53 - 1\]/);
     assert.throws(() => wageWeight(2) && fixedPoint({ bits: 0, frac: 0 }), /fixedPoint bits/);
   });
 });

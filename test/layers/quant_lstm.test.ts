@@ -113,7 +113,7 @@ describe("QuantLstm", () => {
   });
 
   test("bad configs are clear errors", () => {
-    assert.throws(() => quantLstm({ units: 0 }), /quantLstm units must be an integer >= 1; got 0/);
+    assert.throws(() => quantLstm({ units: 0 }), /quantLstm units must be an integer in \[1, 2\^53 - 1\]; got 0/);
     assert.throws(() => quantLstm({ units: 2, gates: { in: wageWeight(2) } as never }), /gates has an unknown entry "in"; allowed: input, output/);
     assert.throws(() => quantLstm({ units: 2 }).apply(tf.zeros([2, 3])), /expects input \[batch, time, inputDim\]/);
     assert.throws(() => quantActivation({ activation: "sign", quant: { weight: wageWeight(2) } }), /QuantActivation has no weights, so quant.weight is not allowed; allowed: activation, error/);

@@ -114,6 +114,6 @@ describe("shift-based batch norm", () => {
     assert.equal(tf.memory().numTensors, tensors);
     assert.equal(tf.engine().backend.numDataIds(), buffers);
     assert.throws(() => shiftBatchNorm({ momentum: 1 }), /ShiftBatchNorm momentum must be in \[0, 1\); got 1/);
-    assert.throws(() => shiftBatchNorm({ epsilon: 0 }), /ShiftBatchNorm epsilon must be a positive number; got 0/);
+    assert.throws(() => shiftBatchNorm({ epsilon: 0 }), /ShiftBatchNorm epsilon must be a finite number > 0; got 0/);
   });
 });

@@ -77,7 +77,7 @@ describe("WAGE LeNet-5", () => {
       const got = wageError(8, { gamma: gamma }).apply(tf.tensor1d(e)).dataSync();
       assert.deepEqual([...got].map((v) => v + 0), e.map((v) => Q((gamma * v) / shift) + 0), `gamma ${gamma}`);
     }
-    assert.throws(() => wageError(8, { gamma: 0 }), /wageError gamma must be a positive number; got 0/);
+    assert.throws(() => wageError(8, { gamma: 0 }), /wageError gamma must be a finite number > 0; got 0/);
   });
 
   test("the hook sees W, A, E and G of every layer in a training step, as codes on their grids", () => {

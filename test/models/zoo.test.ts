@@ -61,7 +61,7 @@ describe("model zoo", () => {
     const a = (tf.sequential({ layers: model.layers.slice(0, 4) }).apply(tf.tensor2d(testData(4 * 6, 2), [4, 6]), { training: true }) as tf.Tensor).dataSync();
     assert.ok(a.every((v) => Number.isInteger(v * 4) && Math.abs(v) <= 0.75), "3-bit activations are multiples of 1/4 in [-0.75, 0.75]");
     assert.throws(() => qnnMlp({ weightBits: 9 }), /qnnMlp weightBits must be an integer in \[1, 8\] or 32; got 9/);
-    assert.throws(() => qnnMlp({ hidden: [0] }), /qnnMlp hidden\[0\] must be an integer >= 1; got 0/);
+    assert.throws(() => qnnMlp({ hidden: [0] }), /qnnMlp hidden\[0\] must be an integer in \[1, 2\^53 - 1\]; got 0/);
     assert.throws(() => qnnMlp({ batchNorm: "none" as never }), /qnnMlp batchNorm must be "float" or "shift"/);
   });
 
@@ -88,7 +88,7 @@ describe("model zoo", () => {
     }
     const plain = vggNet({ batchNorm: "none", filters: [8], units: 16 });
     assert.deepEqual(plain.layers.map((l) => l.getClassName()), ["QuantConv2d", "QuantConv2d", "MaxPooling2D", "Flatten", "QuantDense", "QuantDense"]);
-    assert.throws(() => vggNet({ filters: [0] }), /vggNet filters, convsPerStage, units and numClasses must be integers >= 1; got 0/);
+    assert.throws(() => vggNet({ filters: [0] }), /vggNet filters\[0\] must be an integer in \[1, 2\^53 - 1\]; got 0/);
   });
 
   test("charLstm: logits for every step, trains with trainStep without leaks", () => {
@@ -109,6 +109,6 @@ describe("model zoo", () => {
     assertNoLeak(() => trainStep(model, optimizer, softmaxCrossEntropy, x, next).dispose());
     const after = trainStep(model, optimizer, softmaxCrossEntropy, x, next);
     assert.ok(after.dataSync()[0] < before, `loss ${after.dataSync()[0]} < ${before}`);
-    assert.throws(() => charLstm({ vocab: 0 }), /charLstm vocab must be an integer >= 1; got 0/);
+    assert.throws(() => charLstm({ vocab: 0 }), /charLstm vocab must be an integer in \[1, 2\^53 - 1\]; got 0/);
   });
 });

@@ -42,4 +42,17 @@ describe("writeResults / readResults", () => {
     assert.throws(() => writeResults("../escape", {}, { dir }), /results name must use only/);
     fs.rmSync(dir, { recursive: true });
   });
+
+  it("refuses NaN and Infinity, naming the key path, rather than writing null", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lowbit-results-"));
+    assert.throws(() => writeResults("nan", { epochs: [{ loss: 1 }, { loss: NaN }] }, { dir }),
+      { name: "RangeError", message: /writeResults\("nan"\): results\.epochs\[1\]\.loss is NaN.*"NaN"/ });
+    assert.throws(() => writeResults("inf", { errors: [0.5, -Infinity] }, { dir }),
+      { name: "RangeError", message: /results\.errors\[1\] is -Infinity/ });
+    assert.throws(() => writeResults("top", Infinity, { dir }), { name: "RangeError", message: /results is Infinity/ });
+    assert.deepEqual(fs.readdirSync(dir), [], "nothing written");
+    writeResults("explicit", { loss: "NaN", missing: null }, { dir });
+    assert.deepEqual(readResults("explicit", { dir })?.results, { loss: "NaN", missing: null });
+    fs.rmSync(dir, { recursive: true });
+  });
 });

@@ -1,13 +1,17 @@
 /**
  * The headless runner (scripts/notebooks.ts) on small temporary notebooks: a passing one writes
- * its executed copy and figures; a type error, a thrown error and a hang each fail with the
- * cell number and the real message; the exit code and the closing line say so.
+ * its executed copy and figures; a type error, a thrown error, a hang and a cell that ends the
+ * process (process.exit(0)) each fail with the cell number and the
+ * real message; the exit code and the closing line say so. SIGTERM and SIGINT to the runner end
+ * the notebook with every process it started (its Chromium too), checked by pid liveness.
  */
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
+import { findChromium } from "lowbit";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 // Inside the repository, so that `import ... from "lowbit"` resolves as in notebooks/.
@@ -71,4 +75,94 @@ describe("npm run notebooks", () => {
     const failed = JSON.parse(fs.readFileSync(path.join(out, "type-error.ipynb"), "utf8"));
     assert.deepEqual(failed.cells.slice(1).map((c: { execution_count: number | null }) => c.execution_count), [1, 2, null]);
   });
+
+  it("fails a notebook whose cell calls process.exit(0), and still writes the executed copy", () => {
+    const files = [notebook("exits", ['console.log("cell 1");', "process.exit(0);", 'console.log("never");'])];
+    const out = path.join(dir, "run-exits");
+    const result = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "notebooks.ts"),
+      ...files, "--out", out, "--timeout", "120"], { cwd: ROOT, encoding: "utf8" });
+    assert.equal(result.status, 1, result.stdout + result.stderr);
+    assert.match(result.stdout, /FAIL {2}exits.*\n\s+cell 2: the notebook's process exited \(code 0\) before its last cell finished/);
+    assert.match(result.stdout, /\n0 passed, 1 failed\n$/);
+    const executed = JSON.parse(fs.readFileSync(path.join(out, "exits.ipynb"), "utf8"));
+    const code = executed.cells.filter((c: { cell_type: string }) => c.cell_type === "code");
+    assert.deepEqual(code.map((c: { execution_count: number | null }) => c.execution_count), [1, 2, null]);
+    assert.match(code[1].outputs[0].text, /exited \(code 0\)/);
+    assert.deepEqual(code[2].outputs, []);
+  });
+
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    // Chromium (for SIGTERM, where installed) and a detached grandchild are in process groups of
+    // their own, as playwright starts Chromium: killing the notebook or its group does not reach them.
+    const browser = signal === "SIGTERM" && (findChromium() !== undefined || process.env.CI !== undefined);
+    it(`${signal} to the runner ends the notebook and everything it started${browser ? ", Chromium included" : ""}`, async () => {
+      const ready = path.join(dir, `${signal}.ready`), late = path.join(dir, `${signal}.late`);
+      const render = browser ? 'await renderImage(lineChart([{ name: "y", y: [1, 2] }]), "svg");' : "";
+      const file = notebook(`signal-${signal}`, [
+        'import { spawn } from "child_process";\nimport * as fs from "fs";\nimport { lineChart, renderImage } from "lowbit";\n' +
+          'spawn("sleep", ["600"], { detached: true, stdio: "ignore" });',
+        `${render}\nfs.writeFileSync(${JSON.stringify(ready)}, "ready");\n` +
+          `for (;;) { ${render} fs.writeFileSync(${JSON.stringify(late)}, String(Date.now())); await new Promise((r) => setTimeout(r, 100)); }`,
+      ]);
+      const runner = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "notebooks.ts"),
+        file, "--out", path.join(dir, `run-${signal}`), "--timeout", "600"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+      let stdout = "";
+      runner.stdout.setEncoding("utf8").on("data", (chunk: string) => { stdout += chunk; });
+      const exited = new Promise<number | null>((resolve) => runner.on("close", (code) => resolve(code)));
+      try {
+        // Generous: tsx, the TypeScript compiler and Chromium start slowly on a busy machine.
+        for (let waited = 0; !fs.existsSync(ready); waited += 100) {
+          assert.ok(waited < 240_000, `the notebook did not get ready: ${stdout}`);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        const tree = descendantsByPs(runner.pid!);
+        const commands = tree.map(commandOf).join("\n");
+        assert.match(commands, /sleep/, commands);
+        if (browser) assert.match(commands, /chrom/i, commands);
+        runner.kill(signal);
+        const code = await exited;
+        assert.equal(code, 128 + os.constants.signals[signal], stdout);
+        assert.match(stdout, new RegExp(`FAIL {2}signal-${signal}\\n\\s+interrupted by ${signal}\\n0 passed, 1 failed\\n$`));
+        // SIGKILLed before the runner exits, but a process with many threads takes a moment to go.
+        for (let waited = 0; tree.some(isAlive) && waited < 20_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+        assert.deepEqual(tree.filter(isAlive).map((pid) => `${pid} ${commandOf(pid)}`), [], "every process of the notebook is gone");
+        const last = fs.readFileSync(late, "utf8");
+        await new Promise((r) => setTimeout(r, 1000));
+        assert.equal(fs.readFileSync(late, "utf8"), last, "nothing writes after the runner ended");
+      } finally {
+        if (runner.exitCode === null) runner.kill("SIGKILL");
+      }
+    });
+  }
 });
+
+/** Every descendant of `root`, from ps's parent links (independent of the runner's own /proc walk). */
+function descendantsByPs(root: number): number[] {
+  const rows = spawnSync("ps", ["-e", "-o", "pid=,ppid="], { encoding: "utf8" }).stdout.trim().split("\n");
+  const links = rows.map((row) => row.trim().split(/\s+/).map(Number));
+  const found: number[] = [];
+  for (let frontier = [root]; frontier.length > 0;) {
+    frontier = links.filter(([, parent]) => frontier.includes(parent)).map(([pid]) => pid);
+    found.push(...frontier);
+  }
+  return found;
+}
+
+/** A process is alive when it exists and is not a zombie (an orphan waiting for a reaper that is dead). */
+function isAlive(pid: number): boolean {
+  let stat: string;
+  try {
+    stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+  } catch {
+    return false;
+  }
+  return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+}
+
+function commandOf(pid: number): string {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ").slice(0, 120);
+  } catch {
+    return "(gone)";
+  }
+}

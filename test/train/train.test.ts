@@ -80,7 +80,7 @@ describe("train", () => {
   });
 
   test("bad options name the parameter", async () => {
-    await assert.rejects(train({ model: model(), data, epochs: 0, batchSize: 8, optimizer: tf.train.sgd(0.1) }), /train epochs must be an integer >= 1/);
+    await assert.rejects(train({ model: model(), data, epochs: 0, batchSize: 8, optimizer: tf.train.sgd(0.1) }), /train epochs must be an integer in \[1, 2\^53 - 1\]/);
     await assert.rejects(train({ model: model(), data, epochs: 1, batchSize: 8, optimizer: tf.train.sgd(0.1), loss: "mse" as never }), /train loss must be a function or one of/);
   });
 });

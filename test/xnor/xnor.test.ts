@@ -78,7 +78,7 @@ describe("xnorMatMul", () => {
     const b = packSigns(new Float32Array(8), 2, 4);
     assert.throws(() => xnorMatMul(a, b), { name: "RangeError", message: /xnorMatMul needs a.cols = b.cols .* got 3 and 4/ });
     assert.throws(() => packSigns(new Float32Array(5), 2, 3), { name: "RangeError", message: /packSigns values must hold rows \* cols = 6 numbers; got 5/ });
-    assert.throws(() => packSigns(new Float32Array(0), 0, 3), { name: "RangeError", message: /packSigns rows must be an integer >= 1; got 0/ });
+    assert.throws(() => packSigns(new Float32Array(0), 0, 3), { name: "RangeError", message: /packSigns rows must be an integer in \[1, 2\^53 - 1\]; got 0/ });
     const t = tf.zeros([2, 2]) as tf.Tensor2D;
     assert.throws(() => packSigns(t, { along: "diagonal" as "rows" }), { name: "RangeError", message: /packSigns along must be "rows" or "columns"/ });
     t.dispose();

@@ -6,12 +6,14 @@
 import { KernelConfig, KernelFunc, NamedAttrMap, registerKernel, TensorInfo, util } from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { lowbitWasm, standaloneWasm } from "../../backend/lowbit_wasm";
+import { checkKernelSize } from "../../core/checks";
 import { QuantizeAttrs, runQuantizeKernel } from "./elementwise";
 
 export const LOWBIT_QUANTIZE = "LowbitQuantize";
 
 /** Quantizes a float32 array through lowbit's own wasm memory; returns a new array. */
 export function quantizeArray(x: Float32Array, attrs: QuantizeAttrs): Float32Array {
+  checkKernelSize("quantize x", x.length);
   const groups = attrs.format.kind === "groupedFixed" ? attrs.format.fracs.length : 0;
   const { kernels, buffer } = standaloneWasm(x.byteLength + 4 * groups);
   new Float32Array(buffer, 0, x.length).set(x);
@@ -28,6 +30,7 @@ export function quantizeArray(x: Float32Array, attrs: QuantizeAttrs): Float32Arr
 type Args = { inputs: { x: TensorInfo }; attrs: NamedAttrMap };
 
 function onWasm({ inputs: { x }, backend, attrs }: Args & { backend: BackendWasm }): TensorInfo {
+  checkKernelSize("quantize x", util.sizeFromShape(x.shape));
   const out = backend.makeOutput(x.shape, "float32");
   const address = (t: TensorInfo) => backend.dataIdMap.get(t.dataId)!.memoryOffset;
   let scratch: number | undefined;
@@ -47,6 +50,8 @@ interface CopyingBackend {
 }
 
 function copying({ inputs: { x }, backend, attrs }: Args & { backend: CopyingBackend }): TensorInfo {
+  // Before readSync, which would copy the whole tensor first.
+  checkKernelSize("quantize x", util.sizeFromShape(x.shape));
   const values = quantizeArray(backend.readSync(x.dataId) as Float32Array, attrs as unknown as QuantizeAttrs);
   return backend.makeTensorInfo(x.shape, "float32", values);
 }

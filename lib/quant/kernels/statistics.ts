@@ -6,8 +6,10 @@
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { LowbitWasm, lowbitWasm, standaloneWasm } from "../../backend/lowbit_wasm";
+import { checkKernelSize } from "../../core/checks";
 
 function withData<T>(x: tf.Tensor, run: (k: LowbitWasm, address: number, n: number) => T): T {
+  checkKernelSize("maxAbsOf / countAbove x", x.size);
   if (tf.getBackend() === "wasm") {
     const backend = tf.backend() as BackendWasm;
     return run(lowbitWasm(backend), backend.dataIdMap.get(x.dataId)!.memoryOffset, x.size);

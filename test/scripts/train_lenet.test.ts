@@ -1,0 +1,55 @@
+/**
+ * npm run train's command line (scripts/train-lenet.ts): a non-numeric or out-of-range value is
+ * an error naming the flag and both bounds, exit code 2, no stack trace, before any training;
+ * --help prints the usage and exits 0. Every run also gets --train 64 --batch 64, so that a
+ * script that ignored a bad value would train for a moment only and then fail the assertions.
+ */
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "child_process";
+import * as path from "path";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+
+function train(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "train-lenet.ts"), "--train", "64", "--batch", "64", ...args],
+      { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "", stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (c: string) => { stdout += c; });
+    child.stderr.setEncoding("utf8").on("data", (c: string) => { stderr += c; });
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe("npm run train arguments", () => {
+  it("refuses bad values naming the flag and its range, with exit code 2 and no stack trace", async () => {
+    const cases: [string[], string][] = [
+      [["--min-accuracy", "abc"], '--min-accuracy must be a number in [0, 1]; got "abc"'],
+      [["--lr", "abc"], '--lr must be a number in (0, 10]; got "abc"'],
+      [["--epochs", "0"], '--epochs must be an integer in [1, 100000]; got "0"'],
+      [["--seed", "NaN"], '--seed must be an integer in [0, 2^28 - 1]; got "NaN"'],
+      [["--eta", "8,x"], '--eta must be a number in (0, 2^16]; got "x"'],
+      [["--bogus"], "Unknown option '--bogus'"],
+    ];
+    // Three at a time: each process spends most of its time loading TensorFlow.js.
+    for (let i = 0; i < cases.length; i += 3) {
+      const runs = await Promise.all(cases.slice(i, i + 3).map(([args]) => train(...args)));
+      runs.forEach((r, j) => {
+        const [args, message] = cases[i + j];
+        assert.equal(r.code, 2, `${args.join(" ")}: ${r.stdout}${r.stderr}`);
+        assert.equal(r.stderr.split("\n")[0], message, args.join(" "));
+        assert.match(r.stderr, /\nusage: npm run train --/);
+        assert.doesNotMatch(r.stderr, /^\s+at /m, "no stack trace");
+        assert.equal(r.stdout, "", "nothing trained");
+      });
+    }
+  });
+
+  it("--help prints the usage and exits 0", async () => {
+    const r = await train("--help");
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^usage: npm run train -- \[--model lenet5\|wage\]/);
+    assert.equal(r.stderr, "");
+  });
+});

@@ -66,7 +66,9 @@ export function productRounding(q: ProductRounder): (p: number) => number {
   // to the format's range.
   return (p: number): number => {
     let r: number;
-    if (Math.abs(p) < minNormal) r = (p + C) - C;
+    const magnitude = Math.abs(p);
+    if (magnitude < minNormal) r = (p + C) - C;
+    else if (magnitude === Infinity) r = p; // an infinite operand: overflow below, as quantize
     else {
       const g = p * K;
       r = g - (g - p);

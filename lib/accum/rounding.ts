@@ -219,15 +219,21 @@ export function sumLanes(
 const BLOCK = 256;
 const DRAWS = new Float64Array(4 * BLOCK);
 
-/** DRAWS[at .. at + count) = u of counters counter .. counter + count - 1 of stream (keyA, keyB). */
-function fillDraws(at: number, keyA: number, keyB: number, counter: number, count: number): void {
-  for (let i = 0; i < count; i++) DRAWS[at + i] = keyedHash32(keyA, keyB, counter + i) * TWO_POW_MINUS_32;
+/**
+ * DRAWS[k BLOCK + i] = u of counter counter0[l + k] + start + i of lane l + k's stream, for
+ * k < 4 and i < count. One call site of the hash, so V8 inlines it here (a hash that is not
+ * inlined returns its uint32 boxed, one allocation per draw).
+ */
+function fillDraws(counter0: Float64Array, keyA: Int32Array, keyB: Int32Array, l: number, start: number, count: number): void {
+  for (let k = 0; k < 4; k++) {
+    const a = keyA[l + k], b = keyB[l + k], counter = counter0[l + k] + start, at = k * BLOCK;
+    for (let i = 0; i < count; i++) DRAWS[at + i] = keyedHash32(a, b, counter + i) * TWO_POW_MINUS_32;
+  }
 }
 
 /**
  * Lanes l .. l + 3 of sumLanes, interleaved. The draws come from DRAWS, filled per block: four
- * hashes inlined into this loop would exceed V8's inlining budget, and a hash that is not
- * inlined returns its uint32 boxed, one allocation per step.
+ * hashes inlined into this loop would exceed V8's inlining budget.
  */
 function sumFour(
   f: ExactFormat, terms: Float64Array, base: Int32Array, stride: number, counter0: Float64Array,
@@ -242,12 +248,7 @@ function sumFour(
   let s0 = sums[l], s1 = sums[l + 1], s2 = sums[l + 2], s3 = sums[l + 3];
   for (let start = 0; start < length; start += BLOCK) {
     const end = Math.min(length, start + BLOCK);
-    if (mode === STOCHASTIC) {
-      fillDraws(0, a0, k0, c0 + start, end - start);
-      fillDraws(BLOCK, a1, k1, c1 + start, end - start);
-      fillDraws(2 * BLOCK, a2, k2, c2 + start, end - start);
-      fillDraws(3 * BLOCK, a3, k3, c3 + start, end - start);
-    }
+    if (mode === STOCHASTIC) fillDraws(counter0, keyA, keyB, l, start, end - start);
     for (let i = start, o = start * stride; i < end; i++, o += stride) {
       const d = i - start;
       let v = terms[b0 + o], t = s0 + v, at = Math.abs(t);

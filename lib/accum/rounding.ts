@@ -67,11 +67,10 @@ const NEAREST = 0, ZERO = 1, STOCHASTIC = 2;
 /**
  * The grid of every float64 binade for one accumulator format, indexed by the exponent field of
  * t: q, 1 / q and C, and the bounds (lo, hi) of the values |t| whose exact sum the fast step
- * rounds with them. Below emin the grid is the subnormal quantum q = 2^(emin - m) up to
- * 2^(emin + 1), and the fast step stops at q: below, t has bits under q 2^-52 and t - g - u q
+ * rounds with them, [lo, hi). Below emin the grid is the subnormal quantum q = 2^(emin - m) up
+ * to 2^(emin + 1), and the fast step stops at q: below, t has bits under q 2^-52 and t - g - u q
  * could round. Binades that need the general step (float64 zero and subnormals, Inf/NaN,
- * binades at or above `top`, sums below q) get the empty bounds (Infinity, 0). `direct` marks
- * the binades where stochastic rounding may skip g (see the fast step).
+ * binades at or above `top`, sums below q) get q = 0 and the empty bounds (Infinity, 0).
  */
 interface BinadeTable {
   lo: Float64Array;
@@ -79,12 +78,12 @@ interface BinadeTable {
   q: Float64Array;
   inverse: Float64Array;
   C: Float64Array;
-  direct: Uint8Array;
 }
 
 /**
- * Largest m for which t / q - u is exact for t in a normal binade: t / q has bits from 2^m down
- * to 2^(m - 52), u from 2^-1 down to 2^-32, 53 bits in all while m <= 20.
+ * Largest m for which t / q - u is exact for every t of the table: t / q < 2^(m + 1) has bits
+ * down to 2^(m - 52) at most (below emin, t / q < 2^(j + 1) with j < m down to 2^(j - 52)), u
+ * from 2^-1 down to 2^-32: 53 bits in all while m <= 20.
  */
 const DIRECT_MAX_MANTISSA = 20;
 
@@ -95,12 +94,11 @@ function binadeTable(mantissaBits: number, emin: number, top: number): BinadeTab
   let table = binadeTables.get(key);
   if (table === undefined) {
     const array = () => new Float64Array(2048);
-    table = { lo: array().fill(Infinity), hi: array(), q: array(), inverse: array(), C: array(), direct: new Uint8Array(2048) };
+    table = { lo: array().fill(Infinity), hi: array(), q: array(), inverse: array(), C: array() };
     for (let field = 1; field < 2047; field++) {
       const binade = field - 1023, e = Math.max(binade, emin);
       if (e >= top || binade < emin - mantissaBits) continue;
       table.lo[field] = binade < emin ? 2 ** (emin - mantissaBits) : 2 ** binade;
-      table.direct[field] = binade >= emin && mantissaBits <= DIRECT_MAX_MANTISSA ? 1 : 0;
       table.hi[field] = 2 ** (e + 1);
       table.q[field] = 2 ** (e - mantissaBits);
       table.inverse[field] = 2 ** (mantissaBits - e);
@@ -201,16 +199,16 @@ export function sumLanes(
 
 /*
  * The fast step, for t = fl(s + v) exact (fl(t - s) = v and fl(t - v) = s: one of the two is
- * Fast2Sum's exact remainder) and |t| inside its table bounds, reads q, 1 / q and C of t's
- * binade from the table (exponent field through a float64/uint32 view) and rounds t:
+ * Fast2Sum's exact remainder) and t's binade in the table (q > 0), reads q, 1 / q and C of that
+ * binade (exponent field through a float64/uint32 view) and rounds t:
  *   nearest     g = fl(t + C) - C
  *   zero        trunc(t / q) q
- *   stochastic  g + ceil((t - g) / q - u) q    ((t - g) / q - u is exact, in (-1.5, 1/2]), or
- *               ceil(t / q - u) q where that is exact too (`direct`: normal binades, m <= 20),
- *               which takes g off the dependency chain
- * Every other case (an inexact sum, a power of two, zero, Inf, NaN, the top binades) goes to
- * generalStep. The division by q is a multiplication by the exact 1 / q; ceil and trunc compile
- * to one rounding instruction, so the step has no data-dependent branch to mispredict.
+ *   stochastic  ceil(t / q - u) q while m <= 20 (`direct`: t / q - u is exact, DIRECT_MAX_MANTISSA),
+ *               else g + ceil((t - g) / q - u) q    ((t - g) / q - u is exact, in (-1.5, 1/2])
+ * An exact t needs no care at a power of two (it is on both grids). Every other case (an inexact
+ * sum, zero, Inf, NaN, the top binades, sums below the subnormal quantum) goes to generalStep.
+ * The division by q is a multiplication by the exact 1 / q; ceil and trunc compile to one
+ * rounding instruction, so the step has no data-dependent branch to mispredict.
  * sumFour repeats the step for four lanes held in local variables: four independent dependency
  * chains (a step in a helper function is not inlined by V8, and then boxes every sum).
  */
@@ -239,8 +237,8 @@ function sumFour(
   f: ExactFormat, terms: Float64Array, base: Int32Array, stride: number, counter0: Float64Array,
   keyA: Int32Array, keyB: Int32Array, length: number, sums: Float64Array, l: number,
 ): void {
-  const { mode, table } = f;
-  const tLo = table.lo, tHi = table.hi, tQ = table.q, tI = table.inverse, tC = table.C, tD = table.direct;
+  const { mode, table } = f, direct = f.mantissaBits <= DIRECT_MAX_MANTISSA;
+  const tQ = table.q, tI = table.inverse, tC = table.C;
   const b0 = base[l], b1 = base[l + 1], b2 = base[l + 2], b3 = base[l + 3];
   const c0 = counter0[l], c1 = counter0[l + 1], c2 = counter0[l + 2], c3 = counter0[l + 3];
   const a0 = keyA[l], a1 = keyA[l + 1], a2 = keyA[l + 2], a3 = keyA[l + 3];
@@ -251,14 +249,15 @@ function sumFour(
     if (mode === STOCHASTIC) fillDraws(counter0, keyA, keyB, l, start, end - start);
     for (let i = start, o = start * stride; i < end; i++, o += stride) {
       const d = i - start;
-      let v = terms[b0 + o], t = s0 + v, at = Math.abs(t);
+      let v = terms[b0 + o], t = s0 + v;
       f64[0] = t;
       let e = (u32[1] >>> 20) & 0x7ff;
-      if (t - s0 === v && t - v === s0 && at > tLo[e] && at < tHi[e]) {
-        const q = tQ[e];
+      const q0 = tQ[e];
+      if (t - s0 === v && t - v === s0 && q0 > 0) {
+        const q = q0;
         if (mode === STOCHASTIC) {
           const u = DRAWS[d];
-          if (tD[e] === 1) s0 = Math.ceil(t * tI[e] - u) * q;
+          if (direct) s0 = Math.ceil(t * tI[e] - u) * q;
           else {
             const g = (t + tC[e]) - tC[e];
             s0 = g + Math.ceil((t - g) * tI[e] - u) * q;
@@ -266,14 +265,15 @@ function sumFour(
         } else s0 = mode === ZERO ? Math.trunc(t * tI[e]) * q : (t + tC[e]) - tC[e];
       } else s0 = generalStep(f, s0, v, t, a0, k0, c0 + i);
 
-      v = terms[b1 + o]; t = s1 + v; at = Math.abs(t);
+      v = terms[b1 + o]; t = s1 + v;
       f64[0] = t;
       e = (u32[1] >>> 20) & 0x7ff;
-      if (t - s1 === v && t - v === s1 && at > tLo[e] && at < tHi[e]) {
-        const q = tQ[e];
+      const q1 = tQ[e];
+      if (t - s1 === v && t - v === s1 && q1 > 0) {
+        const q = q1;
         if (mode === STOCHASTIC) {
           const u = DRAWS[BLOCK + d];
-          if (tD[e] === 1) s1 = Math.ceil(t * tI[e] - u) * q;
+          if (direct) s1 = Math.ceil(t * tI[e] - u) * q;
           else {
             const g = (t + tC[e]) - tC[e];
             s1 = g + Math.ceil((t - g) * tI[e] - u) * q;
@@ -281,14 +281,15 @@ function sumFour(
         } else s1 = mode === ZERO ? Math.trunc(t * tI[e]) * q : (t + tC[e]) - tC[e];
       } else s1 = generalStep(f, s1, v, t, a1, k1, c1 + i);
 
-      v = terms[b2 + o]; t = s2 + v; at = Math.abs(t);
+      v = terms[b2 + o]; t = s2 + v;
       f64[0] = t;
       e = (u32[1] >>> 20) & 0x7ff;
-      if (t - s2 === v && t - v === s2 && at > tLo[e] && at < tHi[e]) {
-        const q = tQ[e];
+      const q2 = tQ[e];
+      if (t - s2 === v && t - v === s2 && q2 > 0) {
+        const q = q2;
         if (mode === STOCHASTIC) {
           const u = DRAWS[2 * BLOCK + d];
-          if (tD[e] === 1) s2 = Math.ceil(t * tI[e] - u) * q;
+          if (direct) s2 = Math.ceil(t * tI[e] - u) * q;
           else {
             const g = (t + tC[e]) - tC[e];
             s2 = g + Math.ceil((t - g) * tI[e] - u) * q;
@@ -296,14 +297,15 @@ function sumFour(
         } else s2 = mode === ZERO ? Math.trunc(t * tI[e]) * q : (t + tC[e]) - tC[e];
       } else s2 = generalStep(f, s2, v, t, a2, k2, c2 + i);
 
-      v = terms[b3 + o]; t = s3 + v; at = Math.abs(t);
+      v = terms[b3 + o]; t = s3 + v;
       f64[0] = t;
       e = (u32[1] >>> 20) & 0x7ff;
-      if (t - s3 === v && t - v === s3 && at > tLo[e] && at < tHi[e]) {
-        const q = tQ[e];
+      const q3 = tQ[e];
+      if (t - s3 === v && t - v === s3 && q3 > 0) {
+        const q = q3;
         if (mode === STOCHASTIC) {
           const u = DRAWS[3 * BLOCK + d];
-          if (tD[e] === 1) s3 = Math.ceil(t * tI[e] - u) * q;
+          if (direct) s3 = Math.ceil(t * tI[e] - u) * q;
           else {
             const g = (t + tC[e]) - tC[e];
             s3 = g + Math.ceil((t - g) * tI[e] - u) * q;
@@ -324,12 +326,12 @@ function sumOne(
   f: ExactFormat, terms: Float64Array, base: number, stride: number, counter0: number,
   keyA: number, keyB: number, length: number, sum: number,
 ): number {
-  const { mode, table } = f;
-  const tLo = table.lo, tHi = table.hi, tQ = table.q, tI = table.inverse, tC = table.C, tD = table.direct;
-  let s = sum, lo = Infinity, hi = 0, q = 0, inverse = 0, C = 0, direct = 0;
+  const { mode, table } = f, direct = f.mantissaBits <= DIRECT_MAX_MANTISSA;
+  const tLo = table.lo, tHi = table.hi, tQ = table.q, tI = table.inverse, tC = table.C;
+  let s = sum, lo = Infinity, hi = 0, q = 0, inverse = 0, C = 0;
   for (let i = 0, o = base; i < length; i++, o += stride) {
     const v = terms[o], t = s + v, at = Math.abs(t);
-    if (!(at > lo && at < hi)) {
+    if (!(at >= lo && at < hi)) {
       f64[0] = t;
       const e = (u32[1] >>> 20) & 0x7ff;
       lo = tLo[e];
@@ -337,12 +339,11 @@ function sumOne(
       q = tQ[e];
       inverse = tI[e];
       C = tC[e];
-      direct = tD[e];
     }
-    if (t - s === v && t - v === s && at > lo && at < hi) {
+    if (t - s === v && t - v === s && q > 0) {
       if (mode === STOCHASTIC) {
         const u = keyedHash32(keyA, keyB, counter0 + i) * TWO_POW_MINUS_32;
-        if (direct === 1) s = Math.ceil(t * inverse - u) * q;
+        if (direct) s = Math.ceil(t * inverse - u) * q;
         else {
           const g = (t + C) - C;
           s = g + Math.ceil((t - g) * inverse - u) * q;

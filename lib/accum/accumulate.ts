@@ -57,7 +57,7 @@ export function checkAccumulator(what: string, options: AccumulatorOptions, n: n
  * True when the fast round-to-nearest step applies: nearest rounding, unbounded exponent and
  * float32 terms (the running sum has p <= 24 significant bits, a term 24). fl(s + v) is then
  * exact unless the exponents of s and v lie 30 or more apart; nearestSum detects that case and
- * rounds the larger operand nudged toward the smaller one's side (see nearestStep).
+ * rounds the larger operand nudged toward the smaller one's side.
  */
 export function fastPathApplies(acc: Accumulator, termsAreFloat32: boolean): boolean {
   return acc.rounding === "nearest" && acc.exponentBits === undefined && termsAreFloat32;

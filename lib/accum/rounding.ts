@@ -28,10 +28,9 @@
  *   stochastic  up iff u < (x - down) / q, u = hash / 2^32: the result is the ceiling of
  *               x - u q on the grid, k = [a + err > u q] + [a + err > u q - q] - 1
  *
- * The binade of the previous step is kept with its q and C, so a step inside it reads no
- * exponent field: the common case is TwoSum, two comparisons with the cached binade, the magic
- * rounding and k. Anything else (a new binade, t a power of two with x just inside it, the top
- * binade where overflow is possible, zero, Inf, NaN) takes the general step.
+ * That is generalStep, which also handles t a power of two with x just below it (x's step is
+ * then half), the scaled top binades, zero, Inf and NaN. The kernels (sumLanes) take a shorter,
+ * branch-free step in the common case of an exact sum t = x (see the comment above sumFour).
  *
  * Special values (IEEE 754 semantics with a saturating overflow): NaN in any term gives NaN;
  * an infinite term gives an infinite sum of its sign (it is not saturated away), and infinities

@@ -3,7 +3,9 @@
  * `values` as a low-precision floating-point accumulator computes it. The accumulator starts at
  * 0 and after every addition holds round(s + v), the exact sum rounded once to `mantissaBits`
  * explicit mantissa bits (unbounded exponent unless `exponentBits` is given: then IEEE-style
- * range with subnormals, and overflow saturates to the largest finite value). With `chunk` = c
+ * range with subnormals, and overflow of a finite sum saturates to the largest finite value;
+ * unbounded means float64's range). NaN terms give NaN; an infinite term gives an infinite sum,
+ * infinities of both signs NaN (IEEE 754; an infinity is not saturated). With `chunk` = c
  * the values are summed in chunks of c consecutive terms (the last may be shorter), each chunk
  * from 0, and the chunk sums are then summed in order, every addition in the same format.
  *
@@ -11,7 +13,7 @@
  * hash32(seed, stream, n + j) for the addition of chunk sum j: the same seed gives the same bits.
  */
 import { checkInteger, checkOneOf } from "../core/checks";
-import { ACCUMULATOR_ROUNDINGS, AccumulatorRounding, addExact, exactRounder, ExactRounder, nearestConstants } from "./rounding";
+import { ACCUMULATOR_ROUNDINGS, AccumulatorRounding, exactFormat, lanes, nearestSplitter, streamKey, sumLanes } from "./rounding";
 
 export interface AccumulatorOptions {
   /** Explicit mantissa bits of the accumulator: an integer in [1, 23]. */
@@ -52,9 +54,10 @@ export function checkAccumulator(what: string, options: AccumulatorOptions, n: n
 }
 
 /**
- * True when the fast round-to-nearest step is exact for these inputs: with terms of at most 24
- * significant bits (float32) and p <= 24, fl(s + v) is inexact only when |v| < 2^-29 |s|, far
- * below half a step of s, where rounding t or s + v both give s.
+ * True when the fast round-to-nearest step applies: nearest rounding, unbounded exponent and
+ * float32 terms (the running sum has p <= 24 significant bits, a term 24). fl(s + v) is then
+ * exact unless the exponents of s and v lie 30 or more apart; nearestSum detects that case and
+ * rounds the larger operand nudged toward the smaller one's side.
  */
 export function fastPathApplies(acc: Accumulator, termsAreFloat32: boolean): boolean {
   return acc.rounding === "nearest" && acc.exponentBits === undefined && termsAreFloat32;
@@ -66,16 +69,47 @@ export function accumulate(values: Float32Array | Float64Array, options: Accumul
   }
   const acc = checkAccumulator("accumulate", options, values.length);
   if (values.length === 0) return 0;
-  if (fastPathApplies(acc, values instanceof Float32Array)) return sumNearest(values, acc.mantissaBits, acc.chunk);
-  return sumExact(values, acc, exactRounder(acc.mantissaBits, acc.exponentBits, acc.rounding, acc.seed, acc.stream));
+  if (fastPathApplies(acc, values instanceof Float32Array)) {
+    const sum = sumNearest(values, acc.mantissaBits, acc.chunk);
+    // The fast step turns an Inf into NaN; a sum of finite float32 values is always finite.
+    return Number.isNaN(sum) ? nonFiniteSum(values) : sum;
+  }
+  return sumExact(values, acc);
 }
 
 /**
- * Round-to-nearest sum on the fast path. Chunks are independent, so four run interleaved: four
+ * The sum of terms that are not all finite, by IEEE 754 rules: NaN if any term is NaN or
+ * infinities of both signs occur, else the infinity that occurs (finite terms cannot change it).
+ */
+export function nonFiniteSum(x: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i])) sum += x[i];
+  return sum;
+}
+
+/**
+ * fl(s + v) made safe for the fast step: when it is inexact (exponents 30 or more apart) and
+ * the larger operand is a midpoint of the p-bit grid, rounding fl(s + v) would see a tie that
+ * the exact sum is not. The exact sum lies on the smaller operand's side of the larger one, far
+ * closer than any other grid point or midpoint (2^-26 of it), so the larger operand moved
+ * 2^-40 of itself to that side rounds the same as the exact sum. Exactness test: for
+ * |s| << |v|, fl(fl(s + v) - v) = s + (rounding error) exactly, which differs from s; for
+ * |v| << |s| an undetected inexact sum is harmless (s is on the grid, no midpoint nearby).
+ */
+export function nearestSum(s: number, v: number): number {
+  const y = s + v;
+  if (y - v === s) return y;
+  const sBig = Math.abs(s) > Math.abs(v), big = sBig ? s : v, small = sBig ? v : s;
+  return big + Math.sign(small) * Math.abs(big) * 2 ** -40;
+}
+
+/**
+ * Round-to-nearest sum on the fast path: y = nearestSum(s, v), then Veltkamp's step
+ * s = g - (g - y), g = y K (rounding.ts). Chunks are independent, so four run interleaved: four
  * dependency chains keep the floating-point units busy where one chain waits on each rounding.
  */
 function sumNearest(x: Float32Array | Float64Array, m: number, c: number): number {
-  const { K, S } = nearestConstants(m);
+  const K = nearestSplitter(m);
   const n = x.length;
   const chunks = Math.ceil(n / c);
   let total = 0;
@@ -84,38 +118,54 @@ function sumNearest(x: Float32Array | Float64Array, m: number, c: number): numbe
     let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
     const b0 = j * c, b1 = b0 + c, b2 = b1 + c, b3 = b2 + c;
     for (let i = 0; i < c; i++) {
-      let y = s0 + x[b0 + i], k = y * K; s0 = k - y * S;
-      y = s1 + x[b1 + i]; k = y * K; s1 = k - y * S;
-      y = s2 + x[b2 + i]; k = y * K; s2 = k - y * S;
-      y = s3 + x[b3 + i]; k = y * K; s3 = k - y * S;
+      let y = nearestSum(s0, x[b0 + i]), g = y * K; s0 = g - (g - y);
+      y = nearestSum(s1, x[b1 + i]); g = y * K; s1 = g - (g - y);
+      y = nearestSum(s2, x[b2 + i]); g = y * K; s2 = g - (g - y);
+      y = nearestSum(s3, x[b3 + i]); g = y * K; s3 = g - (g - y);
     }
-    let y = total + s0, k = y * K; total = k - y * S;
-    y = total + s1; k = y * K; total = k - y * S;
-    y = total + s2; k = y * K; total = k - y * S;
-    y = total + s3; k = y * K; total = k - y * S;
+    let y = nearestSum(total, s0), g = y * K; total = g - (g - y);
+    y = nearestSum(total, s1); g = y * K; total = g - (g - y);
+    y = nearestSum(total, s2); g = y * K; total = g - (g - y);
+    y = nearestSum(total, s3); g = y * K; total = g - (g - y);
   }
   for (; j < chunks; j++) {
     let s = 0;
     const end = Math.min(n, (j + 1) * c);
     for (let i = j * c; i < end; i++) {
-      const y = s + x[i], k = y * K;
-      s = k - y * S;
+      const y = nearestSum(s, x[i]), g = y * K;
+      s = g - (g - y);
     }
-    const y = total + s, k = y * K;
-    total = k - y * S;
+    const y = nearestSum(total, s), g = y * K;
+    total = g - (g - y);
   }
   return total;
 }
 
-/** The exact path: every rounding, bounded exponents, float64 terms of any precision. */
-function sumExact(x: Float32Array | Float64Array, acc: Accumulator, r: ExactRounder): number {
+/**
+ * The exact path: every rounding, bounded exponents, float64 terms of any precision. The chunks
+ * are independent, so they run as interleaved lanes (sumLanes); then the chunk sums are added
+ * in order.
+ */
+function sumExact(x: Float32Array | Float64Array, acc: Accumulator): number {
+  const f = exactFormat(acc.mantissaBits, acc.exponentBits, acc.rounding);
+  const [a, b] = streamKey(f, acc.seed, acc.stream);
+  // The kernels read Float64Array only: one element type keeps V8's loads monomorphic.
+  const terms = x instanceof Float64Array ? x : new Float64Array(x);
   const n = x.length, c = acc.chunk;
-  let total = 0;
-  for (let j = 0, begin = 0; begin < n; j++, begin += c) {
-    let s = 0;
-    const end = Math.min(n, begin + c);
-    for (let i = begin; i < end; i++) s = addExact(s, x[i], r, i);
-    total = c >= n ? s : addExact(total, s, r, n + j);
+  const full = Math.floor(n / c), last = n - full * c, chunks = full + (last > 0 ? 1 : 0);
+  const sums = new Float64Array(chunks);
+  const L = lanes(chunks);
+  for (let j = 0; j < chunks; j++) {
+    L.base[j] = L.counter0[j] = j * c;
+    L.keyA[j] = a;
+    L.keyB[j] = b;
   }
-  return total;
+  sumLanes(f, terms, L.base, 1, L.counter0, L.keyA, L.keyB, full, c, sums);
+  if (last > 0) sumLanes(f, terms, L.base.subarray(full), 1, L.counter0.subarray(full), L.keyA, L.keyB, 1, last, sums.subarray(full));
+  if (chunks === 1) return sums[0];
+  const total = new Float64Array(1);
+  L.base[0] = 0;
+  L.counter0[0] = n;
+  sumLanes(f, sums, L.base, 1, L.counter0, L.keyA, L.keyB, 1, chunks, total);
+  return total[0];
 }

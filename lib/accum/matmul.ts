@@ -18,8 +18,11 @@
 import * as tf from "@tensorflow/tfjs";
 import { checkOneOf } from "../core/checks";
 import { floatingPoint, floatingPointRange, FloatingPointFormat } from "../quant/formats";
-import { Accumulator, AccumulatorOptions, checkAccumulator } from "./accumulate";
-import { addExact, exactRounder, nearestConstants } from "./rounding";
+import { Accumulator, AccumulatorOptions, checkAccumulator, nearestSum, nonFiniteSum } from "./accumulate";
+import { exactFormat, lanes, nearestSplitter, streamKey, sumLanes } from "./rounding";
+
+/** Columns whose exact-path sums run interleaved. */
+const COLUMN_GROUP = 8;
 
 export interface LowPrecisionMatMulOptions {
   /** Format every product is rounded to (nearest, ties to even): a lowbit floatingPoint format. */
@@ -36,9 +39,8 @@ export interface MatrixArray {
 
 /** Rounding of an exact float64 product to a floatingPoint format, round to nearest even. */
 export interface ProductRounder {
-  /** Constants of the normal-range step RN_p(x) = fl(x K) - x S (see rounding.ts). */
+  /** Veltkamp's splitter of the normal-range step RN_p(x) = g - (g - x), g = x K (see rounding.ts). */
   K: number;
-  S: number;
   /** Below minNormal the grid is fixed: RN(x) = fl(x + C) - C with C = 1.5 * 2^52 * step. */
   minNormal: number;
   C: number;
@@ -50,9 +52,8 @@ export interface ProductRounder {
 export function productRounder(format: FloatingPointFormat): ProductRounder {
   const f = floatingPoint(format);
   const r = floatingPointRange(f);
-  const { K, S } = nearestConstants(f.man);
   const step = f.subnormals ? 2 ** (r.emin - f.man) : r.minNormal;
-  return { K, S, minNormal: r.minNormal, C: 1.5 * 2 ** 52 * step, maxFinite: r.maxFinite, overflow: f.saturate ? r.maxFinite : Infinity };
+  return { K: nearestSplitter(f.man), minNormal: r.minNormal, C: 1.5 * 2 ** 52 * step, maxFinite: r.maxFinite, overflow: f.saturate ? r.maxFinite : Infinity };
 }
 
 /**
@@ -60,12 +61,18 @@ export function productRounder(format: FloatingPointFormat): ProductRounder {
  * float32s). A closure over local constants, so the kernels' hot loops read no object fields.
  */
 export function productRounding(q: ProductRounder): (p: number) => number {
-  const { S, minNormal, C, maxFinite, overflow } = q;
-  // One rounding step (p + M) - M whose magic number M is p S for normals (then p + p S = p K)
-  // and C below minNormal, then the clamp to the format's range.
+  const { K, minNormal, C, maxFinite, overflow } = q;
+  // Veltkamp's step for normals, the fixed-grid magic number C below minNormal, then the clamp
+  // to the format's range.
   return (p: number): number => {
-    const M = Math.abs(p) < minNormal ? C : p * S;
-    const r = (p + M) - M;
+    let r: number;
+    const magnitude = Math.abs(p);
+    if (magnitude < minNormal) r = (p + C) - C;
+    else if (magnitude === Infinity) r = p; // an infinite operand: overflow below, as quantize
+    else {
+      const g = p * K;
+      r = g - (g - p);
+    }
     return r > maxFinite ? overflow : r < -maxFinite ? -overflow : r;
   };
 }
@@ -101,8 +108,17 @@ export function lowPrecisionMatMulArray(a: MatrixArray, b: MatrixArray, options:
   // B transposed: the four columns of a step become four contiguous rows.
   const bt = new Float32Array(K * N);
   for (let k = 0; k < K; k++) for (let j = 0; j < N; j++) bt[j * K + k] = B.values[k * N + j];
-  if (acc.rounding === "nearest" && acc.exponentBits === undefined) nearestKernel(A.values, bt, M, K, N, q, acc, out);
-  else exactKernel(A.values, bt, M, K, N, q, acc, out);
+  if (acc.rounding === "nearest" && acc.exponentBits === undefined) {
+    nearestKernel(A.values, bt, M, K, N, q, acc, out);
+    // The fast step turns an Inf product into NaN; redo those elements by IEEE rules.
+    const round = productRounding(q), products = new Float64Array(K);
+    for (let o = 0; o < M * N; o++) {
+      if (!Number.isNaN(out[o])) continue;
+      const i = Math.floor(o / N), j = o % N;
+      for (let k = 0; k < K; k++) products[k] = round(A.values[i * K + k] * bt[j * K + k]);
+      out[o] = nonFiniteSum(products);
+    }
+  } else exactKernel(A.values, bt, M, K, N, q, acc, out);
   return out;
 }
 
@@ -139,9 +155,9 @@ function productsInNormalRange(a: Float32Array, bt: Float32Array, q: ProductRoun
  * most 8 exponent and 23 mantissa bits). Chunk sums are added to the total in order.
  */
 function nearestKernel(a: Float32Array, bt: Float32Array, M: number, K: number, N: number, q: ProductRounder, acc: Accumulator, out: Float32Array): void {
-  const { K: AK, S: AS } = nearestConstants(acc.mantissaBits);
+  const AK = nearestSplitter(acc.mantissaBits);
   const round = productRounding(q);
-  const { K: PK, S: PS } = q;
+  const PK = q.K;
   const inRange = productsInNormalRange(a, bt, q);
   const c = acc.chunk;
   for (let i = 0; i < M; i++) {
@@ -157,24 +173,25 @@ function nearestKernel(a: Float32Array, bt: Float32Array, M: number, K: number, 
           for (let k = begin; k < end; k++) {
             const x = a[ai + k];
             const p0 = x * bt[b0 + k], p1 = x * bt[b1 + k], p2 = x * bt[b2 + k], p3 = x * bt[b3 + k];
-            let y = s0 + (p0 * PK - p0 * PS), z = y * AK; s0 = z - y * AS;
-            y = s1 + (p1 * PK - p1 * PS); z = y * AK; s1 = z - y * AS;
-            y = s2 + (p2 * PK - p2 * PS); z = y * AK; s2 = z - y * AS;
-            y = s3 + (p3 * PK - p3 * PS); z = y * AK; s3 = z - y * AS;
+            const g0 = p0 * PK, g1 = p1 * PK, g2 = p2 * PK, g3 = p3 * PK;
+            let y = nearestSum(s0, g0 - (g0 - p0)), z = y * AK; s0 = z - (z - y);
+            y = nearestSum(s1, g1 - (g1 - p1)); z = y * AK; s1 = z - (z - y);
+            y = nearestSum(s2, g2 - (g2 - p2)); z = y * AK; s2 = z - (z - y);
+            y = nearestSum(s3, g3 - (g3 - p3)); z = y * AK; s3 = z - (z - y);
           }
         } else {
           for (let k = begin; k < end; k++) {
             const x = a[ai + k];
-            let y = s0 + round(x * bt[b0 + k]), z = y * AK; s0 = z - y * AS;
-            y = s1 + round(x * bt[b1 + k]); z = y * AK; s1 = z - y * AS;
-            y = s2 + round(x * bt[b2 + k]); z = y * AK; s2 = z - y * AS;
-            y = s3 + round(x * bt[b3 + k]); z = y * AK; s3 = z - y * AS;
+            let y = nearestSum(s0, round(x * bt[b0 + k])), z = y * AK; s0 = z - (z - y);
+            y = nearestSum(s1, round(x * bt[b1 + k])); z = y * AK; s1 = z - (z - y);
+            y = nearestSum(s2, round(x * bt[b2 + k])); z = y * AK; s2 = z - (z - y);
+            y = nearestSum(s3, round(x * bt[b3 + k])); z = y * AK; s3 = z - (z - y);
           }
         }
-        let y = t0 + s0, z = y * AK; t0 = z - y * AS;
-        y = t1 + s1; z = y * AK; t1 = z - y * AS;
-        y = t2 + s2; z = y * AK; t2 = z - y * AS;
-        y = t3 + s3; z = y * AK; t3 = z - y * AS;
+        let y = nearestSum(t0, s0), z = y * AK; t0 = z - (z - y);
+        y = nearestSum(t1, s1); z = y * AK; t1 = z - (z - y);
+        y = nearestSum(t2, s2); z = y * AK; t2 = z - (z - y);
+        y = nearestSum(t3, s3); z = y * AK; t3 = z - (z - y);
       }
       const o = i * N + j;
       out[o] = t0; out[o + 1] = t1; out[o + 2] = t2; out[o + 3] = t3;
@@ -186,33 +203,72 @@ function nearestKernel(a: Float32Array, bt: Float32Array, M: number, K: number, 
         const end = Math.min(K, begin + c);
         let s = 0;
         for (let k = begin; k < end; k++) {
-          const y = s + round(a[ai + k] * bt[bj + k]), z = y * AK;
-          s = z - y * AS;
+          const y = nearestSum(s, round(a[ai + k] * bt[bj + k])), z = y * AK;
+          s = z - (z - y);
         }
-        const y = t + s, z = y * AK;
-        t = z - y * AS;
+        const y = nearestSum(t, s), z = y * AK;
+        t = z - (z - y);
       }
       out[i * N + j] = t;
     }
   }
 }
 
-/** Truncation, stochastic rounding or a bounded exponent: accumulate()'s exact path per element. */
+/**
+ * Truncation, stochastic rounding or a bounded exponent: accumulate()'s exact path per element.
+ * For each row and group of up to COLUMN_GROUP columns the rounded products are laid out column
+ * by column, and every (column, chunk) pair is a lane of sumLanes: independent dependency chains
+ * that run interleaved. Then each column's chunk sums are added in order.
+ */
 function exactKernel(a: Float32Array, bt: Float32Array, M: number, K: number, N: number, q: ProductRounder, acc: Accumulator, out: Float32Array): void {
   const round = productRounding(q);
+  const inRange = productsInNormalRange(a, bt, q), PK = q.K;
+  const f = exactFormat(acc.mantissaBits, acc.exponentBits, acc.rounding);
   const c = acc.chunk;
+  const full = Math.floor(K / c), last = K - full * c, chunks = full + (last > 0 ? 1 : 0);
+  const products = new Float64Array(COLUMN_GROUP * K);
+  const chunkSums = new Float64Array(COLUMN_GROUP * chunks), totals = new Float64Array(COLUMN_GROUP);
+  const L = lanes(COLUMN_GROUP * chunks);
   for (let i = 0; i < M; i++) {
-    for (let j = 0; j < N; j++) {
-      const r = exactRounder(acc.mantissaBits, acc.exponentBits, acc.rounding, acc.seed, (acc.stream + i * N + j) >>> 0);
-      const ai = i * K, bj = j * K;
-      let total = 0;
-      for (let chunk = 0, begin = 0; begin < K; chunk++, begin += c) {
-        const end = Math.min(K, begin + c);
-        let s = 0;
-        for (let k = begin; k < end; k++) s = addExact(s, round(a[ai + k] * bt[bj + k]), r, k);
-        total = c >= K ? s : addExact(total, s, r, K + chunk);
+    const ai = i * K;
+    for (let j = 0; j < N; j += COLUMN_GROUP) {
+      const G = Math.min(COLUMN_GROUP, N - j);
+      for (let l = 0; l < G; l++) {
+        const bj = (j + l) * K, pl = l * K;
+        if (inRange) {
+          for (let k = 0; k < K; k++) {
+            const p = a[ai + k] * bt[bj + k], g = p * PK;
+            products[pl + k] = g - (g - p);
+          }
+        } else for (let k = 0; k < K; k++) products[pl + k] = round(a[ai + k] * bt[bj + k]);
       }
-      out[i * N + j] = total;
+      // Lane h G + l: chunk h of column l.
+      for (let h = 0; h < chunks; h++) {
+        for (let l = 0; l < G; l++) {
+          const lane = h * G + l, [ka, kb] = streamKey(f, acc.seed, (acc.stream + i * N + j + l) >>> 0);
+          L.base[lane] = l * K + h * c;
+          L.counter0[lane] = h * c;
+          L.keyA[lane] = ka;
+          L.keyB[lane] = kb;
+        }
+      }
+      chunkSums.fill(0);
+      sumLanes(f, products, L.base, 1, L.counter0, L.keyA, L.keyB, full * G, c, chunkSums);
+      if (last > 0) {
+        const at = full * G;
+        sumLanes(f, products, L.base.subarray(at), 1, L.counter0.subarray(at), L.keyA.subarray(at), L.keyB.subarray(at), G, last, chunkSums.subarray(at));
+      }
+      if (chunks === 1) {
+        for (let l = 0; l < G; l++) out[i * N + j + l] = chunkSums[l];
+        continue;
+      }
+      for (let l = 0; l < G; l++) {
+        L.base[l] = l;
+        L.counter0[l] = K;
+      }
+      totals.fill(0);
+      sumLanes(f, chunkSums, L.base, G, L.counter0, L.keyA, L.keyB, G, chunks, totals);
+      for (let l = 0; l < G; l++) out[i * N + j + l] = totals[l];
     }
   }
 }

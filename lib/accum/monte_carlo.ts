@@ -11,7 +11,7 @@
 import { checkInteger } from "../core/checks";
 import { Rng } from "../core/random";
 import { accumulate } from "./accumulate";
-import { nearestConstants } from "./rounding";
+import { nearestSplitter } from "./rounding";
 import { checkVrrOptions, VrrOptions } from "./vrr";
 
 export interface MonteCarloVrrOptions extends VrrOptions {
@@ -29,16 +29,16 @@ export interface MonteCarloVrrOptions extends VrrOptions {
  */
 export function gaussianProducts(n: number, mP: number, sparsity: number, seed: number, trial: number, out = new Float32Array(n)): Float32Array {
   const rng = new Rng(seed, trial);
-  const { K, S } = nearestConstants(mP);
+  const K = nearestSplitter(mP);
   const unit = 2 ** -32;
   for (let i = 0; i < n; i += 2) {
     const r = Math.sqrt(-2 * Math.log((rng.uint32() + 0.5) * unit)), angle = 2 * Math.PI * (rng.uint32() * unit);
     const z0 = r * Math.cos(angle), z1 = r * Math.sin(angle);
     let k = z0 * K;
-    out[i] = sparsity > 0 && rng.next() < sparsity ? 0 : k - z0 * S;
+    out[i] = sparsity > 0 && rng.next() < sparsity ? 0 : k - (k - z0);
     if (i + 1 < n) {
       k = z1 * K;
-      out[i + 1] = sparsity > 0 && rng.next() < sparsity ? 0 : k - z1 * S;
+      out[i + 1] = sparsity > 0 && rng.next() < sparsity ? 0 : k - (k - z1);
     }
   }
   return out;

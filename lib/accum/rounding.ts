@@ -1,138 +1,366 @@
 /**
- * Rounding of a float64 value to a floating-point accumulator with `mantissaBits` explicit
- * mantissa bits (p = mantissaBits + 1 significant bits), done in float64 arithmetic.
+ * Rounding of a float64 value to a floating-point accumulator with `mantissaBits` = m explicit
+ * mantissa bits (p = m + 1 significant bits), done in float64 arithmetic.
  *
- * Fast path (round to nearest, ties to even, unbounded exponent): with S = 2^(52 - m) and
- * K = S + 1, RN_p(x) = fl(x * K) - x * S. fl(x * K) = fl(x * 2^(52-m) + x) lies on the float64
- * grid whose step is the p-bit step of x, and x * 2^(52-m) is x scaled (exact), so the
- * difference (exact by Sterbenz) is x rounded to that grid: the 1.5 * 2^k magic-number trick
- * with the magic number taken from x itself. Ties round to even because a tie x has at most
- * p + 1 significant bits, so x * 2^(52-m) has zeros in the last bits of fl(x * K)'s grid and
- * the parity float64 breaks the tie by is that of the p-bit result. Three flops, no branch,
- * no exponent extraction; valid for 2^-900 < |x| < 2^900 (no overflow of x * K, no float64
- * subnormals), far beyond any sum of float32 values.
+ * Fast path (round to nearest, ties to even, unbounded exponent): Veltkamp's splitting (Dekker,
+ * "A floating-point technique for extending the available precision", 1971). With
+ * K = 2^(52 - m) + 1 and g = fl(y K), the high part g - fl(g - y) is y rounded to nearest on p
+ * bits (Boldo, "Pitfalls of a full floating-point proof", IJCAR 2006, proves this for every y
+ * without overflow). Ties go to even: a tie y makes y K a tie of g's grid too, which float64
+ * breaks to even, and fl(g - y) then rounds y on that grid with the same parity. Three flops,
+ * no branch, no exponent extraction; valid for 2^-900 < |y| < 2^900 (no overflow of y K, no
+ * float64 subnormals), far beyond any sum of float32 values.
+ * The shorter fl(y K) - y 2^(52 - m) is wrong when y lies within a relative 2^(m - 52) below a
+ * power of two: y K then rounds on the next binade's grid, twice as coarse as y's, and the
+ * difference lands one step of y's binade below the power of two (1 - 1e-9 at m = 23 gave
+ * 1 - 2^-24). fl(g - y) rounds on g's own grid, which is what makes Veltkamp's form exact there.
  *
- * Exact path (every rounding, optional bounded exponent): the sum s + v of the accumulator and
- * the next value arrives as t = fl(s + v) plus the exact error err (TwoSum), and the result is
- * the rounding of the real number t + err, decided with exact float64 comparisons.
+ * Exact path (every rounding, optional bounded exponent, terms of any float64 precision): the
+ * sum s + v arrives as t = fl(s + v) plus its exact error err (TwoSum), and the step rounds the
+ * real number x = t + err. With the grid step q of x's binade (the subnormal quantum below
+ * emin) and the magic number C = 1.5 * 2^52 q, g = fl(t + C) - C is t rounded to nearest on
+ * that grid and a = t - g is exact, |a| <= q / 2; the result is g + k q with k in {-1, 0, 1}
+ * chosen by the signs of sums (a - c) + err, which are exact (a - c is exact or else far larger
+ * than err, and rounding keeps the sign of a sum):
+ *
+ *   nearest     k = [a + err > q / 2] - [a + err < -q / 2]   (a tie is t itself, g is even)
+ *   zero        k = -[a + err < 0] for x > 0, [a + err > 0] for x < 0
+ *   stochastic  up iff u < (x - down) / q, u = hash / 2^32: the result is the ceiling of
+ *               x - u q on the grid, k = [a + err > u q] + [a + err > u q - q] - 1
+ *
+ * That is generalStep, which also handles t a power of two with x just below it (x's step is
+ * then half), the scaled top binades, zero, Inf and NaN. The kernels (sumLanes) take a shorter,
+ * branch-free step in the common case of an exact sum t = x (see the comment above sumFour).
+ *
+ * Special values (IEEE 754 semantics with a saturating overflow): NaN in any term gives NaN;
+ * an infinite term gives an infinite sum of its sign (it is not saturated away), and infinities
+ * of both signs give NaN. A finite sum beyond the largest finite value of a bounded exponent
+ * saturates to it; the unbounded accumulator has float64's exponent range (emin = -1022) and a
+ * finite sum beyond float64's range becomes +-Inf.
  */
-import { hash32 } from "../core/random";
+import { hashKey, keyedHash32 } from "../core/random";
 
 export const ACCUMULATOR_ROUNDINGS = ["nearest", "zero", "stochastic"] as const;
 /**
  * nearest: ties to even; zero: truncation toward zero; stochastic: up with probability equal
- * to the distance from the lower neighbour in steps (unbiased), seeded and counter-based.
+ * to the distance from the lower neighbour in steps (unbiased), at a resolution of 2^-32 of a
+ * step, seeded and counter-based.
  */
 export type AccumulatorRounding = (typeof ACCUMULATOR_ROUNDINGS)[number];
 
-/** The constants of the fast round-to-nearest-even step for m explicit mantissa bits. */
-export function nearestConstants(mantissaBits: number): { K: number; S: number } {
-  const S = 2 ** (52 - mantissaBits);
-  return { K: S + 1, S };
+/** Veltkamp's splitter K = 2^(52 - m) + 1 of the fast round-to-nearest-even step g - (g - y), g = y K. */
+export function nearestSplitter(mantissaBits: number): number {
+  return 2 ** (52 - mantissaBits) + 1;
 }
 
 const f64 = new Float64Array(1), u32 = new Uint32Array(f64.buffer);
+/** 2^k at POW2[k + POW2_BIAS] for every float64 power of two: V8's 2 ** k is a slow library call. */
+const POW2_BIAS = 1074;
+const POW2 = Float64Array.from({ length: POW2_BIAS + 1024 }, (_, i) => 2 ** (i - POW2_BIAS));
+const TWO_POW_52 = 2 ** 52, TWO_POW_MINUS_32 = 2 ** -32;
+/** Binades from here up are rounded scaled down by 2^-64, so that C = 1.5 * 2^52 q stays finite. */
+const SCALED_BINADE = 960;
+const UNBOUNDED_EMIN = -1022;
+const NEAREST = 0, ZERO = 1, STOCHASTIC = 2;
 
-/** floor(log2 |x|) of a finite non-zero float64 normal, read from its exponent field. */
-function exponentOf(x: number): number {
-  f64[0] = x;
-  return ((u32[1] >>> 20) & 0x7ff) - 1023;
-}
-
-/** True when |x| is a power of two (zero fraction field). */
-function isPowerOfTwo(x: number): boolean {
-  f64[0] = x;
-  return u32[0] === 0 && (u32[1] & 0xfffff) === 0;
+/**
+ * The grid of every float64 binade for one accumulator format, indexed by the exponent field of
+ * t: q, 1 / q and C, and the bounds (lo, hi) of the values |t| whose exact sum the fast step
+ * rounds with them, [lo, hi). Below emin the grid is the subnormal quantum q = 2^(emin - m) up
+ * to 2^(emin + 1), and the fast step stops at q: below, t has bits under q 2^-52 and t - g - u q
+ * could round. Binades that need the general step (float64 zero and subnormals, Inf/NaN,
+ * binades at or above `top`, sums below q) get q = 0 and the empty bounds (Infinity, 0).
+ */
+interface BinadeTable {
+  lo: Float64Array;
+  hi: Float64Array;
+  q: Float64Array;
+  inverse: Float64Array;
+  C: Float64Array;
 }
 
 /**
- * The rounding context of one accumulation: precision, exponent range and, for stochastic
- * rounding, the key of its counter-based random stream.
+ * Largest m for which t / q - u is exact for every t of the table: t / q < 2^(m + 1) has bits
+ * down to 2^(m - 52) at most (below emin, t / q < 2^(j + 1) with j < m down to 2^(j - 52)), u
+ * from 2^-1 down to 2^-32: 53 bits in all while m <= 20.
  */
-export interface ExactRounder {
+const DIRECT_MAX_MANTISSA = 20;
+
+const binadeTables = new Map<string, BinadeTable>();
+
+function binadeTable(mantissaBits: number, emin: number, top: number): BinadeTable {
+  const key = `${mantissaBits} ${emin} ${top}`;
+  let table = binadeTables.get(key);
+  if (table === undefined) {
+    const array = () => new Float64Array(2048);
+    table = { lo: array().fill(Infinity), hi: array(), q: array(), inverse: array(), C: array() };
+    for (let field = 1; field < 2047; field++) {
+      const binade = field - 1023, e = Math.max(binade, emin);
+      if (e >= top || binade < emin - mantissaBits) continue;
+      table.lo[field] = binade < emin ? 2 ** (emin - mantissaBits) : 2 ** binade;
+      table.hi[field] = 2 ** (e + 1);
+      table.q[field] = 2 ** (e - mantissaBits);
+      table.inverse[field] = 2 ** (mantissaBits - e);
+      table.C[field] = 1.5 * TWO_POW_52 * table.q[field];
+    }
+    binadeTables.set(key, table);
+  }
+  return table;
+}
+
+/** An accumulator format on the exact path: rounding mode, precision, range, binade table. */
+export interface ExactFormat {
+  /** NEAREST, ZERO or STOCHASTIC. */
+  readonly mode: number;
   readonly mantissaBits: number;
-  /** Smallest normal exponent, -Infinity when the exponent is unbounded. */
+  /** Smallest normal exponent (float64's when unbounded). */
   readonly emin: number;
-  /** Largest finite value, Infinity when unbounded. Overflow saturates to it. */
+  /** Largest finite value; Infinity when unbounded. */
   readonly maxFinite: number;
-  readonly mode: AccumulatorRounding;
-  readonly seed: number;
-  readonly stream: number;
+  readonly table: BinadeTable;
 }
 
-export function exactRounder(
-  mantissaBits: number, exponentBits: number | undefined, mode: AccumulatorRounding, seed: number, stream: number,
-): ExactRounder {
-  if (exponentBits === undefined) return { mantissaBits, emin: -Infinity, maxFinite: Infinity, mode, seed, stream };
-  const bias = 2 ** (exponentBits - 1) - 1;
-  return { mantissaBits, emin: 1 - bias, maxFinite: (2 - 2 ** -mantissaBits) * 2 ** bias, mode, seed, stream };
+export function exactFormat(mantissaBits: number, exponentBits: number | undefined, rounding: AccumulatorRounding): ExactFormat {
+  const mode = rounding === "nearest" ? NEAREST : rounding === "zero" ? ZERO : STOCHASTIC;
+  const bias = exponentBits === undefined ? Infinity : 2 ** (exponentBits - 1) - 1;
+  const emin = exponentBits === undefined ? UNBOUNDED_EMIN : 1 - bias;
+  const maxFinite = exponentBits === undefined ? Infinity : (2 - 2 ** -mantissaBits) * 2 ** bias;
+  // Binades from bias up may overflow, and from SCALED_BINADE up are scaled: the general step.
+  return { mode, mantissaBits, emin, maxFinite, table: binadeTable(mantissaBits, emin, Math.min(bias, SCALED_BINADE)) };
 }
 
-/** Grid step of values whose binade is e (subnormal quantum below emin). */
-function stepAt(e: number, r: ExactRounder): number {
-  return 2 ** (Math.max(e, r.emin) - r.mantissaBits);
+/** The key words [a, b] of a stochastic stream (hashKey), zeros for the other roundings. */
+export function streamKey(f: ExactFormat, seed: number, stream: number): [number, number] {
+  return f.mode === STOCHASTIC ? hashKey(seed, stream) : [0, 0];
 }
 
 /**
- * The rounding of the real number t + err, where t = fl(t + err) (so |err| <= ulp53(t) / 2),
- * to the accumulator's grid. `counter` addresses the random draw of stochastic rounding.
+ * One step round(s + v), t = fl(s + v), in every case, including those the binade table leaves
+ * out; (keyA, keyB, counter) address the random draw of stochastic rounding.
  */
-export function roundExact(t: number, err: number, r: ExactRounder, counter: number): number {
-  if (t === 0) return t; // t = fl(s + v) = 0 only when s + v = 0 exactly.
-  const e = exponentOf(t);
-  const step = stepAt(e, r);
-  const g = Math.floor(t / step) * step;
-  let down: number, up: number;
-  if (g !== t) {
-    down = g;
-    up = g + step;
-  } else if (err === 0) {
-    return saturate(t, r);
-  } else {
-    // t is on the grid and the real value lies just beside it: the neighbour on that side is
-    // one step away, half a step when crossing down into the binade below a power of two.
-    const inward = isPowerOfTwo(t) ? stepAt(e - 1, r) : step;
-    if (err > 0) {
-      down = t;
-      up = t + (t > 0 ? step : inward);
-    } else {
-      up = t;
-      down = t - (t > 0 ? inward : step);
-    }
+export function generalStep(f: ExactFormat, s: number, v: number, t: number, keyA: number, keyB: number, counter: number): number {
+  if (t !== t) return t;
+  if (t === Infinity || t === -Infinity) {
+    if (s === t || v === t) return t; // an infinite term stays infinite
+    return f.maxFinite === Infinity ? t : Math.sign(t) * f.maxFinite; // finite overflow
   }
-  let result: number;
-  switch (r.mode) {
-    case "nearest": {
-      const half = (up - down) / 2;
-      // sign of (t - down - half) + err, exact: t - down and its difference with half are exact.
-      const side = (t - down - half) + err;
-      if (side < 0) result = down;
-      else if (side > 0) result = up;
-      else result = Math.abs(down / (up - down)) % 2 === 0 ? down : up;
-      break;
-    }
-    case "zero":
-      result = t > 0 ? down : up;
-      break;
-    case "stochastic": {
-      // Up iff u < (x - down) / (up - down), u = hash / 2^32; compared as
-      // u * (up - down) - (t - down) < err, every operation exact.
-      const u = hash32(r.seed, r.stream, counter >>> 0) * 2.3283064365386963e-10;
-      result = u * (up - down) - (t - down) < err ? up : down;
-      break;
-    }
-  }
-  return saturate(result, r);
-}
-
-function saturate(x: number, r: ExactRounder): number {
-  return x > r.maxFinite ? r.maxFinite : x < -r.maxFinite ? -r.maxFinite : x;
-}
-
-/** One accumulator step s <- round(s + v) on the exact path. */
-export function addExact(s: number, v: number, r: ExactRounder, counter: number): number {
-  const t = s + v;
+  if (t === 0) return t; // fl(s + v) = 0 only when s + v = 0 exactly
   const bv = t - s;
   const err = (s - (t - bv)) + (v - bv);
-  return roundExact(t, err, r, counter);
+  f64[0] = t;
+  const high = u32[1], field = (high >>> 20) & 0x7ff;
+  let binade = field === 0 ? UNBOUNDED_EMIN - 1 : field - 1023;
+  // t a power of two and x just inside it: x lies in the binade below, whose step is half.
+  const inward = field !== 0 && u32[0] === 0 && (high & 0xfffff) === 0 && err !== 0 && (err < 0) !== (t < 0);
+  if (inward) binade -= 1;
+  const e = Math.max(binade, f.emin);
+  let q = POW2[e - f.mantissaBits + POW2_BIAS], ts = t, es = err, scale = 1;
+  if (e >= SCALED_BINADE) {
+    // Scaled by 2^-64 (exact); an err too small to scale exactly only matters by its sign.
+    scale = 2 ** 64;
+    ts = t * 2 ** -64;
+    q *= 2 ** -64;
+    es = Math.abs(err) >= 2 ** -900 ? err * 2 ** -64 : Math.sign(err) * Number.MIN_VALUE;
+  }
+  const C = 1.5 * TWO_POW_52 * q;
+  const g = (ts + C) - C;
+  const a = ts - g;
+  let k: number;
+  if (f.mode === STOCHASTIC) {
+    const uq = keyedHash32(keyA, keyB, counter) * (q * TWO_POW_MINUS_32);
+    k = (a - uq) + es > 0 ? 1 : (a - (uq - q)) + es > 0 ? 0 : -1;
+  } else if (f.mode === ZERO) {
+    const w = a + es;
+    k = t > 0 ? (w < 0 ? -1 : 0) : (w > 0 ? 1 : 0);
+  } else {
+    k = (a - q / 2) + es > 0 ? 1 : (a + q / 2) + es < 0 ? -1 : 0;
+  }
+  const r = (g + k * q) * scale;
+  const max = f.maxFinite;
+  return r > max ? max : r < -max ? -max : r;
+}
+
+/**
+ * Interleaved sums on the exact path: lane l (0 <= l < lanes) adds terms[base[l] + i stride] for
+ * i = 0 .. length - 1 to sums[l], drawing counter counter0[l] + i of the stream keyed
+ * (keyA[l], keyB[l]). Lanes run four at a time (sumFour), the rest one by one (sumOne).
+ */
+export function sumLanes(
+  f: ExactFormat, terms: Float64Array, base: Int32Array, stride: number, counter0: Float64Array,
+  keyA: Int32Array, keyB: Int32Array, lanes: number, length: number, sums: Float64Array,
+): void {
+  let l = 0;
+  for (; l + 4 <= lanes; l += 4) {
+    sumFour(f, terms, base, stride, counter0, keyA, keyB, length, sums, l);
+  }
+  for (; l < lanes; l++) sums[l] = sumOne(f, terms, base[l], stride, counter0[l], keyA[l], keyB[l], length, sums[l]);
+}
+
+/*
+ * The fast step, for t = fl(s + v) exact (fl(t - s) = v and fl(t - v) = s: one of the two is
+ * Fast2Sum's exact remainder) and t's binade in the table (q > 0), reads q, 1 / q and C of that
+ * binade (exponent field through a float64/uint32 view) and rounds t:
+ *   nearest     g = fl(t + C) - C
+ *   zero        trunc(t / q) q
+ *   stochastic  ceil(t / q - u) q while m <= 20 (`direct`: t / q - u is exact, DIRECT_MAX_MANTISSA),
+ *               else g + ceil((t - g) / q - u) q    ((t - g) / q - u is exact, in (-1.5, 1/2])
+ * An exact t needs no care at a power of two (it is on both grids). Every other case (an inexact
+ * sum, zero, Inf, NaN, the top binades, sums below the subnormal quantum) goes to generalStep.
+ * The division by q is a multiplication by the exact 1 / q; ceil and trunc compile to one
+ * rounding instruction, so the step has no data-dependent branch to mispredict.
+ * sumFour repeats the step for four lanes held in local variables: four independent dependency
+ * chains (a step in a helper function is not inlined by V8, and then boxes every sum).
+ */
+
+/** Steps per block of sumFour: the block's draws are computed first, into DRAWS. */
+const BLOCK = 256;
+const DRAWS = new Float64Array(4 * BLOCK);
+
+/**
+ * DRAWS[k BLOCK + i] = u of counter counter0[l + k] + start + i of lane l + k's stream, for
+ * k < 4 and i < count. One call site of the hash, so V8 inlines it here (a hash that is not
+ * inlined returns its uint32 boxed, one allocation per draw).
+ */
+function fillDraws(counter0: Float64Array, keyA: Int32Array, keyB: Int32Array, l: number, start: number, count: number): void {
+  for (let k = 0; k < 4; k++) {
+    const a = keyA[l + k], b = keyB[l + k], counter = counter0[l + k] + start, at = k * BLOCK;
+    for (let i = 0; i < count; i++) DRAWS[at + i] = keyedHash32(a, b, counter + i) * TWO_POW_MINUS_32;
+  }
+}
+
+/**
+ * Lanes l .. l + 3 of sumLanes, interleaved. The draws come from DRAWS, filled per block: four
+ * hashes inlined into this loop would exceed V8's inlining budget.
+ */
+function sumFour(
+  f: ExactFormat, terms: Float64Array, base: Int32Array, stride: number, counter0: Float64Array,
+  keyA: Int32Array, keyB: Int32Array, length: number, sums: Float64Array, l: number,
+): void {
+  const { mode, table } = f, direct = f.mantissaBits <= DIRECT_MAX_MANTISSA;
+  const tQ = table.q, tI = table.inverse, tC = table.C;
+  const b0 = base[l], b1 = base[l + 1], b2 = base[l + 2], b3 = base[l + 3];
+  const c0 = counter0[l], c1 = counter0[l + 1], c2 = counter0[l + 2], c3 = counter0[l + 3];
+  const a0 = keyA[l], a1 = keyA[l + 1], a2 = keyA[l + 2], a3 = keyA[l + 3];
+  const k0 = keyB[l], k1 = keyB[l + 1], k2 = keyB[l + 2], k3 = keyB[l + 3];
+  let s0 = sums[l], s1 = sums[l + 1], s2 = sums[l + 2], s3 = sums[l + 3];
+  for (let start = 0; start < length; start += BLOCK) {
+    const end = Math.min(length, start + BLOCK);
+    if (mode === STOCHASTIC) fillDraws(counter0, keyA, keyB, l, start, end - start);
+    for (let i = start, o = start * stride; i < end; i++, o += stride) {
+      const d = i - start;
+      let v = terms[b0 + o], t = s0 + v;
+      f64[0] = t;
+      let e = (u32[1] >>> 20) & 0x7ff;
+      const q0 = tQ[e];
+      if (t - s0 === v && t - v === s0 && q0 > 0) {
+        const q = q0;
+        if (mode === STOCHASTIC) {
+          const u = DRAWS[d];
+          if (direct) s0 = Math.ceil(t * tI[e] - u) * q;
+          else {
+            const g = (t + tC[e]) - tC[e];
+            s0 = g + Math.ceil((t - g) * tI[e] - u) * q;
+          }
+        } else s0 = mode === ZERO ? Math.trunc(t * tI[e]) * q : (t + tC[e]) - tC[e];
+      } else s0 = generalStep(f, s0, v, t, a0, k0, c0 + i);
+
+      v = terms[b1 + o]; t = s1 + v;
+      f64[0] = t;
+      e = (u32[1] >>> 20) & 0x7ff;
+      const q1 = tQ[e];
+      if (t - s1 === v && t - v === s1 && q1 > 0) {
+        const q = q1;
+        if (mode === STOCHASTIC) {
+          const u = DRAWS[BLOCK + d];
+          if (direct) s1 = Math.ceil(t * tI[e] - u) * q;
+          else {
+            const g = (t + tC[e]) - tC[e];
+            s1 = g + Math.ceil((t - g) * tI[e] - u) * q;
+          }
+        } else s1 = mode === ZERO ? Math.trunc(t * tI[e]) * q : (t + tC[e]) - tC[e];
+      } else s1 = generalStep(f, s1, v, t, a1, k1, c1 + i);
+
+      v = terms[b2 + o]; t = s2 + v;
+      f64[0] = t;
+      e = (u32[1] >>> 20) & 0x7ff;
+      const q2 = tQ[e];
+      if (t - s2 === v && t - v === s2 && q2 > 0) {
+        const q = q2;
+        if (mode === STOCHASTIC) {
+          const u = DRAWS[2 * BLOCK + d];
+          if (direct) s2 = Math.ceil(t * tI[e] - u) * q;
+          else {
+            const g = (t + tC[e]) - tC[e];
+            s2 = g + Math.ceil((t - g) * tI[e] - u) * q;
+          }
+        } else s2 = mode === ZERO ? Math.trunc(t * tI[e]) * q : (t + tC[e]) - tC[e];
+      } else s2 = generalStep(f, s2, v, t, a2, k2, c2 + i);
+
+      v = terms[b3 + o]; t = s3 + v;
+      f64[0] = t;
+      e = (u32[1] >>> 20) & 0x7ff;
+      const q3 = tQ[e];
+      if (t - s3 === v && t - v === s3 && q3 > 0) {
+        const q = q3;
+        if (mode === STOCHASTIC) {
+          const u = DRAWS[3 * BLOCK + d];
+          if (direct) s3 = Math.ceil(t * tI[e] - u) * q;
+          else {
+            const g = (t + tC[e]) - tC[e];
+            s3 = g + Math.ceil((t - g) * tI[e] - u) * q;
+          }
+        } else s3 = mode === ZERO ? Math.trunc(t * tI[e]) * q : (t + tC[e]) - tC[e];
+      } else s3 = generalStep(f, s3, v, t, a3, k3, c3 + i);
+    }
+  }
+  sums[l] = s0; sums[l + 1] = s1; sums[l + 2] = s2; sums[l + 3] = s3;
+}
+
+/**
+ * One lane of sumLanes: its sum. A single chain waits on every step, so this one keeps the grid
+ * of the last binade in local variables and checks t against it first: a predicted branch
+ * instead of the exponent read and table loads on the chain.
+ */
+function sumOne(
+  f: ExactFormat, terms: Float64Array, base: number, stride: number, counter0: number,
+  keyA: number, keyB: number, length: number, sum: number,
+): number {
+  const { mode, table } = f, direct = f.mantissaBits <= DIRECT_MAX_MANTISSA;
+  const tLo = table.lo, tHi = table.hi, tQ = table.q, tI = table.inverse, tC = table.C;
+  let s = sum, lo = Infinity, hi = 0, q = 0, inverse = 0, C = 0;
+  for (let i = 0, o = base; i < length; i++, o += stride) {
+    const v = terms[o], t = s + v, at = Math.abs(t);
+    if (!(at >= lo && at < hi)) {
+      f64[0] = t;
+      const e = (u32[1] >>> 20) & 0x7ff;
+      lo = tLo[e];
+      hi = tHi[e];
+      q = tQ[e];
+      inverse = tI[e];
+      C = tC[e];
+    }
+    if (t - s === v && t - v === s && q > 0) {
+      if (mode === STOCHASTIC) {
+        const u = keyedHash32(keyA, keyB, counter0 + i) * TWO_POW_MINUS_32;
+        if (direct) s = Math.ceil(t * inverse - u) * q;
+        else {
+          const g = (t + C) - C;
+          s = g + Math.ceil((t - g) * inverse - u) * q;
+        }
+      } else s = mode === ZERO ? Math.trunc(t * inverse) * q : (t + C) - C;
+    } else s = generalStep(f, s, v, t, keyA, keyB, counter0 + i);
+  }
+  return s;
+}
+
+/** The per-lane arguments of sumLanes, for `count` lanes, filled by the caller. */
+export interface Lanes {
+  base: Int32Array;
+  counter0: Float64Array;
+  keyA: Int32Array;
+  keyB: Int32Array;
+}
+
+export function lanes(count: number): Lanes {
+  return { base: new Int32Array(count), counter0: new Float64Array(count), keyA: new Int32Array(count), keyB: new Int32Array(count) };
 }

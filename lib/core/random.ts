@@ -59,6 +59,14 @@ function triple32(x: number): number {
  */
 export function hash32(seed: number, stream: number, counter: number): number {
   const [a, b] = hashKey(seed, stream);
+  return keyedHash32(a, b, counter);
+}
+
+/**
+ * hash32 for the key words [a, b] = hashKey(seed, stream), computed once by a caller that draws
+ * many numbers of one stream (the per-step draws of stochastic accumulation).
+ */
+export function keyedHash32(a: number, b: number, counter: number): number {
   return lowbias32(triple32(counter ^ a) ^ b) >>> 0;
 }
 

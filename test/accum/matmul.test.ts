@@ -41,7 +41,7 @@ test("each product is rounded once to the product format, as quantize rounds it"
     const got = lowPrecisionMatMulArray({ values: a, shape: [1, K] }, { values: b, shape: [K, K] },
       { product, accumulator: { mantissaBits: 23 } });
     // The sum 0 + (-0) is +0: compare values, not the sign of zero. A product overflowing to
-    // Inf (saturate: false) makes the accumulator's sum non-finite (NaN on the fast path).
+    // Inf (saturate: false) makes the accumulator's sum infinite.
     const finite = (v: number): number => (Number.isFinite(v) ? v + 0 : Infinity);
     assert.deepEqual(Array.from(got, finite), Array.from(expected, finite), `format ${JSON.stringify(product)}`);
   }

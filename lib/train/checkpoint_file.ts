@@ -3,59 +3,18 @@
  *   {"format":"lowbit-checkpoint-2","sha256":<hex digest of the payload bytes>,"bytes":<their count>}
  * then the payload (a JSON document). Reading checks the header, the length and the SHA-256
  * digest, so a flipped or truncated byte is an error naming the file, never a silent wrong
- * value. Writing goes through a temporary file in the same folder, renamed into place.
+ * value. Writing is atomic (writeFileAtomic: a temporary file in the same folder, renamed into place).
  */
-import { createHash, randomBytes } from "node:crypto";
-import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { writeFileAtomic } from "../core/atomic_write";
 
 const FORMAT = "lowbit-checkpoint-2";
-
-/** Whether process `pid` is running (signal 0 only asks). */
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-/** Removes temporary files of `path` that a killed save left (their writer is gone). */
-function removeStaleTemporaries(path: string): void {
-  const pattern = new RegExp(`^\\.${basename(path).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.(\\d+)\\.[0-9a-f]{8}\\.tmp$`);
-  for (const name of readdirSync(dirname(path))) {
-    const match = pattern.exec(name);
-    if (match !== null && !isRunning(Number(match[1]))) rmSync(join(dirname(path), name), { force: true });
-  }
-}
-
-/**
- * Writes `text` to `path` through a temporary file in the same folder (named after the path
- * and the writing process), so a kill never leaves half a file; stale ones are removed.
- */
-function writeAtomically(path: string, text: string): void {
-  removeStaleTemporaries(path);
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-  try {
-    const fd = openSync(temp, "wx");
-    try {
-      writeSync(fd, text);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, path);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
-  }
-}
 
 /** Writes `payload` (JSON text) under its header, atomically. */
 export function writeCheckpointFile(path: string, payload: string): void {
   const header = { format: FORMAT, sha256: createHash("sha256").update(payload).digest("hex"), bytes: Buffer.byteLength(payload) };
-  writeAtomically(path, `${JSON.stringify(header)}\n${payload}`);
+  writeFileAtomic(path, `${JSON.stringify(header)}\n${payload}`);
 }
 
 /** Reads and verifies a checkpoint file: its header, the payload's length and SHA-256. */

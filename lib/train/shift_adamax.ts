@@ -18,7 +18,7 @@ export class ShiftAdaMax extends tf.Optimizer {
 
   constructor(readonly learningRate = 0.002, readonly beta1 = 0.9, readonly beta2 = 0.999, readonly epsilon = 1e-8) {
     super();
-    if (!(learningRate > 0)) throw new RangeError(`lowbit: shiftAdaMax learningRate must be positive; got ${learningRate}`);
+    if (!(learningRate > 0 && Number.isFinite(learningRate))) throw new RangeError(`lowbit: shiftAdaMax learningRate must be a finite number > 0; got ${learningRate}`);
     if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1)) {
       throw new RangeError(`lowbit: shiftAdaMax beta1 and beta2 must be in [0, 1); got ${beta1}, ${beta2}`);
     }

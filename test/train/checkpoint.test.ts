@@ -138,7 +138,7 @@ describe("checkpoints", () => {
     await assert.rejects(saveCheckpoint("", m, optimizer, 0, []), (e: Error) => e instanceof TypeError && /saveCheckpoint path must be a non-empty string/.test(e.message));
     await assert.rejects(saveCheckpoint(join(dir, "x"), {} as never, optimizer, 0, []), (e: Error) => e instanceof TypeError && /saveCheckpoint model/.test(e.message));
     await assert.rejects(saveCheckpoint(join(dir, "x"), m, {} as never, 0, []), (e: Error) => e instanceof TypeError && /saveCheckpoint optimizer/.test(e.message));
-    await assert.rejects(saveCheckpoint(join(dir, "x"), m, optimizer, -1, []), (e: Error) => e instanceof RangeError && /epochsDone must be an integer >= 0; got -1/.test(e.message));
+    await assert.rejects(saveCheckpoint(join(dir, "x"), m, optimizer, -1, []), (e: Error) => e instanceof RangeError && /epochsDone must be an integer in \[0, 2\^53 - 1\]; got -1/.test(e.message));
     await assert.rejects(saveCheckpoint(join(dir, "x"), m, optimizer, 0, null as never), TypeError);
     await assert.rejects(loadCheckpoint(join(dir, "x"), m, "adam" as never), (e: Error) => e instanceof TypeError && /loadCheckpoint optimizer/.test(e.message));
   });
@@ -148,13 +148,15 @@ describe("checkpoints", () => {
     mkdirSync(join(folder, "occupied"), { recursive: true });
     writeFileSync(join(folder, "occupied", "x"), "");
     const gone = spawnSync(process.execPath, ["-e", ""]).pid; // a process that has exited
-    writeFileSync(join(folder, `.a.${gone}.0123abcd.tmp`), "half a checkpoint");
-    writeFileSync(join(folder, `.a.${process.pid}.0123abcd.tmp`), "a save under way");
+    // writeFileAtomic's temporary names: .<name>.<writer pid>.<counter>.tmp; the parent process
+    // is alive, so its file stands for a save under way in another process.
+    writeFileSync(join(folder, `.a.${gone}.0.tmp`), "half a checkpoint");
+    writeFileSync(join(folder, `.a.${process.ppid}.0.tmp`), "a save under way");
     const m = model(), optimizer = tf.train.adam(0.01);
     await saveCheckpoint(join(folder, "a"), m, optimizer, 0, []);
     await saveCheckpoint(join(folder, "a"), m, optimizer, 0, []);
     await assert.rejects(saveCheckpoint(join(folder, "occupied"), m, optimizer, 0, []));
-    assert.deepEqual(readdirSync(folder).sort(), [`.a.${process.pid}.0123abcd.tmp`, "a", "occupied"]);
+    assert.deepEqual(readdirSync(folder).sort(), [`.a.${process.ppid}.0.tmp`, "a", "occupied"]);
   });
 
   test("a shiftAdaMax step leaks no tensor (it left its step-size scalar)", () => {

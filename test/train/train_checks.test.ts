@@ -2,7 +2,7 @@
 import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { initBackend, lenet5, loadMnist, train } from "lowbit";
+import { initBackend, lenet5, loadMnist, shiftAdaMax, train } from "lowbit";
 
 describe("train arguments", () => {
   let mnist: ReturnType<typeof loadMnist>;
@@ -33,5 +33,13 @@ describe("train arguments", () => {
         { name: "RangeError", message: `lowbit: train seed must be an integer in [0, 2^32 - 1]; got ${seed}` });
     }
     model.dispose();
+  });
+});
+
+describe("shiftAdaMax arguments", () => {
+  it("refuses a learning rate that is not a finite number > 0 (Infinity used to pass)", () => {
+    for (const bad of [0, -1, NaN, Infinity]) {
+      assert.throws(() => shiftAdaMax(bad), { name: "RangeError", message: /shiftAdaMax learningRate must be a finite number > 0/ });
+    }
   });
 });

@@ -102,14 +102,20 @@ export class DynamicFixedPoint {
 
   private maxAbs(x2d: tf.Tensor2D): number[] {
     if (x2d.shape[1] === 1) return [maxAbsOf(x2d)];
-    return Array.from(tf.tidy(() => x2d.abs().max(0).dataSync()));
+    const m = tf.tidy(() => x2d.abs().max(0));
+    const values = Array.from(m.dataSync());
+    m.dispose();
+    return values;
   }
 
   /** Counts per channel of |x| > the largest value representable with frac[c]. */
   private saturating(x2d: tf.Tensor2D, frac: number[]): number[] {
     const qmax = 2 ** (this.bits - 1) - 1;
     if (x2d.shape[1] === 1) return [countAbove(x2d, qmax * 2 ** -frac[0])];
-    return Array.from(tf.tidy(() => x2d.abs().greater(tf.tensor1d(frac.map((f) => qmax * 2 ** -f))).sum(0).dataSync()));
+    const counts = tf.tidy(() => x2d.abs().greater(tf.tensor1d(frac.map((f) => qmax * 2 ** -f))).sum(0));
+    const values = Array.from(counts.dataSync());
+    counts.dispose();
+    return values;
   }
 
   private update(x: tf.Tensor, channels: number): void {

@@ -130,10 +130,9 @@ describe("binarized MLP inference through xnorMatMul", () => {
     const layer = xnor.xnorLayers[0];
     const input = packSigns(signMatrix(rng, 50, layer.weights.cols), 50, layer.weights.cols);
     const h = layer.matMul(input);
-    const expected = tf.tidy(() => {
-      const y = layer.batchNorm!.apply(tf.tensor2d(Float32Array.from(h), [50, layer.units]), { training: false }) as tf.Tensor;
-      return [...y.dataSync()].map((v) => (v >= 0 ? 1 : -1));
-    });
+    const y = tf.tidy(() => layer.batchNorm!.apply(tf.tensor2d(Float32Array.from(h), [50, layer.units]), { training: false }) as tf.Tensor);
+    const expected = [...y.dataSync()].map((v) => (v >= 0 ? 1 : -1));
+    y.dispose();
     assert.deepEqual([...unpackSigns(layer.signs(input))], expected);
     x.dispose();
     model.dispose();

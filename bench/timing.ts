@@ -46,14 +46,22 @@ export interface Paired {
 }
 
 /**
- * The baseline and the kernel run alternately (baseline, kernel, baseline, ...) after one warm-up
- * each, so that a busy machine slows both alike; the ratio is the median of the per-pair ratios.
- * CPU times are reported too: on a shared machine they exclude the time this process waits for
- * a core, which wall time includes.
+ * The baseline and the kernel run alternately (baseline, kernel, baseline, ...), so that a busy
+ * machine slows both alike; the ratio is the median of the per-pair ratios. CPU times are
+ * reported too: on a shared machine they exclude the time this process waits for a core, which
+ * wall time includes.
+ *
+ * Warm-up: V8 first runs WebAssembly through its baseline compiler (Liftoff) and swaps in the
+ * optimized code (TurboFan) only after a function has run a while and a background compile has
+ * finished: measured here, xnorMatMul's first 6 calls at 1024^3 took 21 ms of CPU each, the
+ * later ones 6.5 ms. So both run at least `warmup` times and for at least `warmupMs` before timing.
  */
-export function paired(baseline: () => void, kernel: () => void, reps: number): Paired {
-  baseline();
-  kernel();
+export function paired(baseline: () => void, kernel: () => void, reps: number, warmup = 4, warmupMs = 1500): Paired {
+  const start = performance.now();
+  for (let i = 0; i < warmup || performance.now() - start < warmupMs; i++) {
+    baseline();
+    kernel();
+  }
   const wall: [number[], number[]] = [[], []], cpu: [number[], number[]] = [[], []];
   for (let i = 0; i < reps; i++) {
     for (const [k, f] of [baseline, kernel].entries()) {

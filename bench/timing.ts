@@ -53,8 +53,10 @@ export interface Paired {
  *
  * Warm-up: V8 first runs WebAssembly through its baseline compiler (Liftoff) and swaps in the
  * optimized code (TurboFan) only after a function has run a while and a background compile has
- * finished: measured here, xnorMatMul's first 6 calls at 1024^3 took 21 ms of CPU each, the
- * later ones 6.5 ms. So both run at least `warmup` times and for at least `warmupMs` before timing.
+ * finished. Measured here on a busy machine, xnorMatMul's first 6 calls at 1024^3 took 21 ms of
+ * CPU each and the later ones 6.5 ms; with --no-liftoff the first calls were slow too, so
+ * tier-up is not the only cause (not isolated). Both run at least `warmup` times and for at
+ * least `warmupMs` before timing.
  */
 export function paired(baseline: () => void, kernel: () => void, reps: number, warmup = 4, warmupMs = 1500): Paired {
   const start = performance.now();

@@ -71,7 +71,7 @@ function convKernels(): void {
     }
     tf.dispose([x, filter, dy]);
   }
-  table(rows);
+  table(rows, "convolution kernels (LeNet-5 layers, batch 128, valid padding):");
 }
 
 /** Median ms of a trainStep of `model` at batch 128 on fixed random data, after warm-up. */
@@ -115,14 +115,12 @@ function quantizedOverhead(steps: number): void {
     const quantMs = stepMs(c.quantized(), tf.train.sgd(c.lr), c.loss, steps);
     rows.push({ network: c.name, "float ms/step": +floatMs.toFixed(1), "quantized ms/step": +quantMs.toFixed(1), ratio: +(quantMs / floatMs).toFixed(2) });
   }
-  console.log("quantized training step / float step of the same network (batch 128):");
-  table(rows);
+  table(rows, "quantized training step / float step of the same network (batch 128):");
 }
 
 export async function run(): Promise<void> {
   const backend = await initBackend();
   const macs = forwardMacs(lenet5());
-  console.log(`LeNet-5, batch ${BATCH}: ${(macs / 1e6).toFixed(2)} M multiply-adds per image forward`);
   const steps = backend.name === "cpu" ? 2 : 12;
   const lowbit = imagesPerSecond(steps);
   const rows = [{ kernels: "lowbit", "images/s": +lowbit.toFixed(1), ratio: 1 }];
@@ -132,9 +130,7 @@ export async function run(): Promise<void> {
     useTfjsKernels(false);
     rows.push({ kernels: "tfjs wasm (+ lowbit Conv2DBackpropFilter)", "images/s": +tfjs.toFixed(1), ratio: +(tfjs / lowbit).toFixed(3) });
   }
-  console.log(`training throughput on ${backend.name}:`);
-  table(rows);
-  console.log("convolution kernels (LeNet-5 layers, batch 128, valid padding):");
+  table(rows, `LeNet-5 training throughput on ${backend.name}, batch ${BATCH} (${(macs / 1e6).toFixed(2)} M multiply-adds per image forward):`);
   convKernels();
   quantizedOverhead(steps);
 }

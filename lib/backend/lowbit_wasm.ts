@@ -41,7 +41,8 @@ export interface LowbitWasm {
   binarize(src: number, dst: number, n: number, stochastic: number, a: number, b: number): void;
   maxAbs(src: number, n: number): number;
   countAbove(src: number, n: number, limit: number): number;
-  xnorGemm(a: number, b: number, out: number, M: number, N: number, vecs: number, K: number): void;
+  xnorGemm(a: number, b: number, panel: number, out: number, M: number, N: number, vecs: number, K: number): void;
+  xnorPanelBytes(N: number, vecs: number): number;
   packSigns(src: number, rows: number, cols: number, dst: number, vecs: number): void;
   packThresholded(src: number, rows: number, cols: number, dir: number, thr: number, dst: number, vecs: number): void;
 }

@@ -115,14 +115,20 @@ export class DynamicFixedPoint {
       const m = maxAbsOf(x2d); // ignores NaN, not Inf: recount without it only when one is there
       if (m !== Infinity) return [m];
     }
-    return Array.from(tf.tidy(() => tf.where(tf.isFinite(x2d), x2d.abs(), 0).max(0).dataSync()));
+    const m = tf.tidy(() => tf.where(tf.isFinite(x2d), x2d.abs(), 0).max(0));
+    const values = Array.from(m.dataSync());
+    m.dispose();
+    return values;
   }
 
   /** Counts per channel of |x| > the largest value representable with frac[c]. */
   private saturating(x2d: tf.Tensor2D, frac: number[]): number[] {
     const qmax = 2 ** (this.bits - 1) - 1;
     if (x2d.shape[1] === 1) return [countAbove(x2d, qmax * 2 ** -frac[0])];
-    return Array.from(tf.tidy(() => x2d.abs().greater(tf.tensor1d(frac.map((f) => qmax * 2 ** -f))).sum(0).dataSync()));
+    const counts = tf.tidy(() => x2d.abs().greater(tf.tensor1d(frac.map((f) => qmax * 2 ** -f))).sum(0));
+    const values = Array.from(counts.dataSync());
+    counts.dispose();
+    return values;
   }
 
   private update(x: tf.Tensor, channels: number): void {

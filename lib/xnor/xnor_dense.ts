@@ -78,10 +78,13 @@ export class XnorDense {
 
 /** Per unit, the interval of h in [-K, K] where the batch norm's output is >= 0. */
 function signThresholds(batchNorm: tf.layers.Layer, K: number, units: number): SignThresholds {
-  const y = tf.tidy(() => {
+  const yt = tf.tidy(() => {
     const h = tf.range(-K, K + 1, 1, "float32").reshape([2 * K + 1, 1]).tile([1, units]);
-    return (batchNorm.apply(h, { training: false }) as tf.Tensor).dataSync() as Float32Array;
+    return batchNorm.apply(h, { training: false }) as tf.Tensor;
   });
+  // Read outside tf.tidy: (2K + 1) x units values returned from tidy would be walked one by one.
+  const y = yt.dataSync() as Float32Array;
+  yt.dispose();
   const direction = new Int32Array(units), threshold = new Int32Array(units);
   const NEVER = 0x7fffffff;
   for (let u = 0; u < units; u++) {

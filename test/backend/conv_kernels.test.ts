@@ -7,7 +7,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "lowbit";
-import { ConvGeometry, convBackpropFilterRef, convBackpropInputRef, onBackend, relativeError, testData } from "./reference";
+import { ConvGeometry, convBackpropFilterRef, convBackpropInputRef, onBackend, readAndDispose, relativeError, testData } from "./reference";
 
 type Pad = "same" | "valid" | [[number, number], [number, number], [number, number], [number, number]];
 interface Case { x: [number, number, number, number]; k: [number, number]; co: number; strides: [number, number]; pad: Pad }
@@ -36,17 +36,15 @@ cases.push({ x: [130, 32, 32, 16], k: [3, 3], co: 8, strides: [1, 1], pad: "same
 const name = (c: Case) => `x ${c.x.join("x")}, k ${c.k.join("x")}x${c.co}, strides ${c.strides}, pad ${JSON.stringify(c.pad)}`;
 
 function backpropFilter(c: Case, x: Float32Array, dy: Float32Array, g: ConvGeometry): Float32Array {
-  return tf.tidy(() => (tf.engine().runKernel("Conv2DBackpropFilter",
+  return readAndDispose(tf.tidy(() => tf.engine().runKernel("Conv2DBackpropFilter",
     { x: tf.tensor4d(x, c.x), dy: tf.tensor4d(dy, [g.N, g.OH, g.OW, g.CO]) },
-    { strides: c.strides, pad: c.pad, dataFormat: "NHWC", filterShape: [g.KH, g.KW, g.CI, g.CO] }) as tf.Tensor)
-    .dataSync() as Float32Array);
+    { strides: c.strides, pad: c.pad, dataFormat: "NHWC", filterShape: [g.KH, g.KW, g.CI, g.CO] }) as tf.Tensor));
 }
 
 function backpropInput(c: Case, w: Float32Array, dy: Float32Array, g: ConvGeometry): Float32Array {
-  return tf.tidy(() => (tf.engine().runKernel("Conv2DBackpropInput",
+  return readAndDispose(tf.tidy(() => tf.engine().runKernel("Conv2DBackpropInput",
     { dy: tf.tensor4d(dy, [g.N, g.OH, g.OW, g.CO]), filter: tf.tensor4d(w, [g.KH, g.KW, g.CI, g.CO]) },
-    { strides: c.strides, pad: c.pad, dataFormat: "NHWC", inputShape: c.x }) as tf.Tensor)
-    .dataSync() as Float32Array);
+    { strides: c.strides, pad: c.pad, dataFormat: "NHWC", inputShape: c.x }) as tf.Tensor));
 }
 
 describe("wasm Conv2DBackpropFilter and Conv2DBackpropInput", () => {
@@ -86,9 +84,8 @@ describe("wasm Conv2DBackpropFilter and Conv2DBackpropInput", () => {
       const r = tf.tensor4d(testData(2 * 5 * 5 * 5, 9), [2, 5, 5, 5]);
       const f = (xt: tf.Tensor, wt: tf.Tensor) =>
         tf.conv2d(xt as tf.Tensor4D, wt as tf.Tensor4D, 2, "same").mul(r).sum();
-      const [gx, gw] = tf.grads(f)([tf.tensor4d(x, [2, 10, 9, 3]), tf.tensor4d(w, [3, 3, 3, 5])]);
-      return [gx.dataSync().slice(), gw.dataSync().slice()];
-    });
+      return tf.grads(f)([tf.tensor4d(x, [2, 10, 9, 3]), tf.tensor4d(w, [3, 3, 3, 5])]);
+    }).map(readAndDispose);
     const [gx, gw] = grads();
     const [cx, cw] = onBackend("cpu", grads);
     assert.ok(relativeError(gx, cx) < 1e-5);

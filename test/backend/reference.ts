@@ -78,3 +78,13 @@ export function onBackend<T>(name: string, f: () => T): T {
     tf.setBackend(previous);
   }
 }
+
+/**
+ * A copy of t's values, then t disposed. Tests read results this way rather than returning
+ * dataSync() from tf.tidy, which makes tfjs walk every element of the array (issue 17).
+ */
+export function readAndDispose(t: tf.Tensor): Float32Array {
+  const values = (t.dataSync() as Float32Array).slice();
+  t.dispose();
+  return values;
+}

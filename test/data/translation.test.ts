@@ -79,14 +79,21 @@ describe("translationBatch", () => {
     const pairs = [{ source: ["forty", "two"], target: ["4", "2"] }, { source: ["seven"], target: ["7"] }];
     const before_ = tf.memory().numTensors;
     const b = translationBatch(pairs, t);
-    const ids = (x: tf.Tensor3D) => tf.tidy(() => x.argMax(-1).arraySync() as number[][]);
+    const ids = (x: tf.Tensor3D) => {
+      const t = x.argMax(-1);
+      const v = t.arraySync() as number[][];
+      t.dispose();
+      return v;
+    };
     const s = t.source, g = t.target;
     assert.equal(t.sourceLength, 2);
     assert.equal(t.targetLength, 3);
     assert.deepEqual(ids(b.source), [[s.id("two"), s.id("forty")], [s.id(PAD), s.id("seven")]]);
     assert.deepEqual(ids(b.decoderInput), [[g.id(BOS), g.id("4"), g.id("2")], [g.id(BOS), g.id("7"), g.id(PAD)]]);
     assert.deepEqual(ids(b.decoderTarget), [[g.id("4"), g.id("2"), g.id(EOS)], [g.id("7"), g.id(EOS), g.id(PAD)]]);
-    assert.deepEqual(tf.tidy(() => b.source.sum(-1).arraySync()), [[1, 1], [1, 1]]);
+    const sums = b.source.sum(-1);
+    assert.deepEqual(sums.arraySync(), [[1, 1], [1, 1]]);
+    sums.dispose();
     b.dispose();
     assert.equal(tf.memory().numTensors, before_);
   });

@@ -106,7 +106,12 @@ describe("shift-based batch norm", () => {
     const x = tf.tensor2d(testData(8 * 3, 11), [8, 3]);
     layer.build([null, 3]);
     const [gamma, beta] = layer.trainableWeights.map((v) => v.read() as tf.Variable);
-    const step = () => tf.tidy(() => tf.variableGrads(() => (layer.apply(x, { training: true }) as tf.Tensor).sum() as tf.Scalar, [gamma, beta]).grads[beta.name].dataSync());
+    const step = () => {
+      const g = tf.tidy(() => tf.variableGrads(() => (layer.apply(x, { training: true }) as tf.Tensor).sum() as tf.Scalar, [gamma, beta]).grads[beta.name]);
+      const v = g.dataSync();
+      g.dispose();
+      return v;
+    };
     assert.deepEqual([...step()], [8, 8, 8]);
     for (let i = 0; i < 3; i++) step();
     const tensors = tf.memory().numTensors, buffers = tf.engine().backend.numDataIds();

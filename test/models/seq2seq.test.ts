@@ -43,7 +43,9 @@ describe("seq2seq", () => {
     const model = seq2seq({ sourceVocab: t.source.size, targetVocab: t.target.size, sourceLength: t.sourceLength, targetLength: t.targetLength, hidden: 8 });
     const b = translationBatch(t.pairs.slice(0, 2), t);
     const swapped = tf.reverse(b.source, 0);
-    const [a, c] = tf.tidy(() => [(model.apply([b.source, b.decoderInput]) as tf.Tensor).arraySync(), (model.apply([swapped, b.decoderInput]) as tf.Tensor).arraySync()]) as number[][][][];
+    const logits = tf.tidy(() => [model.apply([b.source, b.decoderInput]) as tf.Tensor, model.apply([swapped, b.decoderInput]) as tf.Tensor]);
+    const [a, c] = logits.map((t) => t.arraySync()) as number[][][][];
+    tf.dispose(logits);
     const diff = a.flat(2).reduce((m, v, i) => Math.max(m, Math.abs(v - c.flat(2)[i])), 0);
     assert.ok(diff > 1e-4, "another source gives other logits");
     tf.dispose([swapped]);

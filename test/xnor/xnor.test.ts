@@ -57,6 +57,25 @@ describe("xnorMatMul", () => {
     }
   });
 
+  test("is exact across the kernel's panels (4 columns), column tiles (64) and 64-bit words", () => {
+    const rng = new Rng(17);
+    // N around multiples of 4 and across tiles of 64; K around multiples of 64 and 128; M = 1.
+    const shapes = [[1, 1, 64], [1, 5, 65], [2, 63, 191], [3, 64, 192], [1, 65, 256], [4, 130, 100], [5, 131, 320], [2, 257, 64], [1, 3, 4096]];
+    for (const [M, N, K] of shapes) {
+      const A = signMatrix(rng, M, K), B = signMatrix(rng, K, N);
+      assert.deepEqual([...xnorMatMul(packSigns(A, M, K), packColumns(B, K, N))], [...matMulReference(A, B, M, K, N)], `M ${M} N ${N} K ${K}`);
+    }
+  });
+
+  test("gives K for equal and -K for opposite vectors at every K from 1 to 300 (padding adds nothing)", () => {
+    for (let K = 1; K <= 300; K++) {
+      const a = Float32Array.from({ length: K }, (_, k) => (k % 3 === 0 ? -1 : 1));
+      // B's 6 columns: a, -a, a, -a, a, -a ([K, 6] row-major).
+      const B = Float32Array.from({ length: K * 6 }, (_, i) => a[Math.floor(i / 6)] * (i % 2 === 0 ? 1 : -1));
+      assert.deepEqual([...xnorMatMul(packSigns(a, 1, K), packColumns(B, K, 6))], [K, -K, K, -K, K, -K], `K ${K}`);
+    }
+  });
+
   test("packs bit k of a row into bit k % 32 of word k / 32, 1 iff the value is >= 0, zero-padded to 128 bits", () => {
     const row = new Float32Array(40).fill(-1);
     row[0] = 0; row[1] = -0; row[2] = 0.5; row[3] = NaN; row[31] = 1; row[32] = 2; row[39] = 1e-30;
@@ -130,10 +149,9 @@ describe("binarized MLP inference through xnorMatMul", () => {
     const layer = xnor.xnorLayers[0];
     const input = packSigns(signMatrix(rng, 50, layer.weights.cols), 50, layer.weights.cols);
     const h = layer.matMul(input);
-    const expected = tf.tidy(() => {
-      const y = layer.batchNorm!.apply(tf.tensor2d(Float32Array.from(h), [50, layer.units]), { training: false }) as tf.Tensor;
-      return [...y.dataSync()].map((v) => (v >= 0 ? 1 : -1));
-    });
+    const y = tf.tidy(() => layer.batchNorm!.apply(tf.tensor2d(Float32Array.from(h), [50, layer.units]), { training: false }) as tf.Tensor);
+    const expected = [...y.dataSync()].map((v) => (v >= 0 ? 1 : -1));
+    y.dispose();
     assert.deepEqual([...unpackSigns(layer.signs(input))], expected);
     x.dispose();
     model.dispose();

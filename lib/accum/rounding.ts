@@ -84,7 +84,7 @@ interface BinadeTable {
  * down to 2^(m - 52) at most (below emin, t / q < 2^(j + 1) with j < m down to 2^(j - 52)), u
  * from 2^-1 down to 2^-32: 53 bits in all while m <= 20.
  */
-const DIRECT_MAX_MANTISSA = 20;
+export const DIRECT_MAX_MANTISSA = 20;
 
 const binadeTables = new Map<string, BinadeTable>();
 

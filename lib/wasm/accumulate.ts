@@ -1,0 +1,255 @@
+// The exact path of lowbit's accumulator emulator (lib/accum/rounding.ts sumLanes, which stays
+// the JavaScript reference): the same float64 operations in the same order, so the same bits.
+// In JavaScript each stochastic step paid for hash32 and a boxed double; here four lanes share
+// one SIMD hash of their four counters, and every step is unboxed f64 arithmetic.
+// Rounding codes as lib/accum/rounding.ts: 0 nearest, 1 toward zero, 2 stochastic.
+//
+// Pointers are byte offsets: terms and sums f64; base, counter0, keyA, keyB one i32 per lane;
+// table the binade table of the format, three f64 arrays of 2048 (q, 1 / q, C) indexed by the
+// exponent field of t, q = 0 where the general step is needed.
+
+const NEAREST = 0, ZERO = 1, STOCHASTIC = 2;
+const TWO_POW_52: f64 = 4503599627370496.0;
+const TWO_POW_MINUS_32: f64 = 2.3283064365386963e-10;
+const SCALED_BINADE = 960;
+const UNBOUNDED_EMIN = -1022;
+const TABLE: usize = 2048 << 3;
+
+// @ts-ignore: decorator
+@inline
+function lowbias32x4(x: v128): v128 {
+  x = v128.xor(x, i32x4.shr_u(x, 16));
+  x = i32x4.mul(x, i32x4.splat(0x7feb352d));
+  x = v128.xor(x, i32x4.shr_u(x, 15));
+  x = i32x4.mul(x, i32x4.splat(0x846ca68b));
+  x = v128.xor(x, i32x4.shr_u(x, 16));
+  return x;
+}
+
+// @ts-ignore: decorator
+@inline
+function triple32x4(x: v128): v128 {
+  x = v128.xor(x, i32x4.shr_u(x, 17));
+  x = i32x4.mul(x, i32x4.splat(0xed5ad4bb));
+  x = v128.xor(x, i32x4.shr_u(x, 11));
+  x = i32x4.mul(x, i32x4.splat(0xac4c1b51));
+  x = v128.xor(x, i32x4.shr_u(x, 15));
+  x = i32x4.mul(x, i32x4.splat(0x31848bab));
+  x = v128.xor(x, i32x4.shr_u(x, 14));
+  return x;
+}
+
+/** keyedHash32 (lib/core/random.ts) of four lanes: lowbias32(triple32(counter ^ a) ^ b). */
+// @ts-ignore: decorator
+@inline
+function hash32x4(counter: v128, a: v128, b: v128): v128 {
+  return lowbias32x4(v128.xor(triple32x4(v128.xor(counter, a)), b));
+}
+
+/** The same hash of one lane. */
+function hash32(counter: u32, a: u32, b: u32): u32 {
+  let x = counter ^ a;
+  x ^= x >>> 17;
+  x *= 0xed5ad4bb;
+  x ^= x >>> 11;
+  x *= 0xac4c1b51;
+  x ^= x >>> 15;
+  x *= 0x31848bab;
+  x ^= x >>> 14;
+  x ^= b;
+  x ^= x >>> 16;
+  x *= 0x7feb352d;
+  x ^= x >>> 15;
+  x *= 0x846ca68b;
+  x ^= x >>> 16;
+  return x;
+}
+
+/** 2^k for -1074 <= k <= 1023 (subnormal powers included). */
+// @ts-ignore: decorator
+@inline
+function pow2(k: i32): f64 {
+  return k >= -1022 ? reinterpret<f64>(<u64>(k + 1023) << 52) : reinterpret<f64>(<u64>1 << <u64>(k + 1074));
+}
+
+/**
+ * generalStep of lib/accum/rounding.ts: round(s + v), t = fl(s + v), in every case (inexact
+ * sums, zero, Inf, NaN, powers of two, the scaled top binades, a bounded exponent).
+ */
+function generalStep(mode: i32, m: i32, emin: i32, maxFinite: f64, s: f64, v: f64, t: f64, a: u32, b: u32, counter: u32): f64 {
+  if (t != t) return t;
+  if (t == Infinity || t == -Infinity) {
+    if (s == t || v == t) return t; // an infinite term stays infinite
+    return maxFinite == Infinity ? t : copysign<f64>(maxFinite, t); // finite overflow
+  }
+  if (t == 0) return t;
+  const bv = t - s;
+  const err = (s - (t - bv)) + (v - bv);
+  const bits = reinterpret<u64>(t);
+  const high = <u32>(bits >>> 32), low = <u32>bits, field = <i32>((high >>> 20) & 0x7ff);
+  let binade = field == 0 ? UNBOUNDED_EMIN - 1 : field - 1023;
+  // t a power of two and x just inside it: x lies in the binade below, whose step is half.
+  if (field != 0 && low == 0 && (high & 0xfffff) == 0 && err != 0 && (err < 0) != (t < 0)) binade -= 1;
+  const e = max(binade, emin);
+  let q = pow2(e - m), ts = t, es = err, scale: f64 = 1;
+  if (e >= SCALED_BINADE) {
+    // Scaled by 2^-64 (exact); an err too small to scale exactly only matters by its sign.
+    scale = 18446744073709551616.0;
+    ts = t * 5.421010862427522e-20;
+    q *= 5.421010862427522e-20;
+    es = abs(err) >= pow2(-900) ? err * 5.421010862427522e-20 : (err == 0 ? err : copysign<f64>(5e-324, err));
+  }
+  const C = 1.5 * TWO_POW_52 * q;
+  const g = (ts + C) - C;
+  const r0 = ts - g;
+  let k: f64;
+  if (mode == STOCHASTIC) {
+    const uq = <f64>hash32(counter, a, b) * (q * TWO_POW_MINUS_32);
+    k = (r0 - uq) + es > 0 ? 1 : (r0 - (uq - q)) + es > 0 ? 0 : -1;
+  } else if (mode == ZERO) {
+    const w = r0 + es;
+    k = t > 0 ? (w < 0 ? -1 : 0) : (w > 0 ? 1 : 0);
+  } else {
+    k = (r0 - q / 2) + es > 0 ? 1 : (r0 + q / 2) + es < 0 ? -1 : 0;
+  }
+  const r = (g + k * q) * scale;
+  return r > maxFinite ? maxFinite : r < -maxFinite ? -maxFinite : r;
+}
+
+/**
+ * One step round(s + v) given the draw u (stochastic) of this step: the branch-free fast step
+ * of sumFour (lib/accum/rounding.ts) when t = fl(s + v) is exact and its binade is in the
+ * table, else generalStep.
+ */
+// @ts-ignore: decorator
+@inline
+function step(
+  mode: i32, direct: bool, m: i32, emin: i32, maxFinite: f64, table: usize,
+  s: f64, v: f64, u: f64, a: u32, b: u32, counter: u32,
+): f64 {
+  const t = s + v;
+  const at = <usize>((reinterpret<u64>(t) >>> 52) & 0x7ff) << 3;
+  const q = load<f64>(table + at);
+  if (t - s == v && t - v == s && q > 0) {
+    const inverse = load<f64>(table + TABLE + at);
+    if (mode == STOCHASTIC) {
+      if (direct) return Math.ceil(t * inverse - u) * q;
+      const C = load<f64>(table + 2 * TABLE + at);
+      const g = (t + C) - C;
+      return g + Math.ceil((t - g) * inverse - u) * q;
+    }
+    if (mode == ZERO) return Math.trunc(t * inverse) * q;
+    const C = load<f64>(table + 2 * TABLE + at);
+    return (t + C) - C;
+  }
+  return generalStep(mode, m, emin, maxFinite, s, v, t, a, b, counter);
+}
+
+/**
+ * sumLanes of lib/accum/rounding.ts: lane l adds terms[base[l] + i stride], i < length, to
+ * sums[l], drawing counter counter0[l] + i (mod 2^32) of the stream keyed (keyA[l], keyB[l]).
+ * direct: mantissaBits <= 20 (DIRECT_MAX_MANTISSA of rounding.ts).
+ */
+export function accumulateLanes(
+  terms: usize, base: usize, stride: i32, counter0: usize, keyA: usize, keyB: usize, lanes: i32,
+  length: i32, sums: usize, table: usize, mode: i32, mantissaBits: i32, emin: i32, maxFinite: f64,
+  direct: i32,
+): void {
+  // One loop per rounding: with the mode a constant, the optimizer drops the other branches.
+  if (mode == STOCHASTIC) {
+    if (direct) lanesLoop(terms, base, stride, counter0, keyA, keyB, lanes, length, sums, table, STOCHASTIC, true, mantissaBits, emin, maxFinite);
+    else lanesLoop(terms, base, stride, counter0, keyA, keyB, lanes, length, sums, table, STOCHASTIC, false, mantissaBits, emin, maxFinite);
+  } else if (mode == ZERO) lanesLoop(terms, base, stride, counter0, keyA, keyB, lanes, length, sums, table, ZERO, false, mantissaBits, emin, maxFinite);
+  else lanesLoop(terms, base, stride, counter0, keyA, keyB, lanes, length, sums, table, NEAREST, false, mantissaBits, emin, maxFinite);
+}
+
+// @ts-ignore: decorator
+@inline
+function lanesLoop(
+  terms: usize, base: usize, stride: i32, counter0: usize, keyA: usize, keyB: usize, lanes: i32,
+  length: i32, sums: usize, table: usize, mode: i32, direct: bool, m: i32, emin: i32, maxFinite: f64,
+): void {
+  const step8 = <usize>stride << 3;
+  let l = 0;
+  // Four lanes at a time: four independent dependency chains, and one SIMD hash for the four.
+  for (; l + 4 <= lanes; l += 4) {
+    const L = <usize>l << 2;
+    const A = v128.load(keyA + L), B = v128.load(keyB + L);
+    let counter = v128.load(counter0 + L);
+    const a0 = i32x4.extract_lane(A, 0), a1 = i32x4.extract_lane(A, 1), a2 = i32x4.extract_lane(A, 2), a3 = i32x4.extract_lane(A, 3);
+    const b0 = i32x4.extract_lane(B, 0), b1 = i32x4.extract_lane(B, 1), b2 = i32x4.extract_lane(B, 2), b3 = i32x4.extract_lane(B, 3);
+    let p0 = terms + (<usize>load<i32>(base + L) << 3), p1 = terms + (<usize>load<i32>(base + L + 4) << 3);
+    let p2 = terms + (<usize>load<i32>(base + L + 8) << 3), p3 = terms + (<usize>load<i32>(base + L + 12) << 3);
+    const S = sums + (<usize>l << 3);
+    let s0 = load<f64>(S), s1 = load<f64>(S, 8), s2 = load<f64>(S, 16), s3 = load<f64>(S, 24);
+    for (let i = 0; i < length; i++) {
+      let u0: f64 = 0, u1: f64 = 0, u2: f64 = 0, u3: f64 = 0;
+      if (mode == STOCHASTIC) {
+        const h = hash32x4(counter, A, B);
+        const lo = f64x2.convert_low_i32x4_u(h), hi = f64x2.convert_low_i32x4_u(i32x4.shuffle(h, h, 2, 3, 2, 3));
+        u0 = f64x2.extract_lane(lo, 0) * TWO_POW_MINUS_32;
+        u1 = f64x2.extract_lane(lo, 1) * TWO_POW_MINUS_32;
+        u2 = f64x2.extract_lane(hi, 0) * TWO_POW_MINUS_32;
+        u3 = f64x2.extract_lane(hi, 1) * TWO_POW_MINUS_32;
+      }
+      const c0 = <u32>i32x4.extract_lane(counter, 0), c1 = <u32>i32x4.extract_lane(counter, 1);
+      const c2 = <u32>i32x4.extract_lane(counter, 2), c3 = <u32>i32x4.extract_lane(counter, 3);
+      s0 = step(mode, direct, m, emin, maxFinite, table, s0, load<f64>(p0), u0, a0, b0, c0);
+      s1 = step(mode, direct, m, emin, maxFinite, table, s1, load<f64>(p1), u1, a1, b1, c1);
+      s2 = step(mode, direct, m, emin, maxFinite, table, s2, load<f64>(p2), u2, a2, b2, c2);
+      s3 = step(mode, direct, m, emin, maxFinite, table, s3, load<f64>(p3), u3, a3, b3, c3);
+      p0 += step8; p1 += step8; p2 += step8; p3 += step8;
+      counter = i32x4.add(counter, i32x4.splat(1));
+    }
+    store<f64>(S, s0); store<f64>(S, s1, 8); store<f64>(S, s2, 16); store<f64>(S, s3, 24);
+  }
+  for (; l < lanes; l++) {
+    const L = <usize>l << 2;
+    const a = load<u32>(keyA + L), b = load<u32>(keyB + L);
+    let counter = load<u32>(counter0 + L);
+    let p = terms + (<usize>load<i32>(base + L) << 3);
+    let s = load<f64>(sums + (<usize>l << 3));
+    for (let i = 0; i < length; i++) {
+      const u = mode == STOCHASTIC ? <f64>hash32(counter, a, b) * TWO_POW_MINUS_32 : 0;
+      s = step(mode, direct, m, emin, maxFinite, table, s, load<f64>(p), u, a, b, counter);
+      p += step8;
+      counter++;
+    }
+    store<f64>(sums + (<usize>l << 3), s);
+  }
+}
+
+/**
+ * Products of lowPrecisionMatMul's exact path (lib/accum/matmul.ts): out[l K + k] =
+ * round(a[k] * bt[l K + k]) for l < columns, k < K, a and bt float32, out f64. The rounding is
+ * productRounding's (round to nearest even on the product format): Veltkamp's step with
+ * splitter K_ for normals, the fixed grid (p + C) - C below minNormal, then the clamp to
+ * maxFinite (overflow: maxFinite when saturating, else Inf); inRange (every product 0 or
+ * normal, checked by the caller) skips the range checks.
+ */
+export function roundedProducts(
+  a: usize, bt: usize, columns: i32, K: i32, out: usize, splitter: f64, inRange: i32,
+  minNormal: f64, C: f64, maxFinite: f64, overflow: f64,
+): void {
+  for (let l = 0; l < columns; l++) {
+    const row = <usize>l * <usize>K;
+    for (let k = 0; k < K; k++) {
+      const p = <f64>load<f32>(a + (<usize>k << 2)) * <f64>load<f32>(bt + ((row + k) << 2));
+      let r: f64;
+      if (inRange) {
+        const g = p * splitter;
+        r = g - (g - p);
+      } else {
+        const magnitude = abs(p);
+        if (magnitude < minNormal) r = (p + C) - C;
+        else if (magnitude == Infinity) r = p;
+        else {
+          const g = p * splitter;
+          r = g - (g - p);
+        }
+        r = r > maxFinite ? overflow : r < -maxFinite ? -overflow : r;
+      }
+      store<f64>(out + ((row + k) << 3), r);
+    }
+  }
+}

@@ -11,6 +11,8 @@ import { wasmRegions } from "../xnor/wasm_regions";
 import { DIRECT_MAX_MANTISSA, ExactFormat } from "./rounding";
 
 const TABLE_BYTES = 3 * 2048 * 8;
+/** Scratch of the kernel's draws (DRAWS_BYTES of lib/wasm/accumulate.ts), after the table. */
+const DRAWS_BYTES = 4 * 256 * 8;
 
 /** The lane arguments of accumulateLanes as views on the wasm memory, with their byte offsets. */
 interface LaneViews {
@@ -42,7 +44,7 @@ function runLanes(
 ): void {
   const o = 4 * first, max = f.maxFinite;
   kernels.accumulateLanes(terms, L.at.base + o, stride, L.at.counter0 + o, L.at.keyA + o, L.at.keyB + o, lanes, length,
-    sums + 8 * first, table, f.mode, f.mantissaBits, f.emin, max, f.mantissaBits <= DIRECT_MAX_MANTISSA ? 1 : 0);
+    sums + 8 * first, table, f.mode, f.mantissaBits, f.emin, max, f.mantissaBits <= DIRECT_MAX_MANTISSA ? 1 : 0, table + TABLE_BYTES);
 }
 
 /**
@@ -52,7 +54,7 @@ function runLanes(
 export function sumExactWasm(x: Float32Array | Float64Array, f: ExactFormat, c: number, a: number, b: number): number {
   const n = x.length;
   const full = Math.floor(n / c), last = n - full * c, chunks = full + (last > 0 ? 1 : 0);
-  const { kernels, buffer, offsets } = wasmRegions([8 * n, 4 * chunks, 4 * chunks, 4 * chunks, 4 * chunks, 8 * chunks, 8, TABLE_BYTES]);
+  const { kernels, buffer, offsets } = wasmRegions([8 * n, 4 * chunks, 4 * chunks, 4 * chunks, 4 * chunks, 8 * chunks, 8, TABLE_BYTES + DRAWS_BYTES]);
   const [terms, , , , , sums, total, table] = offsets;
   new Float64Array(buffer, terms, n).set(x);
   writeTable(buffer, table, f);
@@ -98,7 +100,7 @@ export function matMulExactWasm(
   const full = Math.floor(K / c), last = K - full * c, chunks = full + (last > 0 ? 1 : 0);
   const lanes = group * chunks;
   const { kernels, buffer, offsets } = wasmRegions([
-    4 * lanes, 4 * lanes, 4 * lanes, 4 * lanes, 4 * M * K, 4 * K * N, 8 * group * K, 8 * lanes, 8 * group, TABLE_BYTES]);
+    4 * lanes, 4 * lanes, 4 * lanes, 4 * lanes, 4 * M * K, 4 * K * N, 8 * group * K, 8 * lanes, 8 * group, TABLE_BYTES + DRAWS_BYTES]);
   const [, , , , A, B, products, sums, totals, table] = offsets;
   new Float32Array(buffer, A, M * K).set(a);
   new Float32Array(buffer, B, K * N).set(bt);

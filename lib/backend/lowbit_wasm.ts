@@ -47,7 +47,7 @@ export interface LowbitWasm {
   accumulateLanes(
     terms: number, base: number, stride: number, counter0: number, keyA: number, keyB: number,
     lanes: number, length: number, sums: number, table: number, mode: number, mantissaBits: number,
-    emin: number, maxFinite: number, direct: number): void;
+    emin: number, maxFinite: number, direct: number, draws: number): void;
   roundedProducts(
     a: number, bt: number, columns: number, K: number, out: number, splitter: number, inRange: number,
     minNormal: number, C: number, maxFinite: number, overflow: number): void;

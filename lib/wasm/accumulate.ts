@@ -145,22 +145,44 @@ function step(
   return generalStep(mode, m, emin, maxFinite, s, v, t, a, b, counter);
 }
 
+/** Steps per block of the four-lane loop: the block's draws are computed first, into `draws`. */
+const BLOCK = 256;
+
 /**
  * sumLanes of lib/accum/rounding.ts: lane l adds terms[base[l] + i stride], i < length, to
  * sums[l], drawing counter counter0[l] + i (mod 2^32) of the stream keyed (keyA[l], keyB[l]).
- * direct: mantissaBits <= 20 (DIRECT_MAX_MANTISSA of rounding.ts).
+ * direct: mantissaBits <= 20 (DIRECT_MAX_MANTISSA of rounding.ts). draws: scratch of 4 BLOCK
+ * f64 (8 KiB), 16-byte aligned.
  */
 export function accumulateLanes(
   terms: usize, base: usize, stride: i32, counter0: usize, keyA: usize, keyB: usize, lanes: i32,
   length: i32, sums: usize, table: usize, mode: i32, mantissaBits: i32, emin: i32, maxFinite: f64,
-  direct: i32,
+  direct: i32, draws: usize,
 ): void {
   // One loop per rounding: with the mode a constant, the optimizer drops the other branches.
   if (mode == STOCHASTIC) {
-    if (direct) lanesLoop(terms, base, stride, counter0, keyA, keyB, lanes, length, sums, table, STOCHASTIC, true, mantissaBits, emin, maxFinite);
-    else lanesLoop(terms, base, stride, counter0, keyA, keyB, lanes, length, sums, table, STOCHASTIC, false, mantissaBits, emin, maxFinite);
-  } else if (mode == ZERO) lanesLoop(terms, base, stride, counter0, keyA, keyB, lanes, length, sums, table, ZERO, false, mantissaBits, emin, maxFinite);
-  else lanesLoop(terms, base, stride, counter0, keyA, keyB, lanes, length, sums, table, NEAREST, false, mantissaBits, emin, maxFinite);
+    if (direct) lanesLoop(terms, base, stride, counter0, keyA, keyB, lanes, length, sums, table, STOCHASTIC, true, mantissaBits, emin, maxFinite, draws);
+    else lanesLoop(terms, base, stride, counter0, keyA, keyB, lanes, length, sums, table, STOCHASTIC, false, mantissaBits, emin, maxFinite, draws);
+  } else if (mode == ZERO) lanesLoop(terms, base, stride, counter0, keyA, keyB, lanes, length, sums, table, ZERO, false, mantissaBits, emin, maxFinite, draws);
+  else lanesLoop(terms, base, stride, counter0, keyA, keyB, lanes, length, sums, table, NEAREST, false, mantissaBits, emin, maxFinite, draws);
+}
+
+/**
+ * The draws u = hash / 2^32 of steps start .. start + count - 1 of four lanes (counters
+ * `counter` at step start), stored lane-interleaved: draws[4 i + k] is lane k's u of step
+ * start + i. A separate loop, so that the hash's long multiply chains overlap each other
+ * instead of stalling the rounding chains.
+ */
+// @ts-ignore: decorator
+@inline
+function fillDraws(counter: v128, A: v128, B: v128, count: i32, draws: usize): void {
+  const scale = f64x2.splat(TWO_POW_MINUS_32);
+  for (let i = 0; i < count; i++) {
+    const h = hash32x4(i32x4.add(counter, i32x4.splat(i)), A, B);
+    const at = draws + (<usize>i << 5);
+    v128.store(at, f64x2.mul(f64x2.convert_low_i32x4_u(h), scale));
+    v128.store(at, f64x2.mul(f64x2.convert_low_i32x4_u(i32x4.shuffle(h, h, 2, 3, 2, 3)), scale), 16);
+  }
 }
 
 // @ts-ignore: decorator
@@ -168,6 +190,7 @@ export function accumulateLanes(
 function lanesLoop(
   terms: usize, base: usize, stride: i32, counter0: usize, keyA: usize, keyB: usize, lanes: i32,
   length: i32, sums: usize, table: usize, mode: i32, direct: bool, m: i32, emin: i32, maxFinite: f64,
+  draws: usize,
 ): void {
   const step8 = <usize>stride << 3;
   let l = 0;
@@ -175,31 +198,31 @@ function lanesLoop(
   for (; l + 4 <= lanes; l += 4) {
     const L = <usize>l << 2;
     const A = v128.load(keyA + L), B = v128.load(keyB + L);
-    let counter = v128.load(counter0 + L);
-    const a0 = i32x4.extract_lane(A, 0), a1 = i32x4.extract_lane(A, 1), a2 = i32x4.extract_lane(A, 2), a3 = i32x4.extract_lane(A, 3);
-    const b0 = i32x4.extract_lane(B, 0), b1 = i32x4.extract_lane(B, 1), b2 = i32x4.extract_lane(B, 2), b3 = i32x4.extract_lane(B, 3);
+    const counter = v128.load(counter0 + L);
+    const a0 = <u32>i32x4.extract_lane(A, 0), a1 = <u32>i32x4.extract_lane(A, 1), a2 = <u32>i32x4.extract_lane(A, 2), a3 = <u32>i32x4.extract_lane(A, 3);
+    const b0 = <u32>i32x4.extract_lane(B, 0), b1 = <u32>i32x4.extract_lane(B, 1), b2 = <u32>i32x4.extract_lane(B, 2), b3 = <u32>i32x4.extract_lane(B, 3);
+    const c0 = <u32>i32x4.extract_lane(counter, 0), c1 = <u32>i32x4.extract_lane(counter, 1);
+    const c2 = <u32>i32x4.extract_lane(counter, 2), c3 = <u32>i32x4.extract_lane(counter, 3);
     let p0 = terms + (<usize>load<i32>(base + L) << 3), p1 = terms + (<usize>load<i32>(base + L + 4) << 3);
     let p2 = terms + (<usize>load<i32>(base + L + 8) << 3), p3 = terms + (<usize>load<i32>(base + L + 12) << 3);
     const S = sums + (<usize>l << 3);
     let s0 = load<f64>(S), s1 = load<f64>(S, 8), s2 = load<f64>(S, 16), s3 = load<f64>(S, 24);
-    for (let i = 0; i < length; i++) {
-      let u0: f64 = 0, u1: f64 = 0, u2: f64 = 0, u3: f64 = 0;
-      if (mode == STOCHASTIC) {
-        const h = hash32x4(counter, A, B);
-        const lo = f64x2.convert_low_i32x4_u(h), hi = f64x2.convert_low_i32x4_u(i32x4.shuffle(h, h, 2, 3, 2, 3));
-        u0 = f64x2.extract_lane(lo, 0) * TWO_POW_MINUS_32;
-        u1 = f64x2.extract_lane(lo, 1) * TWO_POW_MINUS_32;
-        u2 = f64x2.extract_lane(hi, 0) * TWO_POW_MINUS_32;
-        u3 = f64x2.extract_lane(hi, 1) * TWO_POW_MINUS_32;
+    for (let start = 0; start < length; start += BLOCK) {
+      const end = min(length, start + BLOCK);
+      if (mode == STOCHASTIC) fillDraws(i32x4.add(counter, i32x4.splat(start)), A, B, end - start, draws);
+      let d = draws;
+      for (let i = start; i < end; i++) {
+        let u0: f64 = 0, u1: f64 = 0, u2: f64 = 0, u3: f64 = 0;
+        if (mode == STOCHASTIC) {
+          u0 = load<f64>(d); u1 = load<f64>(d, 8); u2 = load<f64>(d, 16); u3 = load<f64>(d, 24);
+          d += 32;
+        }
+        s0 = step(mode, direct, m, emin, maxFinite, table, s0, load<f64>(p0), u0, a0, b0, c0 + <u32>i);
+        s1 = step(mode, direct, m, emin, maxFinite, table, s1, load<f64>(p1), u1, a1, b1, c1 + <u32>i);
+        s2 = step(mode, direct, m, emin, maxFinite, table, s2, load<f64>(p2), u2, a2, b2, c2 + <u32>i);
+        s3 = step(mode, direct, m, emin, maxFinite, table, s3, load<f64>(p3), u3, a3, b3, c3 + <u32>i);
+        p0 += step8; p1 += step8; p2 += step8; p3 += step8;
       }
-      const c0 = <u32>i32x4.extract_lane(counter, 0), c1 = <u32>i32x4.extract_lane(counter, 1);
-      const c2 = <u32>i32x4.extract_lane(counter, 2), c3 = <u32>i32x4.extract_lane(counter, 3);
-      s0 = step(mode, direct, m, emin, maxFinite, table, s0, load<f64>(p0), u0, a0, b0, c0);
-      s1 = step(mode, direct, m, emin, maxFinite, table, s1, load<f64>(p1), u1, a1, b1, c1);
-      s2 = step(mode, direct, m, emin, maxFinite, table, s2, load<f64>(p2), u2, a2, b2, c2);
-      s3 = step(mode, direct, m, emin, maxFinite, table, s3, load<f64>(p3), u3, a3, b3, c3);
-      p0 += step8; p1 += step8; p2 += step8; p3 += step8;
-      counter = i32x4.add(counter, i32x4.splat(1));
     }
     store<f64>(S, s0); store<f64>(S, s1, 8); store<f64>(S, s2, 16); store<f64>(S, s3, 24);
   }

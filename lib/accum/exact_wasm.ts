@@ -12,7 +12,7 @@ import { DIRECT_MAX_MANTISSA, ExactFormat } from "./rounding";
 
 const TABLE_BYTES = 3 * 2048 * 8;
 /** Scratch of the kernel's draws (DRAWS_BYTES of lib/wasm/accumulate.ts), after the table. */
-const DRAWS_BYTES = 4 * 256 * 8;
+const DRAWS_BYTES = 8 * 128 * 8;
 
 /** The lane arguments of accumulateLanes as views on the wasm memory, with their byte offsets. */
 interface LaneViews {

@@ -145,13 +145,13 @@ function step(
   return generalStep(mode, m, emin, maxFinite, s, v, t, a, b, counter);
 }
 
-/** Steps per block of the four-lane loop: the block's draws are computed first, into `draws`. */
-const BLOCK = 256;
+/** Steps per block of the interleaved loops: the block's draws are computed first, into `draws`. */
+const BLOCK = 128;
 
 /**
  * sumLanes of lib/accum/rounding.ts: lane l adds terms[base[l] + i stride], i < length, to
  * sums[l], drawing counter counter0[l] + i (mod 2^32) of the stream keyed (keyA[l], keyB[l]).
- * direct: mantissaBits <= 20 (DIRECT_MAX_MANTISSA of rounding.ts). draws: scratch of 4 BLOCK
+ * direct: mantissaBits <= 20 (DIRECT_MAX_MANTISSA of rounding.ts). draws: scratch of 8 BLOCK
  * f64 (8 KiB), 16-byte aligned.
  */
 export function accumulateLanes(
@@ -168,21 +168,135 @@ export function accumulateLanes(
 }
 
 /**
- * The draws u = hash / 2^32 of steps start .. start + count - 1 of four lanes (counters
- * `counter` at step start), stored lane-interleaved: draws[4 i + k] is lane k's u of step
- * start + i. A separate loop, so that the hash's long multiply chains overlap each other
- * instead of stalling the rounding chains.
+ * The draws u = hash / 2^32 of `count` steps of four lanes (counters `counter` at the first),
+ * lane k's u of step i at draws[i W + k]: a separate loop, so that the hash's long multiply
+ * chains overlap each other instead of stalling the rounding chains.
  */
 // @ts-ignore: decorator
 @inline
-function fillDraws(counter: v128, A: v128, B: v128, count: i32, draws: usize): void {
+function fillDraws(counter: v128, A: v128, B: v128, count: i32, draws: usize, rowBytes: usize): void {
   const scale = f64x2.splat(TWO_POW_MINUS_32);
+  let at = draws;
   for (let i = 0; i < count; i++) {
     const h = hash32x4(i32x4.add(counter, i32x4.splat(i)), A, B);
-    const at = draws + (<usize>i << 5);
     v128.store(at, f64x2.mul(f64x2.convert_low_i32x4_u(h), scale));
     v128.store(at, f64x2.mul(f64x2.convert_low_i32x4_u(i32x4.shuffle(h, h, 2, 3, 2, 3)), scale), 16);
+    at += rowBytes;
   }
+}
+
+/** Lanes l .. l + 7 of lanesLoop, interleaved: 8 independent dependency chains. */
+// @ts-ignore: decorator
+@inline
+function lanes8(
+  terms: usize, base: usize, step8: usize, counter0: usize, keyA: usize, keyB: usize, l: i32,
+  length: i32, sums: usize, table: usize, mode: i32, direct: bool, m: i32, emin: i32, maxFinite: f64,
+  draws: usize,
+): void {
+  const L = <usize>l << 2;
+  const A0 = v128.load(keyA + L, 0), B0 = v128.load(keyB + L, 0), C0 = v128.load(counter0 + L, 0);
+  const A1 = v128.load(keyA + L, 16), B1 = v128.load(keyB + L, 16), C1 = v128.load(counter0 + L, 16);
+  const a0 = <u32>i32x4.extract_lane(A0, 0), b0 = <u32>i32x4.extract_lane(B0, 0), c0 = <u32>i32x4.extract_lane(C0, 0);
+  const a1 = <u32>i32x4.extract_lane(A0, 1), b1 = <u32>i32x4.extract_lane(B0, 1), c1 = <u32>i32x4.extract_lane(C0, 1);
+  const a2 = <u32>i32x4.extract_lane(A0, 2), b2 = <u32>i32x4.extract_lane(B0, 2), c2 = <u32>i32x4.extract_lane(C0, 2);
+  const a3 = <u32>i32x4.extract_lane(A0, 3), b3 = <u32>i32x4.extract_lane(B0, 3), c3 = <u32>i32x4.extract_lane(C0, 3);
+  const a4 = <u32>i32x4.extract_lane(A1, 0), b4 = <u32>i32x4.extract_lane(B1, 0), c4 = <u32>i32x4.extract_lane(C1, 0);
+  const a5 = <u32>i32x4.extract_lane(A1, 1), b5 = <u32>i32x4.extract_lane(B1, 1), c5 = <u32>i32x4.extract_lane(C1, 1);
+  const a6 = <u32>i32x4.extract_lane(A1, 2), b6 = <u32>i32x4.extract_lane(B1, 2), c6 = <u32>i32x4.extract_lane(C1, 2);
+  const a7 = <u32>i32x4.extract_lane(A1, 3), b7 = <u32>i32x4.extract_lane(B1, 3), c7 = <u32>i32x4.extract_lane(C1, 3);
+  let p0 = terms + (<usize>load<i32>(base + L, 0) << 3);
+  let p1 = terms + (<usize>load<i32>(base + L, 4) << 3);
+  let p2 = terms + (<usize>load<i32>(base + L, 8) << 3);
+  let p3 = terms + (<usize>load<i32>(base + L, 12) << 3);
+  let p4 = terms + (<usize>load<i32>(base + L, 16) << 3);
+  let p5 = terms + (<usize>load<i32>(base + L, 20) << 3);
+  let p6 = terms + (<usize>load<i32>(base + L, 24) << 3);
+  let p7 = terms + (<usize>load<i32>(base + L, 28) << 3);
+  const S = sums + (<usize>l << 3);
+  let s0 = load<f64>(S, 0);
+  let s1 = load<f64>(S, 8);
+  let s2 = load<f64>(S, 16);
+  let s3 = load<f64>(S, 24);
+  let s4 = load<f64>(S, 32);
+  let s5 = load<f64>(S, 40);
+  let s6 = load<f64>(S, 48);
+  let s7 = load<f64>(S, 56);
+  for (let start = 0; start < length; start += BLOCK) {
+    const end = min(length, start + BLOCK);
+    if (mode == STOCHASTIC) {
+      const from = i32x4.splat(start);
+      fillDraws(i32x4.add(C0, from), A0, B0, end - start, draws + 0, 64);
+      fillDraws(i32x4.add(C1, from), A1, B1, end - start, draws + 32, 64);
+    }
+    let d = draws;
+    for (let i = start; i < end; i++) {
+      const u0: f64 = mode == STOCHASTIC ? load<f64>(d, 0) : 0;
+      const u1: f64 = mode == STOCHASTIC ? load<f64>(d, 8) : 0;
+      const u2: f64 = mode == STOCHASTIC ? load<f64>(d, 16) : 0;
+      const u3: f64 = mode == STOCHASTIC ? load<f64>(d, 24) : 0;
+      const u4: f64 = mode == STOCHASTIC ? load<f64>(d, 32) : 0;
+      const u5: f64 = mode == STOCHASTIC ? load<f64>(d, 40) : 0;
+      const u6: f64 = mode == STOCHASTIC ? load<f64>(d, 48) : 0;
+      const u7: f64 = mode == STOCHASTIC ? load<f64>(d, 56) : 0;
+      if (mode == STOCHASTIC) d += 64;
+      s0 = step(mode, direct, m, emin, maxFinite, table, s0, load<f64>(p0), u0, a0, b0, c0 + <u32>i);
+      s1 = step(mode, direct, m, emin, maxFinite, table, s1, load<f64>(p1), u1, a1, b1, c1 + <u32>i);
+      s2 = step(mode, direct, m, emin, maxFinite, table, s2, load<f64>(p2), u2, a2, b2, c2 + <u32>i);
+      s3 = step(mode, direct, m, emin, maxFinite, table, s3, load<f64>(p3), u3, a3, b3, c3 + <u32>i);
+      s4 = step(mode, direct, m, emin, maxFinite, table, s4, load<f64>(p4), u4, a4, b4, c4 + <u32>i);
+      s5 = step(mode, direct, m, emin, maxFinite, table, s5, load<f64>(p5), u5, a5, b5, c5 + <u32>i);
+      s6 = step(mode, direct, m, emin, maxFinite, table, s6, load<f64>(p6), u6, a6, b6, c6 + <u32>i);
+      s7 = step(mode, direct, m, emin, maxFinite, table, s7, load<f64>(p7), u7, a7, b7, c7 + <u32>i);
+      p0 += step8; p1 += step8; p2 += step8; p3 += step8; p4 += step8; p5 += step8; p6 += step8; p7 += step8;
+    }
+  }
+  store<f64>(S, s0, 0); store<f64>(S, s1, 8); store<f64>(S, s2, 16); store<f64>(S, s3, 24); store<f64>(S, s4, 32); store<f64>(S, s5, 40); store<f64>(S, s6, 48); store<f64>(S, s7, 56);
+}
+
+/** Lanes l .. l + 3 of lanesLoop, interleaved: 4 independent dependency chains. */
+// @ts-ignore: decorator
+@inline
+function lanes4(
+  terms: usize, base: usize, step8: usize, counter0: usize, keyA: usize, keyB: usize, l: i32,
+  length: i32, sums: usize, table: usize, mode: i32, direct: bool, m: i32, emin: i32, maxFinite: f64,
+  draws: usize,
+): void {
+  const L = <usize>l << 2;
+  const A0 = v128.load(keyA + L, 0), B0 = v128.load(keyB + L, 0), C0 = v128.load(counter0 + L, 0);
+  const a0 = <u32>i32x4.extract_lane(A0, 0), b0 = <u32>i32x4.extract_lane(B0, 0), c0 = <u32>i32x4.extract_lane(C0, 0);
+  const a1 = <u32>i32x4.extract_lane(A0, 1), b1 = <u32>i32x4.extract_lane(B0, 1), c1 = <u32>i32x4.extract_lane(C0, 1);
+  const a2 = <u32>i32x4.extract_lane(A0, 2), b2 = <u32>i32x4.extract_lane(B0, 2), c2 = <u32>i32x4.extract_lane(C0, 2);
+  const a3 = <u32>i32x4.extract_lane(A0, 3), b3 = <u32>i32x4.extract_lane(B0, 3), c3 = <u32>i32x4.extract_lane(C0, 3);
+  let p0 = terms + (<usize>load<i32>(base + L, 0) << 3);
+  let p1 = terms + (<usize>load<i32>(base + L, 4) << 3);
+  let p2 = terms + (<usize>load<i32>(base + L, 8) << 3);
+  let p3 = terms + (<usize>load<i32>(base + L, 12) << 3);
+  const S = sums + (<usize>l << 3);
+  let s0 = load<f64>(S, 0);
+  let s1 = load<f64>(S, 8);
+  let s2 = load<f64>(S, 16);
+  let s3 = load<f64>(S, 24);
+  for (let start = 0; start < length; start += BLOCK) {
+    const end = min(length, start + BLOCK);
+    if (mode == STOCHASTIC) {
+      const from = i32x4.splat(start);
+      fillDraws(i32x4.add(C0, from), A0, B0, end - start, draws + 0, 32);
+    }
+    let d = draws;
+    for (let i = start; i < end; i++) {
+      const u0: f64 = mode == STOCHASTIC ? load<f64>(d, 0) : 0;
+      const u1: f64 = mode == STOCHASTIC ? load<f64>(d, 8) : 0;
+      const u2: f64 = mode == STOCHASTIC ? load<f64>(d, 16) : 0;
+      const u3: f64 = mode == STOCHASTIC ? load<f64>(d, 24) : 0;
+      if (mode == STOCHASTIC) d += 32;
+      s0 = step(mode, direct, m, emin, maxFinite, table, s0, load<f64>(p0), u0, a0, b0, c0 + <u32>i);
+      s1 = step(mode, direct, m, emin, maxFinite, table, s1, load<f64>(p1), u1, a1, b1, c1 + <u32>i);
+      s2 = step(mode, direct, m, emin, maxFinite, table, s2, load<f64>(p2), u2, a2, b2, c2 + <u32>i);
+      s3 = step(mode, direct, m, emin, maxFinite, table, s3, load<f64>(p3), u3, a3, b3, c3 + <u32>i);
+      p0 += step8; p1 += step8; p2 += step8; p3 += step8;
+    }
+  }
+  store<f64>(S, s0, 0); store<f64>(S, s1, 8); store<f64>(S, s2, 16); store<f64>(S, s3, 24);
 }
 
 // @ts-ignore: decorator
@@ -194,38 +308,10 @@ function lanesLoop(
 ): void {
   const step8 = <usize>stride << 3;
   let l = 0;
-  // Four lanes at a time: four independent dependency chains, and one SIMD hash for the four.
-  for (; l + 4 <= lanes; l += 4) {
-    const L = <usize>l << 2;
-    const A = v128.load(keyA + L), B = v128.load(keyB + L);
-    const counter = v128.load(counter0 + L);
-    const a0 = <u32>i32x4.extract_lane(A, 0), a1 = <u32>i32x4.extract_lane(A, 1), a2 = <u32>i32x4.extract_lane(A, 2), a3 = <u32>i32x4.extract_lane(A, 3);
-    const b0 = <u32>i32x4.extract_lane(B, 0), b1 = <u32>i32x4.extract_lane(B, 1), b2 = <u32>i32x4.extract_lane(B, 2), b3 = <u32>i32x4.extract_lane(B, 3);
-    const c0 = <u32>i32x4.extract_lane(counter, 0), c1 = <u32>i32x4.extract_lane(counter, 1);
-    const c2 = <u32>i32x4.extract_lane(counter, 2), c3 = <u32>i32x4.extract_lane(counter, 3);
-    let p0 = terms + (<usize>load<i32>(base + L) << 3), p1 = terms + (<usize>load<i32>(base + L + 4) << 3);
-    let p2 = terms + (<usize>load<i32>(base + L + 8) << 3), p3 = terms + (<usize>load<i32>(base + L + 12) << 3);
-    const S = sums + (<usize>l << 3);
-    let s0 = load<f64>(S), s1 = load<f64>(S, 8), s2 = load<f64>(S, 16), s3 = load<f64>(S, 24);
-    for (let start = 0; start < length; start += BLOCK) {
-      const end = min(length, start + BLOCK);
-      if (mode == STOCHASTIC) fillDraws(i32x4.add(counter, i32x4.splat(start)), A, B, end - start, draws);
-      let d = draws;
-      for (let i = start; i < end; i++) {
-        let u0: f64 = 0, u1: f64 = 0, u2: f64 = 0, u3: f64 = 0;
-        if (mode == STOCHASTIC) {
-          u0 = load<f64>(d); u1 = load<f64>(d, 8); u2 = load<f64>(d, 16); u3 = load<f64>(d, 24);
-          d += 32;
-        }
-        s0 = step(mode, direct, m, emin, maxFinite, table, s0, load<f64>(p0), u0, a0, b0, c0 + <u32>i);
-        s1 = step(mode, direct, m, emin, maxFinite, table, s1, load<f64>(p1), u1, a1, b1, c1 + <u32>i);
-        s2 = step(mode, direct, m, emin, maxFinite, table, s2, load<f64>(p2), u2, a2, b2, c2 + <u32>i);
-        s3 = step(mode, direct, m, emin, maxFinite, table, s3, load<f64>(p3), u3, a3, b3, c3 + <u32>i);
-        p0 += step8; p1 += step8; p2 += step8; p3 += step8;
-      }
-    }
-    store<f64>(S, s0); store<f64>(S, s1, 8); store<f64>(S, s2, 16); store<f64>(S, s3, 24);
-  }
+  // Eight, then four lanes at a time: each step's chain of about 25 cycles (add, exponent,
+  // table load, rounding) overlaps seven others; the hash runs four lanes per SIMD word.
+  for (; l + 8 <= lanes; l += 8) lanes8(terms, base, step8, counter0, keyA, keyB, l, length, sums, table, mode, direct, m, emin, maxFinite, draws);
+  for (; l + 4 <= lanes; l += 4) lanes4(terms, base, step8, counter0, keyA, keyB, l, length, sums, table, mode, direct, m, emin, maxFinite, draws);
   for (; l < lanes; l++) {
     const L = <usize>l << 2;
     const a = load<u32>(keyA + L), b = load<u32>(keyB + L);

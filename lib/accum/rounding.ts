@@ -31,6 +31,8 @@
  * That is generalStep, which also handles t a power of two with x just below it (x's step is
  * then half), the scaled top binades, zero, Inf and NaN. The kernels (sumLanes) take a shorter,
  * branch-free step in the common case of an exact sum t = x (see the comment above sumFour).
+ * accumulate() and lowPrecisionMatMul() run sumLanes as the wasm kernel of lib/wasm/accumulate.ts
+ * (exact_wasm.ts), the same operations in the same order; this JavaScript is its reference.
  *
  * Special values (IEEE 754 semantics with a saturating overflow): NaN in any term gives NaN;
  * an infinite term gives an infinite sum of its sign (it is not saturated away), and infinities

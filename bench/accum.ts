@@ -4,8 +4,9 @@
  * Float32Arrays (for accumulate) and a plain JS matmul with float64 sums (for the matmul).
  * Targets: issue 6, the round-to-nearest paths at >= 50% of their baseline's rate (met with
  * products inside the format's normal range; the range-checked rounding runs at about 25%);
- * issue 17, the exact path (stochastic rounding, truncation) at >= 25% of the nearest path's
- * rate with the same settings, printed as the ratio "stochastic / nearest".
+ * issue 17, the exact path (stochastic rounding, truncation; the wasm kernel of
+ * lib/wasm/accumulate.ts) at >= 25% of the nearest path's rate with the same settings, printed
+ * as the ratio "stochastic / nearest".
  * Rates are operations per second of process CPU time (user + system), best of several rounds:
  * on a shared machine wall-clock time also counts the other processes' time slices.
  */

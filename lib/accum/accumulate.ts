@@ -13,6 +13,7 @@
  * hash32(seed, stream, n + j) for the addition of chunk sum j: the same seed gives the same bits.
  */
 import { checkInteger, checkOneOf } from "../core/checks";
+import { sumExactWasm } from "./exact_wasm";
 import { ACCUMULATOR_ROUNDINGS, AccumulatorRounding, exactFormat, lanes, nearestSplitter, streamKey, sumLanes } from "./rounding";
 
 export interface AccumulatorOptions {
@@ -74,7 +75,9 @@ export function accumulate(values: Float32Array | Float64Array, options: Accumul
     // The fast step turns an Inf into NaN; a sum of finite float32 values is always finite.
     return Number.isNaN(sum) ? nonFiniteSum(values) : sum;
   }
-  return sumExact(values, acc);
+  const f = exactFormat(acc.mantissaBits, acc.exponentBits, acc.rounding);
+  const [a, b] = streamKey(f, acc.seed, acc.stream);
+  return sumExactWasm(values, f, acc.chunk, a, b);
 }
 
 /**
@@ -144,9 +147,10 @@ function sumNearest(x: Float32Array | Float64Array, m: number, c: number): numbe
 /**
  * The exact path: every rounding, bounded exponents, float64 terms of any precision. The chunks
  * are independent, so they run as interleaved lanes (sumLanes); then the chunk sums are added
- * in order.
+ * in order. accumulate() runs the same on wasm (sumExactWasm); this JavaScript version is the
+ * reference the tests hold the kernel to, bit for bit.
  */
-function sumExact(x: Float32Array | Float64Array, acc: Accumulator): number {
+export function sumExactReference(x: Float32Array | Float64Array, acc: Accumulator): number {
   const f = exactFormat(acc.mantissaBits, acc.exponentBits, acc.rounding);
   const [a, b] = streamKey(f, acc.seed, acc.stream);
   // The kernels read Float64Array only: one element type keeps V8's loads monomorphic.

@@ -19,6 +19,7 @@ import * as tf from "@tensorflow/tfjs";
 import { checkOneOf } from "../core/checks";
 import { floatingPoint, floatingPointRange, FloatingPointFormat } from "../quant/formats";
 import { Accumulator, AccumulatorOptions, checkAccumulator, nearestSum, nonFiniteSum } from "./accumulate";
+import { matMulExactWasm } from "./exact_wasm";
 import { exactFormat, lanes, nearestSplitter, streamKey, sumLanes } from "./rounding";
 
 /** Columns whose exact-path sums run interleaved. */
@@ -118,7 +119,11 @@ export function lowPrecisionMatMulArray(a: MatrixArray, b: MatrixArray, options:
       for (let k = 0; k < K; k++) products[k] = round(A.values[i * K + k] * bt[j * K + k]);
       out[o] = nonFiniteSum(products);
     }
-  } else exactKernel(A.values, bt, M, K, N, q, acc, out);
+  } else {
+    const f = exactFormat(acc.mantissaBits, acc.exponentBits, acc.rounding);
+    const rounding = { ...q, inRange: productsInNormalRange(A.values, bt, q) };
+    matMulExactWasm(A.values, bt, M, K, N, rounding, f, acc.chunk, COLUMN_GROUP, (stream) => streamKey(f, acc.seed, stream), acc.stream, out);
+  }
   return out;
 }
 
@@ -216,11 +221,13 @@ function nearestKernel(a: Float32Array, bt: Float32Array, M: number, K: number, 
 
 /**
  * Truncation, stochastic rounding or a bounded exponent: accumulate()'s exact path per element.
+ * lowPrecisionMatMulArray runs the same on wasm (matMulExactWasm); this JavaScript version is
+ * the reference the tests hold the kernel to, bit for bit.
  * For each row and group of up to COLUMN_GROUP columns the rounded products are laid out column
  * by column, and every (column, chunk) pair is a lane of sumLanes: independent dependency chains
  * that run interleaved. Then each column's chunk sums are added in order.
  */
-function exactKernel(a: Float32Array, bt: Float32Array, M: number, K: number, N: number, q: ProductRounder, acc: Accumulator, out: Float32Array): void {
+export function exactKernelReference(a: Float32Array, bt: Float32Array, M: number, K: number, N: number, q: ProductRounder, acc: Accumulator, out: Float32Array): void {
   const round = productRounding(q);
   const inRange = productsInNormalRange(a, bt, q), PK = q.K;
   const f = exactFormat(acc.mantissaBits, acc.exponentBits, acc.rounding);

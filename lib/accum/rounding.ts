@@ -31,6 +31,8 @@
  * That is generalStep, which also handles t a power of two with x just below it (x's step is
  * then half), the scaled top binades, zero, Inf and NaN. The kernels (sumLanes) take a shorter,
  * branch-free step in the common case of an exact sum t = x (see the comment above sumFour).
+ * accumulate() and lowPrecisionMatMul() run sumLanes as the wasm kernel of lib/wasm/accumulate.ts
+ * (exact_wasm.ts), the same operations in the same order; this JavaScript is its reference.
  *
  * Special values (IEEE 754 semantics with a saturating overflow): NaN in any term gives NaN;
  * an infinite term gives an infinite sum of its sign (it is not saturated away), and infinities
@@ -84,7 +86,7 @@ interface BinadeTable {
  * down to 2^(m - 52) at most (below emin, t / q < 2^(j + 1) with j < m down to 2^(j - 52)), u
  * from 2^-1 down to 2^-32: 53 bits in all while m <= 20.
  */
-const DIRECT_MAX_MANTISSA = 20;
+export const DIRECT_MAX_MANTISSA = 20;
 
 const binadeTables = new Map<string, BinadeTable>();
 

@@ -45,6 +45,13 @@ export interface LowbitWasm {
   xnorPanelBytes(N: number, vecs: number): number;
   packSigns(src: number, rows: number, cols: number, dst: number, vecs: number): void;
   packThresholded(src: number, rows: number, cols: number, dir: number, thr: number, dst: number, vecs: number): void;
+  accumulateLanes(
+    terms: number, base: number, stride: number, counter0: number, keyA: number, keyB: number,
+    lanes: number, length: number, sums: number, table: number, mode: number, mantissaBits: number,
+    emin: number, maxFinite: number, direct: number, draws: number): void;
+  roundedProducts(
+    a: number, bt: number, columns: number, K: number, out: number, splitter: number, inRange: number,
+    minNormal: number, C: number, maxFinite: number, overflow: number): void;
 }
 
 export const WASM_FILE = join(__dirname, "..", "wasm", "lowbit.wasm");

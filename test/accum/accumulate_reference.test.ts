@@ -191,6 +191,23 @@ test("accumulate equals the exact rational reference over 10^4 random vectors, e
   assert.ok(vectors >= 10_000, `${vectors} vectors`);
 });
 
+test("accumulate equals the exact rational reference on long vectors (the wasm kernel's interleaved lanes and blocks)", () => {
+  const rng = new Rng(4242);
+  for (let v = 0; v < 36; v++) {
+    const rounding = ROUNDINGS[v % 3];
+    const n = 300 + Math.floor(rng.next() * 1200);
+    const raw = terms(rng, n, v % 2 === 0, rng.next() < 0.05);
+    const x = v % 2 === 0 ? new Float32Array(raw) : new Float64Array(raw);
+    const m = [1, 4, 8, 20, 21, 23][Math.floor(rng.next() * 6)];
+    const exponentBits = rng.next() < 0.5 ? undefined : [3, 5, 8, 11][Math.floor(rng.next() * 4)];
+    const chunk = [1, 3, 64, 127, 128, 129, 300][Math.floor(rng.next() * 7)];
+    const seed = Math.floor(rng.next() * 2 ** 32), stream = Math.floor(rng.next() * 2 ** 32);
+    const got = accumulate(x, { mantissaBits: m, exponentBits, rounding, chunk, seed, stream });
+    const want = reference(x, format(m, exponentBits, rounding, seed, stream), chunk);
+    assert.ok(Object.is(got + 0, want + 0), `n=${n} m=${m} e=${exponentBits} ${rounding} chunk=${chunk} seed=${seed} stream=${stream}: got ${got}, want ${want}`);
+  }
+});
+
 test("lowPrecisionMatMul equals the exact rational reference per element, every rounding and chunking", () => {
   // Operands of at most 12 significant bits: their products are exact float32 values, so the
   // product format E8M23 keeps them and each element is the reference sum of exact products.

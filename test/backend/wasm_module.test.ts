@@ -38,5 +38,5 @@ test("lowbit.wasm has no data segment and no memory of its own", () => {
   assert.deepEqual(WebAssembly.Module.exports(module).map((e) => e.name).sort(),
     ["ap2", "binarize", "col2imAdd", "im2colTransposed", "maxPoolGrad", "quantizeFixed", "quantizeFixedGrouped",
       "quantizeFloat", "quantizeLinear", "quantizePowerOfTwo", "maxAbs", "countAbove", "xnorGemm", "packSigns",
-      "packThresholded", "xnorPanelBytes"].sort());
+      "packThresholded", "xnorPanelBytes", "accumulateLanes", "roundedProducts"].sort());
 });

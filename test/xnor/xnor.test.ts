@@ -67,6 +67,21 @@ describe("xnorMatMul", () => {
     }
   });
 
+  test("writes into a given out array and returns it, the same integers as a fresh result, with no tensors", () => {
+    const rng = new Rng(23);
+    const tensors = tf.memory().numTensors;
+    for (const [M, N, K] of [[1, 1, 1], [3, 7, 129], [9, 65, 300]]) {
+      const A = signMatrix(rng, M, K), B = signMatrix(rng, K, N);
+      const a = packSigns(A, M, K), b = packColumns(B, K, N);
+      const out = new Int32Array(M * N).fill(12345);
+      for (let call = 0; call < 2; call++) {
+        assert.equal(xnorMatMul(a, b, out), out, `M ${M} N ${N} K ${K}: returns out`);
+        assert.deepEqual([...out], [...matMulReference(A, B, M, K, N)], `M ${M} N ${N} K ${K}, call ${call}`);
+      }
+    }
+    assert.equal(tf.memory().numTensors, tensors);
+  });
+
   test("gives K for equal and -K for opposite vectors at every K from 1 to 300 (padding adds nothing)", () => {
     for (let K = 1; K <= 300; K++) {
       const a = Float32Array.from({ length: K }, (_, k) => (k % 3 === 0 ? -1 : 1));
@@ -96,6 +111,10 @@ describe("xnorMatMul", () => {
     const a = packSigns(new Float32Array(6), 2, 3);
     const b = packSigns(new Float32Array(8), 2, 4);
     assert.throws(() => xnorMatMul(a, b), { name: "RangeError", message: /xnorMatMul needs a.cols = b.cols .* got 3 and 4/ });
+    const c = packSigns(new Float32Array(6), 2, 3);
+    assert.throws(() => xnorMatMul(a, c, new Int32Array(3)), { name: "RangeError", message: /xnorMatMul out.length must be a.rows \* b.rows = 4; got 3/ });
+    assert.throws(() => xnorMatMul(a, c, new Int32Array(5)), { name: "RangeError", message: /xnorMatMul out.length must be a.rows \* b.rows = 4; got 5/ });
+    assert.throws(() => xnorMatMul(a, c, new Float32Array(4) as unknown as Int32Array), { name: "TypeError", message: /xnorMatMul out must be an Int32Array/ });
     assert.throws(() => packSigns(new Float32Array(5), 2, 3), { name: "RangeError", message: /packSigns values must hold rows \* cols = 6 numbers; got 5/ });
     assert.throws(() => packSigns(new Float32Array(0), 0, 3), { name: "RangeError", message: /packSigns rows must be an integer in \[1, 2\^53 - 1\]; got 0/ });
     const t = tf.zeros([2, 2]) as tf.Tensor2D;

@@ -8,62 +8,14 @@
 // table the binade table of the format, three f64 arrays of 2048 (q, 1 / q, C) indexed by the
 // exponent field of t, q = 0 where the general step is needed.
 
+import { keyedHash32, keyedHash32X4 } from "./random";
+
 const NEAREST = 0, ZERO = 1, STOCHASTIC = 2;
 const TWO_POW_52: f64 = 4503599627370496.0;
 const TWO_POW_MINUS_32: f64 = 2.3283064365386963e-10;
 const SCALED_BINADE = 960;
 const UNBOUNDED_EMIN = -1022;
 const TABLE: usize = 2048 << 3;
-
-// @ts-ignore: decorator
-@inline
-function lowbias32x4(x: v128): v128 {
-  x = v128.xor(x, i32x4.shr_u(x, 16));
-  x = i32x4.mul(x, i32x4.splat(0x7feb352d));
-  x = v128.xor(x, i32x4.shr_u(x, 15));
-  x = i32x4.mul(x, i32x4.splat(0x846ca68b));
-  x = v128.xor(x, i32x4.shr_u(x, 16));
-  return x;
-}
-
-// @ts-ignore: decorator
-@inline
-function triple32x4(x: v128): v128 {
-  x = v128.xor(x, i32x4.shr_u(x, 17));
-  x = i32x4.mul(x, i32x4.splat(0xed5ad4bb));
-  x = v128.xor(x, i32x4.shr_u(x, 11));
-  x = i32x4.mul(x, i32x4.splat(0xac4c1b51));
-  x = v128.xor(x, i32x4.shr_u(x, 15));
-  x = i32x4.mul(x, i32x4.splat(0x31848bab));
-  x = v128.xor(x, i32x4.shr_u(x, 14));
-  return x;
-}
-
-/** keyedHash32 (lib/core/random.ts) of four lanes: lowbias32(triple32(counter ^ a) ^ b). */
-// @ts-ignore: decorator
-@inline
-function hash32x4(counter: v128, a: v128, b: v128): v128 {
-  return lowbias32x4(v128.xor(triple32x4(v128.xor(counter, a)), b));
-}
-
-/** The same hash of one lane. */
-function hash32(counter: u32, a: u32, b: u32): u32 {
-  let x = counter ^ a;
-  x ^= x >>> 17;
-  x *= 0xed5ad4bb;
-  x ^= x >>> 11;
-  x *= 0xac4c1b51;
-  x ^= x >>> 15;
-  x *= 0x31848bab;
-  x ^= x >>> 14;
-  x ^= b;
-  x ^= x >>> 16;
-  x *= 0x7feb352d;
-  x ^= x >>> 15;
-  x *= 0x846ca68b;
-  x ^= x >>> 16;
-  return x;
-}
 
 /** 2^k for -1074 <= k <= 1023 (subnormal powers included). */
 // @ts-ignore: decorator
@@ -104,7 +56,7 @@ function generalStep(mode: i32, m: i32, emin: i32, maxFinite: f64, s: f64, v: f6
   const r0 = ts - g;
   let k: f64;
   if (mode == STOCHASTIC) {
-    const uq = <f64>hash32(counter, a, b) * (q * TWO_POW_MINUS_32);
+    const uq = <f64>keyedHash32(counter, a, b) * (q * TWO_POW_MINUS_32);
     k = (r0 - uq) + es > 0 ? 1 : (r0 - (uq - q)) + es > 0 ? 0 : -1;
   } else if (mode == ZERO) {
     const w = r0 + es;
@@ -178,7 +130,7 @@ function fillDraws(counter: v128, A: v128, B: v128, count: i32, draws: usize, ro
   const scale = f64x2.splat(TWO_POW_MINUS_32);
   let at = draws;
   for (let i = 0; i < count; i++) {
-    const h = hash32x4(i32x4.add(counter, i32x4.splat(i)), A, B);
+    const h = keyedHash32X4(i32x4.add(counter, i32x4.splat(i)), A, B);
     v128.store(at, f64x2.mul(f64x2.convert_low_i32x4_u(h), scale));
     v128.store(at, f64x2.mul(f64x2.convert_low_i32x4_u(i32x4.shuffle(h, h, 2, 3, 2, 3)), scale), 16);
     at += rowBytes;
@@ -319,7 +271,7 @@ function lanesLoop(
     let p = terms + (<usize>load<i32>(base + L) << 3);
     let s = load<f64>(sums + (<usize>l << 3));
     for (let i = 0; i < length; i++) {
-      const u = mode == STOCHASTIC ? <f64>hash32(counter, a, b) * TWO_POW_MINUS_32 : 0;
+      const u = mode == STOCHASTIC ? <f64>keyedHash32(counter, a, b) * TWO_POW_MINUS_32 : 0;
       s = step(mode, direct, m, emin, maxFinite, table, s, load<f64>(p), u, a, b, counter);
       p += step8;
       counter++;

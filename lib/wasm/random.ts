@@ -1,5 +1,6 @@
-// The per-element half of lib/core/random.ts's elementHash(seed, stream, i): the key words
-// a and b depend only on (seed, stream) and are computed once per call in JavaScript.
+// lib/core/random.ts's hashes in wasm: the per-element half of elementHash(seed, stream, i)
+// (the quantizers) and keyedHash32 (the accumulator). The key words a and b depend only on
+// (seed, stream) and are computed once per call in JavaScript.
 // Must stay bit-identical to elementHash: test/quant/quantize.test.ts checks stochastic
 // rounding bit for bit against a reference that calls elementHash.
 
@@ -91,4 +92,20 @@ export function elementHashX4(words: v128, lane: i32): v128 {
   else if (lane == 2) w = i32x4.shuffle(words, words, 2, 2, 2, 2);
   else w = i32x4.shuffle(words, words, 3, 3, 3, 3);
   return lowbias32x4(v128.xor(w, i32x4(0, SALT1, SALT2, SALT3)));
+}
+
+/**
+ * keyedHash32 of lib/core/random.ts, lowbias32(triple32(counter ^ a) ^ b): the accumulator's
+ * stochastic-rounding draws (lib/wasm/accumulate.ts); test/accum/exact_wasm.test.ts checks them
+ * bit for bit against the JavaScript path.
+ */
+export function keyedHash32(counter: u32, a: u32, b: u32): u32 {
+  return lowbias32(triple32(counter ^ a) ^ b);
+}
+
+/** keyedHash32 of four lanes. */
+// @ts-ignore: decorator
+@inline
+export function keyedHash32X4(counter: v128, a: v128, b: v128): v128 {
+  return lowbias32x4(v128.xor(triple32x4(v128.xor(counter, a)), b));
 }

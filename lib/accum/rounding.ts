@@ -30,7 +30,7 @@
  *
  * That is generalStep, which also handles t a power of two with x just below it (x's step is
  * then half), the scaled top binades, zero, Inf and NaN. The kernels (sumLanes) take a shorter,
- * branch-free step in the common case of an exact sum t = x (see the comment above sumFour).
+ * branch-free step in the common case of an exact sum t = x (see the comment above sumOne).
  * accumulate() and lowPrecisionMatMul() run sumLanes as the wasm kernel of lib/wasm/accumulate.ts
  * (exact_wasm.ts), the same operations in the same order; this JavaScript is its reference.
  *
@@ -183,19 +183,16 @@ export function generalStep(f: ExactFormat, s: number, v: number, t: number, key
 }
 
 /**
- * Interleaved sums on the exact path: lane l (0 <= l < lanes) adds terms[base[l] + i stride] for
+ * Sums on the exact path: lane l (0 <= l < lanes) adds terms[base[l] + i stride] for
  * i = 0 .. length - 1 to sums[l], drawing counter counter0[l] + i of the stream keyed
- * (keyA[l], keyB[l]). Lanes run four at a time (sumFour), the rest one by one (sumOne).
+ * (keyA[l], keyB[l]). Lanes run one by one (sumOne): this is the reference of the wasm kernel
+ * (lib/wasm/accumulate.ts), which interleaves them for speed.
  */
 export function sumLanes(
   f: ExactFormat, terms: Float64Array, base: Int32Array, stride: number, counter0: Float64Array,
   keyA: Int32Array, keyB: Int32Array, lanes: number, length: number, sums: Float64Array,
 ): void {
-  let l = 0;
-  for (; l + 4 <= lanes; l += 4) {
-    sumFour(f, terms, base, stride, counter0, keyA, keyB, length, sums, l);
-  }
-  for (; l < lanes; l++) sums[l] = sumOne(f, terms, base[l], stride, counter0[l], keyA[l], keyB[l], length, sums[l]);
+  for (let l = 0; l < lanes; l++) sums[l] = sumOne(f, terms, base[l], stride, counter0[l], keyA[l], keyB[l], length, sums[l]);
 }
 
 /*
@@ -210,113 +207,7 @@ export function sumLanes(
  * sum, zero, Inf, NaN, the top binades, sums below the subnormal quantum) goes to generalStep.
  * The division by q is a multiplication by the exact 1 / q; ceil and trunc compile to one
  * rounding instruction, so the step has no data-dependent branch to mispredict.
- * sumFour repeats the step for four lanes held in local variables: four independent dependency
- * chains (a step in a helper function is not inlined by V8, and then boxes every sum).
  */
-
-/** Steps per block of sumFour: the block's draws are computed first, into DRAWS. */
-const BLOCK = 256;
-const DRAWS = new Float64Array(4 * BLOCK);
-
-/**
- * DRAWS[k BLOCK + i] = u of counter counter0[l + k] + start + i of lane l + k's stream, for
- * k < 4 and i < count. One call site of the hash, so V8 inlines it here (a hash that is not
- * inlined returns its uint32 boxed, one allocation per draw).
- */
-function fillDraws(counter0: Float64Array, keyA: Int32Array, keyB: Int32Array, l: number, start: number, count: number): void {
-  for (let k = 0; k < 4; k++) {
-    const a = keyA[l + k], b = keyB[l + k], counter = counter0[l + k] + start, at = k * BLOCK;
-    for (let i = 0; i < count; i++) DRAWS[at + i] = keyedHash32(a, b, counter + i) * TWO_POW_MINUS_32;
-  }
-}
-
-/**
- * Lanes l .. l + 3 of sumLanes, interleaved. The draws come from DRAWS, filled per block: four
- * hashes inlined into this loop would exceed V8's inlining budget.
- */
-function sumFour(
-  f: ExactFormat, terms: Float64Array, base: Int32Array, stride: number, counter0: Float64Array,
-  keyA: Int32Array, keyB: Int32Array, length: number, sums: Float64Array, l: number,
-): void {
-  const { mode, table } = f, direct = f.mantissaBits <= DIRECT_MAX_MANTISSA;
-  const tQ = table.q, tI = table.inverse, tC = table.C;
-  const b0 = base[l], b1 = base[l + 1], b2 = base[l + 2], b3 = base[l + 3];
-  const c0 = counter0[l], c1 = counter0[l + 1], c2 = counter0[l + 2], c3 = counter0[l + 3];
-  const a0 = keyA[l], a1 = keyA[l + 1], a2 = keyA[l + 2], a3 = keyA[l + 3];
-  const k0 = keyB[l], k1 = keyB[l + 1], k2 = keyB[l + 2], k3 = keyB[l + 3];
-  let s0 = sums[l], s1 = sums[l + 1], s2 = sums[l + 2], s3 = sums[l + 3];
-  for (let start = 0; start < length; start += BLOCK) {
-    const end = Math.min(length, start + BLOCK);
-    if (mode === STOCHASTIC) fillDraws(counter0, keyA, keyB, l, start, end - start);
-    for (let i = start, o = start * stride; i < end; i++, o += stride) {
-      const d = i - start;
-      let v = terms[b0 + o], t = s0 + v;
-      f64[0] = t;
-      let e = (u32[1] >>> 20) & 0x7ff;
-      const q0 = tQ[e];
-      if (t - s0 === v && t - v === s0 && q0 > 0) {
-        const q = q0;
-        if (mode === STOCHASTIC) {
-          const u = DRAWS[d];
-          if (direct) s0 = Math.ceil(t * tI[e] - u) * q;
-          else {
-            const g = (t + tC[e]) - tC[e];
-            s0 = g + Math.ceil((t - g) * tI[e] - u) * q;
-          }
-        } else s0 = mode === ZERO ? Math.trunc(t * tI[e]) * q : (t + tC[e]) - tC[e];
-      } else s0 = generalStep(f, s0, v, t, a0, k0, c0 + i);
-
-      v = terms[b1 + o]; t = s1 + v;
-      f64[0] = t;
-      e = (u32[1] >>> 20) & 0x7ff;
-      const q1 = tQ[e];
-      if (t - s1 === v && t - v === s1 && q1 > 0) {
-        const q = q1;
-        if (mode === STOCHASTIC) {
-          const u = DRAWS[BLOCK + d];
-          if (direct) s1 = Math.ceil(t * tI[e] - u) * q;
-          else {
-            const g = (t + tC[e]) - tC[e];
-            s1 = g + Math.ceil((t - g) * tI[e] - u) * q;
-          }
-        } else s1 = mode === ZERO ? Math.trunc(t * tI[e]) * q : (t + tC[e]) - tC[e];
-      } else s1 = generalStep(f, s1, v, t, a1, k1, c1 + i);
-
-      v = terms[b2 + o]; t = s2 + v;
-      f64[0] = t;
-      e = (u32[1] >>> 20) & 0x7ff;
-      const q2 = tQ[e];
-      if (t - s2 === v && t - v === s2 && q2 > 0) {
-        const q = q2;
-        if (mode === STOCHASTIC) {
-          const u = DRAWS[2 * BLOCK + d];
-          if (direct) s2 = Math.ceil(t * tI[e] - u) * q;
-          else {
-            const g = (t + tC[e]) - tC[e];
-            s2 = g + Math.ceil((t - g) * tI[e] - u) * q;
-          }
-        } else s2 = mode === ZERO ? Math.trunc(t * tI[e]) * q : (t + tC[e]) - tC[e];
-      } else s2 = generalStep(f, s2, v, t, a2, k2, c2 + i);
-
-      v = terms[b3 + o]; t = s3 + v;
-      f64[0] = t;
-      e = (u32[1] >>> 20) & 0x7ff;
-      const q3 = tQ[e];
-      if (t - s3 === v && t - v === s3 && q3 > 0) {
-        const q = q3;
-        if (mode === STOCHASTIC) {
-          const u = DRAWS[3 * BLOCK + d];
-          if (direct) s3 = Math.ceil(t * tI[e] - u) * q;
-          else {
-            const g = (t + tC[e]) - tC[e];
-            s3 = g + Math.ceil((t - g) * tI[e] - u) * q;
-          }
-        } else s3 = mode === ZERO ? Math.trunc(t * tI[e]) * q : (t + tC[e]) - tC[e];
-      } else s3 = generalStep(f, s3, v, t, a3, k3, c3 + i);
-    }
-  }
-  sums[l] = s0; sums[l + 1] = s1; sums[l + 2] = s2; sums[l + 3] = s3;
-}
 
 /**
  * One lane of sumLanes: its sum. A single chain waits on every step, so this one keeps the grid

@@ -38,6 +38,7 @@ export const binaryKind: FormatKind<BinaryFormat> = {
     const p = Math.min(1, Math.max(0, Math.fround(Math.fround(x + 1) * 0.5)));
     return (hash >>> 8) * 2 ** -24 < p ? 1 : -1;
   },
+  nearest: (_f, x) => (Number.isNaN(x) ? NaN : x >= 0 ? 1 : -1),
   codeOf: (_f, value) => (value > 0 ? 1 : 0),
   valueOf: (_f, code) => (code === 1 ? 1 : -1),
 };

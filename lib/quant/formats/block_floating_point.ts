@@ -86,6 +86,7 @@ export const blockFloatingPointKind: FormatKind<BlockFloatingPointFormat> = {
     const qmax = 2 ** (f.bits - 1) - 1;
     return Math.min(qmax, Math.max(-qmax - 1, roundScaled(x, rounding, hash)));
   },
+  nearest: (f, x) => blockFloatingPointKind.round(f, x, "nearest", 0),
   codeOf: (f, value) => twosComplementCode(value, f.bits),
   valueOf: (f, code) => twosComplementValue(code, f.bits),
 };

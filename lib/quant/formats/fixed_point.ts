@@ -61,6 +61,7 @@ export const fixedPointKind: FormatKind<FixedPointFormat> = {
     const r = fixedPointRange(f);
     return Math.min(r.qmax, Math.max(r.qmin, roundScaled(x * 2 ** f.frac, rounding, hash))) * r.step;
   },
+  nearest: (f, x) => fixedPointKind.round(f, x, "nearest", 0),
   codeOf: (f, value) => twosComplementCode(value * 2 ** f.frac, f.bits),
   valueOf: (f, code) => twosComplementValue(code, f.bits) * 2 ** -f.frac,
 };

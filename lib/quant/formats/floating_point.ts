@@ -116,6 +116,7 @@ export const floatingPointKind: FormatKind<FloatingPointFormat> = {
     }
     return negative ? -q : q;
   },
+  nearest: (f, x) => floatingPointKind.round(f, x, "nearest", 0),
   codeOf: (f, value) => {
     const r = floatingPointRange(f);
     const topExponent = 2 ** f.exp - 1;

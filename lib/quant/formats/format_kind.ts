@@ -66,6 +66,11 @@ export interface FormatKind<F extends { readonly kind: string }> {
    * `hash` = elementHash(seed, stream, i) (used by stochastic rounding only).
    */
   readonly round: (f: F, x: number, rounding: Rounding, hash: number) => number;
+  /**
+   * x rounded to nearest, ties to even, with the format's overflow rule: what encode rounds by
+   * (round(f, x, "nearest", 0) except for a stochastic binarizer, whose nearest value is the sign).
+   */
+  readonly nearest: (f: F, x: number) => number;
   /** The code of a value of the format (an output of `round`, NaN where the format has a NaN code). */
   readonly codeOf: (f: F, value: number) => number;
   /** The value of a code in [0, 2^bits). */
@@ -102,7 +107,7 @@ export function roundScaled(v: number, rounding: Rounding, hash: number): number
 
 /** The two's complement code of an integer q of `bits` bits. */
 export function twosComplementCode(q: number, bits: number): number {
-  return q < 0 ? q + 2 ** bits : q;
+  return q < 0 ? q + 2 ** bits : Math.abs(q); // a code is never -0
 }
 
 /** The integer a two's complement code of `bits` bits stands for. */

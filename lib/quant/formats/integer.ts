@@ -61,9 +61,9 @@ function roundQuotient(x: number, s: number, rounding: Rounding, hash: number): 
 }
 
 /**
- * The integer kind. Values are q * s with s = float32(scale), the step the kernel uses
- * (lib/wasm/quantize_linear.ts). Encoding: the `bits`-bit two's complement pattern of q, or q
- * itself when unsigned. formatInfo: max = qmax * s, epsilon = minNormal = minSubnormal = s,
+ * The integer kind. Values are float32(q * s) with s = float32(scale): the kernel
+ * (lib/wasm/quantize_linear.ts) multiplies in float32. Encoding: the `bits`-bit two's complement pattern of q, or q
+ * itself when unsigned. formatInfo: max = float32(qmax * s), epsilon = minNormal = minSubnormal = s,
  * emin = floor(log2 s), emax = floor(log2) of the largest magnitude (signed: 2^(bits-1) * s).
  * Rounding: q = the exact quotient x / s rounded (not its float rounding), clamped to
  * [qmin, qmax]; +-Inf saturate.
@@ -74,21 +74,23 @@ export const integerKind: FormatKind<IntegerFormat> = {
   label: (f) => `int${f.bits}`,
   bits: (f) => f.bits,
   info: (f) => {
-    const r = integerRange(f);
-    return gridInfo(f.bits, r.qmin, r.qmax, Math.fround(f.scale));
+    const r = integerRange(f), s = Math.fround(f.scale);
+    return { ...gridInfo(f.bits, r.qmin, r.qmax, s), max: Math.fround(r.qmax * s) };
   },
   arithmetic: (f) => ({ kind: "int", bits: f.bits }),
   round: (f, x, rounding, hash) => {
     if (Number.isNaN(x)) return NaN;
     const r = integerRange(f), s = Math.fround(f.scale);
-    if (!Number.isFinite(x)) return (x > 0 ? r.qmax : r.qmin) * s;
+    if (!Number.isFinite(x)) return Math.fround((x > 0 ? r.qmax : r.qmin) * s);
     const q = roundQuotient(x, s, rounding, hash);
-    return Number(q < BigInt(r.qmin) ? BigInt(r.qmin) : q > BigInt(r.qmax) ? BigInt(r.qmax) : q) * s;
+    return Math.fround(Number(q < BigInt(r.qmin) ? BigInt(r.qmin) : q > BigInt(r.qmax) ? BigInt(r.qmax) : q) * s);
   },
-  // value / s is exact: value = q * s needs at most 25 + 24 bits.
+  nearest: (f, x) => integerKind.round(f, x, "nearest", 0),
+  // value = float32(q * s) is within 2^-24 * |q| steps of q * s: below half a step for codes of
+  // at most 16 bits (encode's limit).
   codeOf: (f, value) => {
-    const q = value / Math.fround(f.scale);
-    return f.signed ? twosComplementCode(q, f.bits) : q;
+    const q = Math.round(value / Math.fround(f.scale));
+    return f.signed ? twosComplementCode(q, f.bits) : Math.abs(q);
   },
-  valueOf: (f, code) => (f.signed ? twosComplementValue(code, f.bits) : code) * Math.fround(f.scale),
+  valueOf: (f, code) => Math.fround((f.signed ? twosComplementValue(code, f.bits) : code) * Math.fround(f.scale)),
 };

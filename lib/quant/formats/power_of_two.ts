@@ -80,6 +80,7 @@ export const powerOfTwoKind: FormatKind<PowerOfTwoFormat> = {
     }
     return negative ? -m : m;
   },
+  nearest: (f, x) => powerOfTwoKind.round(f, x, "nearest", 0),
   codeOf: (f, value) => {
     const sign = value < 0 || Object.is(value, -0) ? 2 ** (f.bits - 1) : 0;
     return value === 0 ? sign : sign + exponentOf(Math.abs(value)) - powerOfTwoRange(f).minExponent + 1;

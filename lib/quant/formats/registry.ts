@@ -115,7 +115,7 @@ function codedFormat(what: string, format: Format): { f: Format; kind: FormatKin
 /**
  * The code (bit pattern, an integer in [0, 2^bits)) of x in a format of at most 16 bits: x is
  * first rounded to nearest, ties to even, with the format's own overflow rule (exactly as
- * quantizeValue with rounding "nearest": fixed point and integer saturate, floats saturate or
+ * quantizeValue with rounding "nearest", and binary by the sign: fixed point and integer saturate, floats saturate or
  * give Inf as `saturate` says), then encoded as the kind's file states. -0 keeps its sign where
  * the encoding has -0 (float, powerOfTwo); NaN gives the canonical NaN code, or a RangeError in
  * a format without a NaN code.
@@ -126,7 +126,7 @@ export function encode(format: Format, x: number): number {
   if (Number.isNaN(x) && !info.hasNaN) {
     throw new RangeError(`lowbit: encode x must not be NaN for ${kind.label(f)}, which has no NaN code`);
   }
-  return kind.codeOf(f, kind.round(f, x, "nearest", 0));
+  return kind.codeOf(f, kind.nearest(f, x));
 }
 
 /** The value of a code (an integer in [0, 2^bits)) of a format of at most 16 bits. */

@@ -60,6 +60,7 @@ export const ternaryKind: FormatKind<TernaryFormat> = {
   }),
   arithmetic: () => ({ kind: "ternary" }),
   round: (f, x) => (Number.isNaN(x) ? NaN : x > f.threshold ? 1 : x < -f.threshold ? -1 : 0),
+  nearest: (f, x) => ternaryKind.round(f, x, "nearest", 0),
   codeOf: (_f, value) => (value > 0 ? 0b01 : value < 0 ? 0b11 : Object.is(value, -0) ? 0b10 : 0b00),
   valueOf: (_f, code) => [0, 1, -0, -1][code],
 };

@@ -65,6 +65,7 @@ export function operandName(op: Operand): string {
 }
 
 const OPERAND_KINDS: readonly string[] = ["int", "float", "binary", "ternary", "log"];
+const OPERAND_FIELDS: readonly string[] = ["kind", "bits", "exp", "man"];
 
 /**
  * An Operand as is, or the operand of a lowbit quant Format (also one read back from JSON),
@@ -77,9 +78,11 @@ export function operandOf(what: string, value: Operand | Format): Operand {
   if (!OPERAND_KINDS.includes(value.kind) && !(FORMAT_KINDS as readonly string[]).includes(value.kind)) {
     throw new RangeError(`lowbit: ${what} kind must be one of ${[...new Set([...OPERAND_KINDS, ...FORMAT_KINDS])].map((k) => `"${k}"`).join(", ")}; got ${JSON.stringify(value.kind)}`);
   }
-  // "float", "binary" and "ternary" are kinds of both, with the same arithmetic; a float Format
-  // (it has `saturate`) is checked as one, an Operand float may be wider (FP64 accumulators).
-  const op = OPERAND_KINDS.includes(value.kind) && !("saturate" in value) ? value as Operand : formatArithmetic(checkFormat(what, value));
+  // "float", "binary" and "ternary" are kinds of both, with the same arithmetic. A value with an
+  // Operand's fields only is an Operand (an Operand float may be wider: FP64 accumulators); one
+  // with a Format's fields (saturate, stochastic, threshold) is checked as a Format.
+  const isOperand = OPERAND_KINDS.includes(value.kind) && Object.keys(value).every((key) => OPERAND_FIELDS.includes(key));
+  const op = isOperand ? value as Operand : formatArithmetic(checkFormat(what, value));
   switch (op.kind) {
     case "int": return intOperand(op.bits);
     case "float": return floatOperand(op.exp, op.man);

@@ -39,7 +39,10 @@ export function checkFormat(what: string, value: unknown): Format {
     throw new TypeError(`lowbit: ${what} must be a format value (fixedPoint(...), FP16, ...); got ${JSON.stringify(value)}`);
   }
   const kind = (value as { kind?: unknown }).kind;
-  checkOneOf(`${what} kind`, typeof kind === "string" ? kind : JSON.stringify(kind), FORMAT_KINDS);
+  if (!(FORMAT_KINDS as readonly unknown[]).includes(kind)) {
+    // A TypeError: the value is not a format at all.
+    throw new TypeError(`lowbit: ${what} kind must be one of ${FORMAT_KINDS.map((k) => `"${k}"`).join(", ")}; got ${JSON.stringify(kind)}`);
+  }
   const k = kindOf(value as Format);
   let format: Format;
   try {

@@ -8,51 +8,13 @@ import { readFileSync } from "fs";
 import { join } from "path";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 
-/** The exports of lib/wasm; pointers are byte offsets into the backend's heap. */
-export interface LowbitWasm {
-  im2colTransposed(
-    xT: number, batch: number, H: number, W: number, CI: number, OH: number, OW: number,
-    KH: number, KW: number, sh: number, sw: number, dh: number, dw: number, top: number,
-    left: number, nStart: number, nCount: number, colT: number): void;
-  col2imAdd(
-    dcol: number, H: number, W: number, CI: number, OH: number, OW: number, KH: number,
-    KW: number, sh: number, sw: number, dh: number, dw: number, top: number, left: number,
-    nStart: number, nCount: number, dx: number): void;
-  maxPoolGrad(
-    x: number, dy: number, dx: number, N: number, H: number, W: number, C: number, OH: number,
-    OW: number, KH: number, KW: number, sh: number, sw: number, top: number, left: number,
-    best: number, where: number): void;
-  quantizeFixed(
-    src: number, dst: number, n: number, scale: number, invScale: number, qmin: number,
-    qmax: number, mode: number, a: number, b: number): void;
-  quantizeFloat(
-    src: number, dst: number, n: number, man: number, minNormalBits: number, maxBits: number,
-    saturate: number, quantum: number, up1: number, up2: number, mode: number, a: number, b: number): void;
-  quantizeFixedGrouped(
-    src: number, dst: number, n: number, inner: number, groups: number, fracs: number,
-    qmin: number, qmax: number, mode: number, a: number, b: number): void;
-  quantizeLinear(
-    src: number, dst: number, n: number, step: number, qmin: number, qmax: number, mode: number,
-    a: number, b: number): void;
-  quantizePowerOfTwo(
-    src: number, dst: number, n: number, minExp: number, maxExp: number, mode: number, a: number,
-    b: number): void;
-  ap2(src: number, dst: number, n: number): void;
-  binarize(src: number, dst: number, n: number, stochastic: number, a: number, b: number): void;
-  maxAbs(src: number, n: number): number;
-  countAbove(src: number, n: number, limit: number): number;
-  xnorGemm(a: number, b: number, panel: number, out: number, M: number, N: number, vecs: number, K: number): void;
-  xnorPanelBytes(N: number, vecs: number): number;
-  packSigns(src: number, rows: number, cols: number, dst: number, vecs: number): void;
-  packThresholded(src: number, rows: number, cols: number, dir: number, thr: number, dst: number, vecs: number): void;
-  accumulateLanes(
-    terms: number, base: number, stride: number, counter0: number, keyA: number, keyB: number,
-    lanes: number, length: number, sums: number, table: number, mode: number, mantissaBits: number,
-    emin: number, maxFinite: number, direct: number, draws: number): void;
-  roundedProducts(
-    a: number, bt: number, columns: number, K: number, out: number, splitter: number, inRange: number,
-    minNormal: number, C: number, maxFinite: number, overflow: number): void;
-}
+import type { LowbitWasm } from "./generated/lowbit_wasm_exports";
+
+/**
+ * The exports of lib/wasm; pointers are byte offsets into the backend's heap. The interface is
+ * generated from the AssemblyScript sources by npm run build:wasm (scripts/build-wasm.ts).
+ */
+export type { LowbitWasm };
 
 export const WASM_FILE = join(__dirname, "..", "wasm", "lowbit.wasm");
 

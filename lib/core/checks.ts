@@ -29,6 +29,12 @@ export function checkOneOf<T extends string>(what: string, value: string, allowe
   throw new RangeError(`lowbit: ${what} must be one of ${allowed.map((a) => `"${a}"`).join(", ")}; got ${JSON.stringify(value)}`);
 }
 
+/** Throws a TypeError unless `value` is true or false (a format read from JSON may say "yes"). */
+export function checkBoolean(what: string, value: unknown): asserts value is boolean {
+  if (typeof value === "boolean") return;
+  throw new TypeError(`lowbit: ${what} must be true or false; got ${JSON.stringify(value)}`);
+}
+
 /**
  * The largest seed of lowbit's model constructors: layer i of a model gets seed * 16 + i as its
  * own seed, which must stay a valid Rng seed (below 2^32).

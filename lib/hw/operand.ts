@@ -10,7 +10,7 @@
  * Widths go up to 128 bits: accumulators and FP32 master weights are operands too.
  */
 import { checkInteger } from "../core/checks";
-import type { Format } from "../quant/formats";
+import { checkFormat, Format, FORMAT_KINDS, formatArithmetic } from "../quant/formats";
 
 export type Operand =
   | { readonly kind: "int"; readonly bits: number }
@@ -64,23 +64,30 @@ export function operandName(op: Operand): string {
   }
 }
 
-const KINDS = ["int", "float", "binary", "ternary", "log"];
+const OPERAND_KINDS: readonly string[] = ["int", "float", "binary", "ternary", "log"];
+const OPERAND_FIELDS: readonly string[] = ["kind", "bits", "exp", "man"];
 
-/** An Operand as is, or the operand of a lowbit quant Format. */
+/**
+ * An Operand as is, or the operand of a lowbit quant Format (also one read back from JSON),
+ * through the format kind's own arithmetic (lib/quant/formats): no list of format kinds here.
+ */
 export function operandOf(what: string, value: Operand | Format): Operand {
   if (typeof value !== "object" || value === null || typeof (value as { kind?: unknown }).kind !== "string") {
     throw new TypeError(`lowbit: ${what} must be an Operand (intOperand(8), FP32_OPERAND, ...) or a quant Format (fixedPoint(...), FP16, ...)`);
   }
-  const v = value as Operand | Format;
-  switch (v.kind) {
-    case "int": return intOperand(v.bits);
-    case "float": return floatOperand(v.exp, v.man);
+  if (!OPERAND_KINDS.includes(value.kind) && !(FORMAT_KINDS as readonly string[]).includes(value.kind)) {
+    throw new RangeError(`lowbit: ${what} kind must be one of ${[...new Set([...OPERAND_KINDS, ...FORMAT_KINDS])].map((k) => `"${k}"`).join(", ")}; got ${JSON.stringify(value.kind)}`);
+  }
+  // "float", "binary" and "ternary" are kinds of both, with the same arithmetic. A value with an
+  // Operand's fields only is an Operand (an Operand float may be wider: FP64 accumulators); one
+  // with a Format's fields (saturate, stochastic, threshold) is checked as a Format.
+  const isOperand = OPERAND_KINDS.includes(value.kind) && Object.keys(value).every((key) => OPERAND_FIELDS.includes(key));
+  const op = isOperand ? value as Operand : formatArithmetic(checkFormat(what, value));
+  switch (op.kind) {
+    case "int": return intOperand(op.bits);
+    case "float": return floatOperand(op.exp, op.man);
     case "binary": return BINARY_OPERAND;
     case "ternary": return TERNARY_OPERAND;
-    case "log": return logOperand(v.bits);
-    case "fixed": case "integer": case "blockFloat": return intOperand(v.bits);
-    case "powerOfTwo": return logOperand(v.bits);
-    default:
-      throw new RangeError(`lowbit: ${what} kind must be one of ${[...KINDS, "fixed", "integer", "blockFloat", "powerOfTwo"].map((k) => `"${k}"`).join(", ")}; got ${JSON.stringify((v as { kind: string }).kind)}`);
+    case "log": return logOperand(op.bits);
   }
 }

@@ -9,7 +9,9 @@
  * sequence stands.
  */
 import * as tf from "@tensorflow/tfjs";
-import { DynamicFixedPoint, dynamicFixedPoint, DynamicFixedPointOptions, Format, quantize, Rounding } from "../quant";
+import {
+  checkFormat, DynamicFixedPoint, dynamicFixedPoint, DynamicFixedPointOptions, Format, formatBits, formatLabel, quantize, Rounding,
+} from "../quant";
 import { checkSeed } from "../core/checks";
 
 export interface TensorQuantizer {
@@ -30,37 +32,17 @@ export interface TensorQuantizer {
   loadState?(state: object): void;
 }
 
-function formatLabel(f: Format): string {
-  switch (f.kind) {
-    case "fixed": return `fixed<${f.bits},${f.frac}>`;
-    case "float": return `float<e${f.exp},m${f.man}>`;
-    case "integer": return `int${f.bits}`;
-    case "powerOfTwo": return `pow2<${f.bits}>`;
-    case "binary": return "binary";
-    case "ternary": return "ternary";
-    case "blockFloat": return `bfp<${f.bits}>`;
-  }
-}
-
-function formatBits(f: Format): number {
-  switch (f.kind) {
-    case "float": return 1 + f.exp + f.man;
-    case "binary": return 1;
-    case "ternary": return 2;
-    default: return f.bits;
-  }
-}
-
 /** A quantizer to a fixed format with a rounding; stochastic rounding seeded by `seed`. */
 export function formatQuantizer(format: Format, options: { rounding?: Rounding; seed?: number } = {}): TensorQuantizer {
   const { rounding = "nearest", seed = 0 } = options;
   checkSeed("formatQuantizer seed", seed);
+  const f = checkFormat("formatQuantizer format", format);
   return {
-    label: `${formatLabel(format)}${rounding === "nearest" ? "" : ` ${rounding}`}`,
-    bits: formatBits(format),
+    label: `${formatLabel(f)}${rounding === "nearest" ? "" : ` ${rounding}`}`,
+    bits: formatBits(f),
     calls: 0,
     apply(x) {
-      return quantize(x, format, { rounding, seed, stream: this.calls++ });
+      return quantize(x, f, { rounding, seed, stream: this.calls++ });
     },
   };
 }

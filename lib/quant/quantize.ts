@@ -24,10 +24,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { hashKey } from "../core/random";
 import { checkKernelSize, checkOneOf } from "../core/checks";
-import {
-  binary, blockFloatingPoint, BlockFloatingPointFormat, fixedPoint, floatingPoint, Format, integer,
-  powerOfTwo, ternary,
-} from "./formats";
+import { BlockFloatingPointFormat, checkFormat, Format } from "./formats";
 import { blockFracs } from "./formats/block_floating_point";
 import { ternarize } from "./formats/ternary";
 import { GroupedFixedPoint, KernelFormat, QuantizeAttrs } from "./kernels/elementwise";
@@ -41,20 +38,6 @@ export interface QuantizeOptions {
   seed?: number;
   /** Stream of that seed (e.g. the training step), an integer in [0, 2^32); default 0. */
   stream?: number;
-}
-
-/** Validates a format value (also one written by hand) by rebuilding it. */
-function checkedFormat(format: Format): Format {
-  switch (format?.kind) {
-    case "fixed": return fixedPoint(format);
-    case "float": return floatingPoint(format);
-    case "integer": return integer(format);
-    case "powerOfTwo": return powerOfTwo(format);
-    case "binary": return binary(format);
-    case "ternary": return ternary(format);
-    case "blockFloat": return blockFloatingPoint(format);
-    default: throw new TypeError(`lowbit: quantize format must be a lowbit format; got ${JSON.stringify(format)}`);
-  }
 }
 
 /** Runs the element-wise kernel on a tensor or an array. */
@@ -103,7 +86,7 @@ function blockFloat<T extends tf.Tensor | Float32Array>(x: T, f: BlockFloatingPo
 
 export function quantize<T extends tf.Tensor | Float32Array>(x: T, format: Format, options: QuantizeOptions = {}): T {
   checkInput(x);
-  const f = checkedFormat(format);
+  const f = checkFormat("quantize format", format);
   switch (f.kind) {
     case "ternary": {
       const values = x instanceof Float32Array ? x : ((x as tf.Tensor).dataSync() as Float32Array);

@@ -18,6 +18,7 @@
  */
 import { checkInteger } from "../../core/checks";
 import { float32Exponent } from "../float32_exponent";
+import { FormatKind, gridInfo, roundScaled, twosComplementCode, twosComplementValue } from "./format_kind";
 
 export interface BlockFloatingPointFormat {
   readonly kind: "blockFloat";
@@ -65,3 +66,27 @@ export function blockFracs(x: Float32Array, bits: number, outer: number, along: 
   }
   return fracs;
 }
+
+/**
+ * The block floating point kind, for its element: the integer mantissa q in units of the block's
+ * step 2^(E + 2 - bits). Encoding: the `bits`-bit two's complement pattern of q. formatInfo, in
+ * units of the step: max = 2^(bits-1) - 1, emax = bits - 1 (the most negative q), emin = 0,
+ * minNormal = minSubnormal = epsilon = 1. Rounding, of x in units of the step: q = round(x)
+ * clamped to [-2^(bits-1), 2^(bits-1) - 1], as fixed point rounds (lib/wasm/quantize_grouped.ts).
+ */
+export const blockFloatingPointKind: FormatKind<BlockFloatingPointFormat> = {
+  kind: "blockFloat",
+  create: blockFloatingPoint,
+  label: (f) => `bfp<${f.bits}>`,
+  bits: (f) => f.bits,
+  info: (f) => gridInfo(f.bits, -(2 ** (f.bits - 1)), 2 ** (f.bits - 1) - 1, 1),
+  arithmetic: (f) => ({ kind: "int", bits: f.bits }),
+  round: (f, x, rounding, hash) => {
+    if (Number.isNaN(x)) return NaN;
+    const qmax = 2 ** (f.bits - 1) - 1;
+    return Math.min(qmax, Math.max(-qmax - 1, roundScaled(x, rounding, hash)));
+  },
+  nearest: (f, x) => blockFloatingPointKind.round(f, x, "nearest", 0),
+  codeOf: (f, value) => twosComplementCode(value, f.bits),
+  valueOf: (f, code) => twosComplementValue(code, f.bits),
+};

@@ -8,7 +8,8 @@
  * `{ exp: 8, man: 23 }` float32 itself. The FP8 presets are the IEEE-style E4M3 (largest finite
  * 240) and E5M2 (57344), not the OCP "FN" variant of E4M3 that reuses the top exponent (448).
  */
-import { checkInteger } from "../../core/checks";
+import { checkBoolean, checkInteger } from "../../core/checks";
+import { exponentOf, FormatKind, roundScaled } from "./format_kind";
 
 export interface FloatingPointFormat {
   readonly kind: "float";
@@ -30,6 +31,8 @@ export interface FloatingPointOptions {
 export function floatingPoint({ exp, man, subnormals = true, saturate = true }: FloatingPointOptions): FloatingPointFormat {
   checkInteger("floatingPoint exp", exp, 2, 8);
   checkInteger("floatingPoint man", man, 0, 23);
+  checkBoolean("floatingPoint subnormals", subnormals);
+  checkBoolean("floatingPoint saturate", saturate);
   return { kind: "float", exp, man, subnormals, saturate };
 }
 
@@ -52,3 +55,87 @@ export function floatingPointRange(f: FloatingPointFormat): {
     minSubnormal: f.subnormals ? 2 ** (emin - f.man) : 2 ** emin,
   };
 }
+
+/**
+ * The floating-point kind. Encoding, IEEE 754 style: sign | exponent field (exp bits, biased by
+ * 2^(exp-1) - 1) | mantissa field (man bits); exponent field 0 holds zero and the subnormals,
+ * the all-ones field Inf (mantissa 0) and NaN (else; the canonical NaN is the quiet one, top
+ * mantissa bit set, sign 0: 0x7E00 in binary16). The code space does not depend on `saturate`
+ * or `subnormals`: a saturating format never produces the Inf codes, one without subnormals never
+ * the subnormal codes, and decode reads them as IEEE does all the same. With man = 0 the
+ * all-ones exponent holds only Inf: no NaN code. formatInfo: emax = bias, emin = 1 - bias,
+ * max = (2 - 2^-man) * 2^emax, epsilon = 2^-man, hasInf = !saturate.
+ *
+ * Rounding (lib/wasm/quantize.ts): the magnitude is rounded on the grid of its binade (quantum
+ * 2^(e - man)), or of the subnormals (2^(emin - man); 2^emin without subnormals); "floor" rounds
+ * a negative value's magnitude up. Past max: max when saturating or rounding toward zero, else
+ * Inf. Stochastic rounding of normals drops k = 23 - man bits and rounds up iff
+ * (hash >>> (32 - k)) + fraction * 2^k >= 2^k (for float32 inputs the fraction is d / 2^k, d the
+ * dropped bits); elsewhere, and for man >= 23, up iff u < fraction as roundScaled says.
+ */
+export const floatingPointKind: FormatKind<FloatingPointFormat> = {
+  kind: "float",
+  create: floatingPoint,
+  label: (f) => `float<e${f.exp},m${f.man}>`,
+  bits: (f) => 1 + f.exp + f.man,
+  info: (f) => {
+    const r = floatingPointRange(f);
+    return {
+      bits: 1 + f.exp + f.man, codes: 2 ** (1 + f.exp + f.man), signed: true, max: r.maxFinite,
+      emax: r.emax, emin: r.emin, minNormal: r.minNormal, minSubnormal: r.minSubnormal, epsilon: 2 ** -f.man,
+      hasInf: !f.saturate, hasNaN: f.man > 0,
+    };
+  },
+  arithmetic: (f) => ({ kind: "float", exp: f.exp, man: f.man }),
+  round: (f, x, rounding, hash) => {
+    if (Number.isNaN(x)) return NaN;
+    const r = floatingPointRange(f);
+    const negative = x < 0 || Object.is(x, -0);
+    const a = Math.abs(x);
+    // The magnitude's rounding: "floor" rounds a negative value's magnitude up ("away").
+    const mode = rounding === "floor" ? (negative ? "away" : "zero") : rounding;
+    let q: number;
+    if (a === Infinity) {
+      q = f.saturate ? r.maxFinite : Infinity;
+    } else if (a >= r.minNormal) {
+      const quantum = 2 ** (exponentOf(a) - f.man);
+      const v = a / quantum; // exact: below 2^(man + 1)
+      const k = 23 - f.man;
+      let n: number;
+      if (mode === "away") n = Math.ceil(v);
+      else if (mode === "stochastic" && k > 0) {
+        const whole = Math.floor(v);
+        n = (hash >>> (32 - k)) + (v - whole) * 2 ** k >= 2 ** k ? whole + 1 : whole;
+      } else n = roundScaled(v, mode, hash);
+      q = n * quantum;
+      if (q > r.maxFinite) q = mode === "zero" || f.saturate ? r.maxFinite : Infinity;
+    } else {
+      const quantum = f.subnormals ? 2 ** (r.emin - f.man) : r.minNormal;
+      const v = a / quantum;
+      q = (mode === "away" ? Math.ceil(v) : roundScaled(v, mode, hash)) * quantum;
+    }
+    return negative ? -q : q;
+  },
+  nearest: (f, x) => floatingPointKind.round(f, x, "nearest", 0),
+  codeOf: (f, value) => {
+    const r = floatingPointRange(f);
+    const topExponent = 2 ** f.exp - 1;
+    if (Number.isNaN(value)) return topExponent * 2 ** f.man + 2 ** (f.man - 1);
+    const sign = value < 0 || Object.is(value, -0) ? 2 ** (f.exp + f.man) : 0;
+    const a = Math.abs(value);
+    if (a === Infinity) return sign + topExponent * 2 ** f.man;
+    if (a < r.minNormal) return sign + a / 2 ** (r.emin - f.man);
+    const e = exponentOf(a);
+    return sign + (e + r.bias) * 2 ** f.man + (a / 2 ** e - 1) * 2 ** f.man;
+  },
+  valueOf: (f, code) => {
+    const r = floatingPointRange(f);
+    const magnitudeCodes = 2 ** (f.exp + f.man);
+    const sign = code >= magnitudeCodes ? -1 : 1;
+    const rest = code % magnitudeCodes;
+    const field = Math.floor(rest / 2 ** f.man), mantissa = rest % 2 ** f.man;
+    if (field === 2 ** f.exp - 1) return mantissa === 0 ? sign * Infinity : NaN;
+    if (field === 0) return sign * mantissa * 2 ** (r.emin - f.man);
+    return sign * (2 ** f.man + mantissa) * 2 ** (field - r.bias - f.man);
+  },
+};

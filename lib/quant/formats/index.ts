@@ -1,11 +1,3 @@
-import type { BinaryFormat } from "./binary";
-import type { BlockFloatingPointFormat } from "./block_floating_point";
-import type { FixedPointFormat } from "./fixed_point";
-import type { FloatingPointFormat } from "./floating_point";
-import type { IntegerFormat } from "./integer";
-import type { PowerOfTwoFormat } from "./power_of_two";
-import type { TernaryFormat } from "./ternary";
-
 export { binary } from "./binary";
 export type { BinaryFormat } from "./binary";
 export { blockFloatingPoint } from "./block_floating_point";
@@ -14,15 +6,15 @@ export { fixedPoint, fixedPointRange } from "./fixed_point";
 export type { FixedPointFormat, FixedPointOptions } from "./fixed_point";
 export { BF16, FP16, FP32, FP8_E4M3, FP8_E5M2, floatingPoint, floatingPointRange } from "./floating_point";
 export type { FloatingPointFormat, FloatingPointOptions } from "./floating_point";
+export type { FormatArithmetic, FormatInfo, FormatKind } from "./format_kind";
 export { integer, integerRange } from "./integer";
 export type { IntegerFormat, IntegerOptions } from "./integer";
 export { powerOfTwo, powerOfTwoRange } from "./power_of_two";
 export type { PowerOfTwoFormat, PowerOfTwoOptions } from "./power_of_two";
+export {
+  FORMAT_KINDS, MAX_CODE_BITS, checkFormat, decode, encode, formatArithmetic, formatBits, formatInfo, formatLabel, quantizeValue,
+} from "./registry";
+export type { Format } from "./registry";
 export { ternary } from "./ternary";
 export type { TernaryFormat } from "./ternary";
 export { twnThreshold } from "./twn_threshold";
-
-/** A number format that quantize() rounds to: element-wise, or with statistics of the tensor. */
-export type Format =
-  | FixedPointFormat | FloatingPointFormat | IntegerFormat | PowerOfTwoFormat | BinaryFormat
-  | TernaryFormat | BlockFloatingPointFormat;

@@ -13,10 +13,13 @@
  * terms continue from there, so +Inf then -Inf ends at the negative end); with wrap-around
  * that limit does not exist and the sum is NaN.
  *
- * The code is a BigInt (up to 64 bits), every term is split exactly into M 2^E, and the sum is
- * done in integers: exact for any float64 term, at the cost of speed (about a microsecond a step).
- * The sum is returned as a float64: Number(q) 2^-frac, exact up to 53 bits, else rounded to
- * nearest.
+ * Two exact implementations. Up to 51 bits the code is a float64 integer: the term scaled to
+ * grid units, y = x 2^frac, is exact while 2^-1000 <= |y| < 2^52, and so are its integer part,
+ * its fraction f and the sum q + trunc(y) (below 2^53); the rounding decisions compare f with
+ * exact constants. Wider codes, and the terms outside that window (tiny, huge, Inf, NaN), take
+ * the BigInt step: the term split exactly into M 2^E and the sum done in integers, about ten
+ * times slower. The sum is returned as a float64: Number(q) 2^-frac, exact up to 53 bits, else
+ * rounded to nearest.
  */
 import type { FixedPointFormat } from "../quant/formats";
 import { fixedPointCodeRange } from "../quant/formats/fixed_point";
@@ -31,13 +34,20 @@ export interface FixedGrid {
   readonly qmax: bigint;
   readonly wrap: boolean;
   readonly rounding: AccumulatorRounding;
-  /** 2^-frac: the value of code 1. */
+  /** 2^-frac: the value of code 1; 2^frac scales a term to grid units. */
   readonly step: number;
+  readonly scale: number;
+  /** qmin and qmax as float64s (exact for the codes of the float64 step, at most 51 bits). */
+  readonly qminNumber: number;
+  readonly qmaxNumber: number;
 }
 
 export function fixedGrid(f: FixedPointFormat, rounding: AccumulatorRounding): FixedGrid {
   const { qmin, qmax } = fixedPointCodeRange(f);
-  return { frac: f.frac, bits: f.bits, qmin, qmax, wrap: f.overflow === "wrap", rounding, step: 2 ** -f.frac };
+  return {
+    frac: f.frac, bits: f.bits, qmin, qmax, wrap: f.overflow === "wrap", rounding, step: 2 ** -f.frac, scale: 2 ** f.frac,
+    qminNumber: Number(qmin), qmaxNumber: Number(qmax),
+  };
 }
 
 const f64 = new Float64Array(1), u32 = new Uint32Array(f64.buffer);
@@ -85,6 +95,53 @@ export function addTerm(g: FixedGrid, q: bigint, x: number, keyA: number, keyB: 
   return overflow(g, up ? down + 1n : down);
 }
 
+/** Codes of at most this many bits run on float64 integers (see the file comment). */
+const NUMBER_BITS = 51;
+const NUMBER_WINDOW_LO = 2 ** -1000, NUMBER_WINDOW_HI = 2 ** 52, TWO_POW_MINUS_32 = 2 ** -32;
+
+/** The code q (a float64 integer) clamped to the range, or wrapped into it modulo 2^bits. */
+function overflowNumber(g: FixedGrid, q: number): number {
+  const qmin = g.qminNumber, qmax = g.qmaxNumber;
+  if (g.wrap) {
+    const span = 2 ** g.bits, r = (q - qmin) % span;
+    return (r < 0 ? r + span : r) + qmin;
+  }
+  return q > qmax ? qmax : q < qmin ? qmin : q;
+}
+
+/** addTerm on a code of at most NUMBER_BITS bits held as a float64 integer; NaN stands for NaN. */
+function addTermNumber(g: FixedGrid, q: number, x: number, keyA: number, keyB: number, counter: number): number {
+  const y = x * g.scale, ay = Math.abs(y);
+  if (!(ay >= NUMBER_WINDOW_LO && ay < NUMBER_WINDOW_HI)) {
+    if (x === 0) return q;
+    const r = addTerm(g, BigInt(q), x, keyA, keyB, counter);
+    return r === undefined ? NaN : Number(r);
+  }
+  const whole = Math.trunc(y), f = y - whole, s = q + whole;
+  if (f === 0) return overflowNumber(g, s);
+  // The exact sum lies strictly between down and down + 1, at the fraction f (f > 0) or 1 + f
+  // (f < 0: not formed, 1 + f could round; every test below is an exact comparison with f).
+  const down = f > 0 ? s : s - 1;
+  let up: boolean;
+  switch (g.rounding) {
+    case "nearest": {
+      // The fraction minus one half: rounded, but its sign and whether it is zero are exact.
+      const half = f > 0 ? f - 0.5 : f + 0.5;
+      up = half > 0 || (half === 0 && down % 2 !== 0);
+      break;
+    }
+    case "zero":
+      up = down < 0;
+      break;
+    case "stochastic": {
+      const u = keyedHash32(keyA, keyB, counter) * TWO_POW_MINUS_32;
+      up = f > 0 ? u < f : u - 1 < f;
+      break;
+    }
+  }
+  return overflowNumber(g, up ? down + 1 : down);
+}
+
 /** The value of a code (undefined: NaN) as a float64. */
 export function fixedValue(g: FixedGrid, q: bigint | undefined): number {
   return q === undefined ? NaN : Number(q) * g.step;
@@ -95,12 +152,22 @@ export function fixedValue(g: FixedGrid, q: bigint | undefined): number {
  * draws at counters j c + i, then the chunk sums in order (no draws: they are on the grid).
  */
 export function sumFixed(g: FixedGrid, terms: ArrayLike<number>, n: number, c: number, keyA: number, keyB: number): number {
+  if (g.bits <= NUMBER_BITS) {
+    let total = 0;
+    for (let begin = 0; begin < n && total === total; begin += c) {
+      const end = Math.min(n, begin + c);
+      let s = 0;
+      for (let i = begin; i < end && s === s; i++) s = addTermNumber(g, s, terms[i], keyA, keyB, i);
+      total = overflowNumber(g, total + s);
+    }
+    return total * g.step;
+  }
   let total: bigint | undefined = 0n;
   for (let begin = 0; begin < n && total !== undefined; begin += c) {
     const end = Math.min(n, begin + c);
     let s: bigint | undefined = 0n;
     for (let i = begin; i < end && s !== undefined; i++) s = addTerm(g, s, terms[i], keyA, keyB, i);
-    total = s === undefined ? undefined : c >= n ? s : overflow(g, total + s);
+    total = s === undefined ? undefined : overflow(g, total + s);
   }
   return fixedValue(g, total);
 }

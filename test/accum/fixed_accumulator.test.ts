@@ -4,8 +4,9 @@
  * BigInts (D a power of two found by doubling the term until it is an integer), rounded to the
  * grid 2^-frac by integer division, then clamped to the range or wrapped by modular arithmetic.
  * Brute force over every pair and triple of grid-straddling terms at 3 and 4 bits, random long
- * sums at 8 to 64 bits (wrap-around, saturation, cancellation), ties, chunking, every rounding,
- * NaN and Inf; lowPrecisionMatMul and the layers with the same accumulators.
+ * sums at 8 to 64 bits (wrap-around, saturation, cancellation), the edges of the float64 step
+ * (at most 51 bits) and the BigInt step, ties, chunking, every rounding, NaN and Inf;
+ * lowPrecisionMatMul and the layers with the same accumulators.
  */
 import { before, test } from "node:test";
 import * as assert from "node:assert/strict";
@@ -128,7 +129,7 @@ function terms(rng: Rng, n: number, frac: number, bits: number): number[] {
 test("random long sums at 8 to 64 bits equal the exact rational reference: every rounding, overflow, chunking, float32 and float64 terms", () => {
   const rng = new Rng(12);
   let cases = 0, wrapped = 0, saturated = 0;
-  for (const [bits, frac] of [[8, 4], [16, 8], [24, 0], [32, 16], [53, 20], [64, 32], [64, -10], [16, 120]] as const) {
+  for (const [bits, frac] of [[8, 4], [16, 8], [24, 0], [32, 16], [51, 25], [52, 25], [53, 20], [64, 32], [64, -10], [16, 120]] as const) {
     for (const overflow of ["saturate", "wrap"] as const) {
       for (const mode of MODES) {
         const f = fixedPoint({ bits, frac, overflow });
@@ -152,6 +153,29 @@ test("random long sums at 8 to 64 bits equal the exact rational reference: every
   }
   assert.ok(cases >= 300, `${cases}`);
   assert.ok(wrapped > 0 && saturated > 0, `wrapped ${wrapped} saturated ${saturated}`);
+});
+
+test("the edges of the float64 step (up to 51 bits) and of the BigInt step equal the reference: tiny, huge and half-unit terms", () => {
+  let cases = 0;
+  for (const [bits, frac] of [[51, 0], [51, 60], [52, 0], [20, -30], [20, 100], [8, 0]] as const) {
+    const unit = 2 ** -frac;
+    // Terms whose grid units y = x 2^frac sit at the window ends 2^-1000 and 2^52, below a
+    // float64 ulp of 1 (where 1 + f would round), at halves, and specials.
+    const edges = [2 ** -1074, 1e-310, 2 ** -1000 * unit, 2 ** -1001 * unit, 2 ** -60 * unit, 2 ** -54 * unit, 0.5 * unit, 1.5 * unit,
+      (0.5 + 2 ** -50) * unit, (2 ** 52 - 1) * unit, 2 ** 52 * unit, (2 ** 51 + 0.5) * unit, 3 * 2 ** 50 * unit, 7 * unit];
+    const values = edges.flatMap((v) => [v, -v]).filter((v) => Number.isFinite(v));
+    for (const overflow of ["saturate", "wrap"] as const) {
+      const f = fixedPoint({ bits, frac, overflow });
+      for (const mode of MODES) {
+        for (const a of values) for (const b of values) {
+          const x = Float64Array.of(3 * unit, a, b, -unit, a);
+          sameValue(accumulate(x, { accumulator: f, rounding: mode, seed: 8, stream: cases }), reference(f, x, mode, x.length, 8, cases), `${JSON.stringify(f)} ${mode} [${[...x]}]`);
+          cases++;
+        }
+      }
+    }
+  }
+  assert.ok(cases > 10000, `${cases}`);
 });
 
 test("wrap-around and saturation at the ends of the range; ties to even; truncation toward zero", () => {

@@ -62,7 +62,7 @@ function overflow(g: FixedGrid, q: bigint): bigint {
  * The code after adding x (finite or not) to code q; undefined stands for NaN. The draw of
  * stochastic rounding is keyedHash32(keyA, keyB, counter), taken only when the sum is off the grid.
  */
-export function addTerm(g: FixedGrid, q: bigint, x: number, keyA: number, keyB: number, counter: number): bigint | undefined {
+function addTerm(g: FixedGrid, q: bigint, x: number, keyA: number, keyB: number, counter: number): bigint | undefined {
   if (x !== x) return undefined;
   if (x === Infinity || x === -Infinity) return g.wrap ? undefined : x > 0 ? g.qmax : g.qmin;
   if (x === 0) return q;
@@ -143,7 +143,7 @@ function addTermNumber(g: FixedGrid, q: number, x: number, keyA: number, keyB: n
 }
 
 /** The value of a code (undefined: NaN) as a float64. */
-export function fixedValue(g: FixedGrid, q: bigint | undefined): number {
+function fixedValue(g: FixedGrid, q: bigint | undefined): number {
   return q === undefined ? NaN : Number(q) * g.step;
 }
 

@@ -1,25 +1,45 @@
 /**
- * accumulate(values, { mantissaBits, exponentBits, rounding, chunk, seed, stream }): the sum of
- * `values` as a low-precision floating-point accumulator computes it. The accumulator starts at
- * 0 and after every addition holds round(s + v), the exact sum rounded once to `mantissaBits`
- * explicit mantissa bits (unbounded exponent unless `exponentBits` is given: then IEEE-style
- * range with subnormals, and overflow of a finite sum saturates to the largest finite value;
- * unbounded means float64's range). NaN terms give NaN; an infinite term gives an infinite sum,
- * infinities of both signs NaN (IEEE 754; an infinity is not saturated). With `chunk` = c
- * the values are summed in chunks of c consecutive terms (the last may be shorter), each chunk
- * from 0, and the chunk sums are then summed in order, every addition in the same format.
+ * accumulate(values, { accumulator, rounding, chunk, seed, stream }): the sum of `values` as a
+ * low-precision accumulator computes it. The accumulator starts at 0 and after every addition
+ * holds round(s + v), the exact sum rounded once to the accumulator's format.
+ *
+ * A floating-point accumulator, floatingPoint({ exp, man }) or the short form { mantissaBits,
+ * exponentBits? }: `man` = mantissaBits explicit mantissa bits, the IEEE-style range of `exp` =
+ * exponentBits exponent bits with subnormals, and overflow of a finite sum saturates to the
+ * largest finite value (the format's defaults subnormals: true, saturate: true; the other
+ * settings are refused). The short form without exponentBits is the unbounded exponent, which
+ * means float64's range. NaN terms give NaN; an infinite term gives an infinite sum,
+ * infinities of both signs NaN (IEEE 754; an infinity is not saturated).
+ *
+ * A fixed-point accumulator, fixedPoint({ bits, frac, overflow }): the exact sum rounded to the
+ * grid 2^-frac, then saturated or wrapped around (fixed_accumulator.ts, also for NaN and Inf).
+ *
+ * With `chunk` = c the values are summed in chunks of c consecutive terms (the last may be
+ * shorter), each chunk from 0, and the chunk sums are then summed in order, every addition in
+ * the same format.
  *
  * Stochastic rounding draws hash32(seed, stream, i) for the addition of value i and
  * hash32(seed, stream, n + j) for the addition of chunk sum j: the same seed gives the same bits.
  */
 import { checkInteger, checkOneOf } from "../core/checks";
+import { hashKey } from "../core/random";
+import { fixedPoint, FixedPointFormat, floatingPoint, FloatingPointFormat } from "../quant/formats";
 import { sumExactWasm } from "./exact_wasm";
+import { fixedGrid, sumFixed } from "./fixed_accumulator";
 import { ACCUMULATOR_ROUNDINGS, AccumulatorRounding, exactFormat, lanes, nearestSplitter, streamKey, sumLanes } from "./rounding";
 
+/** The number formats an accumulator can have. */
+export type AccumulatorFormat = FloatingPointFormat | FixedPointFormat;
+
 export interface AccumulatorOptions {
-  /** Explicit mantissa bits of the accumulator: an integer in [1, 23]. */
-  mantissaBits: number;
-  /** Exponent bits, an integer in [2, 11]; omitted: unbounded exponent. */
+  /**
+   * The accumulator's format: floatingPoint({ exp, man }) with man in [1, 23], or
+   * fixedPoint({ bits, frac, overflow }). Give this or mantissaBits.
+   */
+  accumulator?: AccumulatorFormat;
+  /** Short form of a floating-point accumulator: its explicit mantissa bits, an integer in [1, 23]. */
+  mantissaBits?: number;
+  /** With mantissaBits: exponent bits, an integer in [2, 11]; omitted: unbounded exponent. */
   exponentBits?: number;
   /** "nearest" (ties to even, default), "zero" (truncation) or "stochastic". */
   rounding?: AccumulatorRounding;
@@ -31,27 +51,72 @@ export interface AccumulatorOptions {
   stream?: number;
 }
 
-/** Validated accumulator options with defaults filled in. */
-export interface Accumulator {
-  mantissaBits: number;
-  exponentBits: number | undefined;
+/** Validated accumulator options with defaults filled in: what every accumulator shares. */
+interface AccumulatorSettings {
   rounding: AccumulatorRounding;
   chunk: number;
   seed: number;
   stream: number;
 }
 
+/** A floating-point accumulator: mantissa bits, and exponent bits (undefined: unbounded). */
+export interface FloatAccumulator extends AccumulatorSettings {
+  kind: "float";
+  mantissaBits: number;
+  exponentBits: number | undefined;
+}
+
+/** A fixed-point accumulator. */
+export interface FixedAccumulator extends AccumulatorSettings {
+  kind: "fixed";
+  format: FixedPointFormat;
+}
+
+export type Accumulator = FloatAccumulator | FixedAccumulator;
+
+/**
+ * A format value (also one written by hand or read back from JSON) checked by rebuilding it.
+ * Lead: at the merge with the formats work (F), its checkFormat(what, value) replaces this.
+ */
+function checkedAccumulatorFormat(what: string, value: unknown): AccumulatorFormat {
+  const kind = typeof value === "object" && value !== null ? (value as { kind?: unknown }).kind : undefined;
+  if (kind === "float") return floatingPoint(value as FloatingPointFormat);
+  if (kind === "fixed") return fixedPoint(value as FixedPointFormat);
+  throw new TypeError(`lowbit: ${what} accumulator must be a floatingPoint or fixedPoint format (e.g. floatingPoint({ exp: 8, man: 7 })); got ${JSON.stringify(value)}`);
+}
+
+/**
+ * The float accumulator of a floatingPoint format, whose settings the emulator supports: the
+ * mantissa of the short form, subnormals, saturation of finite overflow.
+ */
+function floatAccumulatorBits(what: string, f: FloatingPointFormat): { mantissaBits: number; exponentBits: number } {
+  checkInteger(`${what} accumulator man (the emulator keeps 2 to 24 significant bits: lowPrecisionMatMul returns float32)`, f.man, 1, 23);
+  if (!f.subnormals) throw new RangeError(`lowbit: ${what} accumulator subnormals must be true (the emulator keeps subnormals; flush to zero is not emulated); got false`);
+  if (!f.saturate) throw new RangeError(`lowbit: ${what} accumulator saturate must be true (a finite sum beyond the largest finite value saturates; overflow to Inf is not emulated); got false`);
+  return { mantissaBits: f.man, exponentBits: f.exp };
+}
+
 /** Checks options for sums of `n` terms (chunk defaults to n: no chunking). */
 export function checkAccumulator(what: string, options: AccumulatorOptions, n: number): Accumulator {
-  if (typeof options !== "object" || options === null) throw new TypeError(`lowbit: ${what} options must be an object with mantissaBits`);
-  const { mantissaBits, exponentBits, rounding = "nearest", chunk, seed = 0, stream = 0 } = options;
-  checkInteger(`${what} mantissaBits`, mantissaBits, 1, 23);
-  if (exponentBits !== undefined) checkInteger(`${what} exponentBits`, exponentBits, 2, 11);
+  if (typeof options !== "object" || options === null) throw new TypeError(`lowbit: ${what} options must be an object with accumulator (a format) or mantissaBits`);
+  const { accumulator, mantissaBits, exponentBits, rounding = "nearest", chunk, seed = 0, stream = 0 } = options;
   checkOneOf(`${what} rounding`, rounding, ACCUMULATOR_ROUNDINGS);
   if (chunk !== undefined) checkInteger(`${what} chunk (the chunk length, at most the number of terms)`, chunk, 1, Math.max(n, 1));
   checkInteger(`${what} seed`, seed, 0, 2 ** 32 - 1);
   checkInteger(`${what} stream`, stream, 0, 2 ** 32 - 1);
-  return { mantissaBits, exponentBits, rounding, chunk: chunk ?? Math.max(n, 1), seed, stream };
+  const settings = { rounding, chunk: chunk ?? Math.max(n, 1), seed, stream };
+  if (accumulator === undefined) {
+    if (mantissaBits === undefined) throw new TypeError(`lowbit: ${what} options must give accumulator (a floatingPoint or fixedPoint format) or mantissaBits`);
+    checkInteger(`${what} mantissaBits`, mantissaBits, 1, 23);
+    if (exponentBits !== undefined) checkInteger(`${what} exponentBits`, exponentBits, 2, 11);
+    return { kind: "float", mantissaBits, exponentBits, ...settings };
+  }
+  if (mantissaBits !== undefined || exponentBits !== undefined) {
+    throw new TypeError(`lowbit: ${what} options take accumulator (a format) or mantissaBits and exponentBits (the short form), not both`);
+  }
+  const f = checkedAccumulatorFormat(what, accumulator);
+  if (f.kind === "fixed") return { kind: "fixed", format: f, ...settings };
+  return { kind: "float", ...floatAccumulatorBits(what, f), ...settings };
 }
 
 /**
@@ -60,7 +125,7 @@ export function checkAccumulator(what: string, options: AccumulatorOptions, n: n
  * exact unless the exponents of s and v lie 30 or more apart; nearestSum detects that case and
  * rounds the larger operand nudged toward the smaller one's side.
  */
-export function fastPathApplies(acc: Accumulator, termsAreFloat32: boolean): boolean {
+export function fastPathApplies(acc: FloatAccumulator, termsAreFloat32: boolean): boolean {
   return acc.rounding === "nearest" && acc.exponentBits === undefined && termsAreFloat32;
 }
 
@@ -70,6 +135,10 @@ export function accumulate(values: Float32Array | Float64Array, options: Accumul
   }
   const acc = checkAccumulator("accumulate", options, values.length);
   if (values.length === 0) return 0;
+  if (acc.kind === "fixed") {
+    const [a, b] = acc.rounding === "stochastic" ? hashKey(acc.seed, acc.stream) : [0, 0];
+    return sumFixed(fixedGrid(acc.format, acc.rounding), values, values.length, acc.chunk, a, b);
+  }
   if (fastPathApplies(acc, values instanceof Float32Array)) {
     const sum = sumNearest(values, acc.mantissaBits, acc.chunk);
     // The fast step turns an Inf into NaN; a sum of finite float32 values is always finite.
@@ -150,7 +219,7 @@ function sumNearest(x: Float32Array | Float64Array, m: number, c: number): numbe
  * in order. accumulate() runs the same on wasm (sumExactWasm); this JavaScript version is the
  * reference the tests hold the kernel to, bit for bit.
  */
-export function sumExactReference(x: Float32Array | Float64Array, acc: Accumulator): number {
+export function sumExactReference(x: Float32Array | Float64Array, acc: FloatAccumulator): number {
   const f = exactFormat(acc.mantissaBits, acc.exponentBits, acc.rounding);
   const [a, b] = streamKey(f, acc.seed, acc.stream);
   // The kernels read Float64Array only: one element type keeps V8's loads monomorphic.

@@ -1,6 +1,6 @@
 /** Accumulation precision: the bit-true accumulator, the analytic VRR model and its uses. */
 export { accumulate } from "./accumulate";
-export type { AccumulatorOptions } from "./accumulate";
+export type { AccumulatorFormat, AccumulatorOptions } from "./accumulate";
 export { ACCUMULATOR_ROUNDINGS } from "./rounding";
 export type { AccumulatorRounding } from "./rounding";
 export { vrr } from "./vrr";

@@ -1,11 +1,15 @@
 /**
- * lowPrecisionMatMul(a, b, { product, accumulator }): C = A B as low-precision hardware computes
- * it. Every product a_ik b_kj (exact in float64: two 24-bit significands make at most 48 bits)
- * is rounded once, to nearest even, to the floating-point format `product`; each output
- * C_ij = accumulate([p_i0j, p_i1j, ..., p_i(K-1)j], accumulator), the products in k order, so
- * an element is bit-identical to accumulate() on its own product list. Stochastic rounding
- * gives element (i, j) the stream (stream + i N + j) mod 2^32 of the accumulator's seed. A
- * product overflowing to Inf (a non-saturating format) makes its element's sum non-finite.
+ * lowPrecisionMatMul(a, b, { product, accumulator, rounding, chunk, seed, stream }): C = A B as
+ * low-precision hardware computes it. Every product a_ik b_kj (exact in float64: two 24-bit
+ * significands make at most 48 bits) is rounded once, to nearest even, to the floating-point
+ * format `product`; each output C_ij = accumulate([p_i0j, p_i1j, ..., p_i(K-1)j], accumulator),
+ * the products in k order, so an element is bit-identical to accumulate() on its own product
+ * list, then stored as float32 (exact for float accumulators; a fixed-point accumulator wider
+ * than 24 bits is rounded to nearest). `accumulator` is a format (floatingPoint or fixedPoint),
+ * with rounding, chunk, seed and stream beside it, or accumulate()'s options object { mantissaBits,
+ * ... } that holds them. Stochastic rounding gives element (i, j) the stream
+ * (stream + i N + j) mod 2^32 of the accumulator's seed. A product overflowing to Inf (a
+ * non-saturating format) makes its element's sum non-finite.
  *
  * Why a typed-array kernel and four output elements at once: each accumulator step
  * s <- RN(s + p) is a chain of dependent flops that waits on the previous rounding; four
@@ -17,19 +21,37 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { checkOneOf } from "../core/checks";
+import { hashKey } from "../core/random";
 import { floatingPoint, floatingPointRange, FloatingPointFormat } from "../quant/formats";
-import { Accumulator, AccumulatorOptions, checkAccumulator, nearestSum, nonFiniteSum } from "./accumulate";
+import { checkHeldInFloat32 } from "../quant/formats/held_in_float32";
+import {
+  Accumulator, AccumulatorFormat, AccumulatorOptions, checkAccumulator, FixedAccumulator, FloatAccumulator, nearestSum,
+  nonFiniteSum,
+} from "./accumulate";
 import { matMulExactWasm } from "./exact_wasm";
+import { fixedGrid, sumFixed } from "./fixed_accumulator";
 import { exactFormat, lanes, nearestSplitter, streamKey, sumLanes } from "./rounding";
 
 /** Columns whose exact-path sums run interleaved. */
 const COLUMN_GROUP = 8;
 
 export interface LowPrecisionMatMulOptions {
-  /** Format every product is rounded to (nearest, ties to even): a lowbit floatingPoint format. */
+  /**
+   * Format every product is rounded to (nearest, ties to even): a lowbit floatingPoint format
+   * with exp <= 8 and man <= 23 (products are held as float32 values).
+   */
   product: FloatingPointFormat;
-  /** The accumulator of every output element, as for accumulate(). */
-  accumulator: AccumulatorOptions;
+  /**
+   * The accumulator of every output element: a format (floatingPoint({ exp, man }) or
+   * fixedPoint({ bits, frac, overflow })) with the settings below, or accumulate()'s options
+   * ({ mantissaBits, exponentBits?, rounding?, chunk?, seed?, stream? } or { accumulator, ... }).
+   */
+  accumulator: AccumulatorFormat | AccumulatorOptions;
+  /** With a format as accumulator: accumulate()'s rounding, chunk, seed and stream. */
+  rounding?: AccumulatorOptions["rounding"];
+  chunk?: number;
+  seed?: number;
+  stream?: number;
 }
 
 /** A matrix as a row-major Float32Array with its shape [rows, columns]. */
@@ -91,11 +113,41 @@ function toMatrix(what: string, x: tf.Tensor | MatrixArray): MatrixArray {
   return x;
 }
 
-function checkOptions(options: LowPrecisionMatMulOptions, k: number): { q: ProductRounder; acc: Accumulator } {
-  if (typeof options !== "object" || options === null || options.product?.kind !== "float") {
-    throw new TypeError("lowbit: lowPrecisionMatMul options.product must be a lowbit floatingPoint format, e.g. floatingPoint({ exp: 5, man: 5 })");
+/**
+ * The accumulator of lowPrecisionMatMul's options as accumulate() takes it: a format gets the
+ * settings beside it; an options object holds its own, and settings beside it are refused (one
+ * of the two would be ignored).
+ */
+export function accumulatorOptions(what: string, options: LowPrecisionMatMulOptions): AccumulatorOptions {
+  const { accumulator, rounding, chunk, seed, stream } = options;
+  if (typeof accumulator !== "object" || accumulator === null) {
+    throw new TypeError(`lowbit: ${what} accumulator must be a floatingPoint or fixedPoint format or accumulate()'s options { mantissaBits, ... }; got ${JSON.stringify(accumulator)}`);
   }
-  return { q: productRounder(options.product), acc: checkAccumulator("lowPrecisionMatMul accumulator", options.accumulator, k) };
+  if ("kind" in accumulator) return { accumulator, rounding, chunk, seed, stream };
+  const beside = Object.entries({ rounding, chunk, seed, stream }).filter(([, v]) => v !== undefined).map(([k]) => k);
+  if (beside.length > 0) {
+    throw new TypeError(`lowbit: ${what} ${beside.join(", ")} go inside accumulator when it is an options object (beside it only when accumulator is a format)`);
+  }
+  return accumulator;
+}
+
+/** The product format, checked: a floatingPoint format whose values float32 holds. */
+export function checkProductFormat(what: string, product: unknown): FloatingPointFormat {
+  if (typeof product !== "object" || product === null || (product as { kind?: unknown }).kind !== "float") {
+    throw new TypeError(`lowbit: ${what} product must be a lowbit floatingPoint format, e.g. floatingPoint({ exp: 5, man: 5 })`);
+  }
+  const f = floatingPoint(product as FloatingPointFormat);
+  checkHeldInFloat32(`${what} product`, f);
+  return f;
+}
+
+function checkOptions(options: LowPrecisionMatMulOptions, k: number): { q: ProductRounder; acc: Accumulator } {
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError("lowbit: lowPrecisionMatMul options must be an object { product, accumulator, ... }");
+  }
+  const product = checkProductFormat("lowPrecisionMatMul options", options.product);
+  const accumulator = accumulatorOptions("lowPrecisionMatMul", options);
+  return { q: productRounder(product), acc: checkAccumulator("lowPrecisionMatMul accumulator", accumulator, k) };
 }
 
 /** The product C = A B of the emulated hardware, as a row-major Float32Array [M, N]. */
@@ -109,7 +161,8 @@ export function lowPrecisionMatMulArray(a: MatrixArray, b: MatrixArray, options:
   // B transposed: the four columns of a step become four contiguous rows.
   const bt = new Float32Array(K * N);
   for (let k = 0; k < K; k++) for (let j = 0; j < N; j++) bt[j * K + k] = B.values[k * N + j];
-  if (acc.rounding === "nearest" && acc.exponentBits === undefined) {
+  if (acc.kind === "fixed") fixedKernel(A.values, bt, M, K, N, q, acc, out);
+  else if (acc.rounding === "nearest" && acc.exponentBits === undefined) {
     nearestKernel(A.values, bt, M, K, N, q, acc, out);
     // The fast step turns an Inf product into NaN; redo those elements by IEEE rules.
     const round = productRounding(q), products = new Float64Array(K);
@@ -159,7 +212,7 @@ function productsInNormalRange(a: Float32Array, bt: Float32Array, q: ProductRoun
  * which is exact for float32 terms, and the products are float32 values (their format has at
  * most 8 exponent and 23 mantissa bits). Chunk sums are added to the total in order.
  */
-function nearestKernel(a: Float32Array, bt: Float32Array, M: number, K: number, N: number, q: ProductRounder, acc: Accumulator, out: Float32Array): void {
+function nearestKernel(a: Float32Array, bt: Float32Array, M: number, K: number, N: number, q: ProductRounder, acc: FloatAccumulator, out: Float32Array): void {
   const AK = nearestSplitter(acc.mantissaBits);
   const round = productRounding(q);
   const PK = q.K;
@@ -227,7 +280,7 @@ function nearestKernel(a: Float32Array, bt: Float32Array, M: number, K: number, 
  * by column, and every (column, chunk) pair is a lane of sumLanes: independent dependency chains
  * that run interleaved. Then each column's chunk sums are added in order.
  */
-export function exactKernelReference(a: Float32Array, bt: Float32Array, M: number, K: number, N: number, q: ProductRounder, acc: Accumulator, out: Float32Array): void {
+export function exactKernelReference(a: Float32Array, bt: Float32Array, M: number, K: number, N: number, q: ProductRounder, acc: FloatAccumulator, out: Float32Array): void {
   const round = productRounding(q);
   const inRange = productsInNormalRange(a, bt, q), PK = q.K;
   const f = exactFormat(acc.mantissaBits, acc.exponentBits, acc.rounding);
@@ -280,6 +333,23 @@ export function exactKernelReference(a: Float32Array, bt: Float32Array, M: numbe
   }
 }
 
+/**
+ * A fixed-point accumulator: each element's rounded products summed by sumFixed, the stream
+ * (stream + i N + j) mod 2^32, as accumulate() would on the element's product list. JavaScript
+ * BigInt steps: exact, not fast (fixed_accumulator.ts).
+ */
+function fixedKernel(a: Float32Array, bt: Float32Array, M: number, K: number, N: number, q: ProductRounder, acc: FixedAccumulator, out: Float32Array): void {
+  const round = productRounding(q), grid = fixedGrid(acc.format, acc.rounding);
+  const products = new Float64Array(K);
+  for (let i = 0; i < M; i++) {
+    for (let j = 0; j < N; j++) {
+      for (let k = 0; k < K; k++) products[k] = round(a[i * K + k] * bt[j * K + k]);
+      const [ka, kb] = acc.rounding === "stochastic" ? hashKey(acc.seed, (acc.stream + i * N + j) >>> 0) : [0, 0];
+      out[i * N + j] = sumFixed(grid, products, K, acc.chunk, ka, kb);
+    }
+  }
+}
+
 // tf.customGrad types its function's parameters as a union of tensors and the save function.
 type CustomGradientFunc = Parameters<typeof tf.customGrad>[0];
 
@@ -301,14 +371,26 @@ export function emulatedGemms(options: EmulatedAccumulation): Set<Gemm> {
 }
 
 /**
+ * Checks an EmulatedAccumulation where it is given (a layer's constructor), before any GEMM
+ * runs: its product format, its accumulator (chunk against no particular length: each GEMM
+ * clamps it to its own) and its gemms.
+ */
+export function checkEmulatedAccumulation(what: string, options: EmulatedAccumulation): void {
+  if (typeof options !== "object" || options === null) throw new TypeError(`lowbit: ${what} must be an object { product, accumulator, ... }`);
+  checkProductFormat(what, options.product);
+  checkAccumulator(`${what} accumulator`, accumulatorOptions(what, options), Number.MAX_SAFE_INTEGER);
+  emulatedGemms(options);
+}
+
+/**
  * a b through the emulator when `on`, else in float32. A chunk longer than this GEMM's
  * accumulation length (the layer's three GEMMs sum over different lengths) means no chunking.
  */
 export function gemm(a: tf.Tensor2D, b: tf.Tensor2D, options: LowPrecisionMatMulOptions, on: boolean): tf.Tensor2D {
   if (!on) return tf.matMul(a, b);
-  const length = a.shape[1], chunk = options.accumulator.chunk;
-  const accumulator = chunk !== undefined && chunk > length ? { ...options.accumulator, chunk: undefined } : options.accumulator;
-  return lowPrecisionMatMul(a, b, { product: options.product, accumulator });
+  const length = a.shape[1], accumulator = accumulatorOptions("emulated accumulation", options);
+  const chunk = accumulator.chunk !== undefined && accumulator.chunk > length ? undefined : accumulator.chunk;
+  return lowPrecisionMatMul(a, b, { product: options.product, accumulator: { ...accumulator, chunk } });
 }
 
 /**

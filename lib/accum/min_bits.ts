@@ -11,7 +11,8 @@
  * predicted precision and at 2-3 bits fewer.
  */
 import { checkInteger } from "../core/checks";
-import { checkSparsity, vrrChecked } from "./vrr";
+import type { FloatingPointFormat } from "../quant/formats";
+import { checkSparsity, mantissaOf, vrrChecked } from "./vrr";
 
 export const DEFAULT_VRR_TOLERANCE = 0.01;
 
@@ -22,15 +23,21 @@ export interface AccumulatorCriterion {
 
 export interface MinAccumulatorBitsOptions {
   n: number;
-  mP: number;
+  /** The products' format: a floatingPoint format. Give this or mP. */
+  product?: FloatingPointFormat;
+  /** Short form: product mantissa bits, an integer in [0, 52]. */
+  mP?: number;
   chunk?: number;
   sparsity?: number;
   criterion?: AccumulatorCriterion;
 }
 
-export function minAccumulatorBits({ n, mP, chunk, sparsity = 0, criterion = { tolerance: DEFAULT_VRR_TOLERANCE } }: MinAccumulatorBitsOptions): number {
+/** The smallest accumulator mantissa (see the file comment): the `man` of a floatingPoint accumulator. */
+export function minAccumulatorBits(options: MinAccumulatorBitsOptions): number {
+  if (typeof options !== "object" || options === null) throw new TypeError("lowbit: minAccumulatorBits takes an options object { n, product, ... }");
+  const { n, chunk, sparsity = 0, criterion = { tolerance: DEFAULT_VRR_TOLERANCE } } = options;
   checkInteger("minAccumulatorBits n", n, 1, 2 ** 40);
-  checkInteger("minAccumulatorBits mP", mP, 0, 52);
+  const mP = mantissaOf("minAccumulatorBits", "product", options.product, "mP", options.mP, [0, 52]);
   if (chunk !== undefined) checkInteger("minAccumulatorBits chunk (the chunk length, at most n)", chunk, 1, n);
   checkSparsity("minAccumulatorBits", sparsity);
   const tolerance = criterion?.tolerance;

@@ -6,7 +6,8 @@
  * the same products in numerator and denominator (common random numbers) cancels most of the
  * sampling noise of either variance alone when the two sums are close; where the sum stalls
  * they decorrelate and the estimate needs many more trials: monteCarloVrrEstimate() gives
- * its standard error.
+ * its standard error. As in vrr(), an accumulator format gives its `man` and the sums run with
+ * an unbounded exponent: the reference of the model, which has no exponent range.
  */
 import { checkInteger } from "../core/checks";
 import { Rng } from "../core/random";

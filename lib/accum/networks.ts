@@ -15,7 +15,8 @@
  */
 import { checkInteger } from "../core/checks";
 import { DEFAULT_VRR_TOLERANCE, minAccumulatorBits } from "./min_bits";
-import { checkSparsity } from "./vrr";
+import type { FloatingPointFormat } from "../quant/formats";
+import { checkSparsity, mantissaOf } from "./vrr";
 
 /** One weight layer: a k x k convolution, or a dense layer (k = 1, hOut = wOut = 1). */
 export interface LayerSpec {
@@ -49,8 +50,10 @@ export interface AccumulationRow extends GemmShape {
 }
 
 export interface AccumulationTableOptions {
-  /** Product mantissa bits: an integer in [0, 52]. */
-  mP: number;
+  /** The products' format: a floatingPoint format. Give this or mP. */
+  product?: FloatingPointFormat;
+  /** Short form: product mantissa bits, an integer in [0, 52]. */
+  mP?: number;
   /** Chunk length; a GEMM with n <= chunk is not chunked. */
   chunk?: number;
   /** Batch size of GRAD (default: the network's). */
@@ -174,9 +177,9 @@ function cachedMinBits(n: number, mP: number, chunk: number | undefined, sparsit
 
 /** gemmShapes with the predicted minimum accumulator mantissa of each GEMM. */
 export function accumulationTable(network: NetworkSpec | string, options: AccumulationTableOptions): AccumulationRow[] {
-  if (typeof options !== "object" || options === null) throw new TypeError("lowbit: accumulationTable takes options { mP, chunk?, batch?, sparsity?, tolerance? }");
-  const { mP, chunk, batch, sparsity = 0, tolerance = DEFAULT_VRR_TOLERANCE } = options;
-  checkInteger("accumulationTable mP", mP, 0, 52);
+  if (typeof options !== "object" || options === null) throw new TypeError("lowbit: accumulationTable takes options { product (or mP), chunk?, batch?, sparsity?, tolerance? }");
+  const { chunk, batch, sparsity = 0, tolerance = DEFAULT_VRR_TOLERANCE } = options;
+  const mP = mantissaOf("accumulationTable", "product", options.product, "mP", options.mP, [0, 52]);
   if (chunk !== undefined) checkInteger("accumulationTable chunk", chunk, 1);
   checkSparsity("accumulationTable", sparsity);
   return gemmShapes(network, { batch }).map((g) => ({

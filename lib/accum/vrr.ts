@@ -25,18 +25,29 @@
  *
  * The Monte-Carlo measurement (monteCarloVrr, with the bit-true accumulate()) is the reference
  * this model is tested against.
+ *
+ * The accumulator and the product are floatingPoint formats (their `man` are mAcc and mP; the
+ * short forms mAcc and mP stay accepted). The model has no exponent range: a format's `exp`,
+ * subnormals and saturation do not enter it (sums of unit-variance products are far from both
+ * ends of any exponent range with 5 or more bits). A fixed-point accumulator has no swamping
+ * (its step does not grow with the sum) and is refused.
  */
 import { checkInteger, checkOneOf } from "../core/checks";
+import type { Format, FloatingPointFormat } from "../quant/formats";
 import { absMomentBetween, twoSidedTail } from "./normal";
 import { ACCUMULATOR_ROUNDINGS, AccumulatorRounding } from "./rounding";
 
 export interface VrrOptions {
   /** Accumulation length (number of products): an integer in [1, 2^40]. */
   n: number;
-  /** Accumulator mantissa bits: an integer in [1, 52]. */
-  mAcc: number;
-  /** Product mantissa bits: an integer in [0, 52]. */
-  mP: number;
+  /** The accumulator: a floatingPoint format, man in [1, 52]. Give this or mAcc. */
+  accumulator?: FloatingPointFormat;
+  /** Short form: accumulator mantissa bits, an integer in [1, 52]. */
+  mAcc?: number;
+  /** The products' format: a floatingPoint format. Give this or mP. */
+  product?: FloatingPointFormat;
+  /** Short form: product mantissa bits, an integer in [0, 52]. */
+  mP?: number;
   /** Chunk length c in [1, n] (default n: no chunking). */
   chunk?: number;
   /** Fraction of zero products, in [0, 1). */
@@ -53,12 +64,33 @@ export interface CheckedVrrOptions {
   rounding: AccumulatorRounding;
 }
 
+/**
+ * The mantissa bits of a floating-point format given as `formatName`, or of the short form
+ * `bitsName`: exactly one of the two, the format checked for its kind. Lead: at the merge with
+ * the formats work (F), its checkFormat(what, value) can replace the kind test.
+ */
+export function mantissaOf(what: string, formatName: string, format: Format | undefined, bitsName: string, bits: number | undefined, range: [number, number]): number {
+  if (format === undefined) {
+    if (bits === undefined) throw new TypeError(`lowbit: ${what} takes ${formatName} (a floatingPoint format) or ${bitsName} (its mantissa bits)`);
+    checkInteger(`${what} ${bitsName}`, bits, range[0], range[1]);
+    return bits;
+  }
+  if (bits !== undefined) throw new TypeError(`lowbit: ${what} takes ${formatName} or ${bitsName}, not both`);
+  const kind = typeof format === "object" && format !== null ? (format as { kind?: unknown }).kind : undefined;
+  if (kind !== "float") {
+    const why = kind === "fixed" ? " (the swamping analysis is for floating-point sums: a fixed-point step does not grow with the sum)" : "";
+    throw new TypeError(`lowbit: ${what} ${formatName} must be a floatingPoint format${why}; got ${JSON.stringify(format)}`);
+  }
+  checkInteger(`${what} ${formatName} man`, (format as FloatingPointFormat).man, range[0], range[1]);
+  return (format as FloatingPointFormat).man;
+}
+
 export function checkVrrOptions(what: string, o: VrrOptions, accumulatorRange: [number, number] = [1, 52]): CheckedVrrOptions {
-  if (typeof o !== "object" || o === null) throw new TypeError(`lowbit: ${what} takes an options object { n, mAcc, mP, ... }`);
-  const { n, mAcc, mP, chunk, sparsity = 0, rounding = "nearest" } = o;
+  if (typeof o !== "object" || o === null) throw new TypeError(`lowbit: ${what} takes an options object { n, accumulator, product, ... }`);
+  const { n, chunk, sparsity = 0, rounding = "nearest" } = o;
   checkInteger(`${what} n`, n, 1, 2 ** 40);
-  checkInteger(`${what} mAcc`, mAcc, accumulatorRange[0], accumulatorRange[1]);
-  checkInteger(`${what} mP`, mP, 0, 52);
+  const mAcc = mantissaOf(what, "accumulator", o.accumulator, "mAcc", o.mAcc, accumulatorRange);
+  const mP = mantissaOf(what, "product", o.product, "mP", o.mP, [0, 52]);
   if (chunk !== undefined) checkInteger(`${what} chunk (the chunk length, at most n)`, chunk, 1, n);
   checkSparsity(what, sparsity);
   checkOneOf(`${what} rounding`, rounding, ACCUMULATOR_ROUNDINGS);

@@ -12,7 +12,7 @@
  * ReLU then blocks.
  */
 import * as tf from "@tensorflow/tfjs";
-import { EmulatedAccumulation, emulatedGemms } from "../accum/matmul";
+import { checkEmulatedAccumulation, EmulatedAccumulation } from "../accum/matmul";
 import { checkSeed } from "../core/checks";
 import { ste, transformGradient } from "../quant";
 import { Activation, activate, ACTIVATIONS } from "./activations";
@@ -37,8 +37,8 @@ export interface QuantLayerArgs {
   initLimit?: number;
   /**
    * Run the layer's GEMMs through lowbit's bit-true accumulator emulator (lowPrecisionDense,
-   * lowPrecisionConv2d): products rounded to a float format, sums in a narrow accumulator.
-   * Default: float32 tfjs kernels.
+   * lowPrecisionConv2d): products rounded to a float format, sums in a narrow accumulator
+   * (a floatingPoint or fixedPoint format, or accumulate()'s options). Default: float32 tfjs kernels.
    */
   accumulation?: EmulatedAccumulation;
   inputShape?: tf.Shape;
@@ -75,12 +75,7 @@ export abstract class QuantLayer extends tf.layers.Layer {
     this.onQuantized = args.onQuantized;
     this.seed = seed;
     this.initLimit = args.initLimit;
-    if (args.accumulation !== undefined) {
-      if (args.accumulation.product?.kind !== "float") {
-        throw new TypeError(`lowbit: ${this.getClassName()} accumulation.product must be a lowbit floatingPoint format`);
-      }
-      emulatedGemms(args.accumulation);
-    }
+    if (args.accumulation !== undefined) checkEmulatedAccumulation(`${this.getClassName()} accumulation`, args.accumulation);
     this.accumulation = args.accumulation;
   }
 

@@ -26,6 +26,7 @@ import { hashKey } from "../core/random";
 import { checkKernelSize, checkOneOf } from "../core/checks";
 import { BlockFloatingPointFormat, checkFormat, Format } from "./formats";
 import { blockFracs } from "./formats/block_floating_point";
+import { checkHeldInFloat32 } from "./formats/held_in_float32";
 import { ternarize } from "./formats/ternary";
 import { GroupedFixedPoint, KernelFormat, QuantizeAttrs } from "./kernels/elementwise";
 import { LOWBIT_QUANTIZE, quantizeArray } from "./kernels/quantize_kernel";
@@ -87,6 +88,7 @@ function blockFloat<T extends tf.Tensor | Float32Array>(x: T, f: BlockFloatingPo
 export function quantize<T extends tf.Tensor | Float32Array>(x: T, format: Format, options: QuantizeOptions = {}): T {
   checkInput(x);
   const f = checkFormat("quantize format", format);
+  checkHeldInFloat32("quantize", f);
   switch (f.kind) {
     case "ternary": {
       const values = x instanceof Float32Array ? x : ((x as tf.Tensor).dataSync() as Float32Array);

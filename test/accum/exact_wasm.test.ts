@@ -11,11 +11,18 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { accumulate, floatingPoint, lowPrecisionMatMulArray, Rng } from "lowbit";
-import { checkAccumulator, sumExactReference } from "../../lib/accum/accumulate";
+import { AccumulatorOptions, checkAccumulator, FloatAccumulator, sumExactReference } from "../../lib/accum/accumulate";
 import { exactKernelReference, productRounder } from "../../lib/accum/matmul";
 import { floatingPoint as sourceFloatingPoint } from "../../lib/quant/formats";
 
 const ROUNDINGS = ["nearest", "zero", "stochastic"] as const;
+
+/** checkAccumulator for the floating-point accumulators these tests build. */
+function floatAccumulator(options: AccumulatorOptions, n: number): FloatAccumulator {
+  const acc = checkAccumulator("accumulate", options, n);
+  assert.equal(acc.kind, "float");
+  return acc as FloatAccumulator;
+}
 
 /** Terms over `lo` .. `lo + span` binades: ties, full mantissas, powers of two, cancellation. */
 function terms(rng: Rng, n: number, lo: number, span: number, specials: number): Float64Array {
@@ -58,7 +65,7 @@ test("accumulate's wasm exact path equals the JavaScript exact path bit for bit 
     const chunk = [undefined, 1, 3, 64, 255, 256, 257, 300, n][Math.floor(rng.next() * 9)];
     const options = { mantissaBits: m, exponentBits, rounding, chunk: chunk === undefined ? undefined : Math.min(chunk, n),
       seed: Math.floor(rng.next() * 2 ** 32), stream: Math.floor(rng.next() * 2 ** 32) };
-    const want = sumExactReference(input, checkAccumulator("accumulate", options, n));
+    const want = sumExactReference(input, floatAccumulator(options, n));
     sameBits(accumulate(input, options), want, JSON.stringify({ ...options, n, range, float32: input instanceof Float32Array }));
     sums++;
   }
@@ -70,7 +77,7 @@ test("accumulate's wasm exact path equals the JavaScript exact path bit for bit 
       for (const exponentBits of [undefined, 5, 11]) {
         const options = { mantissaBits: 7, exponentBits, rounding, seed: 5 };
         const values = new Float64Array(x);
-        sameBits(accumulate(values, options), sumExactReference(values, checkAccumulator("accumulate", options, x.length)), `${x} ${rounding} E${exponentBits}`);
+        sameBits(accumulate(values, options), sumExactReference(values, floatAccumulator(options, x.length)), `${x} ${rounding} E${exponentBits}`);
       }
     }
   }
@@ -99,7 +106,7 @@ test("lowPrecisionMatMul's wasm exact path equals the JavaScript exact path bit 
     const bt = new Float32Array(K * N);
     for (let k = 0; k < K; k++) for (let j = 0; j < N; j++) bt[j * K + k] = b[k * N + j];
     const want = new Float32Array(M * N);
-    exactKernelReference(a, bt, M, K, N, productRounder(sourceFloatingPoint(spec)), checkAccumulator("mm", accumulator, K), want);
+    exactKernelReference(a, bt, M, K, N, productRounder(sourceFloatingPoint(spec)), floatAccumulator(accumulator, K), want);
     for (let o = 0; o < M * N; o++) sameBits(got[o], want[o], `${JSON.stringify({ ...accumulator, M, K, N, spec })} element ${o}`);
   }
 });

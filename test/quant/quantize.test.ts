@@ -289,12 +289,23 @@ describe("quantize", () => {
 
   test("bad input: RangeError or TypeError naming the parameter and the allowed range", () => {
     const x = new Float32Array(4);
-    assert.throws(() => fixedPoint({ bits: 0, frac: 0 }), /fixedPoint bits must be an integer in \[1, 24\]; got 0/);
-    assert.throws(() => fixedPoint({ bits: 33, frac: 0 }), /fixedPoint bits must be an integer in \[1, 24\]; got 33/);
+    // The formats go to 64-bit fixed point and float64 (they describe accumulators, issue 18);
+    // quantize() holds values in float32 and refuses what float32 cannot hold, naming why.
+    assert.throws(() => fixedPoint({ bits: 0, frac: 0 }), /fixedPoint bits must be an integer in \[1, 64\]; got 0/);
+    assert.throws(() => fixedPoint({ bits: 65, frac: 0 }), /fixedPoint bits must be an integer in \[1, 64\]; got 65/);
+    assert.throws(() => quantize(x, fixedPoint({ bits: 33, frac: 0 })), /quantize fixedPoint bits \(values are held in float32: 24 significant bits\) must be an integer in \[1, 24\]; got 33/);
+    assert.throws(() => quantize(x, fixedPoint({ bits: 25, frac: 0 })), /\[1, 24\]; got 25/);
+    assert.throws(() => quantize(x, fixedPoint({ bits: 8, frac: 0, overflow: "wrap" })), /quantize fixedPoint overflow must be "saturate" .*; got "wrap"/);
+    assert.throws(() => fixedPoint({ bits: 8, frac: 0, overflow: "modular" as never }), /fixedPoint overflow must be one of "saturate", "wrap"; got "modular"/);
+    assert.throws(() => fixedPoint({ bits: 8, frac: 0, symmetric: true, overflow: "wrap" }), /overflow "wrap" needs symmetric false/);
     assert.throws(() => fixedPoint({ bits: 1.5, frac: 0 }), /fixedPoint bits/);
     assert.throws(() => fixedPoint({ bits: 8, frac: 200 }), /fixedPoint frac must be an integer in \[-120, 126\]; got 200/);
-    assert.throws(() => floatingPoint({ exp: 9, man: 3 }), /floatingPoint exp must be an integer in \[2, 8\]; got 9/);
-    assert.throws(() => floatingPoint({ exp: 4, man: NaN }), /floatingPoint man must be an integer in \[0, 23\]; got NaN/);
+    assert.throws(() => floatingPoint({ exp: 12, man: 3 }), /floatingPoint exp must be an integer in \[2, 11\]; got 12/);
+    assert.throws(() => floatingPoint({ exp: 4, man: 53 }), /floatingPoint man must be an integer in \[0, 52\]; got 53/);
+    assert.throws(() => floatingPoint({ exp: 4, man: NaN }), /floatingPoint man must be an integer in \[0, 52\]; got NaN/);
+    assert.throws(() => quantize(x, floatingPoint({ exp: 9, man: 3 })), /quantize floatingPoint exp \(values are held in float32: 8 exponent bits\) must be an integer in \[2, 8\]; got 9/);
+    assert.throws(() => quantize(x, floatingPoint({ exp: 11, man: 52 })), /exp .* \[2, 8\]; got 11/);
+    assert.throws(() => quantize(tf.tensor([1]), floatingPoint({ exp: 8, man: 24 })), /quantize floatingPoint man \(values are held in float32: 23 mantissa bits\) must be an integer in \[0, 23\]; got 24/);
     assert.throws(() => quantize(x, FP16, { rounding: "up" as never }), /quantize rounding must be one of "nearest", "stochastic", "zero", "floor"; got "up"/);
     assert.throws(() => quantize(x, { kind: "fixed", bits: 40, frac: 0, symmetric: false }), /fixedPoint bits/);
     assert.throws(() => quantize(x, { kind: "posit" } as never), TypeError);

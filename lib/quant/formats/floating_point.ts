@@ -5,7 +5,8 @@
  * below that are multiples of 2^(1 - bias - man); without, of 2^(1 - bias) (0 or +-2^emin).
  * Overflow saturates to the largest finite value, or gives Inf when `saturate` is false; NaN
  * stays NaN. `{ exp: 5, man: 10, saturate: false }` is IEEE binary16, `{ exp: 8, man: 7 }` bfloat16,
- * `{ exp: 8, man: 23 }` float32 itself. The FP8 presets are the IEEE-style E4M3 (largest finite
+ * `{ exp: 8, man: 23 }` float32 itself, `{ exp: 11, man: 52 }` float64 (wide formats describe
+ * accumulators; quantize() holds values in float32 and takes exp <= 8, man <= 23). The FP8 presets are the IEEE-style E4M3 (largest finite
  * 240) and E5M2 (57344), not the OCP "FN" variant of E4M3 that reuses the top exponent (448).
  */
 import { checkBoolean, checkInteger } from "../../core/checks";
@@ -20,17 +21,17 @@ export interface FloatingPointFormat {
 }
 
 export interface FloatingPointOptions {
-  /** Exponent bits: an integer in [2, 8] (values are held in float32). */
+  /** Exponent bits: an integer in [2, 11] (11 is float64's; quantize() takes at most 8). */
   exp: number;
-  /** Explicit mantissa bits: an integer in [0, 23]. */
+  /** Explicit mantissa bits: an integer in [0, 52] (52 is float64's; quantize() takes at most 23). */
   man: number;
   subnormals?: boolean;
   saturate?: boolean;
 }
 
 export function floatingPoint({ exp, man, subnormals = true, saturate = true }: FloatingPointOptions): FloatingPointFormat {
-  checkInteger("floatingPoint exp", exp, 2, 8);
-  checkInteger("floatingPoint man", man, 0, 23);
+  checkInteger("floatingPoint exp", exp, 2, 11);
+  checkInteger("floatingPoint man", man, 0, 52);
   checkBoolean("floatingPoint subnormals", subnormals);
   checkBoolean("floatingPoint saturate", saturate);
   return { kind: "float", exp, man, subnormals, saturate };

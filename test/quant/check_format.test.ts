@@ -70,7 +70,9 @@ test("values that are not formats: typed errors naming the argument, the kind li
     /quantize format kind must be one of "fixed", "float", "integer", "powerOfTwo", "binary", "ternary", "blockFloat"; got "fixd"/.test(e.message));
   assert.throws(() => quantize(x, null as never), /quantize format must be a format value/);
   assert.throws(() => quantize(x, "FP16" as never), TypeError);
-  assert.throws(() => quantize(x, { kind: "fixed", bits: 99, frac: 0 } as never), /quantize format: fixedPoint bits must be an integer in \[1, 24\]; got 99/);
+  assert.throws(() => quantize(x, { kind: "fixed", bits: 99, frac: 0 } as never), /quantize format: fixedPoint bits must be an integer in \[1, 64\]; got 99/);
+  // A valid fixed-point format wider than float32 holds: quantize names its own limit.
+  assert.throws(() => quantize(x, { kind: "fixed", bits: 32, frac: 0 } as never), /quantize.*24/);
   assert.throws(() => quantize(x, { kind: "fixed", bits: "8", frac: 0 } as never), RangeError);
   assert.throws(() => quantize(x, { kind: "fixed", bits: 8, frac: 0, symetric: true } as never), /got also "symetric"/);
   assert.throws(() => quantize(x, { kind: "float", exp: 5, man: 10, saturate: "no" } as never),

@@ -9,7 +9,9 @@
  * sequence stands.
  */
 import * as tf from "@tensorflow/tfjs";
-import { DynamicFixedPoint, dynamicFixedPoint, DynamicFixedPointOptions, Format, quantize, Rounding } from "../quant";
+import {
+  DynamicFixedPoint, dynamicFixedPoint, DynamicFixedPointOptions, Format, quantize, Rounding, scaledLabel,
+} from "../quant";
 import { checkSeed } from "../core/checks";
 
 export interface TensorQuantizer {
@@ -25,12 +27,14 @@ export interface TensorQuantizer {
    * gradient passes everywhere.
    */
   readonly gradientRange?: [number, number];
+  /** The number format of the stored values, when it is a lowbit format (the cost model reads it). */
+  readonly format?: Format;
   /** State beyond `calls` that a checkpoint must keep (dynamic fixed point's exponents). */
   saveState?(): object;
   loadState?(state: object): void;
 }
 
-function formatLabel(f: Format): string {
+export function formatLabel(f: Format): string {
   switch (f.kind) {
     case "fixed": return `fixed<${f.bits},${f.frac}>`;
     case "float": return `float<e${f.exp},m${f.man}>`;
@@ -39,11 +43,13 @@ function formatLabel(f: Format): string {
     case "binary": return "binary";
     case "ternary": return "ternary";
     case "blockFloat": return `bfp<${f.bits}>`;
+    case "scaled": return scaledLabel(f, formatLabel);
   }
 }
 
 function formatBits(f: Format): number {
   switch (f.kind) {
+    case "scaled": return formatBits(f.element);
     case "float": return 1 + f.exp + f.man;
     case "binary": return 1;
     case "ternary": return 2;
@@ -59,6 +65,7 @@ export function formatQuantizer(format: Format, options: { rounding?: Rounding; 
     label: `${formatLabel(format)}${rounding === "nearest" ? "" : ` ${rounding}`}`,
     bits: formatBits(format),
     calls: 0,
+    format,
     apply(x) {
       return quantize(x, format, { rounding, seed, stream: this.calls++ });
     },
@@ -76,6 +83,7 @@ export function dfpQuantizer(
     label: `dfp<${options.bits}>${rounding === "nearest" ? "" : ` ${rounding}`}`,
     bits: options.bits,
     calls: 0,
+    format: dfp.format,
     dfp,
     apply(x) {
       return dfp.quantize(x, { rounding, seed, stream: this.calls++ });

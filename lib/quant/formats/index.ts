@@ -4,6 +4,7 @@ import type { FixedPointFormat } from "./fixed_point";
 import type { FloatingPointFormat } from "./floating_point";
 import type { IntegerFormat } from "./integer";
 import type { PowerOfTwoFormat } from "./power_of_two";
+import type { ScaledFormat } from "./scaled";
 import type { TernaryFormat } from "./ternary";
 
 export { binary } from "./binary";
@@ -18,6 +19,9 @@ export { integer, integerRange } from "./integer";
 export type { IntegerFormat, IntegerOptions } from "./integer";
 export { powerOfTwo, powerOfTwoRange } from "./power_of_two";
 export type { PowerOfTwoFormat, PowerOfTwoOptions } from "./power_of_two";
+export { checkFormat, scaled } from "./check_format";
+export { exponentScale, powerOfTwoScale, scaledLabel, SCALE_ROUNDINGS, SCALE_RULES } from "./scaled";
+export type { Granularity, ScaledFormat, ScaledOptions, ScaleFormat, ScaleRounding, ScaleRule } from "./scaled";
 export { ternary } from "./ternary";
 export type { TernaryFormat } from "./ternary";
 export { twnThreshold } from "./twn_threshold";
@@ -25,4 +29,4 @@ export { twnThreshold } from "./twn_threshold";
 /** A number format that quantize() rounds to: element-wise, or with statistics of the tensor. */
 export type Format =
   | FixedPointFormat | FloatingPointFormat | IntegerFormat | PowerOfTwoFormat | BinaryFormat
-  | TernaryFormat | BlockFloatingPointFormat;
+  | TernaryFormat | BlockFloatingPointFormat | ScaledFormat;

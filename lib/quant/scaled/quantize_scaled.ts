@@ -62,7 +62,10 @@ export function groupLayout(shape: readonly number[], f: ScaledFormat): GroupLay
   }
   const last = shape[rank - 1];
   const size = g.size ?? last;
-  if (last % size !== 0) throw new RangeError(`lowbit: scaled granularity.size must divide the blocks' axis (${last}); got ${size}`);
+  if (last % size !== 0) {
+    // (Blocks along another axis reach here with that axis moved last.)
+    throw new RangeError(`lowbit: scaled granularity.size, the blockSize must divide the last axis (${last}); got ${size}`);
+  }
   return { inner: size, groups: Math.max(1, n / size) };
 }
 

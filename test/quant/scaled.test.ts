@@ -7,7 +7,7 @@ import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import {
-  blockFloatingPoint, bwnPerChannel, dfpQuantizer, initBackend, logQuantizer, quantize, twnPerChannel, wageError,
+  blockFloatingPoint, bwnPerChannel, countAbove, dfpQuantizer, initBackend, maxAbsOf, logQuantizer, quantize, twnPerChannel, wageError,
   wageGradient,
 } from "lowbit";
 import type { Mode } from "./reference";
@@ -173,5 +173,52 @@ describe("scaled formats: the instances give today's bits", () => {
         }
       }
     }
+  });
+});
+
+describe("scaled formats: defects fixed (issue 18)", () => {
+  before(async () => {
+    await initBackend({ backend: "wasm", quiet: true });
+  });
+
+  test("maxAbsOf is over the finite values: +-Inf no longer sets the maximum (SIMD lanes and scalar tail)", () => {
+    for (const n of [4, 7, 13]) {
+      for (let at = 0; at < n; at++) {
+        const x = Float32Array.from({ length: n }, (_, i) => (i === at ? -Infinity : i === (at + 1) % n ? NaN : (i % 5) - 2.5));
+        const t = tf.tensor(x);
+        const finite = Array.from(x).filter(Number.isFinite).map(Math.abs);
+        assert.equal(maxAbsOf(t), Math.max(0, ...finite), `n ${n}, Inf at ${at}`);
+        assert.equal(countAbove(t, 2), 1 + finite.filter((v) => v > 2).length, "countAbove counts the Inf");
+        t.dispose();
+      }
+    }
+    const only = tf.tensor([Infinity, -Infinity, NaN]);
+    assert.equal(maxAbsOf(only), 0);
+    only.dispose();
+  });
+
+  test("WAGE's E and G and the log quantizer: an Inf saturates; the other values keep the finite max's scale", () => {
+    const x = [3, -0.3, 0.1, Infinity, -Infinity, NaN];
+    const finite = [3, -0.3, 0.1];
+    const e = wageError(8), t = tf.tensor(x), tf8 = tf.tensor(finite);
+    const y = e.apply(t).dataSync(), yFinite = e.apply(tf8).dataSync();
+    // Shift(3) = 4: the finite values as without the Infs; +-Inf saturate to +-(1 - sigma(8)).
+    assertBits(y, [...yFinite, 1 - 2 ** -7, -(1 - 2 ** -7), NaN], "wage E");
+    const g = wageGradient(8, { seed: 1 });
+    const dW = g.apply(t).dataSync();
+    assert.ok(dW.slice(0, 3).some((v) => v !== 0), "finite gradients are not zeroed by an Inf");
+    assert.equal(dW[3], (2 ** 23 - 1) * 2 ** -7);
+    const log = logQuantizer(4);
+    const z = log.apply(t).dataSync();
+    // e_max = ceil(log2 3) = 2 (the old code's Inf max gave e_max = 0): levels 2^-4 .. 2^2.
+    assertBits(z, [4, -0.25, 0.125, 4, -4, NaN], "log quantizer");
+    tf.dispose([t, tf8]);
+  });
+
+  test("BWN per channel: a channel holding Inf or NaN gets the mean |W| of its finite values, not Inf or NaN", () => {
+    const w = Float32Array.from([1, Infinity, 2, NaN, -3, 0.5]); // channels 0: 1, 2, -3; channel 1: Inf, NaN, 0.5
+    const { q, scales } = bwnPerChannel(w, 2);
+    assertBits(scales, [2, 0.5], "scales");
+    assertBits(q, [2, 0.5, 2, NaN, -2, 0.5], "values");
   });
 });

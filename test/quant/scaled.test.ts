@@ -7,10 +7,13 @@ import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import {
-  blockFloatingPoint, bwnPerChannel, countAbove, dfpQuantizer, initBackend, maxAbsOf, logQuantizer, quantize, twnPerChannel, wageError,
-  wageGradient,
+  blockFloatingPoint, blockFloatingPointAsScaled, bwnFormat, bwnPerChannel, checkFormat, countAbove, dfpQuantizer,
+  dynamicFixedPointFormat, exponentScale, fixedPoint, floatingPoint, type Granularity, initBackend, integer,
+  logQuantizer, logQuantizerFormat, maxAbsOf, powerOfTwoScale, quantize, quantizeScaled, scaled, scaledElements,
+  ScaledQuantizer, scaledQuantizer, SCALE_ROUNDINGS, twnFormat, twnPerChannel, wageError, wageErrorFormat,
+  wageGradient, wageGradientFormat,
 } from "lowbit";
-import type { Mode } from "./reference";
+import { fixedRef, floatRef, integerRef, type Mode } from "./reference";
 import {
   bfpAxisRef, bfpRef, bwnRef, DfpRef, logQuantizerRef, twnRef, wageErrorRef, wageGradientRef,
 } from "./scaled_reference";
@@ -220,5 +223,221 @@ describe("scaled formats: defects fixed (issue 18)", () => {
     const { q, scales } = bwnPerChannel(w, 2);
     assertBits(scales, [2, 0.5], "scales");
     assertBits(q, [2, 0.5, 2, NaN, -2, 0.5], "values");
+  });
+});
+
+/** floor, ceil or nearest (in the log domain) power-of-two exponent of r > 0, by search. */
+function exponentBySearch(r: number, rounding: "floor" | "ceil" | "nearest"): number {
+  let f = -1100;
+  while (2 ** (f + 1) <= r) f++;
+  const c = 2 ** f === r ? f : f + 1;
+  if (rounding === "floor") return f;
+  if (rounding === "ceil") return c;
+  return r / 2 ** f < 2 ** c / r ? f : c; // both ratios >= 1: the nearer in log2
+}
+
+/** The groups of a [rows, cols] matrix: per tensor, per column (channel axis 1), per row, blocks of b along rows. */
+function groupIds(rows: number, cols: number, g: Granularity): number[] {
+  return Array.from({ length: rows * cols }, (_, j) => {
+    const r = Math.floor(j / cols), c = j % cols;
+    if (g.kind === "tensor") return 0;
+    if (g.kind === "channel") return (g.axis === 0 ? r : c);
+    const size = g.size ?? cols;
+    return r * (cols / size) + Math.floor(c / size);
+  });
+}
+
+/** Float64 closed forms of the statistics over the finite values of each group. */
+function statistics(x: Float32Array, ids: number[], rule: "max" | "meanAbs" | "meanAbsDeviation"): Map<number, number> {
+  const byGroup = new Map<number, number[]>();
+  x.forEach((v, j) => {
+    if (Number.isFinite(v)) byGroup.set(ids[j], [...(byGroup.get(ids[j]) ?? []), v]);
+  });
+  const out = new Map<number, number>();
+  for (const [g, v] of byGroup) {
+    const mean = v.reduce((a, b) => a + b, 0) / v.length;
+    out.set(g, rule === "max" ? Math.max(...v.map(Math.abs))
+      : rule === "meanAbs" ? v.reduce((a, b) => a + Math.abs(b), 0) / v.length
+      : v.reduce((a, b) => a + Math.abs(b - mean), 0) / v.length);
+  }
+  return out;
+}
+
+describe("scaled formats: the generic construction against float64 references", () => {
+  before(async () => {
+    await initBackend({ backend: "wasm", quiet: true });
+  });
+
+  const ROWS = 6, COLS = 16;
+  const GRANULARITIES: Granularity[] = [
+    { kind: "tensor" }, { kind: "channel", axis: 1 }, { kind: "channel", axis: 0 }, { kind: "block", axis: -1, size: 4 },
+  ];
+
+  for (const rule of ["max", "meanAbs", "meanAbsDeviation"] as const) {
+    test(`rule ${rule}, float32 scale, FP8 E4M3 element: y = s * Q(float32(x / s)), every granularity and rounding`, () => {
+      const spec = { exp: 4, man: 3 };
+      const element = floatingPoint(spec);
+      for (const granularity of GRANULARITIES) {
+        for (const mode of MODES) {
+          const x = inputs(ROWS * COLS, 17, { lo: -20, hi: 8, special: true });
+          const f = scaled({ element, scale: { rule, target: rule === "max" ? undefined : 2 }, granularity, emptyScale: 1 });
+          const ids = groupIds(ROWS, COLS, granularity);
+          const stats = statistics(x, ids, rule);
+          const target = rule === "max" ? 240 : 2;
+          const s = ids.map((g) => (stats.get(g) ?? 0) > 0 ? Math.fround(stats.get(g)! / target) : 1);
+          const q = floatRef(Float32Array.from(x, (v, j) => v / s[j]), spec, mode, 5, 6);
+          const expected = Float32Array.from(q, (v, j) => s[j] * v);
+          const t = tf.tensor(x, [ROWS, COLS]);
+          const y = quantize(t, f, { rounding: mode, seed: 5, stream: 6 });
+          assertBits(y.dataSync(), expected, `${JSON.stringify(granularity)} ${mode}`);
+          tf.dispose([t, y]);
+        }
+      }
+    });
+  }
+
+  test("power-of-two scales (floor, ceil, nearest) on a fixed-point element: exact y = 2^e * Q(x / 2^e), no rounding of x / 2^e", () => {
+    for (const rounding of SCALE_ROUNDINGS) {
+      for (const granularity of GRANULARITIES) {
+        for (const mode of MODES) {
+          const x = inputs(ROWS * COLS, 23, { lo: -140, hi: 100, special: true });
+          const element = fixedPoint({ bits: 6, frac: 2, symmetric: true });
+          const f = scaled({ element, scale: { rule: "max", target: 3 }, scaleFormat: powerOfTwoScale({ rounding }), granularity });
+          const ids = groupIds(ROWS, COLS, granularity);
+          const stats = statistics(x, ids, "max");
+          const e = ids.map((g) => ((stats.get(g) ?? 0) > 0 ? Math.min(127, Math.max(-149, exponentBySearch(stats.get(g)! / 3, rounding))) : 0));
+          const expected = Float32Array.from(x, (v, j) => {
+            const y = fixedRef(Float32Array.of(v), 6, 2 - e[j], mode, 8, 9, true, j)[0];
+            return y === 0 && (v < 0 || Object.is(v, -0)) ? -0 : y;
+          });
+          if (granularity.kind === "tensor") { // a Float32Array: one axis
+            assertBits(quantize(x, f, { rounding: mode, seed: 8, stream: 9 }), expected, `${rounding} ${mode} array`);
+          }
+          const t = tf.tensor(x, [ROWS, COLS]);
+          const yt = quantize(t, f, { rounding: mode, seed: 8, stream: 9 });
+          assertBits(yt.dataSync(), expected, `${rounding} ${JSON.stringify(granularity)} ${mode}`);
+          tf.dispose([t, yt]);
+        }
+      }
+    }
+  });
+
+  test("log2 rounding of scales is exact at powers of two and around 2^(n + 1/2)", () => {
+    const values = [1, 2 ** -149, 2 ** 127, 3e38, Math.SQRT2, 1.4142135, 1.4142137, 0.70710677, 0.7071068, 1 - 2 ** -24, 1 + 2 ** -23];
+    for (let k = -140; k < 127; k += 7) values.push(Math.fround(Math.SQRT2 * 2 ** k), 2 ** k * (1 - 2 ** -24), 2 ** k);
+    for (const rounding of SCALE_ROUNDINGS) {
+      const q = scaledQuantizer(scaled({ element: fixedPoint({ bits: 8, frac: 0 }), scale: { rule: "max", target: 1 }, scaleFormat: powerOfTwoScale({ rounding, minExponent: -300, maxExponent: 300 }) }));
+      for (const m of values) {
+        q.quantize(Float32Array.of(Math.fround(m)));
+        assert.equal(q.scales!.exponents![0], exponentBySearch(Math.fround(m), rounding), `${rounding} of ${m}`);
+      }
+    }
+  });
+
+  test("an exponent-only scale (E8M0) saturates at 2^-127 and 2^127; a two-level scale (E4M3 under a per-tensor scale)", () => {
+    const f = scaled({ element: fixedPoint({ bits: 8, frac: 0 }), scale: { rule: "max", target: 1 / 64 }, scaleFormat: exponentScale({ bits: 8 }), granularity: { kind: "block", axis: -1, size: 2 } });
+    const q = scaledQuantizer(f);
+    q.quantize(Float32Array.of(2 ** -140, 2 ** -141, 3e38, 1, 100, -50));
+    assert.deepEqual(Array.from(q.scales!.exponents!), [-127, 127, 12]); // -140 + 6 -> -127; 127 + 6 -> 127; 6 + 6
+    // NVFP4-like: per-block max / 3 (lowbit's IEEE-style E2M1 tops at 3) in E4M3 under one FP32 scale per tensor.
+    const e2m1 = { exp: 2, man: 1 }, e4m3 = { exp: 4, man: 3 };
+    const twoLevel = scaled({
+      element: floatingPoint(e2m1), scale: { rule: "max" }, granularity: { kind: "block", axis: -1, size: 16 },
+      scaleFormat: { kind: "format", format: scaled({ element: floatingPoint(e4m3), scale: { rule: "max" } }) },
+    });
+    const x = inputs(64, 29, { lo: -12, hi: 6 });
+    const blockScale = Array.from({ length: 4 }, (_, b) => Math.fround(Math.max(...Array.from(x.subarray(16 * b, 16 * b + 16), Math.abs)) / 3));
+    const perTensor = Math.fround(Math.max(...blockScale) / 240);
+    const sb = floatRef(Float32Array.from(blockScale, (v) => v / perTensor), e4m3, "nearest").map((v) => v * perTensor);
+    const expected = Float32Array.from(floatRef(Float32Array.from(x, (v, j) => v / sb[j >> 4]), e2m1, "nearest"), (v, j) => sb[j >> 4] * v);
+    assertBits(quantize(x, twoLevel), expected, "two-level");
+  });
+
+  test("fixed and learned scales; the learned one's current value per call", () => {
+    const element = integer({ bits: 4, scale: 1 });
+    const x = Float32Array.of(0.3, -1.7, 2.2, 9, -9, NaN);
+    const fixed = scaled({ element, scale: { rule: "fixed", value: 0.25 } });
+    assertBits(quantize(x, fixed), Float32Array.from(integerRef(Float32Array.from(x, (v) => v / 0.25), 4, 1, true, "nearest"), (v) => 0.25 * v), "fixed");
+    const learned = scaled({ element, scale: { rule: "learned", init: 0.5 }, granularity: { kind: "channel", axis: 0 } });
+    assertBits(quantize(x, learned), Float32Array.from(integerRef(Float32Array.from(x, (v) => v / 0.5), 4, 1, true, "nearest"), (v) => 0.5 * v), "init");
+    const perGroup = Float32Array.of(1, 2, 0.5, 0.125, 4, 1);
+    const y = quantizeScaled(x, learned, { learnedScale: perGroup });
+    assertBits(y, Float32Array.from(x, (v, j) => perGroup[j] * integerRef(Float32Array.of(v / perGroup[j]), 4, 1, true, "nearest")[0]), "learned");
+    assert.throws(() => quantizeScaled(x, learned, { learnedScale: [1, 2] }), /learnedScale must have one value per group \(6\); got 2/);
+  });
+
+  test("a ScaledQuantizer keeps its scales between updates; saveState / loadState resume it exactly", () => {
+    const f = scaled({
+      element: fixedPoint({ bits: 6, frac: 0 }), scale: { rule: "overflow", maxOverflowRate: 0.05 },
+      scaleFormat: powerOfTwoScale({ rounding: "floor" }), granularity: { kind: "channel", axis: -1 },
+    });
+    const run = (q: ScaledQuantizer, from: number, to: number) => {
+      const out: number[][] = [];
+      for (let call = from; call < to; call++) {
+        const t = tf.tensor(inputs(48, call, { lo: -3 - call, hi: 2 + call }), [12, 4]);
+        const y = q.quantize(t, { rounding: "stochastic", seed: 2, stream: call });
+        out.push(Array.from(y.dataSync()));
+        tf.dispose([t, y]);
+      }
+      return out;
+    };
+    const whole = scaledQuantizer(f, { updateEvery: 2 });
+    const all = run(whole, 0, 6);
+    const first = scaledQuantizer(f, { updateEvery: 2 });
+    run(first, 0, 3);
+    const resumed = scaledQuantizer(JSON.parse(JSON.stringify(f)), { updateEvery: 2 });
+    resumed.loadState(JSON.parse(JSON.stringify(first.saveState())));
+    assert.deepEqual(run(resumed, 3, 6), all.slice(3));
+    assert.deepEqual(resumed.history, whole.history);
+    assert.equal(whole.history.length, 3);
+  });
+
+  test("formats survive JSON: JSON.parse(JSON.stringify(f)) is accepted and gives the same bits", () => {
+    const formats = [
+      dynamicFixedPointFormat({ bits: 8, exponent: "overflow", maxOverflowRate: 0.01, granularity: "channel" }),
+      bwnFormat(), twnFormat({ threshold: 0.5 }), wageErrorFormat(8, 2), wageGradientFormat(8), logQuantizerFormat(5),
+      scaled({ element: floatingPoint({ exp: 5, man: 2 }), scale: { rule: "max" }, scaleFormat: exponentScale({ bits: 8 }), granularity: { kind: "block", axis: 0, size: 3 } }),
+    ];
+    const t = tf.tensor(inputs(6 * 8, 31, { special: true }), [6, 8]);
+    for (const f of formats) {
+      const copy = JSON.parse(JSON.stringify(f));
+      assert.deepEqual(checkFormat(copy), f);
+      const a = quantize(t, f, { rounding: "stochastic", seed: 1 }), b = quantize(t, copy, { rounding: "stochastic", seed: 1 });
+      assertBits(a.dataSync(), b.dataSync(), JSON.stringify(f));
+      tf.dispose([a, b]);
+    }
+    t.dispose();
+  });
+
+  test("bad formats: errors name the parameter and its allowed range", () => {
+    const element = fixedPoint({ bits: 8, frac: 0 });
+    assert.throws(() => scaled({ element, scale: { rule: "median" } as never }), /scaled scale.rule must be one of/);
+    assert.throws(() => scaled({ element, scale: { rule: "fixed", value: 0 } }), /scaled scale.value must be a positive finite float32 number; got 0/);
+    assert.throws(() => scaled({ element, scale: { rule: "overflow", maxOverflowRate: 1 } }), /maxOverflowRate must be in \[0, 1\); got 1/);
+    assert.throws(() => scaled({ element, scale: { rule: "overflow", maxOverflowRate: 0 } }), /overflow moves the scale by powers of two/);
+    assert.throws(() => scaled({ element, scale: { rule: "meanAbsKept" } }), /meanAbsKept needs a ternary element/);
+    assert.throws(() => scaled({ element, scale: { rule: "max" }, granularity: { kind: "block", axis: -1, size: 0 } }), /granularity.size must be an integer in \[1,/);
+    assert.throws(() => powerOfTwoScale({ rounding: "up" as never }), /powerOfTwoScale rounding must be one of/);
+    assert.throws(() => exponentScale({ bits: 9 }), /exponentScale bits must be an integer in \[2, 8\]; got 9/);
+    assert.throws(() => scaled({ element: blockFloatingPoint({ bits: 8, blockSize: 4 }), scale: { rule: "max" } }), /element must be an element-wise format/);
+    const f = scaled({ element, scale: { rule: "max" }, granularity: { kind: "channel", axis: 2 } });
+    assert.throws(() => quantize(tf.zeros([2, 2]), f), /granularity.axis must be in \[-2, 1\] for a rank-2 input; got 2/);
+    assert.throws(() => wageError(8, { gamma: 3 }), /wageError gamma must be a power of two/);
+  });
+
+  test("no tensor leaks, on every path", () => {
+    const t = tf.tensor(inputs(6 * 8, 37, { special: true }), [6, 8]);
+    const formats = [
+      dynamicFixedPointFormat({ bits: 8 }), blockFloatingPointAsScaled(blockFloatingPoint({ bits: 4, axis: 0 })), bwnFormat(),
+      twnFormat(), logQuantizerFormat(4), scaled({ element: floatingPoint({ exp: 4, man: 3 }), scale: { rule: "meanAbsDeviation" }, granularity: { kind: "block", axis: 0, size: 2 } }),
+    ];
+    for (const f of formats) quantize(t, f).dispose(); // warm-up
+    const before = tf.memory().numTensors;
+    for (const f of formats) {
+      quantize(t, f).dispose();
+      scaledElements(t, f).dispose();
+    }
+    assert.equal(tf.memory().numTensors, before);
+    t.dispose();
   });
 });

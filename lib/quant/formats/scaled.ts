@@ -183,7 +183,7 @@ export function checkedScaled(o: ScaledOptions, checkFormat: (f: Format) => Form
     throw new RangeError(`lowbit: scaled scale rule meanAbsKept needs a ternary element (the kept values are its nonzero ones); got ${element.kind}`);
   }
   const emptyScale = o.emptyScale ?? 1;
-  if (emptyScale !== 0) checkPositive("scaled emptyScale", emptyScale);
+  if (emptyScale !== 0 || scale.rule === "overflow") checkPositive("scaled emptyScale", emptyScale);
   return { kind: "scaled", element, scale, scaleFormat, granularity: checkedGranularity(o.granularity ?? { kind: "tensor" }), emptyScale };
 }
 

@@ -16,25 +16,29 @@ export interface GroupLayout {
   readonly groups: number;
 }
 
-/** Calls visit(g, j) for every element j in group order of the flat layout. */
-function forEachElement(n: number, layout: GroupLayout, visit: (g: number, j: number) => void): void {
+/**
+ * Calls visit(g, start, end) for every run of consecutive elements [start, end) of one group g
+ * (a run per group and position: the loops over a run's elements stay tight).
+ */
+function forEachRun(n: number, layout: GroupLayout, visit: (g: number, start: number, end: number) => void): void {
   const { inner, groups } = layout;
-  let g = 0, left = inner;
-  for (let j = 0; j < n; j++) {
-    visit(g, j);
-    if (--left === 0) {
-      left = inner;
-      if (++g === groups) g = 0;
-    }
+  let g = 0;
+  for (let start = 0; start < n; start += inner) {
+    visit(g, start, Math.min(n, start + inner));
+    if (++g === groups) g = 0;
   }
 }
 
 /** Largest finite |x| per group. */
 export function groupMaxAbs(x: Float32Array, layout: GroupLayout): Float64Array {
   const m = new Float64Array(layout.groups);
-  forEachElement(x.length, layout, (g, j) => {
-    const a = Math.abs(x[j]);
-    if (a > m[g] && a !== Infinity) m[g] = a; // NaN fails a > m
+  forEachRun(x.length, layout, (g, start, end) => {
+    let r = m[g];
+    for (let j = start; j < end; j++) {
+      const a = Math.abs(x[j]);
+      if (a > r && a !== Infinity) r = a; // NaN fails a > r
+    }
+    m[g] = r;
   });
   return m;
 }
@@ -45,34 +49,46 @@ export function groupMaxAbs(x: Float32Array, layout: GroupLayout): Float64Array 
  */
 export function groupMeanAbs(x: Float32Array, layout: GroupLayout, center?: Float64Array, keep?: (v: number) => boolean): Float64Array {
   const sum = new Float64Array(layout.groups), count = new Float64Array(layout.groups);
-  forEachElement(x.length, layout, (g, j) => {
-    const v = x[j];
-    if (Number.isFinite(v) && (keep === undefined || keep(v))) {
-      sum[g] += Math.abs(center === undefined ? v : v - center[g]);
-      count[g]++;
+  forEachRun(x.length, layout, (g, start, end) => {
+    const c = center === undefined ? 0 : center[g];
+    for (let j = start; j < end; j++) {
+      const v = x[j];
+      if (Number.isFinite(v) && (keep === undefined || keep(v))) {
+        sum[g] += Math.abs(v - c); // v - 0 is v exactly
+        count[g]++;
+      }
     }
   });
-  return sum.map((s, g) => (count[g] > 0 ? s / count[g] : 0));
+  return means(sum, count);
+}
+
+/** sum / count per group, 0 for an empty group (a loop: typed arrays' map is slow in V8). */
+function means(sum: Float64Array, count: Float64Array): Float64Array {
+  for (let g = 0; g < sum.length; g++) sum[g] = count[g] > 0 ? sum[g] / count[g] : 0;
+  return sum;
 }
 
 /** Mean of x per group over the finite values. */
 export function groupMean(x: Float32Array, layout: GroupLayout): Float64Array {
   const sum = new Float64Array(layout.groups), count = new Float64Array(layout.groups);
-  forEachElement(x.length, layout, (g, j) => {
-    if (Number.isFinite(x[j])) {
-      sum[g] += x[j];
-      count[g]++;
+  forEachRun(x.length, layout, (g, start, end) => {
+    for (let j = start; j < end; j++) {
+      if (Number.isFinite(x[j])) {
+        sum[g] += x[j];
+        count[g]++;
+      }
     }
   });
-  return sum.map((s, g) => (count[g] > 0 ? s / count[g] : 0));
+  return means(sum, count);
 }
 
 /** Per group: how many |x| exceed limits[g] (an Inf counts: it saturates), and the group sizes. */
 export function groupCountAbove(x: Float32Array, layout: GroupLayout, limits: ArrayLike<number>): { above: Float64Array; size: Float64Array } {
   const above = new Float64Array(layout.groups), size = new Float64Array(layout.groups);
-  forEachElement(x.length, layout, (g, j) => {
-    size[g]++;
-    if (Math.abs(x[j]) > limits[g]) above[g]++;
+  forEachRun(x.length, layout, (g, start, end) => {
+    size[g] += end - start;
+    const limit = limits[g];
+    for (let j = start; j < end; j++) if (Math.abs(x[j]) > limit) above[g]++;
   });
   return { above, size };
 }

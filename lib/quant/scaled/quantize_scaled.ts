@@ -92,20 +92,25 @@ export function rawScales(input: ScaledInput, f: ScaledFormat, options: ScaledQu
     case "max": case "overflow": {
       // One group of a tensor: lowbit's one-pass wasm reduction, without copying the data out.
       const m = layout.groups === 1 && input.tensor !== undefined ? Float64Array.of(maxAbsOf(input.tensor)) : groupMaxAbs(input.values(), layout);
-      const target = s.target ?? elementMax(f.element);
-      return m.map((v) => v / target);
+      return divided(m, s.target ?? elementMax(f.element));
     }
-    case "meanAbs": return groupMeanAbs(input.values(), layout).map((v) => v / (s.target ?? 1));
+    case "meanAbs": return divided(groupMeanAbs(input.values(), layout), s.target ?? 1);
     case "meanAbsDeviation": {
       const x = input.values();
-      return groupMeanAbs(x, layout, groupMean(x, layout)).map((v) => v / (s.target ?? 1));
+      return divided(groupMeanAbs(x, layout, groupMean(x, layout)), s.target ?? 1);
     }
     case "meanAbsKept": {
       const x = input.values();
       const delta = ternaryDelta(x, f.element);
-      return groupMeanAbs(x, layout, undefined, (v) => v > delta || v < -delta).map((v) => v / (s.target ?? 1));
+      return divided(groupMeanAbs(x, layout, undefined, (v) => v > delta || v < -delta), s.target ?? 1);
     }
   }
+}
+
+/** statistic / target in place (a loop: typed arrays' map with a callback is slow in V8). */
+function divided(statistics: Float64Array, target: number): Float64Array {
+  for (let g = 0; g < statistics.length; g++) statistics[g] /= target;
+  return statistics;
 }
 
 function ternaryDelta(x: Float32Array, element: Format): number {
@@ -124,10 +129,11 @@ export function groupScales(input: ScaledInput, f: ScaledFormat, options: Scaled
  * registers here when it loads: a scaled format may hold any format, a scaled one included, and
  * this way quantize.ts imports this file but not the other way round (no import cycle).
  */
-let quantizeArrayTo: (x: Float32Array, format: Format, options: QuantizeOptions) => Float32Array = () => {
+type Quantize = <T extends tf.Tensor | Float32Array>(x: T, format: Format, options: QuantizeOptions) => T;
+let quantizeArrayTo: Quantize = () => {
   throw new Error("lowbit: quantize() has not registered with scaled formats");
 };
-export function registerElementQuantizer(q: (x: Float32Array, format: Format, options: QuantizeOptions) => Float32Array): void {
+export function registerElementQuantizer(q: Quantize): void {
   quantizeArrayTo = q;
 }
 const quantizeScaleVector = (s: Float32Array, format: Format) => quantizeArrayTo(s, format, { rounding: "nearest" });
@@ -172,7 +178,8 @@ function applyScales<T extends tf.Tensor | Float32Array>(
   const e = scales.exponents;
   if (!elementsOnly && e !== undefined && el.kind === "fixed") {
     const grid = fixedPointRange(el);
-    const fracs = Int32Array.from(e, (v) => el.frac - v);
+    const fracs = new Int32Array(e.length);
+    for (let g = 0; g < e.length; g++) fracs[g] = el.frac - e[g];
     if (f.granularity.kind === "tensor" && fracs[0] >= el.bits - 128 && fracs[0] <= 126) {
       return quantizeWith(x, fixedPoint({ bits: el.bits, frac: fracs[0], symmetric: el.symmetric }), options);
     }
@@ -181,6 +188,10 @@ function applyScales<T extends tf.Tensor | Float32Array>(
   if (!elementsOnly && e !== undefined && el.kind === "powerOfTwo" && f.granularity.kind === "tensor") {
     const top = el.maxExponent + e[0];
     if (top <= 127 && top - 2 ** (el.bits - 1) + 2 >= -126) return quantizeWith(x, powerOfTwo({ bits: el.bits, maxExponent: top }), options);
+  }
+  if (elementsOnly && e !== undefined && layout.groups === 1 && !(x instanceof Float32Array) && e[0] >= -127 && e[0] <= 149) {
+    // One power-of-two scale: float32(x / 2^e) is tfjs's float32 product x * 2^-e (a float32).
+    return tf.tidy(() => quantizeArrayTo((x as tf.Tensor).mul(tf.scalar(2 ** -e[0])), el, options)) as T;
   }
   const v = input.values();
   const y = new Float32Array(v.length);

@@ -10,7 +10,7 @@ import {
   blockFloatingPoint, blockFloatingPointAsScaled, bwnFormat, bwnPerChannel, checkFormat, countAbove, dfpQuantizer,
   dynamicFixedPointFormat, exponentScale, fixedPoint, floatingPoint, type Granularity, initBackend, integer,
   logQuantizer, logQuantizerFormat, maxAbsOf, powerOfTwoScale, quantize, quantizeScaled, scaled, scaledElements,
-  ScaledQuantizer, scaledQuantizer, SCALE_ROUNDINGS, twnFormat, twnPerChannel, wageError, wageErrorFormat,
+  ScaledQuantizer, scaledQuantizer, SCALE_ROUNDINGS, setQuantizationSeed, twnFormat, twnPerChannel, wageError, wageErrorFormat,
   wageGradient, wageGradientFormat,
 } from "lowbit";
 import { fixedRef, floatRef, integerRef, type Mode } from "./reference";
@@ -423,6 +423,39 @@ describe("scaled formats: the generic construction against float64 references", 
     const f = scaled({ element, scale: { rule: "max" }, granularity: { kind: "channel", axis: 2 } });
     assert.throws(() => quantize(tf.zeros([2, 2]), f), /granularity.axis must be in \[-2, 1\] for a rank-2 input; got 2/);
     assert.throws(() => wageError(8, { gamma: 3 }), /wageError gamma must be a power of two/);
+  });
+
+  test("same seed: the same bits on the wasm and cpu backends and for a Float32Array; one random draw per call", () => {
+    const x = inputs(8 * 32, 41, { special: true });
+    const formats = [
+      dynamicFixedPointFormat({ bits: 8, granularity: "channel" }), blockFloatingPointAsScaled(blockFloatingPoint({ bits: 5, axis: 0 })),
+      logQuantizerFormat(4), scaled({ element: floatingPoint({ exp: 4, man: 3 }), scale: { rule: "meanAbs" }, granularity: { kind: "block", axis: -1, size: 8 } }),
+    ];
+    for (const f of formats) {
+      const t = tf.tensor(x, [8, 32]);
+      const onWasm = quantize(t, f, { rounding: "stochastic", seed: 3, stream: 4 });
+      tf.setBackend("cpu");
+      try {
+        const tc = tf.tensor(x, [8, 32]);
+        const onCpu = quantize(tc, f, { rounding: "stochastic", seed: 3, stream: 4 });
+        assertBits(onCpu.dataSync(), onWasm.dataSync(), `cpu ${JSON.stringify(f.scale)}`);
+        tf.dispose([tc, onCpu]);
+      } finally {
+        tf.setBackend("wasm");
+      }
+      if (f.granularity.kind !== "channel" && !(f.granularity.kind === "block" && f.granularity.axis === 0)) {
+        assertBits(quantize(x, f, { rounding: "stochastic", seed: 3, stream: 4 }), onWasm.dataSync(), "array");
+      }
+      // Without a seed: exactly one stream of the global sequence per call.
+      setQuantizationSeed(9);
+      const first = quantize(t, f, { rounding: "stochastic" });
+      setQuantizationSeed(9);
+      quantize(t, f, { rounding: "stochastic" }).dispose();
+      const second = quantize(t, f, { rounding: "stochastic", seed: 9, stream: 1 });
+      const replay = quantize(t, f, { rounding: "stochastic" });
+      assertBits(replay.dataSync(), second.dataSync(), "stream 1 of seed 9");
+      tf.dispose([t, onWasm, first, second, replay]);
+    }
   });
 
   test("no tensor leaks, on every path", () => {

@@ -41,6 +41,10 @@
 import { checkInteger, checkOneOf } from "../../core/checks";
 import type { Format } from "./index";
 
+/**
+ * r_g = statistic / target; target defaults to the element's largest finite value for "max" and
+ * "overflow" (the max lands on it) and to 1 for the means.
+ */
 export type ScaleRule =
   | { readonly rule: "max"; readonly target?: number }
   | { readonly rule: "meanAbs"; readonly target?: number }
@@ -67,6 +71,11 @@ export type Granularity =
   | { readonly kind: "channel"; readonly axis: number }
   | { readonly kind: "block"; readonly axis: number; readonly size?: number };
 
+/**
+ * Bits and arithmetic are the element's: a multiply-accumulate runs on elements, and the scales
+ * (one per group: e.g. 8 / 32 = 0.25 bits per element for E8M0 over blocks of 32) apply once
+ * per group's partial sum.
+ */
 export interface ScaledFormat {
   readonly kind: "scaled";
   readonly element: Format;

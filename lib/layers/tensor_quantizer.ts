@@ -34,7 +34,7 @@ export interface TensorQuantizer {
   loadState?(state: object): void;
 }
 
-export function formatLabel(f: Format): string {
+function formatLabel(f: Format): string {
   switch (f.kind) {
     case "fixed": return `fixed<${f.bits},${f.frac}>`;
     case "float": return `float<e${f.exp},m${f.man}>`;

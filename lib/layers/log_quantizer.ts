@@ -8,25 +8,26 @@
  * i.e. powerOfTwo({ bits, maxExponent: e_max }) (one sign bit, bits - 1 bits of exponent code,
  * one code for zero) placed so that the largest magnitude of this tensor fits. Values below the
  * smallest exponent flush to zero (or, stochastically, to 0 or the smallest power).
+ * A scaled format (lib/quant/scaled/instances.ts: logQuantizerFormat): a powerOfTwo element of
+ * largest exponent 0 under the scale 2^e_max, e_max = ceil(log2 max|x|) over the finite values
+ * (an Inf saturates instead of setting e_max).
  */
 import * as tf from "@tensorflow/tfjs";
-import { maxAbsOf, powerOfTwo, quantize, Rounding } from "../quant";
-import { checkInteger, checkSeed } from "../core/checks";
+import { logQuantizerFormat, quantize, type Rounding } from "../quant";
+import { checkSeed } from "../core/checks";
 import type { TensorQuantizer } from "./tensor_quantizer";
 
 export function logQuantizer(bits: number, options: { rounding?: Rounding; seed?: number } = {}): TensorQuantizer {
-  checkInteger("logQuantizer bits", bits, 2, 8);
+  const format = logQuantizerFormat(bits);
   const { rounding = "nearest", seed = 0 } = options;
   checkSeed("logQuantizer seed", seed);
   return {
     label: `log<${bits}>${rounding === "nearest" ? "" : ` ${rounding}`}`,
     bits,
     calls: 0,
+    format,
     apply(x: tf.Tensor): tf.Tensor {
-      const m = maxAbsOf(x);
-      const lowest = -126 + 2 ** (bits - 1) - 2;
-      const maxExponent = m > 0 && Number.isFinite(m) ? Math.min(127, Math.max(lowest, Math.ceil(Math.log2(m)))) : 0;
-      return quantize(x, powerOfTwo({ bits, maxExponent }), { rounding, seed, stream: this.calls++ });
+      return quantize(x, format, { rounding, seed, stream: this.calls++ });
     },
   };
 }

@@ -27,6 +27,8 @@ export interface TensorQuantizer {
    * gradient passes everywhere.
    */
   readonly gradientRange?: [number, number];
+  /** The number format of the stored values, when it is a lowbit format (the cost model reads it). */
+  readonly format?: Format;
   /** State beyond `calls` that a checkpoint must keep (dynamic fixed point's exponents). */
   saveState?(): object;
   loadState?(state: object): void;
@@ -41,6 +43,7 @@ export function formatQuantizer(format: Format, options: { rounding?: Rounding; 
     label: `${formatLabel(f)}${rounding === "nearest" ? "" : ` ${rounding}`}`,
     bits: formatBits(f),
     calls: 0,
+    format,
     apply(x) {
       return quantize(x, f, { rounding, seed, stream: this.calls++ });
     },
@@ -58,6 +61,7 @@ export function dfpQuantizer(
     label: `dfp<${options.bits}>${rounding === "nearest" ? "" : ` ${rounding}`}`,
     bits: options.bits,
     calls: 0,
+    format: dfp.format,
     dfp,
     apply(x) {
       return dfp.quantize(x, { rounding, seed, stream: this.calls++ });

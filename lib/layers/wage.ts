@@ -8,10 +8,18 @@
  *                                                 integer (floor + Bernoulli of the fraction)
  * and the initialisation and layer scale (wageInit; beta = 1.5, the paper's sqrt(6 / fanIn) or the
  * authors' code's sqrt(3 / fanIn)).
+ *
+ * E and G are scaled formats (lib/quant/scaled/instances.ts: wageErrorFormat, wageGradientFormat):
+ * the max rule with a nearest power-of-two scale (Shift), whose elements WAGE passes on without
+ * the scale. max|e| and max|g| are over the finite values: an Inf saturates instead of setting
+ * the shift (which zeroed every other value).
  */
 import * as tf from "@tensorflow/tfjs";
-import { fixedPoint, maxAbsOf, quantize, shift, sigma, wageQ } from "../quant";
+import {
+  maxAbsOf, scaledElements, shift, sigma, wageErrorFormat, wageGradientFormat, wageQ,
+} from "../quant";
 import { checkSeed } from "../core/checks";
+import type { ScaledFormat } from "../quant";
 import type { TensorQuantizer } from "./tensor_quantizer";
 
 export function wageWeight(k: number): TensorQuantizer {
@@ -35,38 +43,36 @@ export function wageActivation(k: number): TensorQuantizer {
 export function wageError(k: number, options: { gamma?: number } = {}): TensorQuantizer {
   const { gamma = 1 } = options;
   if (!(gamma > 0 && Number.isFinite(gamma))) throw new RangeError(`lowbit: wageError gamma must be a finite number > 0; got ${gamma}`);
+  const format = wageErrorFormat(k, gamma);
   return {
-    label: gamma === 1 ? `wage E${k}` : `wage E${k} gamma ${gamma}`, bits: k, calls: 0,
-    apply(e) {
-      const m = maxAbsOf(e);
-      if (!(m > 0 && Number.isFinite(m))) return e.clone();
-      return tf.tidy(() => wageQ(e.mul(gamma / shift(m)), k));
-    },
+    label: gamma === 1 ? `wage E${k}` : `wage E${k} gamma ${gamma}`, bits: k, calls: 0, format,
+    apply: (e) => scaledElements(e, format),
   };
 }
 
 /** WAGE's gradient quantizer; `eta` (a power of two) may be changed between steps: a schedule. */
 export interface WageGradientQuantizer extends TensorQuantizer {
   eta: number;
+  /** The scaled format of the current eta (before the factor sigma(kG)). */
+  format: ScaledFormat;
 }
 
-/** The update dW = sigma(kG) * SR(eta * g / Shift(max|g|)); eta a power of two. */
+/**
+ * The update dW = sigma(kG) * SR(eta * g / Shift(max|g|)); eta a power of two (checked at every
+ * call: a schedule may set it). A gradient without a finite nonzero value gives no update (zeros).
+ */
 export function wageGradient(k: number, options: { eta?: number; seed?: number } = {}): WageGradientQuantizer {
   const { eta = 1, seed = 0 } = options;
   checkSeed("wageGradient seed", seed);
   if (!(eta > 0 && Number.isFinite(eta))) throw new RangeError(`lowbit: wageGradient eta must be a finite number > 0; got ${eta}`);
-  // Integers up to 2^23 with stochastic rounding: the scaled gradient is at most eta * sqrt(2).
-  const integers = fixedPoint({ bits: 24, frac: 0 });
   return {
-    label: `wage G${k}`, bits: k, calls: 0, eta,
+    label: `wage G${k}`, bits: k, calls: 0, eta, format: wageGradientFormat(eta),
     apply(g) {
-      const m = maxAbsOf(g);
       const stream = this.calls++;
-      if (!(m > 0 && Number.isFinite(m))) return tf.zerosLike(g);
-      return tf.tidy(() => {
-        const scaled = g.mul(this.eta / shift(m));
-        return quantize(scaled, integers, { rounding: "stochastic", seed, stream }).mul(sigma(k));
-      });
+      if (!(maxAbsOf(g) > 0)) return tf.zerosLike(g);
+      if (this.format.scale.rule !== "max" || this.format.scale.target !== this.eta) this.format = wageGradientFormat(this.eta);
+      const format = this.format;
+      return tf.tidy(() => scaledElements(g, format, { rounding: "stochastic", seed, stream }).mul(sigma(k)));
     },
     // A schedule may have changed eta: a resumed run continues with the current one.
     saveState() {

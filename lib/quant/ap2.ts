@@ -12,7 +12,7 @@
  * and tf.log is each backend's own approximation, which can move values near 2^(n+1/2).
  */
 import * as tf from "@tensorflow/tfjs";
-import { quantizeWith } from "./quantize";
+import { quantizeWith } from "./quantize_with";
 
 export function ap2(x: tf.Tensor): tf.Tensor {
   if (!(x instanceof tf.Tensor) || x.dtype !== "float32") throw new TypeError("lowbit: ap2 x must be a float32 tensor");

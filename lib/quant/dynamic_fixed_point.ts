@@ -17,13 +17,17 @@
  * axis). The quantizer is stateful: `frac` and `history` show the exponent over training.
  * max|x| is taken over finite values: NaN stays NaN and +-Inf saturate without moving the
  * exponent of the other values (the overflow rule counts an Inf as saturating, which it is).
+ *
+ * An instance of the scaled formats (lib/quant/scaled): dynamicFixedPointFormat(options) is the
+ * format, and a ScaledQuantizer keeps the exponent state; this class shows it as DFP's frac.
  */
 import * as tf from "@tensorflow/tfjs";
-import { checkInteger, checkOneOf } from "../core/checks";
-import { fixedPoint } from "./formats";
+import { checkInteger } from "../core/checks";
+import type { ScaledFormat } from "./formats/scaled";
 import { float32Exponent } from "./float32_exponent";
-import { countAbove, maxAbsOf } from "./kernels/statistics";
-import { quantizeWith, QuantizeOptions } from "./quantize";
+import type { QuantizeOptions } from "./quantize_with";
+import { dynamicFixedPointFormat } from "./scaled/instances";
+import { ScaledQuantizer, type ScaledQuantizerRecord } from "./scaled/scaled_quantizer";
 
 export interface DynamicFixedPointOptions {
   /** Bits including the sign: an integer in [2, 24]. */
@@ -54,105 +58,63 @@ export function fracFromMax(bits: number, m: number): number {
   return Math.max(bits - 128, Math.min(126, frac));
 }
 
+/** DFP's frac is minus its scale's exponent (0 - e: a zero exponent gives +0, not -0). */
+const toFrac = (exponents: ArrayLike<number>) => Array.from(exponents, (e) => 0 - e);
+
+function toRecord(r: ScaledQuantizerRecord): DynamicFixedPointRecord {
+  return { call: r.call, frac: toFrac(r.exponents!), overflowRate: r.overflowRate };
+}
+
 export class DynamicFixedPoint {
   readonly bits: number;
   readonly granularity: "tensor" | "channel";
   readonly exponent: "max" | "overflow";
   readonly maxOverflowRate: number;
   readonly updateEvery: number;
-  /** Current fractional bits (undefined before the first call). */
-  frac: number[] | undefined;
-  readonly history: DynamicFixedPointRecord[] = [];
-  private calls = 0;
+  /** The scaled format this quantizer rounds to. */
+  readonly format: ScaledFormat;
+  private readonly state: ScaledQuantizer;
 
   constructor(options: DynamicFixedPointOptions) {
     const { bits, granularity = "tensor", exponent = "max", maxOverflowRate = 1e-4, updateEvery = 1 } = options;
-    checkInteger("dynamicFixedPoint bits", bits, 2, 24);
-    checkOneOf("dynamicFixedPoint granularity", granularity, ["tensor", "channel"] as const);
-    checkOneOf("dynamicFixedPoint exponent", exponent, ["max", "overflow"] as const);
-    if (!(maxOverflowRate >= 0 && maxOverflowRate < 1)) {
-      throw new RangeError(`lowbit: dynamicFixedPoint maxOverflowRate must be in [0, 1); got ${maxOverflowRate}`);
-    }
+    this.format = dynamicFixedPointFormat({ bits, granularity, exponent, maxOverflowRate });
     checkInteger("dynamicFixedPoint updateEvery", updateEvery, 1);
     this.bits = bits;
     this.granularity = granularity;
     this.exponent = exponent;
     this.maxOverflowRate = maxOverflowRate;
     this.updateEvery = updateEvery;
+    this.state = new ScaledQuantizer(this.format, { updateEvery });
+  }
+
+  /** Current fractional bits (undefined before the first call). */
+  get frac(): number[] | undefined {
+    const e = this.state.scales?.exponents;
+    return e && toFrac(e);
+  }
+
+  /** The exponent over training: one record per evaluation. */
+  get history(): DynamicFixedPointRecord[] {
+    return this.state.history.map(toRecord);
   }
 
   /** The exponent state, for checkpoints. */
   saveState(): { frac: number[] | undefined; calls: number; history: DynamicFixedPointRecord[] } {
-    return { frac: this.frac && [...this.frac], calls: this.calls, history: this.history.map((r) => ({ ...r, frac: [...r.frac] })) };
+    return { frac: this.frac, calls: this.state.calls, history: this.history };
   }
 
   loadState(state: ReturnType<DynamicFixedPoint["saveState"]>): void {
-    this.frac = state.frac && [...state.frac];
-    this.calls = state.calls;
-    this.history.splice(0, this.history.length, ...state.history);
+    const fromFrac = (frac: number[]) => frac.map((f) => 0 - f);
+    this.state.loadState({
+      scales: state.frac && state.frac.map((f) => 2 ** -f), exponents: state.frac && fromFrac(state.frac), calls: state.calls,
+      history: state.history.map((r) => ({ call: r.call, scales: r.frac.map((f) => 2 ** -f), exponents: fromFrac(r.frac), overflowRate: r.overflowRate })),
+    });
   }
 
   /** Quantizes x (float32 tensor), first re-evaluating the exponent when it is due. */
   quantize(x: tf.Tensor, options: QuantizeOptions = {}): tf.Tensor {
     if (!(x instanceof tf.Tensor) || x.dtype !== "float32") throw new TypeError("lowbit: DynamicFixedPoint.quantize x must be a float32 tensor");
-    const channels = this.granularity === "channel" ? x.shape[x.rank - 1] ?? 1 : 1;
-    if (this.frac !== undefined && this.frac.length !== channels) {
-      throw new RangeError(`lowbit: DynamicFixedPoint was set up for ${this.frac.length} channel(s), got a tensor with ${channels}`);
-    }
-    if (this.calls % this.updateEvery === 0) this.update(x, channels);
-    this.calls++;
-    const frac = this.frac!;
-    if (frac.length === 1) return quantizeWith(x, fixedPoint({ bits: this.bits, frac: frac[0] }), options);
-    return quantizeWith(x, { kind: "groupedFixed", bits: this.bits, inner: 1, fracs: Int32Array.from(frac) }, options);
-  }
-
-  // Statistics per channel of x2d [rows, channels]; a single channel (per-tensor exponents, the
-  // common case) runs lowbit's one-pass kernels instead of tf ops.
-
-  /** Largest finite |x| per channel: a NaN or +-Inf must not set the exponent of the others. */
-  private maxAbs(x2d: tf.Tensor2D): number[] {
-    if (x2d.shape[1] === 1) {
-      const m = maxAbsOf(x2d); // ignores NaN, not Inf: recount without it only when one is there
-      if (m !== Infinity) return [m];
-    }
-    const m = tf.tidy(() => tf.where(tf.isFinite(x2d), x2d.abs(), 0).max(0));
-    const values = Array.from(m.dataSync());
-    m.dispose();
-    return values;
-  }
-
-  /** Counts per channel of |x| > the largest value representable with frac[c]. */
-  private saturating(x2d: tf.Tensor2D, frac: number[]): number[] {
-    const qmax = 2 ** (this.bits - 1) - 1;
-    if (x2d.shape[1] === 1) return [countAbove(x2d, qmax * 2 ** -frac[0])];
-    const counts = tf.tidy(() => x2d.abs().greater(tf.tensor1d(frac.map((f) => qmax * 2 ** -f))).sum(0));
-    const values = Array.from(counts.dataSync());
-    counts.dispose();
-    return values;
-  }
-
-  private update(x: tf.Tensor, channels: number): void {
-    const x2d = x.reshape([-1, channels]) as tf.Tensor2D;
-    const rows = x2d.shape[0];
-    let frac: number[];
-    if (this.exponent === "max" || this.frac === undefined) {
-      frac = this.maxAbs(x2d).map((m) => fracFromMax(this.bits, m));
-    } else {
-      frac = [...this.frac];
-    }
-    if (this.exponent === "overflow") {
-      const now = this.saturating(x2d, frac);
-      const oneLess = this.saturating(x2d, frac.map((f) => f + 1));
-      frac = frac.map((f, c) => {
-        if (now[c] / rows > this.maxOverflowRate) return Math.max(this.bits - 128, f - 1);
-        if (oneLess[c] / rows <= this.maxOverflowRate) return Math.min(126, f + 1);
-        return f;
-      });
-    }
-    const saturated = this.saturating(x2d, frac).reduce((s, v) => s + v, 0);
-    x2d.dispose();
-    this.frac = frac;
-    this.history.push({ call: this.calls, frac: [...frac], overflowRate: saturated / (rows * channels) });
+    return this.state.quantize(x, options, "DynamicFixedPoint");
   }
 }
 

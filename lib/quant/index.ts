@@ -12,3 +12,4 @@ export { quantizeGradient, ste, transformGradient } from "./straight_through";
 export type { SteOptions } from "./straight_through";
 export { shift, sigma, wageQ } from "./wage";
 export * from "./sq";
+export * from "./scaled";

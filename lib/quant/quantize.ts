@@ -6,6 +6,8 @@
  * NaN stays NaN. +-Inf: fixed point, integer, block floating point and power of two saturate;
  * floating point gives the largest finite value when saturating, else +-Inf; ternary gives
  * +-its level. Ternary and binary ignore `rounding` (binary has its own `stochastic`).
+ * Formats with statistics of the data (ternary, block floating point, scaled formats) are
+ * scaled formats: lib/quant/scaled/quantize_scaled.ts.
  *
  * Stochastic rounding's exact resolution, with h = elementHash(seed, stream, i) for element i:
  *   floating-point normals: the k = 23 - man dropped bits d of |x| round up iff
@@ -22,36 +24,14 @@
  * away from zero for sign-magnitude ones (floating point, power of two).
  */
 import * as tf from "@tensorflow/tfjs";
-import { hashKey } from "../core/random";
-import { checkKernelSize, checkOneOf } from "../core/checks";
-import { BlockFloatingPointFormat, checkFormat, Format } from "./formats";
-import { blockFracs } from "./formats/block_floating_point";
+import { checkKernelSize } from "../core/checks";
+import { checkFormat, type Format, scaled } from "./formats/registry";
 import { checkHeldInFloat32 } from "./formats/held_in_float32";
-import { ternarize } from "./formats/ternary";
-import { GroupedFixedPoint, KernelFormat, QuantizeAttrs } from "./kernels/elementwise";
-import { LOWBIT_QUANTIZE, quantizeArray } from "./kernels/quantize_kernel";
-import { Rounding, roundingCode, ROUNDINGS } from "./rounding";
-import { randomKey } from "./seed_stream";
+import { blockFloatingPointAsScaled } from "./scaled/instances";
+import { quantizeScaled, registerElementQuantizer } from "./scaled/quantize_scaled";
+import { type QuantizeOptions, quantizeWith } from "./quantize_with";
 
-export interface QuantizeOptions {
-  rounding?: Rounding;
-  /** Seed of stochastic rounding, an integer in [0, 2^32); omitted: the global seeded stream. */
-  seed?: number;
-  /** Stream of that seed (e.g. the training step), an integer in [0, 2^32); default 0. */
-  stream?: number;
-}
-
-/** Runs the element-wise kernel on a tensor or an array. */
-export function quantizeWith<T extends tf.Tensor | Float32Array>(x: T, format: KernelFormat, options: QuantizeOptions): T {
-  const { rounding = "nearest" } = options;
-  checkOneOf("quantize rounding", rounding, ROUNDINGS);
-  const random = rounding === "stochastic" || (format.kind === "binary" && format.stochastic);
-  const key = random ? randomKey(options.seed, options.stream) : { seed: 0, stream: 0 };
-  const [a, b] = hashKey(key.seed, key.stream);
-  const attrs: QuantizeAttrs = { format, mode: roundingCode(rounding), a, b };
-  if (x instanceof Float32Array) return quantizeArray(x, attrs) as T;
-  return tf.engine().runKernel(LOWBIT_QUANTIZE, { x }, attrs as unknown as tf.NamedAttrMap) as T;
-}
+export type { QuantizeOptions } from "./quantize_with";
 
 function checkInput(x: tf.Tensor | Float32Array): void {
   if (x instanceof Float32Array) return checkKernelSize("quantize x", x.length);
@@ -60,44 +40,20 @@ function checkInput(x: tf.Tensor | Float32Array): void {
   checkKernelSize("quantize x", x.size);
 }
 
-function blockFloat<T extends tf.Tensor | Float32Array>(x: T, f: BlockFloatingPointFormat, options: QuantizeOptions): T {
-  if (f.axis !== undefined) {
-    if (x instanceof Float32Array) throw new TypeError("lowbit: blockFloatingPoint axis needs a tensor (a Float32Array has no axes)");
-    const t = x as tf.Tensor;
-    const axis = f.axis < 0 ? f.axis + t.rank : f.axis;
-    if (axis < 0 || axis >= t.rank) {
-      throw new RangeError(`lowbit: blockFloatingPoint axis must be in [${-t.rank}, ${t.rank - 1}] for a rank-${t.rank} tensor; got ${f.axis}`);
-    }
-    // Blocks along `axis`: move it last, where blocks are consecutive elements.
-    const perm = [...Array(t.rank).keys()].filter((d) => d !== axis).concat(axis);
-    const inverse = perm.map((_, d) => perm.indexOf(d));
-    return tf.tidy(() => blockFloat(t.transpose(perm), { ...f, axis: undefined, blockSize: t.shape[axis] }, options)
-      .transpose(inverse)) as T;
-  }
-  const size = f.blockSize!;
-  const last = x instanceof Float32Array ? x.length : (x as tf.Tensor).shape[(x as tf.Tensor).rank - 1] ?? 1;
-  if (last % size !== 0) {
-    throw new RangeError(`lowbit: blockFloatingPoint blockSize must divide the last axis (${last}); got ${size}`);
-  }
-  const values = x instanceof Float32Array ? x : ((x as tf.Tensor).dataSync() as Float32Array);
-  const fracs = blockFracs(values, f.bits, values.length / size, size, 1);
-  const grouped: GroupedFixedPoint = { kind: "groupedFixed", bits: f.bits, inner: size, fracs };
-  return quantizeWith(x, grouped, options);
-}
-
 export function quantize<T extends tf.Tensor | Float32Array>(x: T, format: Format, options: QuantizeOptions = {}): T {
   checkInput(x);
   const f = checkFormat("quantize format", format);
   checkHeldInFloat32("quantize", f);
   switch (f.kind) {
-    case "ternary": {
-      const values = x instanceof Float32Array ? x : ((x as tf.Tensor).dataSync() as Float32Array);
-      const { y } = ternarize(values, f.threshold);
-      return (x instanceof Float32Array ? y : tf.tensor(y, (x as tf.Tensor).shape, "float32")) as T;
-    }
+    case "ternary": // TWN per tensor: the ternary pattern times the mean of the kept |x|
+      return quantizeScaled(x, scaled({ element: f, scale: { rule: "meanAbsKept" }, emptyScale: 0 }), options);
     case "blockFloat":
-      return blockFloat(x, f, options);
+      return quantizeScaled(x, blockFloatingPointAsScaled(f), options);
+    case "scaled":
+      return quantizeScaled(x, f, options);
     default:
       return quantizeWith(x, f, options);
   }
 }
+
+registerElementQuantizer((x, format, options) => quantize(x, format, options));

@@ -15,9 +15,10 @@
  * NaN a NaN scale, which makes the whole block NaN; lowbit keeps the finite values of such a block,
  * because it simulates training arithmetic where one overflowing element should not erase its
  * neighbours, and a NaN element still shows as NaN. Blocks never affect each other.
+ *
+ * An instance of the scaled formats: lib/quant/scaled/instances.ts (blockFloatingPointAsScaled).
  */
 import { checkInteger } from "../../core/checks";
-import { float32Exponent } from "../float32_exponent";
 import { FormatKind, gridInfo, roundScaled, twosComplementCode, twosComplementValue } from "./format_kind";
 
 export interface BlockFloatingPointFormat {
@@ -44,27 +45,6 @@ export function blockFloatingPoint({ bits, blockSize, axis }: BlockFloatingPoint
   if (blockSize !== undefined) checkInteger("blockFloatingPoint blockSize", blockSize, 1);
   if (axis !== undefined) checkInteger("blockFloatingPoint axis", axis, -8, 7);
   return { kind: "blockFloat", bits, blockSize, axis };
-}
-
-/**
- * Per-block fractional bits (step 2^-frac) of a float32 array laid out as [outer, along, inner]
- * with blocks along the middle axis: the block of (o, i) holds x[o, :, i].
- */
-export function blockFracs(x: Float32Array, bits: number, outer: number, along: number, inner: number): Int32Array {
-  const fracs = new Int32Array(outer * inner);
-  for (let o = 0; o < outer; o++) {
-    for (let i = 0; i < inner; i++) {
-      let m = 0;
-      for (let k = 0; k < along; k++) {
-        const a = Math.abs(x[(o * along + k) * inner + i]);
-        if (a > m && a !== Infinity) m = a; // NaN fails a > m
-      }
-      const e = m > 0 ? float32Exponent(m) : 0;
-      // bits - 2 - e <= bits + 147; no float32 lies on a finer grid than 2^-149.
-      fracs[o * inner + i] = Math.min(149, bits - 2 - e);
-    }
-  }
-  return fracs;
 }
 
 /**

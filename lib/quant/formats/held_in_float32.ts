@@ -7,13 +7,16 @@
  * fixedPoint({ bits: 32, frac: 0, overflow: "wrap" })).
  */
 import { checkInteger } from "../../core/checks";
-import type { Format } from "./index";
+import type { Format } from "./registry";
 
 /** Throws a RangeError naming the field and float32's limit unless float32 holds `f`'s values. */
 export function checkHeldInFloat32(what: string, f: Format): void {
   if (f.kind === "float") {
     checkInteger(`${what} floatingPoint exp (values are held in float32: 8 exponent bits)`, f.exp, 2, 8);
     checkInteger(`${what} floatingPoint man (values are held in float32: 23 mantissa bits)`, f.man, 0, 23);
+  } else if (f.kind === "scaled") {
+    checkHeldInFloat32(`${what} scaled element`, f.element);
+    if (f.scaleFormat.kind === "format") checkHeldInFloat32(`${what} scaled scaleFormat`, f.scaleFormat.format);
   } else if (f.kind === "fixed") {
     checkInteger(`${what} fixedPoint bits (values are held in float32: 24 significant bits)`, f.bits, 1, 24);
     if (f.overflow === "wrap") {

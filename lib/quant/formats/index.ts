@@ -12,9 +12,11 @@ export type { IntegerFormat, IntegerOptions } from "./integer";
 export { powerOfTwo, powerOfTwoRange } from "./power_of_two";
 export type { PowerOfTwoFormat, PowerOfTwoOptions } from "./power_of_two";
 export {
-  FORMAT_KINDS, MAX_CODE_BITS, checkFormat, decode, encode, formatArithmetic, formatBits, formatInfo, formatLabel, quantizeValue,
+  FORMAT_KINDS, MAX_CODE_BITS, checkFormat, decode, encode, formatArithmetic, formatBits, formatInfo, formatLabel, quantizeValue, scaled,
 } from "./registry";
 export type { Format } from "./registry";
+export { exponentScale, powerOfTwoScale, scaledLabel, SCALE_ROUNDINGS, SCALE_RULES } from "./scaled";
+export type { Granularity, ScaledFormat, ScaledOptions, ScaleFormat, ScaleRounding, ScaleRule } from "./scaled";
 export { ternary } from "./ternary";
 export type { TernaryFormat } from "./ternary";
 export { twnThreshold } from "./twn_threshold";

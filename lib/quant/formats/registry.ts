@@ -1,25 +1,30 @@
 /**
  * The format kinds lowbit knows, and the functions that work on any format through its kind.
- * Adding a kind: its file (definition, factory, FormatKind value; see format_kind.ts) and one
- * line in FORMAT_KIND_TABLE; quantize() then needs its kernel (quantize.ts).
+ * Adding a kind: its file (definition, factory, FormatKind value; see format_kind.ts), its type in
+ * the Format union and its value in FORMAT_KIND_TABLE; quantize() then needs its kernel (quantize.ts).
  */
 import { checkOneOf } from "../../core/checks";
 import { ROUNDINGS, Rounding } from "../rounding";
-import { binaryKind } from "./binary";
-import { blockFloatingPointKind } from "./block_floating_point";
-import { fixedPointKind } from "./fixed_point";
-import { floatingPointKind } from "./floating_point";
+import { binaryKind, type BinaryFormat } from "./binary";
+import { blockFloatingPointKind, type BlockFloatingPointFormat } from "./block_floating_point";
+import { fixedPointKind, type FixedPointFormat } from "./fixed_point";
+import { floatingPointKind, type FloatingPointFormat } from "./floating_point";
 import type { FormatArithmetic, FormatInfo, FormatKind } from "./format_kind";
-import { integerKind } from "./integer";
-import { powerOfTwoKind } from "./power_of_two";
-import { ternaryKind } from "./ternary";
-
-const FORMAT_KIND_TABLE = [
-  fixedPointKind, floatingPointKind, integerKind, powerOfTwoKind, binaryKind, ternaryKind, blockFloatingPointKind,
-] as const;
+import { integerKind, type IntegerFormat } from "./integer";
+import { powerOfTwoKind, type PowerOfTwoFormat } from "./power_of_two";
+import { checkedScaled, type ScaledFormat, scaledKind, type ScaledOptions } from "./scaled";
+import { ternaryKind, type TernaryFormat } from "./ternary";
 
 /** A number format: a plain JSON-serializable value of one of the registered kinds. */
-export type Format = ReturnType<(typeof FORMAT_KIND_TABLE)[number]["create"]>;
+export type Format =
+  | FixedPointFormat | FloatingPointFormat | IntegerFormat | PowerOfTwoFormat | BinaryFormat | TernaryFormat
+  | BlockFloatingPointFormat | ScaledFormat;
+
+// The scaled kind works through its element's kind, so it gets this registry's lookups.
+const FORMAT_KIND_TABLE: readonly { readonly kind: Format["kind"] }[] = [
+  fixedPointKind, floatingPointKind, integerKind, powerOfTwoKind, binaryKind, ternaryKind, blockFloatingPointKind,
+  scaledKind((what, f) => checkFormat(what, f), (f) => kindOf(f)),
+];
 
 /** The `kind` of every registered format kind. */
 export const FORMAT_KINDS: readonly Format["kind"][] = FORMAT_KIND_TABLE.map((k) => k.kind);
@@ -59,6 +64,11 @@ export function checkFormat(what: string, value: unknown): Format {
     throw new RangeError(`lowbit: ${what} (kind "${kind}") has fields ${Object.keys(format).map((f) => `"${f}"`).join(", ")}; got also ${unknown.map((f) => `"${f}"`).join(", ")}`);
   }
   return format;
+}
+
+/** A scaled format: element x scale rule x scale format x granularity (scaled.ts). */
+export function scaled(options: ScaledOptions): ScaledFormat {
+  return checkedScaled(options, (f) => checkFormat("scaled format", f));
 }
 
 /** The format's numbers (format_kind.ts defines each field for every kind). */

@@ -6,9 +6,11 @@
  *
  * Special values: the statistics use the finite values only; NaN stays NaN; +-Inf becomes +-a,
  * the level of its sign. So one NaN or Inf changes only its own element.
+ *
+ * quantize() computes it as the scaled format { element: ternary, scale: meanAbsKept } per
+ * tensor (lib/quant/scaled); inside a scaled format the element is the pattern +-1 / 0.
  */
 import type { FormatKind } from "./format_kind";
-import { twnThreshold } from "./twn_threshold";
 
 export interface TernaryFormat {
   readonly kind: "ternary";
@@ -20,26 +22,6 @@ export function ternary({ threshold = 0.7 }: { threshold?: number } = {}): Terna
     throw new RangeError(`lowbit: ternary threshold must be a finite number >= 0; got ${threshold}`);
   }
   return { kind: "ternary", threshold };
-}
-
-/** TWN of a float32 array: returns the ternary values and (Delta, a). */
-export function ternarize(x: Float32Array, threshold: number): { y: Float32Array; delta: number; scale: number } {
-  const delta = twnThreshold(x, threshold);
-  let kept = 0, keptSum = 0;
-  for (let i = 0; i < x.length; i++) {
-    const a = Math.abs(x[i]);
-    if (a > delta && a !== Infinity) {
-      kept++;
-      keptSum += a;
-    }
-  }
-  const scale = kept > 0 ? Math.fround(keptSum / kept) : 0;
-  const y = new Float32Array(x.length);
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i];
-    y[i] = Number.isNaN(v) ? NaN : v > delta ? scale : v < -delta ? -scale : 0;
-  }
-  return { y, delta, scale };
 }
 
 /**

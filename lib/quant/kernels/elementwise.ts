@@ -17,6 +17,8 @@ import type { BinaryFormat } from "../formats/binary";
 export interface GroupedFixedPoint {
   readonly kind: "groupedFixed";
   readonly bits: number;
+  /** The most negative code: -2^(bits-1), or -(2^(bits-1) - 1) for a symmetric grid. */
+  readonly qmin: number;
   readonly inner: number;
   readonly fracs: Int32Array;
 }
@@ -82,7 +84,7 @@ export function runQuantizeKernel(
       return;
     case "groupedFixed": {
       const qmax = 2 ** (f.bits - 1) - 1;
-      k.quantizeFixedGrouped(src, dst, n, f.inner, f.fracs.length, place(f.fracs), -qmax - 1, qmax, mode, a, b);
+      k.quantizeFixedGrouped(src, dst, n, f.inner, f.fracs.length, place(f.fracs), f.qmin, qmax, mode, a, b);
       return;
     }
     case "ap2":

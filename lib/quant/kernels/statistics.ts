@@ -1,7 +1,9 @@
 /**
  * max |x| and the count of |x| > limit of a float32 tensor, in one pass of lowbit's wasm kernels
  * (in place on the wasm backend; through a copy elsewhere), without the intermediate tensors
- * and kernel launches of tf.abs(x).max(). NaN is ignored.
+ * and kernel launches of tf.abs(x).max(). maxAbsOf is over the finite values (NaN and +-Inf
+ * are ignored: lowbit's statistics never let a special value set a scale); countAbove counts
+ * +-Inf (it saturates) and not NaN.
  */
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";

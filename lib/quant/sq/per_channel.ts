@@ -6,7 +6,9 @@
  * [in, out]), so element j of the flat array belongs to channel c = j mod C. "Row i" in the
  * paper (a filter W_i) is the set of elements with c = i.
  *
- *   BWN:  Q_i = a_i sign(W_i),  a_i = mean |W_i|,  sign(0) = +1.
+ *   BWN:  Q_i = a_i sign(W_i),  a_i = mean |W_i| over its finite values,  sign(0) = +1
+ *         (an Inf or NaN weight must not make its channel's scale Inf or NaN; a channel without
+ *         a finite nonzero weight has a_i = 0).
  *   TWN:  Delta = t * mean |W| over the whole layer (t = 0.7; TWN's definition, shared with
  *         the ternary format: lib/quant/formats/twn_threshold.ts says why not the
  *         mean |W - mean W| of the SQ authors' code);
@@ -16,10 +18,14 @@
  *         +-Inf becomes +-a_i.
  *
  * Sums run in float64; scales and Delta are rounded once to float32, so each output element is
- * exactly the float32 the formula gives for the float32 scale.
+ * exactly the float32 the formula gives for the float32 scale. Both are instances of the scaled
+ * formats (lib/quant/scaled/instances.ts: bwnFormat, twnFormat).
  */
 import { checkInteger } from "../../core/checks";
+import type { ScaledFormat } from "../formats/scaled";
 import { twnThreshold } from "../formats/twn_threshold";
+import { bwnFormat, twnFormat } from "../scaled/instances";
+import { groupScales, quantizeScaledWith } from "../scaled/quantize_scaled";
 
 export interface PerChannelQuantized {
   /** The quantized weights, same layout as the input. */
@@ -41,19 +47,21 @@ export function checkChannels(what: string, w: Float32Array, channels: number): 
   }
 }
 
-/** BWN per output channel: Q_i = mean|W_i| * sign(W_i). */
+/** The per-channel quantization of w ([rows, channels] flat) and its scales. */
+function perChannel(w: Float32Array, channels: number, f: ScaledFormat): { q: Float32Array; scales: Float32Array } {
+  let scales: Float64Array | undefined;
+  const q = quantizeScaledWith(w, f, {}, (input) => {
+    const s = groupScales(input, f, {});
+    scales = s.scales;
+    return s;
+  }, false, [w.length / channels, channels]);
+  return { q, scales: Float32Array.from(scales!) };
+}
+
+/** BWN per output channel: Q_i = mean|W_i| * sign(W_i), the mean over the finite values. */
 export function bwnPerChannel(w: Float32Array, channels: number): PerChannelQuantized {
   checkChannels("bwnPerChannel", w, channels);
-  const sums = new Float64Array(channels);
-  for (let j = 0; j < w.length; j++) sums[j % channels] += Math.abs(w[j]);
-  const perChannel = w.length / channels;
-  const scales = Float32Array.from(sums, (s) => s / perChannel);
-  const q = new Float32Array(w.length);
-  for (let j = 0; j < w.length; j++) {
-    const a = scales[j % channels];
-    q[j] = w[j] >= 0 ? a : w[j] < 0 ? -a : NaN;
-  }
-  return { q, scales };
+  return perChannel(w, channels, bwnFormat());
 }
 
 /** TWN per output channel with a layer-wide threshold Delta = threshold * mean|W|. */
@@ -62,21 +70,7 @@ export function twnPerChannel(w: Float32Array, channels: number, threshold = 0.7
   if (!(threshold >= 0 && Number.isFinite(threshold))) {
     throw new RangeError(`lowbit: twnPerChannel threshold must be a finite number >= 0; got ${threshold}`);
   }
-  const delta = twnThreshold(w, threshold);
-  const keptSum = new Float64Array(channels), kept = new Float64Array(channels);
-  for (let j = 0; j < w.length; j++) {
-    if ((w[j] > delta || w[j] < -delta) && Number.isFinite(w[j])) {
-      keptSum[j % channels] += Math.abs(w[j]);
-      kept[j % channels]++;
-    }
-  }
-  const scales = Float32Array.from(keptSum, (s, i) => (kept[i] > 0 ? s / kept[i] : 0));
-  const q = new Float32Array(w.length);
-  for (let j = 0; j < w.length; j++) {
-    const a = scales[j % channels], v = w[j];
-    q[j] = v > delta ? a : v < -delta ? -a : Number.isNaN(v) ? NaN : 0;
-  }
-  return { q, scales, delta };
+  return { ...perChannel(w, channels, twnFormat({ threshold })), delta: twnThreshold(w, threshold) };
 }
 
 /** The base quantizer by name. */

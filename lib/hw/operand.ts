@@ -7,6 +7,8 @@
  *   binary   +-1, one bit: a product with it is a sign flip; with another binary, an XNOR
  *   ternary  -1, 0, +1 in two bits: a sign flip and a zeroing gate
  *   log      a power of two (sign + exponent code of `bits` bits): a product with it is a shift
+ * A scaled format ({ kind: "scaled", element, ... }: an element format times a per-tensor,
+ * per-channel or per-block scale) is its element's operand: the scale applies once per output.
  * Widths go up to 128 bits: accumulators and FP32 master weights are operands too.
  */
 import { checkInteger } from "../core/checks";
@@ -71,6 +73,7 @@ export function operandOf(what: string, value: Operand | Format): Operand {
   if (typeof value !== "object" || value === null || typeof (value as { kind?: unknown }).kind !== "string") {
     throw new TypeError(`lowbit: ${what} must be an Operand (intOperand(8), FP32_OPERAND, ...) or a quant Format (fixedPoint(...), FP16, ...)`);
   }
+  if ((value as { kind: string }).kind === "scaled") return operandOf(`${what} element`, (value as unknown as { element: Format }).element);
   const v = value as Operand | Format;
   switch (v.kind) {
     case "int": return intOperand(v.bits);
@@ -81,6 +84,6 @@ export function operandOf(what: string, value: Operand | Format): Operand {
     case "fixed": case "integer": case "blockFloat": return intOperand(v.bits);
     case "powerOfTwo": return logOperand(v.bits);
     default:
-      throw new RangeError(`lowbit: ${what} kind must be one of ${[...KINDS, "fixed", "integer", "blockFloat", "powerOfTwo"].map((k) => `"${k}"`).join(", ")}; got ${JSON.stringify((v as { kind: string }).kind)}`);
+      throw new RangeError(`lowbit: ${what} kind must be one of ${[...KINDS, "fixed", "integer", "blockFloat", "powerOfTwo", "scaled"].map((k) => `"${k}"`).join(", ")}; got ${JSON.stringify((v as { kind: string }).kind)}`);
   }
 }

@@ -21,6 +21,8 @@ export function logQuantizer(bits: number, options: { rounding?: Rounding; seed?
   return {
     label: `log<${bits}>${rounding === "nearest" ? "" : ` ${rounding}`}`,
     bits,
+    // The element format; e_max, chosen per call from the data, is the scale.
+    format: powerOfTwo({ bits, maxExponent: 0 }),
     calls: 0,
     apply(x: tf.Tensor): tf.Tensor {
       const m = maxAbsOf(x);

@@ -9,13 +9,21 @@
  * sequence stands.
  */
 import * as tf from "@tensorflow/tfjs";
-import { DynamicFixedPoint, dynamicFixedPoint, DynamicFixedPointOptions, Format, quantize, Rounding } from "../quant";
+import { DynamicFixedPoint, dynamicFixedPoint, DynamicFixedPointOptions, fixedPoint, Format, quantize, Rounding } from "../quant";
 import { checkSeed } from "../core/checks";
 
 export interface TensorQuantizer {
   readonly label: string;
   /** Bits of the stored values, for summaries (32 for float). */
   readonly bits: number;
+  /**
+   * The number format of the values it outputs, as the hardware cost model reads it. A
+   * quantizer whose scale follows the data (dynamic fixed point, the log quantizer, BWN/TWN's
+   * per-channel scale) gives the format of its elements, the scale left out: one factor per
+   * tensor or channel, which costs nothing per multiply-accumulate. Undefined: not declared
+   * (cost(model) then asks for an explicit configuration).
+   */
+  readonly format?: Format;
   /** Calls so far: the next call uses stream `calls` of the quantizer's seed. */
   calls: number;
   apply(x: tf.Tensor): tf.Tensor;
@@ -58,6 +66,7 @@ export function formatQuantizer(format: Format, options: { rounding?: Rounding; 
   return {
     label: `${formatLabel(format)}${rounding === "nearest" ? "" : ` ${rounding}`}`,
     bits: formatBits(format),
+    format,
     calls: 0,
     apply(x) {
       return quantize(x, format, { rounding, seed, stream: this.calls++ });
@@ -75,6 +84,8 @@ export function dfpQuantizer(
   return {
     label: `dfp<${options.bits}>${rounding === "nearest" ? "" : ` ${rounding}`}`,
     bits: options.bits,
+    // The codes: bits-bit two's complement integers; the exponent 2^-frac is the data's scale.
+    format: fixedPoint({ bits: dfp.bits, frac: 0 }),
     calls: 0,
     dfp,
     apply(x) {

@@ -8,14 +8,18 @@
  *                                                 integer (floor + Bernoulli of the fraction)
  * and the initialisation and layer scale (wageInit; beta = 1.5, the paper's sqrt(6 / fanIn) or the
  * authors' code's sqrt(3 / fanIn)).
+ * Each quantizer's format is Q's grid, wageFormat(k): W and A are Q's values; E stays in Q's
+ * window (not scaled back); G is sigma(kG) times integers of magnitude at most ceil(eta sqrt(2))
+ * (max|g| / Shift(max|g|) <= sqrt(2)), inside the k_G-bit range while that is <= 2^(kG-1) - 1:
+ * eta <= 88 at kG = 8.
  */
 import * as tf from "@tensorflow/tfjs";
-import { fixedPoint, maxAbsOf, quantize, shift, sigma, wageQ } from "../quant";
+import { fixedPoint, maxAbsOf, quantize, shift, sigma, wageFormat, wageQ } from "../quant";
 import { checkSeed } from "../core/checks";
 import type { TensorQuantizer } from "./tensor_quantizer";
 
 export function wageWeight(k: number): TensorQuantizer {
-  return { label: `wage W${k}`, bits: k, calls: 0, apply: (x) => wageQ(x, k) };
+  return { label: `wage W${k}`, bits: k, format: wageFormat(k), calls: 0, apply: (x) => wageQ(x, k) };
 }
 
 /**
@@ -24,7 +28,7 @@ export function wageWeight(k: number): TensorQuantizer {
  */
 export function wageActivation(k: number): TensorQuantizer {
   const edge = 1 - sigma(k);
-  return { label: `wage A${k}`, bits: k, calls: 0, gradientRange: [-edge, edge], apply: (x) => wageQ(x, k) };
+  return { label: `wage A${k}`, bits: k, format: wageFormat(k), calls: 0, gradientRange: [-edge, edge], apply: (x) => wageQ(x, k) };
 }
 
 /**
@@ -36,7 +40,7 @@ export function wageError(k: number, options: { gamma?: number } = {}): TensorQu
   const { gamma = 1 } = options;
   if (!(gamma > 0 && Number.isFinite(gamma))) throw new RangeError(`lowbit: wageError gamma must be a finite number > 0; got ${gamma}`);
   return {
-    label: gamma === 1 ? `wage E${k}` : `wage E${k} gamma ${gamma}`, bits: k, calls: 0,
+    label: gamma === 1 ? `wage E${k}` : `wage E${k} gamma ${gamma}`, bits: k, format: wageFormat(k), calls: 0,
     apply(e) {
       const m = maxAbsOf(e);
       if (!(m > 0 && Number.isFinite(m))) return e.clone();
@@ -58,7 +62,7 @@ export function wageGradient(k: number, options: { eta?: number; seed?: number }
   // Integers up to 2^23 with stochastic rounding: the scaled gradient is at most eta * sqrt(2).
   const integers = fixedPoint({ bits: 24, frac: 0 });
   return {
-    label: `wage G${k}`, bits: k, calls: 0, eta,
+    label: `wage G${k}`, bits: k, format: wageFormat(k), calls: 0, eta,
     apply(g) {
       const m = maxAbsOf(g);
       const stream = this.calls++;

@@ -116,8 +116,11 @@ export interface CostFigures {
 export interface LayerCost extends CostFigures {
   layer: string;
   kind: NetworkLayer["kind"];
-  /** The operands priced: W, A_in, A_out, E (at the output and the input), G, master weights. */
-  operands: Record<"weight" | "input" | "output" | "error" | "inputError" | "gradient" | "master", string>;
+  /**
+   * The operands priced: W, A_in, A_out, E at the output and (not for the first layer, which
+   * has no BWD) at the input, G, master weights.
+   */
+  operands: Record<"weight" | "input" | "output" | "error" | "gradient" | "master", string> & { inputError?: string };
   /** The memory level the weights are read from. */
   weightLevel: string;
   gemms: GemmCost[];
@@ -229,7 +232,7 @@ function layerCost(
   const sum = (f: (g: GemmCost) => number) => gemms.reduce((s, g) => s + f(g), 0);
   const operands = {
     weight: operandName(ops.weight), input: operandName(ops.input), output: operandName(ops.output), error: operandName(ops.error),
-    inputError: operandName(ops.inputError), gradient: operandName(ops.gradient), master: operandName(ops.master),
+    ...(first ? {} : { inputError: operandName(ops.inputError) }), gradient: operandName(ops.gradient), master: operandName(ops.master),
   };
   return {
     layer: layer.name, kind: layer.kind, operands, weightLevel: memoryLevelFor(weightBits / 8, levels).name, gemms,

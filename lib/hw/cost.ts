@@ -36,7 +36,7 @@ import { checkInteger, checkOneOf } from "../core/checks";
 import { modelWeightLayers } from "../layers/model_layers";
 import type { NetworkLayer } from "../networks/network_layer";
 import type { NetworkSpec } from "../networks/network_spec";
-import { resolveNetwork } from "../networks/registry";
+import { findNetwork, resolveNetwork } from "../networks/registry";
 import { accumulatorFor } from "./accumulator";
 import { HwConfig, resolveHwConfig } from "./configs";
 import { DSP_DEVICES, DspDevice, MULTIPLIER_MAPPINGS, MultiplierMapping } from "./dsp";
@@ -266,12 +266,31 @@ function networkOf(model: CostModel): { name: string; batch?: number; layers: re
   return resolveNetwork("cost", model);
 }
 
+/** The layers and operands of a model, or of a registered network's model (built, read, disposed). */
+function modelFormats(model: CostModel): { network: { name: string; batch?: number; layers: readonly NetworkLayer[] }; operands: LayerOperands[] } {
+  if (model instanceof tf.LayersModel) {
+    const read = modelOperands(model);
+    return { network: { name: model.name, layers: read.layers }, operands: read.operands };
+  }
+  const registered = typeof model === "string" ? findNetwork("cost", model) : undefined;
+  if (registered?.build === undefined) {
+    throw new TypeError("lowbit: cost needs a configuration (a preset name or hwConfig({...})) for a network given as data (a NetworkSpec or a spec's name): only a model carries its formats");
+  }
+  const built = registered.build();
+  try {
+    return { network: registered, operands: modelOperands(built).operands };
+  } finally {
+    built.dispose();
+  }
+}
+
 /**
  * The cost of one step of `model`: in a configuration (a preset name of HW_CONFIGS or an
- * HwConfig), or, without one, in the formats the lowbit model `model` uses.
+ * HwConfig), or, without one, in the formats the lowbit model `model` uses (a model of the zoo
+ * by its registered name: wageLeNet5's 2-8-8-8, qnnMlp's binary weights and activations, ...).
  */
 export function cost(model: CostModel, config: HwConfig | string, options?: CostOptions): ConfigCostReport;
-export function cost(model: tf.LayersModel, options?: CostOptions): CostReport;
+export function cost(model: tf.LayersModel | string, options?: CostOptions): CostReport;
 export function cost(model: CostModel, configOrOptions?: HwConfig | string | CostOptions, maybeOptions?: CostOptions): CostReport {
   const configGiven = typeof configOrOptions === "string"
     || (typeof configOrOptions === "object" && configOrOptions !== null && CONFIG_KEYS.some((k) => k in configOrOptions));
@@ -285,11 +304,8 @@ export function cost(model: CostModel, configOrOptions?: HwConfig | string | Cos
     network = networkOf(model);
     operands = configOperands(cfg, network.layers.length);
   } else {
-    if (!(model instanceof tf.LayersModel)) {
-      throw new TypeError("lowbit: cost needs a configuration (a preset name or hwConfig({...})) for a network given by name or NetworkSpec: only a model carries its formats");
-    }
-    const read = modelOperands(model);
-    network = { name: model.name, layers: read.layers };
+    const read = modelFormats(model);
+    network = read.network;
     operands = read.operands;
   }
   const batch = options.batch ?? network.batch ?? 64;

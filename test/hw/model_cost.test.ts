@@ -45,6 +45,8 @@ describe("cost(model, { batch, phase }): the model's own formats", () => {
     assert.deepEqual(r.layers[1].operands, { weight: "int2", input: "int8", output: "int8", error: "int8", inputError: "int8", gradient: "int8", master: "int8" });
     assert.deepEqual(r.layers[1].gemms.map((g) => `${g.gemm} ${g.a} x ${g.b} -> ${g.accumulator}`),
       ["FWD int2 x int8 -> int19", "BWD int2 x int8 -> int20", "GRAD int8 x int8 -> int28"]);
+    // By its registered name: the zoo builds wageLeNet5() and reads its formats.
+    assertSameFigures(cost("wage-lenet5", { batch: 64, phase: "training" }), cost("wage-lenet5", "wage-2888", { batch: 64, phase: "training" }));
     // The paper's variant starts its master weights off the k_G grid: FP32 masters, so more update energy.
     const paper = cost(wageLeNet5({ variant: "paper" }), { batch: 64, phase: "training" });
     assert.equal(paper.layers[0].operands.master, "fp32");
@@ -154,7 +156,8 @@ describe("cost(model, { batch, phase }): the model's own formats", () => {
   });
 
   test("bad input: no config for a name, unknown options, a quantizer without a format, bad training formats", () => {
-    assert.throws(() => cost("lenet5", { phase: "training" } as never), (e: Error) => e instanceof TypeError && /cost needs a configuration .* for a network given by name or NetworkSpec/.test(e.message));
+    assert.throws(() => cost("lenet5", { phase: "training" }), (e: Error) => e instanceof TypeError && /cost needs a configuration .* for a network given as data \(a NetworkSpec or a spec's name\)/.test(e.message));
+    assert.throws(() => cost("resnet50", { phase: "training" }), /cost network must be one of "resnet32", .*; got "resnet50"/);
     const model = quantLeNet5(() => ({ quant: { weight: { label: "mine", bits: 3, calls: 0, apply: (x: tf.Tensor) => x.clone() } } }));
     assert.throws(() => cost(model, { batch: 2 }), (e: Error) => e instanceof TypeError && /layer conv0's weight quantizer "mine" declares no format; give cost a configuration/.test(e.message));
     assert.equal(cost(model, "fp32", { batch: 2 }).config!.name, "fp32"); // an explicit configuration still prices it

@@ -9,19 +9,20 @@
  *     [--pe 16] [--simd 16] [--csv]
  * Bad arguments print the reason and exit with code 2: numbers are parsed strictly (numberFlag:
  * "0x10" and "" are errors, not 16 and 0), and the functions called check their ranges.
- * `accum` imports only lib/accum's analytic parts, so that it starts without loading
- * TensorFlow.js; `cost` loads lib/hw (and TensorFlow.js, to build lib/models' networks) only
- * when called.
+ * `accum --n` imports only lib/accum's analytic parts, so that it starts without loading
+ * TensorFlow.js; `accum --network` and `cost` load lib/models (and TensorFlow.js) when called,
+ * so that the model zoo's networks join lib/networks' registry, which both read.
  */
 import { parseArgs } from "node:util";
 import { DEFAULT_VRR_TOLERANCE, minAccumulatorBits } from "./accum/min_bits";
-import { accumulationTable, NETWORKS } from "./accum/networks";
+import { accumulationTable } from "./accum/networks";
 import { vrr } from "./accum/vrr";
 import { numberFlag } from "./core/flags";
+import { networkNames } from "./networks/registry";
 
 const USAGE = `usage:
   lowbit accum --n <length> --mp <product mantissa bits> [--chunk <c>] [--sparsity <s>] [--tolerance <t>]
-  lowbit accum --network <${Object.keys(NETWORKS).join("|")}> --mp <bits> [--chunk <c>] [--batch <b>] [--sparsity <s>] [--tolerance <t>] [--csv]
+  lowbit accum --network <name> --mp <bits> [--chunk <c>] [--batch <b>] [--sparsity <s>] [--tolerance <t>] [--csv]
   lowbit cost --model <name> --config <preset> [--phase inference|training] [--batch <b>] [--pe <p>] [--simd <s>] [--csv]
     (lowbit cost --list: the models and presets)`;
 
@@ -56,8 +57,9 @@ function accum(argv: string[]): void {
   const tolerance = numberFlag("tolerance", values.tolerance) ?? DEFAULT_VRR_TOLERANCE;
   if (values.network !== undefined) {
     if (values.n !== undefined) throw new UsageError("give either --n or --network, not both");
-    if (!(values.network in NETWORKS)) {
-      throw new UsageError(`unknown network "${values.network}"; choose from ${Object.keys(NETWORKS).join(", ")}`);
+    require("./models");
+    if (!networkNames().includes(values.network)) {
+      throw new UsageError(`unknown network "${values.network}"; choose from ${networkNames().join(", ")}`);
     }
     const table = accumulationTable(values.network, { mP, chunk, batch: numberFlag("batch", values.batch), sparsity, tolerance });
     if (!values.csv) {
@@ -92,11 +94,12 @@ function costCommand(argv: string[]): void {
       pe: { type: "string" }, simd: { type: "string" }, csv: { type: "boolean" }, list: { type: "boolean" },
     },
   });
-  // Loaded here: lib/hw builds lib/models' networks with TensorFlow.js.
+  // Loaded here: lib/hw and lib/models (which registers the zoo's networks) load TensorFlow.js.
   const hw = require("./hw") as typeof import("./hw");
+  require("./models");
   const tf = require("@tensorflow/tfjs") as typeof import("@tensorflow/tfjs");
   tf.enableProdMode();
-  const models = hw.costModelNames(), configs = Object.keys(hw.HW_CONFIGS);
+  const models = networkNames(), configs = Object.keys(hw.HW_CONFIGS);
   if (values.list) {
     console.log(`models: ${models.join(", ")}`);
     for (const c of Object.values(hw.HW_CONFIGS)) console.log(`  ${c.name.padEnd(11)} ${c.description} [${c.source}]`);

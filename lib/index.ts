@@ -10,6 +10,7 @@ export * from "./hw";
 export * from "./layers";
 export * from "./metrics";
 export * from "./models";
+export * from "./networks";
 export * from "./nb";
 export * from "./quant";
 export * from "./stats";

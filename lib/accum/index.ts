@@ -13,5 +13,5 @@ export { GEMMS, lowPrecisionDense, lowPrecisionMatMul, lowPrecisionMatMulArray }
 export type { EmulatedAccumulation, Gemm, LowPrecisionMatMulOptions, MatrixArray } from "./matmul";
 export { lowPrecisionConv2d } from "./conv2d";
 export type { LowPrecisionConv2dOptions } from "./conv2d";
-export { accumulationTable, gemmShapes, NETWORKS } from "./networks";
-export type { AccumulationRow, AccumulationTableOptions, GemmShape, LayerSpec, NetworkSpec } from "./networks";
+export { accumulationTable, gemmShapes } from "./networks";
+export type { AccumulationRow, AccumulationTableOptions, GemmShape } from "./networks";

@@ -1,12 +1,16 @@
 /**
- * cost(model, config, { batch, phase }): what one inference batch or one training step of a
- * network costs in a bit configuration, per layer and in total. For every weight layer:
+ * cost(model, { batch, phase }) or cost(model, config, { batch, phase }): what one inference
+ * batch or one training step of a network costs, per layer and in total. The first form prices
+ * the formats a lowbit model uses, read from its layers' quantizers, accumulation options and
+ * training formats (model_operands.ts); the second prices a bit configuration (a preset of
+ * HW_CONFIGS or hwConfig({...})) on any network: a tfjs model, a NetworkSpec, or a name from
+ * lib/networks' registry (networkNames()). For every weight layer:
  *
  *   GEMMs     inference: FWD (W x A_in, n = C_in k^2); training also BWD (W x E, n = C_out k^2;
  *             not for the first layer, whose input error nothing needs) and GRAD (A_in x E,
  *             n = batch H_out W_out), lengths from lib/accum's gemmShapes. Each has the forward
- *             pass's MACs per example. A_in is the config's input operand for the first layer.
- *   compute   MACs x macCost(a, b, accumulator), the accumulator from the config for that n
+ *             pass's MACs per example. A_in is the model's input for the first layer.
+ *   compute   MACs x macCost(a, b, accumulator), the accumulator of that GEMM for that n
  *             (accumulator.ts: "exact" = FINN-R's no-overflow width, or the operands' float).
  *   update    (training) per kernel weight: lr x G in the master format and an add into the
  *             master weight (only the add when the learning rate is a power of two).
@@ -25,17 +29,26 @@
  * array. The energies rest on the Horowitz 45 nm table (published.ts); everything that is not a
  * published point is lowbit's model, and the source fields say which is which.
  */
+import * as tf from "@tensorflow/tfjs";
 import { Gemm } from "../accum/matmul";
 import { gemmShapes, GemmShape } from "../accum/networks";
 import { checkInteger, checkOneOf } from "../core/checks";
+import { modelWeightLayers } from "../layers/model_layers";
+import type { NetworkLayer } from "../networks/network_layer";
+import type { NetworkSpec } from "../networks/network_spec";
+import { findNetwork, resolveNetwork } from "../networks/registry";
 import { accumulatorFor } from "./accumulator";
 import { HwConfig, resolveHwConfig } from "./configs";
 import { DSP_DEVICES, DspDevice, MULTIPLIER_MAPPINGS, MultiplierMapping } from "./dsp";
+import { configOperands, LayerOperands } from "./layer_operands";
 import { macCost, MacScheme } from "./mac";
 import { memoryLevelFor, memoryLevels, MemoryLevel } from "./memory";
+import { modelOperands } from "./model_operands";
 import { FpgaResources, mvauResources } from "./mvau";
-import { CostModel, HwLayer, hwNetwork } from "./network_layers";
 import { Operand, operandBits, operandName } from "./operand";
+
+/** A tfjs model, a NetworkSpec, or a name from lib/networks' registry. */
+export type CostModel = tf.LayersModel | NetworkSpec | string;
 
 export const COST_PHASES = ["inference", "training"] as const;
 export type CostPhase = (typeof COST_PHASES)[number];
@@ -50,7 +63,7 @@ export interface FpgaOptions {
 }
 
 export interface CostOptions {
-  /** Examples per step; default the NetworkSpec's batch, else 64. */
+  /** Examples per step; default the network's batch (a registered one's or a NetworkSpec's), else 64. */
   batch?: number;
   phase?: CostPhase;
   fpga?: FpgaOptions;
@@ -102,7 +115,12 @@ export interface CostFigures {
 
 export interface LayerCost extends CostFigures {
   layer: string;
-  kind: HwLayer["kind"];
+  kind: NetworkLayer["kind"];
+  /**
+   * The operands priced: W, A_in, A_out, E at the output and (not for the first layer, which
+   * has no BWD) at the input, G, master weights.
+   */
+  operands: Record<"weight" | "input" | "output" | "error" | "gradient" | "master", string> & { inputError?: string };
   /** The memory level the weights are read from. */
   weightLevel: string;
   gemms: GemmCost[];
@@ -110,7 +128,8 @@ export interface LayerCost extends CostFigures {
 
 export interface CostReport {
   model: string;
-  config: HwConfig;
+  /** The configuration priced; undefined when the formats were read from the model. */
+  config: HwConfig | undefined;
   phase: CostPhase;
   batch: number;
   layers: LayerCost[];
@@ -123,8 +142,20 @@ export interface CostReport {
   toDataFrame(): unknown;
 }
 
+/** A cost report of an explicit configuration. */
+export interface ConfigCostReport extends CostReport {
+  config: HwConfig;
+}
+
+const OPTION_KEYS = ["batch", "phase", "fpga", "dramPj64"];
+/** The keys that make an object a configuration rather than options. */
+const CONFIG_KEYS = ["weight", "activation", "gradient", "error", "input", "accumulator", "master", "shiftUpdate"];
+
 function checkOptions(options: CostOptions): void {
   if (typeof options !== "object" || options === null) throw new TypeError("lowbit: cost options must be an object { batch?, phase?, fpga?, dramPj64? }");
+  for (const key of Object.keys(options)) {
+    if (!OPTION_KEYS.includes(key)) throw new RangeError(`lowbit: cost options has an unknown entry "${key}"; allowed: ${OPTION_KEYS.join(", ")}`);
+  }
   checkOneOf("cost phase", options.phase ?? "inference", COST_PHASES);
   if (options.batch !== undefined) checkInteger("cost batch", options.batch, 1);
 }
@@ -141,32 +172,33 @@ function fpgaOptions(options: FpgaOptions = {}): Required<FpgaOptions> {
 
 interface GemmOperands { gemm: Gemm; a: Operand; b: Operand; n: number; height: number }
 
-function gemmsOf(layer: HwLayer, shape: GemmShape, config: HwConfig, phase: CostPhase): GemmOperands[] {
-  const aIn = layer.first ? config.input : config.activation;
-  const list: GemmOperands[] = [{ gemm: "FWD", a: config.weight, b: aIn, n: shape.fwd, height: layer.spec.cOut }];
+function gemmsOf(layer: NetworkLayer, first: boolean, shape: GemmShape, ops: LayerOperands, phase: CostPhase): GemmOperands[] {
+  const list: GemmOperands[] = [{ gemm: "FWD", a: ops.weight, b: ops.input, n: shape.fwd, height: layer.cOut }];
   if (phase === "training") {
-    if (!layer.first) list.push({ gemm: "BWD", a: config.weight, b: config.error, n: shape.bwd, height: layer.spec.cIn });
+    if (!first) list.push({ gemm: "BWD", a: ops.weight, b: ops.error, n: shape.bwd, height: layer.cIn });
     // GRAD: dW = E^T A, the errors the matrix (C_out x batch positions), one vector per kernel row.
-    list.push({ gemm: "GRAD", a: config.error, b: aIn, n: shape.grad, height: layer.spec.cOut });
+    list.push({ gemm: "GRAD", a: ops.error, b: ops.input, n: shape.grad, height: layer.cOut });
   }
   return list;
 }
 
-function layerCost(layer: HwLayer, shape: GemmShape, config: HwConfig, phase: CostPhase, batch: number, fpga: Required<FpgaOptions>, levels: MemoryLevel[]): LayerCost {
-  const aIn = layer.first ? config.input : config.activation;
+function layerCost(
+  layer: NetworkLayer, first: boolean, shape: GemmShape, ops: LayerOperands, phase: CostPhase, batch: number,
+  fpga: Required<FpgaOptions>, levels: MemoryLevel[],
+): LayerCost {
   const bits = operandBits;
   const training = phase === "training";
-  const gemms = gemmsOf(layer, shape, config, phase).map((g): GemmCost => {
-    const acc = accumulatorFor(g.a, g.b, g.n, config.accumulator);
+  const gemms = gemmsOf(layer, first, shape, ops, phase).map((g): GemmCost => {
+    const acc = accumulatorFor(g.a, g.b, g.n, ops.accumulator[g.gemm]);
     const mac = macCost(g.a, g.b, acc);
     const unit = mvauResources({
       pe: Math.min(fpga.pe, g.height), simd: Math.min(fpga.simd, g.n), matrixWidth: g.n, matrixHeight: g.height,
       weight: g.a, input: g.b, accumulatorBits: bits(acc),
-      storageBits: g.gemm === "FWD" ? bits(training ? config.master : config.weight) : 0,
+      storageBits: g.gemm === "FWD" ? bits(training ? ops.master : ops.weight) : 0,
       mapping: fpga.mapping, device: fpga.device,
     });
     // Vectors streamed through the unit per step: output positions (FWD, BWD), weight rows (GRAD).
-    const vectors = g.gemm === "GRAD" ? shape.fwd : batch * layer.spec.hOut * layer.spec.wOut;
+    const vectors = g.gemm === "GRAD" ? shape.fwd : batch * layer.hOut * layer.wOut;
     return {
       gemm: g.gemm, a: operandName(g.a), b: operandName(g.b), accumulator: operandName(acc), n: g.n, macs: layer.macs,
       scheme: mac.scheme, macEnergyPj: mac.energyPj, macAreaUm2: mac.areaUm2,
@@ -176,30 +208,34 @@ function layerCost(layer: HwLayer, shape: GemmShape, config: HwConfig, phase: Co
   });
 
   // Memory traffic per step: [bits moved, bytes of the tensor they belong to].
-  const weightBits = layer.kernelParams * bits(config.weight);
-  const inBits = batch * layer.inputElements * bits(aIn), outBits = batch * layer.outputElements * bits(config.activation);
+  const weightBits = layer.kernelParams * bits(ops.weight);
+  const inBits = batch * layer.inputElements * bits(ops.input), outBits = batch * layer.outputElements * bits(ops.output);
   const moves: [number, number][] = [[weightBits, weightBits / 8], [inBits, inBits / 8], [outBits, outBits / 8]];
   let updatePj = 0;
   if (training) {
-    const errOut = batch * layer.outputElements * bits(config.error);
-    if (!layer.first) {
-      const errIn = batch * layer.inputElements * bits(config.error);
+    const errOut = batch * layer.outputElements * bits(ops.error);
+    if (!first) {
+      const errIn = batch * layer.inputElements * bits(ops.inputError);
       moves.push([weightBits, weightBits / 8], [errOut, errOut / 8], [errIn, errIn / 8]);
     }
-    const gradBits = layer.kernelParams * bits(config.gradient), masterBits = layer.kernelParams * bits(config.master);
+    const gradBits = layer.kernelParams * bits(ops.gradient), masterBits = layer.kernelParams * bits(ops.master);
     moves.push([inBits, inBits / 8], [errOut, errOut / 8], [gradBits, gradBits / 8]);
     moves.push([gradBits, gradBits / 8], [masterBits, masterBits / 8], [masterBits, masterBits / 8]);
-    if (operandName(config.master) !== operandName(config.weight)) moves.push([weightBits, weightBits / 8]);
-    const step = macCost(config.master, config.gradient, config.master);
-    updatePj = layer.kernelParams * (config.shiftUpdate ? step.accumulate.energyPj : step.energyPj);
+    if (operandName(ops.master) !== operandName(ops.weight)) moves.push([weightBits, weightBits / 8]);
+    const step = macCost(ops.master, ops.gradient, ops.master);
+    updatePj = layer.kernelParams * (ops.shiftUpdate ? step.accumulate.energyPj : step.energyPj);
   }
   const memoryBits = moves.reduce((s, [b]) => s + b, 0);
   const memoryPj = moves.reduce((s, [b, bytes]) => s + (b / 64) * memoryLevelFor(bytes, levels).energyPj64, 0);
   const computePj = gemms.reduce((s, g) => s + g.computePj, 0);
   const energyPj = computePj + updatePj + memoryPj;
   const sum = (f: (g: GemmCost) => number) => gemms.reduce((s, g) => s + f(g), 0);
+  const operands = {
+    weight: operandName(ops.weight), input: operandName(ops.input), output: operandName(ops.output), error: operandName(ops.error),
+    ...(first ? {} : { inputError: operandName(ops.inputError) }), gradient: operandName(ops.gradient), master: operandName(ops.master),
+  };
   return {
-    layer: layer.name, kind: layer.kind, weightLevel: memoryLevelFor(weightBits / 8, levels).name, gemms,
+    layer: layer.name, kind: layer.kind, operands, weightLevel: memoryLevelFor(weightBits / 8, levels).name, gemms,
     macs: sum((g) => g.macs), bitOps: sum((g) => g.bitOps), computePj, updatePj, memoryPj, energyPj,
     energyPerExamplePj: energyPj / batch, memoryBits, weightBytes: weightBits / 8,
     luts: sum((g) => g.fpga.luts), dsps: sum((g) => g.fpga.dsps), ffs: sum((g) => g.fpga.ffs),
@@ -221,17 +257,61 @@ function flatRow(label: string, kind: string, f: CostFigures, weightLevel: strin
   };
 }
 
-/** The cost of one step of `model` in `config` (a preset name of HW_CONFIGS or an HwConfig). */
-export function cost(model: CostModel, config: HwConfig | string, options: CostOptions = {}): CostReport {
+/** The weight layers of a network given by name, spec or tfjs model. */
+function networkOf(model: CostModel): { name: string; batch?: number; layers: readonly NetworkLayer[] } {
+  if (model instanceof tf.LayersModel) return { name: model.name, layers: modelWeightLayers(model).map((w) => w.figures) };
+  if (typeof model !== "string" && (typeof model !== "object" || model === null)) {
+    throw new TypeError("lowbit: cost model must be a tfjs LayersModel, a NetworkSpec { name, dataset, batch, layers } or a network name");
+  }
+  return resolveNetwork("cost", model);
+}
+
+/** The layers and operands of a model, or of a registered network's model (built, read, disposed). */
+function modelFormats(model: CostModel): { network: { name: string; batch?: number; layers: readonly NetworkLayer[] }; operands: LayerOperands[] } {
+  if (model instanceof tf.LayersModel) {
+    const read = modelOperands(model);
+    return { network: { name: model.name, layers: read.layers }, operands: read.operands };
+  }
+  const registered = typeof model === "string" ? findNetwork("cost", model) : undefined;
+  if (registered?.build === undefined) {
+    throw new TypeError("lowbit: cost needs a configuration (a preset name or hwConfig({...})) for a network given as data (a NetworkSpec or a spec's name): only a model carries its formats");
+  }
+  const built = registered.build();
+  try {
+    return { network: registered, operands: modelOperands(built).operands };
+  } finally {
+    built.dispose();
+  }
+}
+
+/**
+ * The cost of one step of `model`: in a configuration (a preset name of HW_CONFIGS or an
+ * HwConfig), or, without one, in the formats the lowbit model `model` uses (a model of the zoo
+ * by its registered name: wageLeNet5's 2-8-8-8, qnnMlp's binary weights and activations, ...).
+ */
+export function cost(model: CostModel, config: HwConfig | string, options?: CostOptions): ConfigCostReport;
+export function cost(model: tf.LayersModel | string, options?: CostOptions): CostReport;
+export function cost(model: CostModel, configOrOptions?: HwConfig | string | CostOptions, maybeOptions?: CostOptions): CostReport {
+  const configGiven = typeof configOrOptions === "string"
+    || (typeof configOrOptions === "object" && configOrOptions !== null && CONFIG_KEYS.some((k) => k in configOrOptions));
+  const options: CostOptions = (configGiven ? maybeOptions : (configOrOptions as CostOptions | undefined)) ?? {};
   checkOptions(options);
-  const cfg = resolveHwConfig(config);
   const { phase = "inference", dramPj64 } = options;
   const fpga = fpgaOptions(options.fpga);
-  const network = hwNetwork(model);
+  let cfg: HwConfig | undefined, network: { name: string; batch?: number; layers: readonly NetworkLayer[] }, operands: LayerOperands[];
+  if (configGiven) {
+    cfg = resolveHwConfig(configOrOptions as HwConfig | string);
+    network = networkOf(model);
+    operands = configOperands(cfg, network.layers.length);
+  } else {
+    const read = modelFormats(model);
+    network = read.network;
+    operands = read.operands;
+  }
   const batch = options.batch ?? network.batch ?? 64;
   const levels = memoryLevels(dramPj64);
-  const shapes = gemmShapes({ name: network.name, dataset: "", batch, layers: network.layers.map((l) => l.spec) }, { batch });
-  const layers = network.layers.map((l, i) => layerCost(l, shapes[i], cfg, phase, batch, fpga, levels));
+  const shapes = gemmShapes({ name: network.name, dataset: "", batch, layers: network.layers }, { batch });
+  const layers = network.layers.map((l, i) => layerCost(l, i === 0, shapes[i], operands[i], phase, batch, fpga, levels));
   const total = Object.fromEntries(FIGURES.map((k) => [k, layers.reduce((s, l) => s + l[k], 0)])) as unknown as CostFigures;
   total.energyPerExamplePj = total.energyPj / batch;
   const byPrecision = new Map<string, number>();

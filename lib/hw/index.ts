@@ -1,4 +1,4 @@
-/** Hardware cost: energy and area per operation, memory energy, FPGA resources, cost(model, config). */
+/** Hardware cost: energy and area per operation, memory energy, FPGA resources, cost(model) in its own formats or in a configuration. */
 export { HOROWITZ_2014, HOROWITZ_45NM, MEMORY_READS_45NM, PUBLISHED_FLOAT_FORMATS, publishedOpCost } from "./published";
 export type { ArithmeticOp, PublishedMemoryRead, PublishedOpCost } from "./published";
 export { bitCell, floatAdd, floatLawCoefficients, floatMultiply, intAdd, intMultiply } from "./operation_cost";
@@ -21,7 +21,5 @@ export { mvauResources } from "./mvau";
 export type { FpgaResources, MvauOptions } from "./mvau";
 export { HW_CONFIGS, hwConfig, resolveHwConfig } from "./configs";
 export type { HwConfig, HwConfigOptions } from "./configs";
-export { COST_MODELS, costModelNames, hwNetwork } from "./network_layers";
-export type { CostModel, HwLayer, HwNetwork } from "./network_layers";
 export { COST_PHASES, cost } from "./cost";
-export type { CostFigures, CostOptions, CostPhase, CostReport, FpgaOptions, GemmCost, LayerCost } from "./cost";
+export type { ConfigCostReport, CostFigures, CostModel, CostOptions, CostPhase, CostReport, FpgaOptions, GemmCost, LayerCost } from "./cost";

@@ -7,6 +7,8 @@
  *   binary   +-1, one bit: a product with it is a sign flip; with another binary, an XNOR
  *   ternary  -1, 0, +1 in two bits: a sign flip and a zeroing gate
  *   log      a power of two (sign + exponent code of `bits` bits): a product with it is a shift
+ * A scaled format ({ kind: "scaled", element, ... }: an element format times a per-tensor,
+ * per-channel or per-block scale) is its element's operand: the scale applies once per output.
  * Widths go up to 128 bits: accumulators and FP32 master weights are operands too.
  */
 import { checkInteger } from "../core/checks";

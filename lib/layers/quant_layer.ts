@@ -52,7 +52,8 @@ export abstract class QuantLayer extends tf.layers.Layer {
   protected readonly onQuantized: QuantLayerArgs["onQuantized"];
   protected readonly seed: number;
   protected readonly initLimit: number | undefined;
-  protected readonly accumulation: EmulatedAccumulation | undefined;
+  /** The emulated accumulation of the layer's GEMMs (the cost model prices its accumulator). */
+  readonly accumulation: EmulatedAccumulation | undefined;
   protected kernel: tf.LayerVariable | undefined;
 
   constructor(args: QuantLayerArgs) {

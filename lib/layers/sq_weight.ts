@@ -12,7 +12,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { checkInteger, checkOneOf } from "../core/checks";
 import {
-  checkSqRatio, SQ_BASES, SQ_GRANULARITIES, SQ_PROBABILITIES, SqBase, SqGranularity, SqProbability, stochasticQuantize,
+  binary, checkSqRatio, FP32, ternary, SQ_BASES, SQ_GRANULARITIES, SQ_PROBABILITIES, SqBase, SqGranularity, SqProbability, stochasticQuantize,
 } from "../quant";
 import { QuantLayer } from "./quant_layer";
 import type { TensorQuantizer } from "./tensor_quantizer";
@@ -52,6 +52,11 @@ export function sqWeight(options: SqWeightOptions): SqWeightQuantizer {
       return ratio === 1 ? name : `SQ-${name} r=${100 * ratio}%${probability === "uniform" ? " uniform" : ""}${granularity === "element" ? " element-wise" : ""}`;
     },
     bits: base === "bwn" ? 1 : 2,
+    // At ratio 1 every channel is BWN/TWN: +-alpha (and 0) per channel, binary (ternary)
+    // elements; below it the selected channels or elements stay real-valued: FP32.
+    get format() {
+      return ratio === 1 ? (base === "bwn" ? binary() : ternary({ threshold })) : FP32;
+    },
     calls: 0,
     get ratio() {
       return ratio;

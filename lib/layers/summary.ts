@@ -76,12 +76,14 @@ export interface SummaryOptions {
   inputBits?: number;
 }
 
-const MOVES_VALUES = new Set([
+/** Layers that only move or select values: their output has their input's format. */
+export const MOVES_VALUES: ReadonlySet<string> = new Set([
   "MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "GlobalMaxPooling1D", "GlobalMaxPooling2D",
   "Flatten", "Reshape", "Dropout", "SpatialDropout1D", "Permute", "ZeroPadding2D", "Cropping2D", "RepeatVector",
 ]);
 
-const isKernel = (v: tf.LayerVariable) => /(^|\/)kernel$/.test(v.originalName ?? v.name);
+/** Whether a layer variable is a kernel (the weights W of a product). */
+export const isKernel = (v: tf.LayerVariable) => /(^|\/)kernel$/.test(v.originalName ?? v.name);
 const size = (shape: readonly (number | null)[]) => shape.reduce<number>((a, d) => a * (d ?? 1), 1);
 
 function layerBits(layer: tf.layers.Layer, inputBits: number): LayerBits {

@@ -18,6 +18,14 @@ export interface TensorQuantizer {
   readonly label: string;
   /** Bits of the stored values, for summaries (32 for float). */
   readonly bits: number;
+  /**
+   * The number format of the values it outputs, as the hardware cost model reads it. A
+   * quantizer whose scale follows the data (dynamic fixed point, the log quantizer) declares its
+   * scaled format (lib/quant/scaled), which the cost model prices as its element: the scale is
+   * one factor per tensor, channel or block, which costs nothing per multiply-accumulate.
+   * Undefined: not declared (cost(model) then asks for an explicit configuration).
+   */
+  readonly format?: Format;
   /** Calls so far: the next call uses stream `calls` of the quantizer's seed. */
   calls: number;
   apply(x: tf.Tensor): tf.Tensor;
@@ -27,8 +35,6 @@ export interface TensorQuantizer {
    * gradient passes everywhere.
    */
   readonly gradientRange?: [number, number];
-  /** The number format of the stored values, when it is a lowbit format (the cost model reads it). */
-  readonly format?: Format;
   /** State beyond `calls` that a checkpoint must keep (dynamic fixed point's exponents). */
   saveState?(): object;
   loadState?(state: object): void;
@@ -61,6 +67,7 @@ export function dfpQuantizer(
     label: `dfp<${options.bits}>${rounding === "nearest" ? "" : ` ${rounding}`}`,
     bits: options.bits,
     calls: 0,
+    // Dynamic fixed point's scaled format: bits-bit integers times the data's scale 2^-frac.
     format: dfp.format,
     dfp,
     apply(x) {

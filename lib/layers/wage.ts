@@ -13,17 +13,22 @@
  * the max rule with a nearest power-of-two scale (Shift), whose elements WAGE passes on without
  * the scale. max|e| and max|g| are over the finite values: an Inf saturates instead of setting
  * the shift (which zeroed every other value).
+ *
+ * The format each quantizer declares (what cost() prices) is Q's grid, wageFormat(k): W and A are
+ * Q's values; E stays in Q's window (not scaled back); G is sigma(kG) times integers of magnitude
+ * at most ceil(eta sqrt(2)) (max|g| / Shift(max|g|) <= sqrt(2)), inside the k_G-bit range while
+ * that is <= 2^(kG-1) - 1: eta <= 88 at kG = 8.
  */
 import * as tf from "@tensorflow/tfjs";
 import {
-  maxAbsOf, scaledElements, shift, sigma, wageErrorFormat, wageGradientFormat, wageQ,
+  maxAbsOf, scaledElements, shift, sigma, wageErrorFormat, wageFormat, wageGradientFormat, wageQ,
 } from "../quant";
 import { checkSeed } from "../core/checks";
 import type { ScaledFormat } from "../quant";
 import type { TensorQuantizer } from "./tensor_quantizer";
 
 export function wageWeight(k: number): TensorQuantizer {
-  return { label: `wage W${k}`, bits: k, calls: 0, apply: (x) => wageQ(x, k) };
+  return { label: `wage W${k}`, bits: k, format: wageFormat(k), calls: 0, apply: (x) => wageQ(x, k) };
 }
 
 /**
@@ -32,7 +37,7 @@ export function wageWeight(k: number): TensorQuantizer {
  */
 export function wageActivation(k: number): TensorQuantizer {
   const edge = 1 - sigma(k);
-  return { label: `wage A${k}`, bits: k, calls: 0, gradientRange: [-edge, edge], apply: (x) => wageQ(x, k) };
+  return { label: `wage A${k}`, bits: k, format: wageFormat(k), calls: 0, gradientRange: [-edge, edge], apply: (x) => wageQ(x, k) };
 }
 
 /**
@@ -43,18 +48,16 @@ export function wageActivation(k: number): TensorQuantizer {
 export function wageError(k: number, options: { gamma?: number } = {}): TensorQuantizer {
   const { gamma = 1 } = options;
   if (!(gamma > 0 && Number.isFinite(gamma))) throw new RangeError(`lowbit: wageError gamma must be a finite number > 0; got ${gamma}`);
-  const format = wageErrorFormat(k, gamma);
+  const errorFormat = wageErrorFormat(k, gamma);
   return {
-    label: gamma === 1 ? `wage E${k}` : `wage E${k} gamma ${gamma}`, bits: k, calls: 0, format,
-    apply: (e) => scaledElements(e, format),
+    label: gamma === 1 ? `wage E${k}` : `wage E${k} gamma ${gamma}`, bits: k, calls: 0, format: wageFormat(k),
+    apply: (e) => scaledElements(e, errorFormat),
   };
 }
 
 /** WAGE's gradient quantizer; `eta` (a power of two) may be changed between steps: a schedule. */
 export interface WageGradientQuantizer extends TensorQuantizer {
   eta: number;
-  /** The scaled format of the current eta (before the factor sigma(kG)). */
-  format: ScaledFormat;
 }
 
 /**
@@ -65,13 +68,15 @@ export function wageGradient(k: number, options: { eta?: number; seed?: number }
   const { eta = 1, seed = 0 } = options;
   checkSeed("wageGradient seed", seed);
   if (!(eta > 0 && Number.isFinite(eta))) throw new RangeError(`lowbit: wageGradient eta must be a finite number > 0; got ${eta}`);
+  // The scaled format of the current eta (before the factor sigma(kG)); rebuilt when eta changes.
+  let gradientFormat: ScaledFormat = wageGradientFormat(eta);
   return {
-    label: `wage G${k}`, bits: k, calls: 0, eta, format: wageGradientFormat(eta),
+    label: `wage G${k}`, bits: k, calls: 0, eta, format: wageFormat(k),
     apply(g) {
       const stream = this.calls++;
       if (!(maxAbsOf(g) > 0)) return tf.zerosLike(g);
-      if (this.format.scale.rule !== "max" || this.format.scale.target !== this.eta) this.format = wageGradientFormat(this.eta);
-      const format = this.format;
+      if (gradientFormat.scale.rule !== "max" || gradientFormat.scale.target !== this.eta) gradientFormat = wageGradientFormat(this.eta);
+      const format = gradientFormat;
       return tf.tidy(() => scaledElements(g, format, { rounding: "stochastic", seed, stream }).mul(sigma(k)));
     },
     // A schedule may have changed eta: a resumed run continues with the current one.

@@ -1,3 +1,4 @@
+import "./registered_networks";
 export { lenet5, forwardMacs } from "./lenet5";
 export type { LeNet5Options } from "./lenet5";
 export { quantLeNet5 } from "./quant_lenet5";

@@ -15,10 +15,16 @@
  *   master weights   start at U(-L, L)                    start at Q(U(-L, L), kW): ternary
  * The limit L = max(L0, 1.5 sigma(kW)) is 0.75 for every layer in both. The paper does not say
  * where pooling sits; "paper" takes the plain layer order of its 32C5-MP2 notation.
+ *
+ * The model records its training formats (setTrainingFormats) for cost(model, { phase }): the
+ * update is an add (eta is inside G, SGD runs at rate 1), and in "code" the master weights stay
+ * on the k_G grid (they start on the coarser k_W grid, move by multiples of sigma(kG) and clip at
+ * 1 - sigma(kW), all on it when kW <= kG): wageFormat(kG). In "paper" they start anywhere in
+ * (-L, L): FP32.
  */
 import * as tf from "@tensorflow/tfjs";
-import { QuantLayer, QuantLayerArgs, wageActivation, wageError, wageGradient, wageInit, wageWeight } from "../layers";
-import { sigma } from "../quant";
+import { QuantLayer, QuantLayerArgs, setTrainingFormats, wageActivation, wageError, wageGradient, wageInit, wageWeight } from "../layers";
+import { FP32, sigma, wageFormat } from "../quant";
 import { checkOneOf, checkSeed, MODEL_SEED_MAX } from "../core/checks";
 import { quantLeNet5 } from "./quant_lenet5";
 
@@ -58,5 +64,5 @@ export function wageLeNet5(options: WageLeNet5Options = {}): tf.Sequential {
   if (code) {
     for (const layer of model.layers) if (layer instanceof QuantLayer && layer.quant.weight) layer.quantizeMasterWeights();
   }
-  return model;
+  return setTrainingFormats(model, { master: code && bits.W <= bits.G ? wageFormat(bits.G) : FP32, shiftUpdate: true });
 }

@@ -10,6 +10,6 @@ export type { Rounding } from "./rounding";
 export { setQuantizationSeed } from "./seed_stream";
 export { quantizeGradient, ste, transformGradient } from "./straight_through";
 export type { SteOptions } from "./straight_through";
-export { shift, sigma, wageQ } from "./wage";
+export { shift, sigma, wageFormat, wageQ } from "./wage";
 export * from "./sq";
 export * from "./scaled";

@@ -7,15 +7,20 @@
  * (ties to even, as TensorFlow's round). Example: Q([-1, 0.2, 0.6], 2) = [-0.5, 0, 0.5].
  */
 import type * as tf from "@tensorflow/tfjs";
-import { fixedPoint } from "./formats";
+import { fixedPoint, FixedPointFormat } from "./formats";
 import { quantize } from "./quantize";
 
 export function sigma(k: number): number {
   return 2 ** (1 - k);
 }
 
+/** The values Q(x, k) takes: k-bit symmetric fixed point with k - 1 fractional bits. */
+export function wageFormat(k: number): FixedPointFormat {
+  return fixedPoint({ bits: k, frac: k - 1, symmetric: true });
+}
+
 export function wageQ<T extends tf.Tensor | Float32Array>(x: T, k: number): T {
-  return quantize(x, fixedPoint({ bits: k, frac: k - 1, symmetric: true }));
+  return quantize(x, wageFormat(k));
 }
 
 export function shift(x: number): number {

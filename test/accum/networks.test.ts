@@ -5,7 +5,7 @@
  */
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { accumulationTable, gemmShapes, NETWORKS } from "lowbit";
+import { accumulationTable, gemmShapes } from "lowbit";
 
 test("GEMM lengths by hand: FWD = C_in k k, BWD = C_out k k, GRAD = batch H_out W_out", () => {
   const byName = (net: string) => new Map(gemmShapes(net).map((g) => [g.layer, g]));
@@ -23,7 +23,7 @@ test("GEMM lengths by hand: FWD = C_in k k, BWD = C_out k k, GRAD = batch H_out 
 });
 
 test("layer counts and a snapshot of every network's lengths", () => {
-  const counts = Object.fromEntries(Object.keys(NETWORKS).map((n) => [n, gemmShapes(n).length]));
+  const counts = Object.fromEntries(["resnet32", "resnet18", "alexnet", "lenet5", "vgg7"].map((n) => [n, gemmShapes(n).length]));
   assert.deepEqual(counts, { resnet32: 32, resnet18: 21, alexnet: 8, lenet5: 4, vgg7: 8 });
   const digest = (net: string) => gemmShapes(net).map((g) => `${g.fwd}/${g.bwd}/${g.grad}`).join(" ");
   assert.equal(digest("alexnet"), "363/11616/774400 2400/6400/186624 2304/3456/43264 3456/3456/43264 3456/2304/43264 9216/4096/256 4096/4096/256 4096/1000/256");

@@ -18,9 +18,9 @@ function runAsync(args: string[]): Promise<{ status: number | null; stderr: stri
 
 test("lowbit cost: unknown model or config, bad phase and numbers exit with code 2 and list the choices", async () => {
   const cases: [string[], RegExp][] = [
-    [["cost", "--model", "resnet50", "--config", "fp32"], /unknown model "resnet50"; choose from lenet5, wage-lenet5, qnn-mlp, vgg-net, char-lstm, resnet32, resnet18, alexnet, vgg7/],
+    [["cost", "--model", "resnet50", "--config", "fp32"], /unknown model "resnet50"; choose from resnet32, resnet18, alexnet, lenet5, vgg7, wage-lenet5, qnn-mlp, vgg-net, char-lstm/],
     [["cost", "--model", "lenet5", "--config", "int3"], /unknown config "int3"; choose from fp32, fp16, fp16-mixed, wage-2888, dfp8, bnn, qnn-w1a2, qnn-w1a4, qnn-w2a2, sq-bwn, sq-twn, fp8-acc16/],
-    [["cost", "--config", "fp32"], /--model is required; choose from lenet5/],
+    [["cost", "--config", "fp32"], /--model is required; choose from resnet32, resnet18, alexnet, lenet5/],
     [["cost", "--model", "lenet5"], /--config is required; choose from fp32/],
     [["cost", "--model", "lenet5", "--config", "fp32", "--phase", "train"], /--phase must be inference or training; got "train"/],
     [["cost", "--model", "lenet5", "--config", "fp32", "--batch", "abc"], /--batch must be a number; got "abc"/],
@@ -56,6 +56,6 @@ test("lowbit cost --csv: a header and one line per layer plus the total", () => 
 test("lowbit cost --list names the models and presets with their sources", () => {
   const r = run("cost", "--list");
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /models: lenet5, wage-lenet5/);
+  assert.match(r.stdout, /models: resnet32, resnet18, alexnet, lenet5, vgg7, wage-lenet5/);
   assert.match(r.stdout, /wage-2888\s+WAGE 2-8-8-8.*\[Wu et al., ICLR 2018/);
 });

@@ -6,7 +6,7 @@
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { cost, COST_MODELS, costModelNames, HW_CONFIGS, hwConfig, initBackend, intOperand, lenet5, NETWORKS, FP16_OPERAND } from "lowbit";
+import { cost, HW_CONFIGS, hwConfig, initBackend, intOperand, lenet5, networkNames, registeredNetwork, FP16_OPERAND } from "lowbit";
 
 const close = (a: number, b: number, rel = 1e-9) => assert.ok(Math.abs(a - b) <= rel * Math.abs(b), `${a} vs ${b}`);
 // LeNet-5 32C5-MP2-64C5-MP2-512FC-10: forward MACs per example and kernel sizes per layer.
@@ -21,7 +21,7 @@ describe("cost", () => {
 
   test("LeNet-5 FP32 inference: MACs, bit ops, compute energy and memory by hand", () => {
     const r = cost("lenet5", "fp32", { batch: 64 });
-    assert.deepEqual(r.layers.map((l) => l.layer), ["conv0", "conv1", "dense2", "dense3"]);
+    assert.deepEqual(r.layers.map((l) => l.layer), ["conv1", "conv2", "fc1", "fc2"]);
     assert.deepEqual(r.layers.map((l) => l.macs), MACS);
     assert.equal(r.total.macs, 4267008);
     assert.equal(r.total.bitOps, 4267008 * 32 * 32);
@@ -82,19 +82,24 @@ describe("cost", () => {
     assert.ok(infer("wage-2888").luts < infer("dfp8").luts);
   });
 
-  test("a tfjs model and lib/accum's spec of LeNet-5 give the same MACs, lengths and compute", () => {
+  test("the tfjs lenet5() and the registered LeNet-5 spec give the same figures, layer by layer", () => {
     const model = lenet5();
     const fromModel = cost(model, "dfp8", { phase: "training", batch: 64 });
-    const fromSpec = cost(NETWORKS.lenet5, "dfp8", { phase: "training" });
+    const fromSpec = cost("lenet5", "dfp8", { phase: "training" });
     model.dispose();
     assert.equal(fromSpec.batch, 64);
     assert.deepEqual(fromModel.layers.map((l) => l.gemms.map((g) => [g.n, g.macs, g.accumulator])),
       fromSpec.layers.map((l) => l.gemms.map((g) => [g.n, g.macs, g.accumulator])));
-    close(fromModel.total.computePj, fromSpec.total.computePj);
+    // The spec gives LeNet-5's input sizes (28x28, 12x12 after the first pool): the traffic agrees too.
+    fromModel.layers.forEach((l, i) => {
+      const { layer: _a, gemms: _b, ...figures } = l;
+      const { layer: _c, gemms: _d, ...specFigures } = fromSpec.layers[i];
+      assert.deepEqual(figures, specFigures);
+    });
   });
 
   test("every model and preset: totals are the sums of the layers", () => {
-    for (const name of costModelNames()) {
+    for (const name of networkNames()) {
       for (const config of ["fp32", "wage-2888", "bnn", "sq-twn"]) {
         const r = cost(name, config, { phase: "training", batch: 8 });
         for (const key of ["macs", "computePj", "memoryPj", "updatePj", "luts", "dsps", "ramb18", "cycles"] as const) {
@@ -104,10 +109,10 @@ describe("cost", () => {
       }
     }
     const resnet18 = cost("resnet18", "fp32");
-    const macs = NETWORKS.resnet18.layers.reduce((s, l) => s + l.cIn * l.k * l.k * l.cOut * l.hOut * l.wOut, 0);
+    const macs = registeredNetwork("resnet18").layers.reduce((s, l) => s + l.cIn * l.k * l.k * l.cOut * l.hOut * l.wOut, 0);
     assert.equal(resnet18.total.macs, macs);
     assert.ok(Math.abs(macs / 1.82e9 - 1) < 0.01); // ResNet-18's well-known 1.8 G multiply-adds
-    assert.ok(Object.keys(COST_MODELS).every((m) => costModelNames().includes(m)));
+    assert.deepEqual(networkNames(), ["resnet32", "resnet18", "alexnet", "lenet5", "vgg7", "wage-lenet5", "qnn-mlp", "vgg-net", "char-lstm"]);
   });
 
   test("custom configs: any quant format or operand per tensor", () => {
@@ -122,7 +127,7 @@ describe("cost", () => {
   test("rows and DataFrame: one row per layer and a total, energies in uJ", () => {
     const r = cost("lenet5", "wage-2888", { phase: "training" });
     const rows = r.rows();
-    assert.deepEqual(rows.map((x) => x.layer), ["conv0", "conv1", "dense2", "dense3", "total"]);
+    assert.deepEqual(rows.map((x) => x.layer), ["conv1", "conv2", "fc1", "fc2", "total"]);
     close(rows[4].energyUJ as number, r.total.energyPj / 1e6);
     const df = r.toDataFrame() as { columns: string[]; shape: number[] };
     assert.deepEqual(df.shape, [5, Object.keys(rows[0]).length]);
@@ -137,7 +142,7 @@ describe("cost", () => {
   });
 
   test("bad input: clear errors naming the parameter and the choices", () => {
-    assert.throws(() => cost("resnet50", "fp32"), /cost model must be one of "lenet5", .*"vgg7", a tfjs model or a NetworkSpec; got "resnet50"/);
+    assert.throws(() => cost("resnet50", "fp32"), /cost network must be one of "resnet32", .*"lenet5", .*"char-lstm" or a NetworkSpec; got "resnet50"/);
     assert.throws(() => cost("lenet5", "int3"), (e: Error) => e instanceof RangeError && /cost config must be one of "fp32", "fp16", .*"wage-2888".*; got "int3"/.test(e.message));
     assert.throws(() => cost("lenet5", "fp32", { phase: "train" as never }), /cost phase must be one of "inference", "training"; got "train"/);
     assert.throws(() => cost("lenet5", "fp32", { batch: 0 }), /cost batch must be an integer in \[1, 2\^53 - 1\]; got 0/);

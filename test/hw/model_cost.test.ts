@@ -11,6 +11,7 @@ import {
   charLstm, cost, CostReport, dfpQuantizer, fixedPoint, FP8_E4M3, floatingPoint, formatQuantizer, HW_CONFIGS, hwConfig,
   initBackend, integer, lenet5, operandBits, operandName, operandOf, qnnMlp, quantLeNet5, seq2seq, setTrainingFormats, sqWeight,
   trainingFormats, vggNet, wageLeNet5,
+  powerOfTwoScale, scaled,
 } from "lowbit";
 
 /** Every figure of two reports, layer by layer and in total (the config aside). */
@@ -150,9 +151,12 @@ describe("cost(model, { batch, phase }): the model's own formats", () => {
   });
 
   test("a scaled format is its element's operand", () => {
-    const scaled = { kind: "scaled", element: fixedPoint({ bits: 4, frac: 0 }), scale: "powerOfTwo", granularity: "channel" };
-    assert.deepEqual(operandOf("weight", scaled as never), { kind: "int", bits: 4 });
-    assert.deepEqual(hwConfig({ weight: scaled as never }).weight, { kind: "int", bits: 4 });
+    const perChannel = scaled({
+      element: fixedPoint({ bits: 4, frac: 0 }), scale: { rule: "max" }, scaleFormat: powerOfTwoScale({ rounding: "floor" }),
+      granularity: { kind: "channel", axis: -1 },
+    });
+    assert.deepEqual(operandOf("weight", perChannel), { kind: "int", bits: 4 });
+    assert.deepEqual(hwConfig({ weight: JSON.parse(JSON.stringify(perChannel)) }).weight, { kind: "int", bits: 4 });
   });
 
   test("bad input: no config for a name, unknown options, a quantizer without a format, bad training formats", () => {

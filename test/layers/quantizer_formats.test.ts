@@ -9,7 +9,8 @@ import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import {
   binary, dfpQuantizer, fixedPoint, FP32, FP8_E4M3, Format, formatQuantizer, initBackend, logQuantizer, powerOfTwo, quantize, Rng,
-  sqWeight, ternary, wageActivation, wageError, wageGradient, wageWeight,
+  sqWeight, ternary, wageActivation, wageError, wageGradient, wageWeight, dynamicFixedPointFormat, logQuantizerFormat,
+  type ScaledFormat,
 } from "lowbit";
 
 const rng = new Rng(11);
@@ -40,16 +41,20 @@ test("WAGE's W, A, E and G output values of Q's grid, k-bit symmetric fixed poin
   }
 });
 
-test("data-scaled quantizers declare their element format: DFP's integer codes, the log quantizer's powers of two", () => {
+test("data-scaled quantizers declare their scaled format, whose elements are DFP's integer codes and the log quantizer's powers of two", () => {
   const dfp = dfpQuantizer({ bits: 6 });
-  assert.deepEqual(dfp.format, fixedPoint({ bits: 6, frac: 0 }));
+  assert.deepEqual(dfp.format, dynamicFixedPointFormat({ bits: 6 }));
+  const dfpElement = (dfp.format as ScaledFormat).element;
+  assert.deepEqual(dfpElement, fixedPoint({ bits: 6, frac: 0 }));
   const y = dfp.apply(sample(1000, 5));
-  assertInFormat(y, dfp.format!, 2 ** -dfp.dfp.frac![0]);
+  assertInFormat(y, dfpElement, 2 ** -dfp.dfp.frac![0]);
   const log = logQuantizer(5);
-  assert.deepEqual(log.format, powerOfTwo({ bits: 5, maxExponent: 0 }));
+  assert.deepEqual(log.format, logQuantizerFormat(5));
+  const logElement = (log.format as ScaledFormat).element;
+  assert.deepEqual(logElement, powerOfTwo({ bits: 5, maxExponent: 0 }));
   const x = sample(1000, 0.3);
   const eMax = Math.ceil(Math.log2(Math.max(...(x.dataSync() as Float32Array).map(Math.abs))));
-  assertInFormat(log.apply(x), log.format!, 2 ** eMax);
+  assertInFormat(log.apply(x), logElement, 2 ** eMax);
 });
 
 test("formatQuantizer declares its format; sqWeight binary or ternary at ratio 1, FP32 below", () => {

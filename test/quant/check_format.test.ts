@@ -9,6 +9,7 @@ import * as tf from "@tensorflow/tfjs";
 import {
   BF16, binary, blockFloatingPoint, checkFormat, fixedPoint, floatingPoint, Format, FORMAT_KINDS, formatArithmetic, formatBits,
   formatLabel, formatQuantizer, FP16, FP8_E4M3, initBackend, integer, operandOf, powerOfTwo, quantize, ternary,
+  exponentScale, scaled,
 } from "lowbit";
 
 const FORMATS: Format[] = [
@@ -16,6 +17,10 @@ const FORMATS: Format[] = [
   floatingPoint({ exp: 4, man: 2, subnormals: false, saturate: false }), integer({ bits: 5, scale: 0.1, signed: false }),
   powerOfTwo({ bits: 5, maxExponent: 3 }), binary(), binary({ stochastic: true }), ternary({ threshold: 0.5 }),
   blockFloatingPoint({ bits: 8, blockSize: 4 }), blockFloatingPoint({ bits: 6, axis: 1 }),
+  scaled({
+    element: fixedPoint({ bits: 8, frac: 0 }), scale: { rule: "max", target: 64 },
+    scaleFormat: exponentScale({ bits: 8 }), granularity: { kind: "block", axis: -1, size: 4 },
+  }),
 ];
 
 before(async () => {
@@ -45,14 +50,16 @@ test("a format read back from JSON gives the same bits in quantize and formatQua
 test("labels, bits and arithmetic of each kind (the layers' summaries and lib/hw read these)", () => {
   assert.deepEqual(FORMATS.map(formatLabel), [
     "fixed<8,4>", "fixed<6,-2>", "float<e5,m10>", "float<e8,m7>", "float<e4,m3>", "float<e4,m2>", "int5", "pow2<5>", "binary",
-    "binary", "ternary", "bfp<8>", "bfp<6>",
+    "binary", "ternary", "bfp<8>", "bfp<6>", "fixed<8,0> x max/e8m0 block 4@-1",
   ]);
-  assert.deepEqual(FORMATS.map(formatBits), [8, 6, 16, 16, 8, 7, 5, 5, 1, 1, 2, 8, 6]);
+  // A scaled format stores its element's bits per value (the scales are stored once per group).
+  assert.deepEqual(FORMATS.map(formatBits), [8, 6, 16, 16, 8, 7, 5, 5, 1, 1, 2, 8, 6, 8]);
   assert.deepEqual(formatArithmetic(FP16), { kind: "float", exp: 5, man: 10 });
   assert.deepEqual(formatArithmetic(integer({ bits: 5, scale: 1 })), { kind: "int", bits: 5 });
   assert.deepEqual(formatArithmetic(blockFloatingPoint({ bits: 8, blockSize: 2 })), { kind: "int", bits: 8 });
   assert.deepEqual(formatArithmetic(powerOfTwo({ bits: 4 })), { kind: "log", bits: 4 });
   assert.deepEqual(formatArithmetic(ternary()), { kind: "ternary" });
+  assert.deepEqual(formatArithmetic(FORMATS[FORMATS.length - 1]), { kind: "int", bits: 8 });
   assert.deepEqual(operandOf("w", powerOfTwo({ bits: 6 })), { kind: "log", bits: 6 });
   // An Operand float stays an Operand: wider than any float Format (an FP64 accumulator).
   assert.deepEqual(operandOf("acc", { kind: "float", exp: 11, man: 52 }), { kind: "float", exp: 11, man: 52 });
@@ -67,7 +74,7 @@ test("checkFormat fills defaults of a hand-written format", () => {
 test("values that are not formats: typed errors naming the argument, the kind list, the field", () => {
   const x = new Float32Array(4);
   assert.throws(() => quantize(x, { kind: "fixd", bits: 8, frac: 0 } as never), (e: Error) => e instanceof TypeError &&
-    /quantize format kind must be one of "fixed", "float", "integer", "powerOfTwo", "binary", "ternary", "blockFloat"; got "fixd"/.test(e.message));
+    /quantize format kind must be one of "fixed", "float", "integer", "powerOfTwo", "binary", "ternary", "blockFloat", "scaled"; got "fixd"/.test(e.message));
   assert.throws(() => quantize(x, null as never), /quantize format must be a format value/);
   assert.throws(() => quantize(x, "FP16" as never), TypeError);
   assert.throws(() => quantize(x, { kind: "fixed", bits: 99, frac: 0 } as never), /quantize format: fixedPoint bits must be an integer in \[1, 64\]; got 99/);

@@ -25,8 +25,9 @@ export const TSLAB_VERSION = "1.0.22";
 
 /** tslab could not be found: it is an optional peer dependency of lowbit (it builds zeromq). */
 export class TslabNotFoundError extends Error {
-  constructor(searched: readonly string[]) {
-    super(`lowbit: the tslab kernel is not installed (looked from ${searched.join(", ")}); ` +
+  /** where: the folders searched from, or the executable that is missing. */
+  constructor(where: string) {
+    super(`lowbit: the tslab kernel is not installed (${where}); ` +
       `install it next to lowbit with: npm install tslab@${TSLAB_VERSION}`);
     this.name = "TslabNotFoundError";
   }
@@ -75,7 +76,7 @@ export function findTslab(from: readonly string[] = [process.cwd(), __dirname]):
     const relative = typeof bin === "string" ? bin : bin?.tslab;
     if (relative !== undefined) return path.join(path.dirname(manifest), relative);
   }
-  throw new TslabNotFoundError(from);
+  throw new TslabNotFoundError(`looked from ${from.join(", ")}`);
 }
 
 export interface KernelSpec {
@@ -108,6 +109,7 @@ export function writeKernelSpec(options: WriteKernelSpecOptions = {}): WrittenKe
     throw new RangeError(`lowbit: kernel name must be ASCII letters, digits, ".", "_" or "-"; got ${JSON.stringify(name)}`);
   }
   const tslab = path.resolve(options.tslab ?? findTslab());
+  if (!fs.existsSync(tslab)) throw new TslabNotFoundError(`${tslab} is missing`);
   const dir = path.join(path.resolve(options.dataDir ?? jupyterDataDir()), "kernels", name);
   const spec: KernelSpec = {
     argv: [process.execPath, tslab, "kernel", "--config-path", "{connection_file}"],

@@ -13,7 +13,7 @@ import { DEFAULT_VRR_TOLERANCE, minAccumulatorBits } from "../accum/min_bits";
 import { accumulationTable, NETWORKS } from "../accum/networks";
 import { vrr } from "../accum/vrr";
 import { numberFlag } from "../core/flags";
-import { action, UsageError } from "./program";
+import { action, UsageError } from "./action";
 import { formatCsv, formatTable, Row, wrapText, writeJson, writeLines } from "./output";
 
 interface AccumOptions {

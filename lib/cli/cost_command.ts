@@ -9,7 +9,7 @@
  */
 import { Command, Option } from "commander";
 import { numberFlag } from "../core/flags";
-import { action, UsageError } from "./program";
+import { action, UsageError } from "./action";
 import { formatCsv, formatTable, Row, TEXT_WIDTH, wrapText, writeJson, writeLines } from "./output";
 
 interface CostCommandOptions {

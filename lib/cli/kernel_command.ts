@@ -6,7 +6,7 @@
  */
 import { Command, Option } from "commander";
 import { jupyterDataDir, writeKernelSpec } from "../nb/kernel_spec";
-import { action } from "./program";
+import { action } from "./action";
 import { writeJson, writeLines } from "./output";
 
 interface KernelOptions {

@@ -5,47 +5,15 @@
  *   a user's mistake (unknown option, bad number, value out of range) is one line naming the
  *   argument and what is allowed, plus where the help is, never a stack trace;
  *   a reader that closes the pipe early (`lowbit ... | head -1`) ends the command quietly.
- * Commands are added by accum_command.ts, cost_command.ts and kernel_command.ts.
+ * Commands are added by accum_command.ts, cost_command.ts and kernel_command.ts; action.ts reports
+ * their usage errors.
  */
 import { Command, CommanderError } from "commander";
+import { reason } from "./action";
 import { addAccumCommand } from "./accum_command";
 import { addCostCommand } from "./cost_command";
 import { addKernelCommand } from "./kernel_command";
 import { TEXT_WIDTH } from "./output";
-
-/** A wrong command line found by a command itself (a missing or conflicting option). */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
-  }
-}
-
-/**
- * Mistakes in the arguments: ours, numberFlag's FlagError (a RangeError), and the range and
- * type checks of lowbit's functions (RangeError, or a TypeError whose message lowbit wrote).
- */
-function isUsageError(e: unknown): e is Error {
-  return e instanceof UsageError || e instanceof RangeError || (e instanceof TypeError && e.message.startsWith("lowbit:"));
-}
-
-/** lowbit's messages start with "lowbit: " for library users; the command line says "error: ". */
-const reason = (e: Error): string => e.message.replace(/^lowbit: /, "");
-
-/**
- * A command's action with the command line's error handling: a usage error is reported through
- * commander (the same format as its own, then the hint to --help) with exit code 2.
- */
-export function action<O>(run: (options: O, command: Command) => void | Promise<void>): (options: O, command: Command) => Promise<void> {
-  return async (options, command) => {
-    try {
-      await run(options, command);
-    } catch (e) {
-      if (isUsageError(e)) command.error(`error: ${reason(e)}`, { exitCode: 2, code: "lowbit.usage" });
-      throw e;
-    }
-  };
-}
 
 /** The version of the lowbit package this command belongs to (a package can require itself by name). */
 function packageVersion(): string {

@@ -1,38 +1,45 @@
 /**
- * Makes the tslab (TypeScript) kernel available to Jupyter without a global install or system
- * writes:  npm run kernel
- * Writes the kernelspec to .jupyter/kernels/tslab/kernel.json inside the repository, with
- * absolute paths to this Node and to the repository's pinned tslab, so the kernel starts the
- * same from `npm run lab`, CI's nbconvert or any shell where JUPYTER_PATH=<repo>/.jupyter.
- * The kernel is named "tslab" like tslab's own installer, so notebooks carry the usual name.
+ * Registers the tslab (TypeScript) kernel with the repository's pinned tslab:
+ *   npm run kernel              in the repository's .jupyter/ (found with JUPYTER_PATH=<repo>/.jupyter;
+ *                               what npm run lab, CI's nbconvert and the tests use)
+ *   npm run kernel -- --user    in the user's Jupyter data directory, where Jupyter Notebook,
+ *                               JupyterLab and VS Code find it without JUPYTER_PATH
+ *   npm run kernel -- --dir D   in the Jupyter data directory D
+ * The spec (lowbit's writeKernelSpec) holds absolute paths to this Node and to the repository's
+ * tslab; the kernel is named "tslab" like tslab's own installer, so notebooks carry the usual name.
  */
-import * as fs from "fs";
 import * as path from "path";
-import { writeFileAtomic } from "lowbit";
+import { Command, CommanderError, Option } from "commander";
+import { writeKernelSpec as writeSpec } from "lowbit";
 
 export const ROOT = path.resolve(__dirname, "..");
-/** The folder to put on JUPYTER_PATH. */
+/** The repository's Jupyter data directory: the folder to put on JUPYTER_PATH. */
 export const JUPYTER_DATA = path.join(ROOT, ".jupyter");
+const TSLAB = path.join(ROOT, "node_modules", "tslab", "bin", "tslab");
 
-export function writeKernelSpec(): string {
-  const tslab = path.join(ROOT, "node_modules", "tslab", "bin", "tslab");
-  if (!fs.existsSync(tslab)) {
-    throw new Error(`tslab is not installed (${tslab} is missing): run npm install`);
+/** Writes the kernelspec (default: into the repository's .jupyter/) and returns its file. */
+export function writeKernelSpec(dataDir: string = JUPYTER_DATA): string {
+  return writeSpec({ dataDir, tslab: TSLAB }).file;
+}
+
+function main(): number {
+  const program = new Command("npm run kernel --")
+    .description("Register the tslab (TypeScript) kernel of this repository for Jupyter and VS Code.")
+    .addOption(new Option("--user", "in the user's Jupyter data directory (where every front end and VS Code look)").conflicts("dir"))
+    .option("--dir <path>", "in this Jupyter data directory (default: the repository's .jupyter/, found through JUPYTER_PATH)")
+    .showHelpAfterError("(npm run kernel -- --help lists the options)")
+    .exitOverride();
+  try {
+    program.parse();
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    throw e;
   }
-  const dir = path.join(JUPYTER_DATA, "kernels", "tslab");
-  fs.mkdirSync(dir, { recursive: true });
-  const spec = {
-    argv: [process.execPath, tslab, "kernel", "--config-path", "{connection_file}"],
-    display_name: "TypeScript (lowbit)",
-    language: "typescript",
-  };
-  const file = path.join(dir, "kernel.json");
-  writeFileAtomic(file, JSON.stringify(spec, null, 2) + "\n");
-  return file;
+  const options = program.opts<{ user?: boolean; dir?: string }>();
+  const file = options.user ? writeSpec({ tslab: TSLAB }).file : writeKernelSpec(options.dir ?? JUPYTER_DATA);
+  console.log(`tslab kernel written to ${file}`);
+  if (!options.user) console.log(`Jupyter finds it with:  export JUPYTER_PATH=${path.dirname(path.dirname(path.dirname(file)))}`);
+  return 0;
 }
 
-if (require.main === module) {
-  const file = writeKernelSpec();
-  console.log(`tslab kernel written to ${path.relative(process.cwd(), file)}`);
-  console.log(`Jupyter finds it with:  export JUPYTER_PATH=${JUPYTER_DATA}`);
-}
+if (require.main === module) process.exitCode = main();

@@ -7,21 +7,18 @@
  * one repeating (the authors' MNIST log: 8 for 200 epochs, then 1, then 1/8); --variant code|paper
  * picks where the authors' code and the paper differ (wageLeNet5). With --min-accuracy it exits 1
  * when the final test accuracy is below that value (CI uses it); --results NAME writes the
- * per-epoch test errors to data/results/NAME.<profile>.json. A bad flag value is an error naming
- * the flag and its range (exit code 2, no stack trace); --help prints the usage; a loss that is
- * not finite after an epoch (training diverged) ends the run with exit code 1.
+ * per-epoch test errors to data/results/NAME.<profile>.json. The command line is commander's, like
+ * the lowbit command's: a bad flag value is one line naming the flag and its range (exit code 2,
+ * no stack trace); --help prints every option; a loss that is not finite after an epoch
+ * (training diverged) ends the run with exit code 1.
  */
-import { parseArgs } from "node:util";
+import { Command, CommanderError } from "commander";
 import * as tf from "@tensorflow/tfjs";
 import {
   DatasetNotFoundError, FlagError, FlagRange, initBackend, lenet5, loadFashionMnist, loadMnist, numberFlag, QuantLayer, train, WAGE_VARIANTS,
   WageGradientQuantizer, wageLeNet5, WageVariant, writeResults,
 } from "lowbit";
 import type { EpochRecord } from "lowbit";
-
-const USAGE = `usage: npm run train -- [--model lenet5|wage] [--dataset mnist|fashion-mnist] [--epochs 1] [--batch 128]
-                        [--lr 0.001] [--eta 8,1] [--variant code|paper] [--seed 0] [--train N]
-                        [--min-accuracy 0.97] [--results NAME]`;
 
 /** The numeric flags and their ranges (the seed's bound is the models': each layer gets seed * 16 + i). */
 const RANGES = {
@@ -42,27 +39,36 @@ function oneOf<T extends string>(flag: string, value: string, allowed: readonly 
   throw new FlagError(`--${flag} must be one of ${allowed.join(", ")}; got "${value}"`);
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      model: { type: "string", default: "lenet5" },
-      dataset: { type: "string", default: "mnist" },
-      epochs: { type: "string", default: "1" },
-      batch: { type: "string", default: "128" },
-      lr: { type: "string", default: "0.001" },
-      eta: { type: "string", default: "8" },
-      variant: { type: "string", default: "code" },
-      seed: { type: "string", default: "0" },
-      train: { type: "string" },
-      "min-accuracy": { type: "string" },
-      results: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
-  if (values.help) {
-    console.log(USAGE);
-    return;
-  }
+/** The command line; every value is text here, parsed and range-checked below. */
+function commandLine(): Command {
+  return new Command("npm run train --")
+    .description("Train a LeNet-5 on MNIST or Fashion-MNIST with lowbit's train() and report the test accuracy.")
+    .option("--model <name>", "lenet5 (float, Adam) or wage (WAGE 2-8-8-8, integer update, SSE loss)", "lenet5")
+    .option("--dataset <name>", "mnist or fashion-mnist", "mnist")
+    .option("--epochs <n>", "epochs, an integer in [1, 100000]", "1")
+    .option("--batch <n>", "batch size, an integer in [1, 60000]", "128")
+    .option("--lr <rate>", "lenet5: Adam's learning rate, a number in (0, 10]", "0.001")
+    .option("--eta <list>", "wage: the learning rate (a power of two) per epoch, comma-separated, the last one " +
+      "repeating (the authors' MNIST schedule: 8 for 200 epochs, then 1, then 1/8); each in (0, 2^16]", "8")
+    .option("--variant <name>", "wage: code or paper, where the authors' code and the paper differ (wageLeNet5)", "code")
+    .option("--seed <n>", "the run's seed (initial weights, batch order), an integer in [0, 2^28 - 1]", "0")
+    .option("--train <n>", "train on the first n training images only, an integer in [1, 60000]")
+    .option("--min-accuracy <a>", "exit with code 1 when the final test accuracy is below a, a number in [0, 1] (CI uses it)")
+    .option("--results <name>", "write the per-epoch test errors to data/results/<name>.<profile>.json")
+    .helpOption("-h, --help", "print this help and exit")
+    .configureHelp({ helpWidth: 100, sortOptions: false })
+    .showHelpAfterError("(npm run train -- --help lists the options)")
+    .exitOverride();
+}
+
+interface TrainOptions {
+  model: string; dataset: string; epochs: string; batch: string; lr: string; eta: string; variant: string; seed: string;
+  train?: string; minAccuracy?: string; results?: string;
+}
+
+async function main(program: Command): Promise<void> {
+  program.parse();
+  const values = program.opts<TrainOptions>();
   const dataset = oneOf("dataset", values.dataset, ["mnist", "fashion-mnist"] as const);
   const modelName = oneOf("model", values.model, ["lenet5", "wage"] as const);
   const variant: WageVariant = oneOf("variant", values.variant, WAGE_VARIANTS);
@@ -72,7 +78,10 @@ async function main(): Promise<void> {
   const etas = values.eta.split(",").map((text) => numberFlag("eta", text, RANGES.eta)!);
   const seed = numberFlag("seed", values.seed, RANGES.seed)!;
   const trainSize = numberFlag("train", values.train, RANGES.train);
-  const minAccuracy = numberFlag("min-accuracy", values["min-accuracy"], RANGES["min-accuracy"]);
+  const minAccuracy = numberFlag("min-accuracy", values.minAccuracy, RANGES["min-accuracy"]);
+  // The run's arguments as results files record them: by flag name.
+  const { minAccuracy: minAccuracyText, ...named } = values;
+  const args = minAccuracyText === undefined ? named : { ...named, "min-accuracy": minAccuracyText };
 
   const backend = await initBackend();
   const subset = trainSize === undefined ? undefined : { train: trainSize };
@@ -100,10 +109,10 @@ async function main(): Promise<void> {
         `${(data.train.size / r.seconds).toFixed(0)} training images/s`);
       for (const g of gradients) g.eta = etaOf(r.epoch);
       // Written after every epoch, so that a long run stopped early keeps what it measured.
-      if (values.results !== undefined) writeResults(values.results, { args: values, backend: backend.name, epochs: epochRecords(history) });
+      if (values.results !== undefined) writeResults(values.results, { args, backend: backend.name, epochs: epochRecords(history) });
     },
   });
-  if (values.results !== undefined) console.log(`wrote ${writeResults(values.results, { args: values, backend: backend.name, epochs: epochRecords(history) })}`);
+  if (values.results !== undefined) console.log(`wrote ${writeResults(values.results, { args, backend: backend.name, epochs: epochRecords(history) })}`);
   const accuracy = history[history.length - 1].accuracy!;
   if (minAccuracy !== undefined && accuracy < minAccuracy) {
     console.error(`test accuracy ${accuracy} is below --min-accuracy ${minAccuracy}`);
@@ -111,11 +120,17 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e) => {
-  // A wrong command line (ours, parseArgs' unknown or malformed flags): the reason and the usage, exit 2.
-  if (e instanceof FlagError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
-    console.error(`${(e as Error).message}\n${USAGE}`);
-    process.exit(2);
+const program = commandLine();
+main(program).catch((e) => {
+  // Help and version: printed, exit 0. Commander's own parse errors are printed already.
+  if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 2);
+  // A wrong value (ours): one line in commander's format, the hint to --help, exit 2.
+  if (e instanceof FlagError) {
+    try {
+      program.error(`error: ${e.message}`, { exitCode: 2 });
+    } catch {
+      process.exit(2);
+    }
   }
   // Expected failures say what to change, their stack would only hide it; anything else is a bug.
   const expected = e instanceof DivergedError || e instanceof DatasetNotFoundError || (e instanceof Error && e.message.startsWith("lowbit:"));

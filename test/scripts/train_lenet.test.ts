@@ -1,7 +1,7 @@
 /**
- * npm run train's command line (scripts/train-lenet.ts): a non-numeric or out-of-range value is
- * an error naming the flag and both bounds, exit code 2, no stack trace, before any training;
- * --help prints the usage and exits 0. Every run also gets --train 64 --batch 64, so that a
+ * npm run train's command line (scripts/train-lenet.ts, on commander like the lowbit command): a
+ * non-numeric or out-of-range value is an error naming the flag and both bounds, exit code 2, no
+ * stack trace, before any training; --help prints every option and exits 0. Every run also gets --train 64 --batch 64, so that a
  * script that ignored a bad value would train for a moment only and then fail the assertions.
  */
 import { describe, it } from "node:test";
@@ -25,12 +25,13 @@ function train(...args: string[]): Promise<{ code: number | null; stdout: string
 describe("npm run train arguments", () => {
   it("refuses bad values naming the flag and its range, with exit code 2 and no stack trace", async () => {
     const cases: [string[], string][] = [
-      [["--min-accuracy", "abc"], '--min-accuracy must be a number in [0, 1]; got "abc"'],
-      [["--lr", "abc"], '--lr must be a number in (0, 10]; got "abc"'],
-      [["--epochs", "0"], '--epochs must be an integer in [1, 100000]; got "0"'],
-      [["--seed", "NaN"], '--seed must be an integer in [0, 2^28 - 1]; got "NaN"'],
-      [["--eta", "8,x"], '--eta must be a number in (0, 2^16]; got "x"'],
-      [["--bogus"], "Unknown option '--bogus'"],
+      [["--min-accuracy", "abc"], 'error: --min-accuracy must be a number in [0, 1]; got "abc"'],
+      [["--lr", "abc"], 'error: --lr must be a number in (0, 10]; got "abc"'],
+      [["--epochs", "0"], 'error: --epochs must be an integer in [1, 100000]; got "0"'],
+      [["--seed", "NaN"], 'error: --seed must be an integer in [0, 2^28 - 1]; got "NaN"'],
+      [["--eta", "8,x"], 'error: --eta must be a number in (0, 2^16]; got "x"'],
+      [["--dataset", "cifar"], 'error: --dataset must be one of mnist, fashion-mnist; got "cifar"'],
+      [["--bogus"], "error: unknown option '--bogus'"],
     ];
     // Three at a time: each process spends most of its time loading TensorFlow.js.
     for (let i = 0; i < cases.length; i += 3) {
@@ -39,17 +40,21 @@ describe("npm run train arguments", () => {
         const [args, message] = cases[i + j];
         assert.equal(r.code, 2, `${args.join(" ")}: ${r.stdout}${r.stderr}`);
         assert.equal(r.stderr.split("\n")[0], message, args.join(" "));
-        assert.match(r.stderr, /\nusage: npm run train --/);
+        assert.equal(r.stderr.split("\n")[1], "(npm run train -- --help lists the options)");
         assert.doesNotMatch(r.stderr, /^\s+at /m, "no stack trace");
         assert.equal(r.stdout, "", "nothing trained");
       });
     }
   });
 
-  it("--help prints the usage and exits 0", async () => {
+  it("--help prints the usage, explaining every option, and exits 0", async () => {
     const r = await train("--help");
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^usage: npm run train -- \[--model lenet5\|wage\]/);
+    assert.match(r.stdout, /^Usage: npm run train -- \[options\]/);
+    for (const option of ["--model", "--dataset", "--epochs", "--batch", "--lr", "--eta", "--variant", "--seed", "--train", "--min-accuracy", "--results"]) {
+      assert.match(r.stdout, new RegExp(`\\n  ${option} <\\w+> +\\S`), option);
+    }
+    for (const line of r.stdout.split("\n")) assert.ok(line.length <= 100, line);
     assert.equal(r.stderr, "");
   });
 });

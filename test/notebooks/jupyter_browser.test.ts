@@ -2,102 +2,59 @@
  * Notebook 00 as a user meets it: a real Jupyter Notebook server (127.0.0.1 only, a free port,
  * token auth) with lowbit's tslab kernel, opened in headless Chromium, Cell > Run All clicked.
  * Every request that is not to the local server is aborted, so the plot can only render from
- * the plotly bundle lowbit sends. Runs in the smoke profile on a copy of the notebook (Jupyter's
- * autosave must never write outputs into notebooks/). The server and its kernels are shut down
- * at the end.
+ * the plotly.js the server serves (nbextensions/lowbit/). Runs in the smoke profile on a copy of
+ * the notebook (Jupyter's autosave must never write outputs into notebooks/). After Run All the
+ * notebook is saved through the server and its size checked: plotly.js must not be in it. Then
+ * the first figure of a fresh kernel is timed. The server and its kernels are shut down at the
+ * end.
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { ChildProcess, spawn, spawnSync } from "child_process";
-import { randomBytes } from "crypto";
 import * as fs from "fs";
-import * as net from "net";
 import * as path from "path";
 import { chromium, Browser } from "playwright-core";
-import { findChromium } from "lowbit";
-import { JUPYTER_DATA, writeKernelSpec } from "../../scripts/kernel";
+import { findChromium, plotlyNbextensionUrl } from "lowbit";
+import { JUPYTER_NOTEBOOK, JupyterServer, startJupyter } from "../../scripts/jupyter-server";
+import { timeFirstFigure } from "../../scripts/first-figure";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const NOTEBOOK = "00-getting-started.ipynb";
-const jupyter = spawnSync("sh", ["-c", "command -v jupyter-notebook"], { encoding: "utf8" }).stdout.trim();
+/** Figures notebook 00 shows. */
+const FIGURES = 4;
+/** What saving after Run All may add per figure: its JSON, static SVG and loader. */
+const BYTES_PER_FIGURE = 100 * 1024;
 const chromiumPath = findChromium();
-const missing = !jupyter ? "jupyter-notebook is not installed" : chromiumPath === undefined ? "Chromium is not installed" : undefined;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    }).on("error", reject);
-  });
-}
-
-async function waitForServer(url: string, child: ChildProcess, log: () => string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new Error(`jupyter-notebook exited with ${child.exitCode}:\n${log()}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch { /* not listening yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`jupyter-notebook did not answer ${url} within 30 s:\n${log()}`);
-}
+const missing = !JUPYTER_NOTEBOOK ? "jupyter-notebook is not installed" : chromiumPath === undefined ? "Chromium is not installed" : undefined;
+const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+  "--disable-component-update", "--disable-sync", "--no-first-run"];
 
 describe("notebook 00 in Jupyter Notebook", { skip: !process.env.CI && missing }, () => {
-  const token = randomBytes(16).toString("hex");
   fs.mkdirSync(path.join(ROOT, "out"), { recursive: true });
   const work = fs.mkdtempSync(path.join(ROOT, "out", "test-jupyter-"));
-  let server: ChildProcess;
-  let base = "";
-  let serverLog = "";
+  let server: JupyterServer | undefined;
   let browser: Browser | undefined;
 
   before(async () => {
     assert.equal(missing, undefined, missing);
-    writeKernelSpec();
     fs.copyFileSync(path.join(ROOT, "notebooks", NOTEBOOK), path.join(work, NOTEBOOK));
-    for (const d of ["config", "runtime"]) fs.mkdirSync(path.join(work, d));
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    server = spawn(jupyter, [
-      "--no-browser", "--ip=127.0.0.1", `--port=${port}`, "--port-retries=0", `--NotebookApp.token=${token}`,
-      `--notebook-dir=${work}`, ...(process.getuid?.() === 0 ? ["--allow-root"] : []),
-    ], {
-      env: {
-        ...process.env, LOWBIT_PROFILE: "smoke", JUPYTER_PATH: JUPYTER_DATA,
-        JUPYTER_CONFIG_DIR: path.join(work, "config"), JUPYTER_RUNTIME_DIR: path.join(work, "runtime"),
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    server.stdout!.on("data", (d) => { serverLog += d; });
-    server.stderr!.on("data", (d) => { serverLog += d; });
-    await waitForServer(`${base}/api/status?token=${token}`, server, () => serverLog);
+    server = await startJupyter(work, { LOWBIT_PROFILE: "smoke" });
+    browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS });
   });
 
   after(async () => {
     await browser?.close();
-    if (server !== undefined && server.exitCode === null) {
-      const kernels = await (await fetch(`${base}/api/kernels?token=${token}`)).json() as { id: string }[];
-      await Promise.all(kernels.map((k) => fetch(`${base}/api/kernels/${k.id}?token=${token}`, { method: "DELETE" })));
-      const exited = new Promise((resolve) => server.once("exit", resolve));
-      server.kill("SIGTERM");
-      const timer = setTimeout(() => server.kill("SIGKILL"), 10000);
-      await exited;
-      clearTimeout(timer);
-    }
+    await server?.stop();
     fs.rmSync(work, { recursive: true, force: true });
   });
 
-  it("runs all cells and draws the interactive plots with no network", async () => {
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"],
-    });
-    const page = await browser.newPage();
+  it("runs all cells, draws the interactive plots with no network, and saves without plotly.js", async () => {
+    const { base, token } = server!;
+    const page = await browser!.newPage();
     const external: string[] = [];
+    const plotlyRequests: string[] = [];
     await page.route("**/*", (route) => {
       const url = route.request().url();
+      if (/plotly/i.test(url)) plotlyRequests.push(url.replace(/\?.*/, ""));
       if (url.startsWith(base) || url.startsWith("ws://127.0.0.1") || url.startsWith("data:")) return route.continue();
       external.push(url);
       return route.abort();
@@ -109,17 +66,40 @@ describe("notebook 00 in Jupyter Notebook", { skip: !process.env.CI && missing }
     await page.click("#celllink");
     await page.click("#run_all_cells");
     await page.waitForSelector(".output_area .plot-container .main-svg", { timeout: 120000 });
-    await page.waitForFunction(() => document.querySelectorAll(".output_area .lowbit-figure .plot-container").length >= 4
-      || document.querySelector(".output_error, .output_stderr pre")?.textContent?.includes("Error"), undefined, { timeout: 180000 });
+    await page.waitForFunction((n) => document.querySelectorAll(".output_area .lowbit-figure .plot-container").length >= n
+      || document.querySelector(".output_error, .output_stderr pre")?.textContent?.includes("Error"), FIGURES, { timeout: 180000 });
+    // Run All has finished when the kernel is idle again with no cell waiting ("In [*]").
+    await page.waitForFunction(() => document.querySelector("#kernel_indicator_icon.kernel_idle_icon") !== null
+      && Array.from(document.querySelectorAll(".input_prompt")).every((p) => !p.textContent?.includes("*")), undefined, { timeout: 180000 });
     const plots = await page.locator(".output_area .lowbit-figure .plot-container").count();
     const errors = await page.locator(".output_area .output_error").allTextContents();
     console.log(`notebook 00 in Jupyter: ${plots} interactive plots in ${((performance.now() - started) / 1000).toFixed(1)} s; ` +
       `aborted external requests: ${external.length === 0 ? "none" : external.join(", ")}`);
     assert.deepEqual(errors, []);
-    assert.equal(plots, 4, "four figures drawn by plotly.js");
+    assert.equal(plots, FIGURES, "four figures drawn by plotly.js");
     assert.ok(!external.some((u) => /plot\.ly|plotly|cdn/i.test(u)), `plotly requested from the network: ${external.join(", ")}`);
+    assert.deepEqual([...new Set(plotlyRequests)], [`${base}/${plotlyNbextensionUrl()}`], "plotly.js comes from the server, once");
     // The progress bar ended at 100 % in place: one entry per epoch, not one per update.
     const progress = await page.locator(".output_area progress").count();
     assert.equal(progress, 2);
+
+    // Save as the user would (File > Save: the front end PUTs the notebook to the contents API).
+    // Against the source: Jupyter may have autosaved part of the outputs already.
+    const before = fs.statSync(path.join(ROOT, "notebooks", NOTEBOOK)).size;
+    await page.evaluate(() => (window as unknown as { Jupyter: { notebook: { save_notebook(): Promise<unknown> } } }).Jupyter.notebook.save_notebook());
+    const saved = fs.readFileSync(path.join(work, NOTEBOOK), "utf8");
+    const added = saved.length - before;
+    console.log(`notebook 00 saved after Run All: ${before} -> ${saved.length} bytes (+${(added / 1024).toFixed(1)} KB, ${(added / FIGURES / 1024).toFixed(1)} KB per figure)`);
+    const outputs = (JSON.parse(saved) as { cells: { outputs?: unknown[] }[] }).cells.flatMap((c) => c.outputs ?? []);
+    assert.ok(outputs.length > 0, "the saved notebook holds the outputs");
+    assert.doesNotMatch(saved, /plotly\.js v\d/, "the plotly.js bundle is not stored in the notebook");
+    assert.ok(added <= FIGURES * BYTES_PER_FIGURE, `saving added ${added} bytes for ${FIGURES} figures`);
+    await page.close();
+  });
+
+  it("shows the first figure of a fresh kernel, plotly.js from the server", async () => {
+    const first = await timeFirstFigure(server!, work, browser!);
+    console.log(`first figure of a fresh kernel: ${first.seconds.toFixed(1)} s`);
+    assert.deepEqual([...new Set(first.plotlyRequests)], [`${server!.base}/${plotlyNbextensionUrl()}`]);
   });
 });

@@ -65,8 +65,12 @@ describe("npm run notebooks", () => {
     const code = executed.cells.filter((c: { cell_type: string }) => c.cell_type === "code");
     assert.deepEqual(code.map((c: { execution_count: number }) => c.execution_count), [1, 2, 3]);
     assert.deepEqual(code[0].outputs, [{ output_type: "stream", name: "stdout", text: "hello from cell 1\n" }]);
+    // One output per figure: the static image's update replaced the interactive-only first one.
+    assert.equal(code[1].outputs.length, 1);
     const figureHtml: string = code[1].outputs[0].data["text/html"];
-    assert.match(figureHtml, /plotly\.js v\d/, "the bundle is sent with the first figure");
+    assert.doesNotMatch(figureHtml, /plotly\.js v\d/, "the bundle is not in the notebook");
+    assert.match(figureHtml, /"nbextensions\/lowbit\/plotly-[\d.]+\.min\.js"/, "it is loaded from the Jupyter server");
+    assert.ok(figureHtml.length < 100 * 1024, `a figure's output is ${figureHtml.length} characters`);
     assert.match(figureHtml, /<img alt="Runner test"[^>]+src="data:image\/svg\+xml;base64,/, "static fallback image");
     assert.match(code[2].outputs[0].data["text/html"], /<table class="dataframe lowbit-table">/);
     assert.ok(fs.statSync(path.join(out, "passes", "01-runner-test.svg")).size > 1000);

@@ -70,7 +70,10 @@ export function quantizeWith<T extends tf.Tensor | Float32Array>(x: T, format: K
 }
 
 function checkInput(x: tf.Tensor | Float32Array): void {
-  if (x instanceof Float32Array) return checkKernelSize("quantize x", x.length);
+  if (x instanceof Float32Array) {
+    checkKernelSize("quantize x", x.length);
+    return;
+  }
   if (!(x instanceof tf.Tensor)) throw new TypeError("lowbit: quantize x must be a tf.Tensor or a Float32Array");
   if (x.dtype !== "float32") throw new TypeError(`lowbit: quantize x must be a float32 tensor; got ${x.dtype}`);
   checkKernelSize("quantize x", x.size);

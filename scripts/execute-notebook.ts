@@ -65,8 +65,14 @@ function report(event: object): void {
 function converterSet() {
   let node: Converter | undefined, browser: Converter | undefined;
   return {
-    get node() { return (node ??= tslabConverter.createConverter({ isJS: false, isBrowser: false })); },
-    get browser() { return (browser ??= tslabConverter.createConverter({ isJS: false, isBrowser: true })); },
+    get node() {
+      node ??= tslabConverter.createConverter({ isJS: false, isBrowser: false });
+      return node;
+    },
+    get browser() {
+      browser ??= tslabConverter.createConverter({ isJS: false, isBrowser: true });
+      return browser;
+    },
     close() { node?.close(); browser?.close(); },
   };
 }

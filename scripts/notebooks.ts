@@ -86,8 +86,7 @@ function runOne(input: string, output: string, figures: string, timeoutSeconds: 
     let cell = 0, done = false, message: string | undefined, stderr = "", buffered = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
       buffered += chunk;
-      let newline: number;
-      while ((newline = buffered.indexOf("\n")) >= 0) {
+      for (let newline = buffered.indexOf("\n"); newline >= 0; newline = buffered.indexOf("\n")) {
         const line = buffered.slice(0, newline);
         buffered = buffered.slice(newline + 1);
         try {

@@ -141,7 +141,7 @@ export function streamKey(f: ExactFormat, seed: number, stream: number): [number
  * out; (keyA, keyB, counter) address the random draw of stochastic rounding.
  */
 export function generalStep(f: ExactFormat, s: number, v: number, t: number, keyA: number, keyB: number, counter: number): number {
-  if (t !== t) return t;
+  if (Number.isNaN(t)) return t;
   if (t === Infinity || t === -Infinity) {
     if (s === t || v === t) return t; // an infinite term stays infinite
     return f.maxFinite === Infinity ? t : Math.sign(t) * f.maxFinite; // finite overflow
@@ -179,7 +179,7 @@ export function generalStep(f: ExactFormat, s: number, v: number, t: number, key
   }
   const r = (g + k * q) * scale;
   const max = f.maxFinite;
-  return r > max ? max : r < -max ? -max : r;
+  return Math.min(Math.max(r, -max), max);
 }
 
 /**

@@ -34,7 +34,10 @@ import { type QuantizeOptions, quantizeWith } from "./quantize_with";
 export type { QuantizeOptions } from "./quantize_with";
 
 function checkInput(x: tf.Tensor | Float32Array): void {
-  if (x instanceof Float32Array) return checkKernelSize("quantize x", x.length);
+  if (x instanceof Float32Array) {
+    checkKernelSize("quantize x", x.length);
+    return;
+  }
   if (!(x instanceof tf.Tensor)) throw new TypeError("lowbit: quantize x must be a tf.Tensor or a Float32Array");
   if (x.dtype !== "float32") throw new TypeError(`lowbit: quantize x must be a float32 tensor; got ${x.dtype}`);
   checkKernelSize("quantize x", x.size);

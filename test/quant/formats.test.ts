@@ -26,7 +26,10 @@ function assertValues(actual: ArrayLike<number>, expected: ArrayLike<number>, wh
 
 function spread(n: number, seed: number, lo: number, hi: number): Float32Array {
   let s = seed >>> 0;
-  const next = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const next = () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
   return Float32Array.from({ length: n }, () => (next() < 0.5 ? -1 : 1) * 2 ** (lo + (hi - lo) * next()));
 }
 

@@ -38,7 +38,10 @@ function gridProbe(lo: number, hi: number, step: number): Float32Array {
 
 function randomSpread(n: number, seed: number, minExp: number, maxExp: number): Float32Array {
   let s = seed >>> 0;
-  const next = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const next = () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) {
     out[i] = (next() < 0.5 ? -1 : 1) * 2 ** (minExp + (maxExp - minExp) * next()) * (1 + next());

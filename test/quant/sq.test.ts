@@ -14,7 +14,10 @@ import {
 /** Deterministic test weights (an LCG), roughly uniform in [-scale, scale). */
 function weights(n: number, seed: number, scale = 1): Float32Array {
   let s = seed >>> 0;
-  return Float32Array.from({ length: n }, () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 31 - 1) * scale);
+  return Float32Array.from({ length: n }, () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return (s / 2 ** 31 - 1) * scale;
+  });
 }
 
 /** Channel c of a flat [..., C] array, as a float64 list (the reference reads by stride). */

@@ -17,7 +17,7 @@ export function twnThreshold(x: Float32Array, threshold: number): number {
   let sum = 0, n = 0;
   for (let i = 0; i < x.length; i++) {
     const a = Math.abs(x[i]);
-    if (a !== Infinity && a === a) {
+    if (Number.isFinite(a)) {
       sum += a;
       n++;
     }

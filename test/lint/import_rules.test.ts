@@ -73,21 +73,4 @@ describe("import rules (biome.jsonc)", () => {
     ]);
     assert.equal(result.status, 1);
   });
-
-  // ALLOW-LIST, TO REMOVE AT MERGE together with the override in biome.jsonc.
-  it("admits in lib/hw/network_layers.ts only today's five model imports", () => {
-    const result = lint("allow-list", {
-      "lib/models/lenet5.ts": "export const lenet5 = 5;\n",
-      "lib/models/resnet.ts": "export const resnet = 18;\n",
-      "lib/hw/network_layers.ts": [
-        'import { lenet5 } from "../models/lenet5";',
-        'import { resnet } from "../models/resnet";',
-        "",
-        "export const layers = [lenet5, resnet];",
-        "",
-      ].join("\n"),
-    });
-    assert.deepEqual(result.findings, ["lib/hw/network_layers.ts lint/style/noRestrictedImports"]);
-    assert.equal(result.status, 1);
-  });
 });

@@ -44,7 +44,8 @@ function plainMatMul(a: Float32Array, b: Float32Array, M: number, K: number, N: 
   for (let i = 0; i < M; i++) {
     row.fill(0);
     for (let k = 0; k < K; k++) {
-      const x = a[i * K + k], bk = k * N;
+      const x = a[i * K + k],
+        bk = k * N;
       for (let j = 0; j < N; j++) row[j] += x * b[bk + j];
     }
     for (let j = 0; j < N; j++) out[i * N + j] = row[j];
@@ -54,37 +55,76 @@ function plainMatMul(a: Float32Array, b: Float32Array, M: number, K: number, N: 
 
 export async function run(): Promise<void> {
   const n = 1 << 16;
-  const x = gaussian(n, 1), y = gaussian(n, 2);
+  const x = gaussian(n, 1),
+    y = gaussian(n, 2);
   const products = x.map((v, i) => v * y[i]);
   const dotRate = rate(() => dot(x, y), n);
-  const M = 64, K = 800, N = 64;
-  const a = gaussian(M * K, 3), b = gaussian(K * N, 4), out = new Float32Array(M * N);
+  const M = 64,
+    K = 800,
+    N = 64;
+  const a = gaussian(M * K, 3),
+    b = gaussian(K * N, 4),
+    out = new Float32Array(M * N);
   const plainRate = rate(() => plainMatMul(a, b, M, K, N, out), M * K * N);
   // E8M5 products stay normal (the unchecked rounding step); E5M5 products of Gaussian operands
   // reach its subnormals, which takes the range-checked rounding.
-  const e8m5 = floatingPoint({ exp: 8, man: 5 }), e5m5 = floatingPoint({ exp: 5, man: 5 });
+  const e8m5 = floatingPoint({ exp: 8, man: 5 }),
+    e5m5 = floatingPoint({ exp: 5, man: 5 });
   const mm = (accumulator: Parameters<typeof lowPrecisionMatMulArray>[2]["accumulator"], product = e8m5) =>
-    rate(() => lowPrecisionMatMulArray({ values: a, shape: [M, K] }, { values: b, shape: [K, N] }, { product, accumulator })[0], M * K * N, 5, 1);
+    rate(
+      () =>
+        lowPrecisionMatMulArray(
+          { values: a, shape: [M, K] },
+          { values: b, shape: [K, N] },
+          { product, accumulator },
+        )[0],
+      M * K * N,
+      5,
+      1,
+    );
   const rows: Record<string, string | number>[] = [];
   const add = (what: string, r: number, base: number, baseName: string) =>
-    rows.push({ what, "M MAC/s": +(r / 1e6).toFixed(1), ratio: +(r / base).toFixed(3), "vs": baseName });
-  const sum = (options: Parameters<typeof accumulate>[1], rounds = 7) => rate(() => accumulate(products, options), n, rounds);
+    rows.push({ what, "M MAC/s": +(r / 1e6).toFixed(1), ratio: +(r / base).toFixed(3), vs: baseName });
+  const sum = (options: Parameters<typeof accumulate>[1], rounds = 7) =>
+    rate(() => accumulate(products, options), n, rounds);
   add("plain float64 dot product (baseline)", dotRate, dotRate, "dot");
-  const nearest = sum({ mantissaBits: 8 }), nearest64 = sum({ mantissaBits: 8, chunk: 64 });
+  const nearest = sum({ mantissaBits: 8 }),
+    nearest64 = sum({ mantissaBits: 8, chunk: 64 });
   add(`accumulate n=${n}, m=8, nearest`, nearest, dotRate, "dot");
   add(`accumulate n=${n}, m=8, nearest, chunk 64`, nearest64, dotRate, "dot");
   add(`accumulate n=${n}, m=8, stochastic`, sum({ mantissaBits: 8, rounding: "stochastic" }), nearest, "nearest");
-  add(`accumulate n=${n}, m=8, stochastic, chunk 64`, sum({ mantissaBits: 8, rounding: "stochastic", chunk: 64 }), nearest64, "nearest chunk 64");
+  add(
+    `accumulate n=${n}, m=8, stochastic, chunk 64`,
+    sum({ mantissaBits: 8, rounding: "stochastic", chunk: 64 }),
+    nearest64,
+    "nearest chunk 64",
+  );
   add(`accumulate n=${n}, m=8, zero`, sum({ mantissaBits: 8, rounding: "zero" }), nearest, "nearest");
-  add(`accumulate n=${n}, m=8, E5, stochastic, chunk 64`, sum({ mantissaBits: 8, exponentBits: 5, rounding: "stochastic", chunk: 64 }), nearest64, "nearest chunk 64");
+  add(
+    `accumulate n=${n}, m=8, E5, stochastic, chunk 64`,
+    sum({ mantissaBits: 8, exponentBits: 5, rounding: "stochastic", chunk: 64 }),
+    nearest64,
+    "nearest chunk 64",
+  );
   add(`plain JS matmul ${M}x${K}x${N} (baseline)`, plainRate, plainRate, "matmul");
-  const mmNearest = mm({ mantissaBits: 8 }), mmNearest64 = mm({ mantissaBits: 8, chunk: 64 });
+  const mmNearest = mm({ mantissaBits: 8 }),
+    mmNearest64 = mm({ mantissaBits: 8, chunk: 64 });
   add("lowPrecisionMatMul, products E8M5, m=8, nearest", mmNearest, plainRate, "matmul");
   add("  the same vs the dot product", mmNearest, dotRate, "dot");
   add("lowPrecisionMatMul, m=8, nearest, chunk 64", mmNearest64, plainRate, "matmul");
-  add("lowPrecisionMatMul, products E5M5 (subnormals), m=8, nearest", mm({ mantissaBits: 8 }, e5m5), plainRate, "matmul");
+  add(
+    "lowPrecisionMatMul, products E5M5 (subnormals), m=8, nearest",
+    mm({ mantissaBits: 8 }, e5m5),
+    plainRate,
+    "matmul",
+  );
   add("lowPrecisionMatMul, m=8, stochastic", mm({ mantissaBits: 8, rounding: "stochastic" }), mmNearest, "mm nearest");
-  add("lowPrecisionMatMul, m=8, stochastic, chunk 64", mm({ mantissaBits: 8, rounding: "stochastic", chunk: 64 }), mmNearest64, "mm nearest chunk 64");
+  add(
+    "lowPrecisionMatMul, m=8, stochastic, chunk 64",
+    mm({ mantissaBits: 8, rounding: "stochastic", chunk: 64 }),
+    mmNearest64,
+    "mm nearest chunk 64",
+  );
   add("lowPrecisionMatMul, m=8, zero", mm({ mantissaBits: 8, rounding: "zero" }), mmNearest, "mm nearest");
   table(rows);
   console.log("ratio stochastic / nearest (issue 17 target >= 0.25): the rows whose 'vs' is a nearest path");

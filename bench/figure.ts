@@ -6,8 +6,8 @@
  * bundle from the server once; the second page finds it in the browser's cache). Needs
  * jupyter-notebook and Chromium; says so and records nothing without them.
  */
-import * as fs from "fs";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { chromium } from "playwright-core";
 import { findChromium } from "lowbit";
 import { timeFirstFigure } from "../scripts/first-figure";
@@ -27,14 +27,20 @@ export async function run(): Promise<void> {
   fs.mkdirSync(path.resolve(__dirname, "..", "out"), { recursive: true });
   const dir = fs.mkdtempSync(path.resolve(__dirname, "..", "out", "bench-figure-"));
   const server = await startJupyter(dir);
-  const browser = await chromium.launch({ executablePath, args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"] });
+  const browser = await chromium.launch({
+    executablePath,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
+  });
   try {
     const rows = [];
     for (const page of ["first page (plotly.js not cached)", "second page (plotly.js cached)"]) {
       const t = await timeFirstFigure(server, dir, browser);
       rows.push({
-        "fresh kernel": page, "output in page s": +t.outputSeconds.toFixed(2), "plot drawn s": +t.seconds.toFixed(2),
-        "target s": TARGET_SECONDS, "drawn / target": +(t.seconds / TARGET_SECONDS).toFixed(2),
+        "fresh kernel": page,
+        "output in page s": +t.outputSeconds.toFixed(2),
+        "plot drawn s": +t.seconds.toFixed(2),
+        "target s": TARGET_SECONDS,
+        "drawn / target": +(t.seconds / TARGET_SECONDS).toFixed(2),
       });
     }
     table(rows, "First figure of a fresh kernel in Jupyter Notebook 6.4 (Run All to output, to plot):");

@@ -5,8 +5,8 @@
  * date, load average), is written to that file atomically; `npm run bench:readme -- out.json`
  * then regenerates the README's performance section from it.
  */
-import * as os from "os";
-import { parseArgs } from "util";
+import * as os from "node:os";
+import { parseArgs } from "node:util";
 import { initBackend } from "lowbit";
 import { run as accum } from "./accum";
 import { run as quant } from "./quant";
@@ -33,7 +33,9 @@ async function main(): Promise<void> {
   }
   report.machine.loadAverage.end = os.loadavg();
   const load = (l: number[]) => l.map((v) => v.toFixed(2)).join(" ");
-  console.log(`\nload average (1, 5, 15 min): ${load(report.machine.loadAverage.start)} at the start, ${load(report.machine.loadAverage.end)} at the end; ${report.machine.cores} cores`);
+  console.log(
+    `\nload average (1, 5, 15 min): ${load(report.machine.loadAverage.start)} at the start, ${load(report.machine.loadAverage.end)} at the end; ${report.machine.cores} cores`,
+  );
   if (values.json !== undefined) {
     writeFileAtomic(values.json, `${JSON.stringify(report, null, 2)}\n`);
     console.log(`figures written to ${values.json}`);

@@ -34,7 +34,10 @@ const ASC = "assemblyscript/asc";
 
 /** The part of AssemblyScript's compiler API used here. */
 interface Asc {
-  compileString(source: string, options: Record<string, unknown>): Promise<{ binary?: Uint8Array; error: Error | null; stderr: { toString(): string } }>;
+  compileString(
+    source: string,
+    options: Record<string, unknown>,
+  ): Promise<{ binary?: Uint8Array; error: Error | null; stderr: { toString(): string } }>;
 }
 
 export interface Peak {
@@ -46,13 +49,29 @@ export interface Peak {
 export async function measurePeak(rounds = 5): Promise<Peak> {
   // A computed specifier: the package is ESM-only, which this project's CommonJS type check cannot resolve.
   const asc = (await import(ASC as string)) as Asc;
-  const { binary, error, stderr } = await asc.compileString(SOURCE, { optimizeLevel: 3, runtime: "stub", enable: ["simd"], noAssert: true });
-  if (error || binary === undefined) throw new Error(`bench/peak: AssemblyScript failed: ${error?.message ?? ""} ${stderr.toString()}`);
-  const { instance } = await WebAssembly.instantiate(binary as BufferSource, { env: { abort: () => { throw new Error("abort"); } } });
+  const { binary, error, stderr } = await asc.compileString(SOURCE, {
+    optimizeLevel: 3,
+    runtime: "stub",
+    enable: ["simd"],
+    noAssert: true,
+  });
+  if (error || binary === undefined)
+    throw new Error(`bench/peak: AssemblyScript failed: ${error?.message ?? ""} ${stderr.toString()}`);
+  const { instance } = await WebAssembly.instantiate(binary as BufferSource, {
+    env: {
+      abort: () => {
+        throw new Error("abort");
+      },
+    },
+  });
   const { floatLoop } = instance.exports as { floatLoop: (n: number) => number };
   const n = 1e7;
   floatLoop(n / 10);
   let ms = Infinity;
-  for (let r = 0; r < rounds; r++) ms = Math.min(ms, cpuMs(() => floatLoop(n)));
+  for (let r = 0; r < rounds; r++)
+    ms = Math.min(
+      ms,
+      cpuMs(() => floatLoop(n)),
+    );
   return { floatGMacPerS: (n * 12 * 4) / ms / 1e6 };
 }

@@ -7,8 +7,19 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import {
-  binary, blockFloatingPoint, dynamicFixedPoint, FP16, FP8_E4M3, fixedPoint, Format, initBackend, integer,
-  powerOfTwo, quantize, ROUNDINGS, ternary,
+  binary,
+  blockFloatingPoint,
+  dynamicFixedPoint,
+  FP16,
+  FP8_E4M3,
+  fixedPoint,
+  type Format,
+  initBackend,
+  integer,
+  powerOfTwo,
+  quantize,
+  ROUNDINGS,
+  ternary,
 } from "lowbit";
 import { table } from "./timing";
 
@@ -35,36 +46,79 @@ export async function run(): Promise<void> {
   const x = tf.tensor(data);
   // The result is read outside tf.tidy: returning its data from tidy would time tfjs's walk
   // over the returned array (issue 17), not the ops.
-  const composed = rate(() => {
-    const q = tf.tidy(() => x.mul(16).add(tf.randomUniform([N])).floor().clipByValue(-128, 127).div(16));
-    q.dataSync();
-    q.dispose();
-  }, 2, 1);
+  const composed = rate(
+    () => {
+      const q = tf.tidy(() =>
+        x
+          .mul(16)
+          .add(tf.randomUniform([N]))
+          .floor()
+          .clipByValue(-128, 127)
+          .div(16),
+      );
+      q.dataSync();
+      q.dispose();
+    },
+    2,
+    1,
+  );
   const rows: Record<string, string | number>[] = [
     { what: "Float32Array.set copy (baseline)", "M elements/s": +(copy / 1e6).toFixed(0), "vs copy": 1 },
-    { what: "composed tfjs ops, fixed SR", "M elements/s": +(composed / 1e6).toFixed(1), "vs copy": +(composed / copy).toFixed(4) },
+    {
+      what: "composed tfjs ops, fixed SR",
+      "M elements/s": +(composed / 1e6).toFixed(1),
+      "vs copy": +(composed / copy).toFixed(4),
+    },
   ];
   const formats: [string, Format][] = [
-    ["fixed 8.4", fixedPoint({ bits: 8, frac: 4 })], ["FP16", FP16], ["FP8 E4M3", FP8_E4M3],
-    ["integer 4, scale 0.1", integer({ bits: 4, scale: 0.1 })], ["powerOfTwo 4", powerOfTwo({ bits: 4, maxExponent: 2 })],
+    ["fixed 8.4", fixedPoint({ bits: 8, frac: 4 })],
+    ["FP16", FP16],
+    ["FP8 E4M3", FP8_E4M3],
+    ["integer 4, scale 0.1", integer({ bits: 4, scale: 0.1 })],
+    ["powerOfTwo 4", powerOfTwo({ bits: 4, maxExponent: 2 })],
     ["blockFloat 8 / 32", blockFloatingPoint({ bits: 8, blockSize: 32 })],
   ];
   for (const [name, format] of formats) {
     for (const rounding of ROUNDINGS) {
       const onTensor = rate(() => quantize(x, format, { rounding, seed: 1 }).dispose());
       const onArray = rate(() => quantize(data, format, { rounding, seed: 1 }));
-      rows.push({ what: `${name} ${rounding}, ${backend.name} tensor`, "M elements/s": +(onTensor / 1e6).toFixed(0), "vs copy": +(onTensor / copy).toFixed(3) });
-      rows.push({ what: `${name} ${rounding}, Float32Array`, "M elements/s": +(onArray / 1e6).toFixed(0), "vs copy": +(onArray / copy).toFixed(3) });
+      rows.push({
+        what: `${name} ${rounding}, ${backend.name} tensor`,
+        "M elements/s": +(onTensor / 1e6).toFixed(0),
+        "vs copy": +(onTensor / copy).toFixed(3),
+      });
+      rows.push({
+        what: `${name} ${rounding}, Float32Array`,
+        "M elements/s": +(onArray / 1e6).toFixed(0),
+        "vs copy": +(onArray / copy).toFixed(3),
+      });
     }
   }
-  for (const [name, format] of [["binary", binary()], ["binary stochastic", binary({ stochastic: true })], ["ternary (TWN)", ternary()]] as const) {
+  for (const [name, format] of [
+    ["binary", binary()],
+    ["binary stochastic", binary({ stochastic: true })],
+    ["ternary (TWN)", ternary()],
+  ] as const) {
     const onTensor = rate(() => quantize(x, format, { seed: 1 }).dispose());
-    rows.push({ what: `${name}, ${backend.name} tensor`, "M elements/s": +(onTensor / 1e6).toFixed(0), "vs copy": +(onTensor / copy).toFixed(3) });
+    rows.push({
+      what: `${name}, ${backend.name} tensor`,
+      "M elements/s": +(onTensor / 1e6).toFixed(0),
+      "vs copy": +(onTensor / copy).toFixed(3),
+    });
   }
   const dfp = dynamicFixedPoint({ bits: 8, exponent: "overflow", updateEvery: 1 });
   const dfpRate = rate(() => dfp.quantize(x, { rounding: "stochastic", seed: 1 }).dispose());
-  rows.push({ what: `dynamicFixedPoint 8, overflow rule every call, SR, ${backend.name} tensor`, "M elements/s": +(dfpRate / 1e6).toFixed(0), "vs copy": +(dfpRate / copy).toFixed(3) });
+  rows.push({
+    what: `dynamicFixedPoint 8, overflow rule every call, SR, ${backend.name} tensor`,
+    "M elements/s": +(dfpRate / 1e6).toFixed(0),
+    "vs copy": +(dfpRate / copy).toFixed(3),
+  });
   x.dispose();
-  const vsComposed = (rows.find((r) => r.what === `fixed 8.4 stochastic, ${backend.name} tensor`)!["M elements/s"] as number) * 1e6 / composed;
-  table(rows, `quantizers on ${N} elements; lowbit's fixed-point stochastic rounding is ${vsComposed.toFixed(0)}x the composed tfjs ops:`);
+  const vsComposed =
+    ((rows.find((r) => r.what === `fixed 8.4 stochastic, ${backend.name} tensor`)!["M elements/s"] as number) * 1e6) /
+    composed;
+  table(
+    rows,
+    `quantizers on ${N} elements; lowbit's fixed-point stochastic rounding is ${vsComposed.toFixed(0)}x the composed tfjs ops:`,
+  );
 }

@@ -4,9 +4,9 @@
  * plus any structured figures it records. The README's performance section is generated from
  * this file (scripts/bench-readme.ts), so no figure there is typed by hand.
  */
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 
 export interface Machine {
   cpuModel: string;

@@ -1,5 +1,5 @@
 /** Timing helpers shared by the benchmarks: warm up, then medians of repeated runs. */
-import * as tf from "@tensorflow/tfjs";
+import type * as tf from "@tensorflow/tfjs";
 import { record } from "./report";
 
 /** Median wall time in ms of `f` (which returns a tensor to read back and dispose). */
@@ -64,10 +64,12 @@ export function paired(baseline: () => void, kernel: () => void, reps: number, w
     baseline();
     kernel();
   }
-  const wall: [number[], number[]] = [[], []], cpu: [number[], number[]] = [[], []];
+  const wall: [number[], number[]] = [[], []],
+    cpu: [number[], number[]] = [[], []];
   for (let i = 0; i < reps; i++) {
     for (const [k, f] of [baseline, kernel].entries()) {
-      const c0 = process.cpuUsage(), t0 = performance.now();
+      const c0 = process.cpuUsage(),
+        t0 = performance.now();
       f();
       wall[k].push(performance.now() - t0);
       const d = process.cpuUsage(c0);
@@ -75,8 +77,10 @@ export function paired(baseline: () => void, kernel: () => void, reps: number, w
     }
   }
   return {
-    baselineMs: median(wall[0]), kernelMs: median(wall[1]),
-    baselineCpuMs: median(cpu[0]), kernelCpuMs: median(cpu[1]),
+    baselineMs: median(wall[0]),
+    kernelMs: median(wall[1]),
+    baselineCpuMs: median(cpu[0]),
+    kernelCpuMs: median(cpu[1]),
     ratio: median(wall[0].map((b, i) => b / wall[1][i])),
     cpuRatio: median(cpu[0].map((b, i) => b / cpu[1][i])),
   };

@@ -6,8 +6,21 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import {
-  classifierStep, dfpQuantizer, forwardMacs, initBackend, lenet5, Loss, lowbitWasmKernels, qnnMlp, quantLeNet5,
-  replacedWasmKernels, softmaxCrossEntropy, squaredHinge, sumSquaredError, trainStep, wageLeNet5,
+  classifierStep,
+  dfpQuantizer,
+  forwardMacs,
+  initBackend,
+  lenet5,
+  type Loss,
+  lowbitWasmKernels,
+  qnnMlp,
+  quantLeNet5,
+  replacedWasmKernels,
+  softmaxCrossEntropy,
+  squaredHinge,
+  sumSquaredError,
+  trainStep,
+  wageLeNet5,
 } from "lowbit";
 import { medianMs, table } from "./timing";
 
@@ -54,18 +67,34 @@ function convKernels(): void {
   for (const l of layers) {
     const [n, h, w] = l.x;
     const [kh, kw, ci, co] = l.filter;
-    const oh = h - kh + 1, ow = w - kw + 1;
+    const oh = h - kh + 1,
+      ow = w - kw + 1;
     const x = tf.randomNormal([...l.x]) as tf.Tensor4D;
     const filter = tf.randomNormal([...l.filter]) as tf.Tensor4D;
     const dy = tf.randomNormal([n, oh, ow, co]) as tf.Tensor4D;
     const gflop = (2 * n * oh * ow * co * kh * kw * ci) / 1e9;
     const fwd = medianMs(() => tf.conv2d(x, filter, 1, "valid"));
     const bwdInput = medianMs(() => tf.conv2dTranspose(dy, filter, [n, h, w, ci], 1, "valid"));
-    const bwdFilter = medianMs(() => tf.engine().runKernel("Conv2DBackpropFilter", { x, dy },
-      { strides: 1, pad: "valid", dataFormat: "NHWC", filterShape: [...l.filter] }) as tf.Tensor);
-    for (const [kernel, ms] of [["Conv2D", fwd], ["Conv2DBackpropInput", bwdInput], ["Conv2DBackpropFilter", bwdFilter]] as const) {
+    const bwdFilter = medianMs(
+      () =>
+        tf
+          .engine()
+          .runKernel(
+            "Conv2DBackpropFilter",
+            { x, dy },
+            { strides: 1, pad: "valid", dataFormat: "NHWC", filterShape: [...l.filter] },
+          ) as tf.Tensor,
+    );
+    for (const [kernel, ms] of [
+      ["Conv2D", fwd],
+      ["Conv2DBackpropInput", bwdInput],
+      ["Conv2DBackpropFilter", bwdFilter],
+    ] as const) {
       rows.push({
-        layer: l.name, kernel, ms: +ms.toFixed(1), "GFLOP/s": +(gflop / (ms / 1000)).toFixed(1),
+        layer: l.name,
+        kernel,
+        ms: +ms.toFixed(1),
+        "GFLOP/s": +(gflop / (ms / 1000)).toFixed(1),
         "vs forward": +(fwd / ms).toFixed(2),
       });
     }
@@ -103,17 +132,46 @@ function quantizedOverhead(steps: number): void {
     error: dfpQuantizer({ bits: 8 }, { rounding: "stochastic", seed: seed + 2 }),
     gradient: dfpQuantizer({ bits: 8 }, { rounding: "stochastic", seed: seed + 3 }),
   });
-  const cases: { name: string; quantized: () => tf.LayersModel; float: () => tf.LayersModel; loss: Loss; lr: number }[] = [
-    { name: "WAGE 2-8-8-8 LeNet-5", quantized: () => wageLeNet5({ seed: 1 }), float: () => quantLeNet5(() => ({ useBias: false })), loss: sumSquaredError, lr: 1 },
-    { name: "DFP8 + SR LeNet-5 (W, A, G, E)", quantized: () => quantLeNet5((i) => ({ quant: dfp(10 * i) })), float: () => quantLeNet5(), loss: softmaxCrossEntropy, lr: 0.01 },
+  const cases: {
+    name: string;
+    quantized: () => tf.LayersModel;
+    float: () => tf.LayersModel;
+    loss: Loss;
+    lr: number;
+  }[] = [
+    {
+      name: "WAGE 2-8-8-8 LeNet-5",
+      quantized: () => wageLeNet5({ seed: 1 }),
+      float: () => quantLeNet5(() => ({ useBias: false })),
+      loss: sumSquaredError,
+      lr: 1,
+    },
+    {
+      name: "DFP8 + SR LeNet-5 (W, A, G, E)",
+      quantized: () => quantLeNet5((i) => ({ quant: dfp(10 * i) })),
+      float: () => quantLeNet5(),
+      loss: softmaxCrossEntropy,
+      lr: 0.01,
+    },
     // The float twin: the same MLP and batch norm with float weights and hard-tanh activations.
-    { name: "BNN MLP 3x1024 (binary W and A, BN)", quantized: () => qnnMlp({ seed: 1 }), float: () => qnnMlp({ seed: 1, weightBits: 32, activationBits: 32 }), loss: squaredHinge, lr: 0.003 },
+    {
+      name: "BNN MLP 3x1024 (binary W and A, BN)",
+      quantized: () => qnnMlp({ seed: 1 }),
+      float: () => qnnMlp({ seed: 1, weightBits: 32, activationBits: 32 }),
+      loss: squaredHinge,
+      lr: 0.003,
+    },
   ];
   const rows = [];
   for (const c of cases) {
     const floatMs = stepMs(c.float(), tf.train.sgd(c.lr), c.loss, steps);
     const quantMs = stepMs(c.quantized(), tf.train.sgd(c.lr), c.loss, steps);
-    rows.push({ network: c.name, "float ms/step": +floatMs.toFixed(1), "quantized ms/step": +quantMs.toFixed(1), ratio: +(quantMs / floatMs).toFixed(2) });
+    rows.push({
+      network: c.name,
+      "float ms/step": +floatMs.toFixed(1),
+      "quantized ms/step": +quantMs.toFixed(1),
+      ratio: +(quantMs / floatMs).toFixed(2),
+    });
   }
   table(rows, "quantized training step / float step of the same network (batch 128):");
 }
@@ -128,9 +186,16 @@ export async function run(): Promise<void> {
     useTfjsKernels(true);
     const tfjs = imagesPerSecond(steps);
     useTfjsKernels(false);
-    rows.push({ kernels: "tfjs wasm (+ lowbit Conv2DBackpropFilter)", "images/s": +tfjs.toFixed(1), ratio: +(tfjs / lowbit).toFixed(3) });
+    rows.push({
+      kernels: "tfjs wasm (+ lowbit Conv2DBackpropFilter)",
+      "images/s": +tfjs.toFixed(1),
+      ratio: +(tfjs / lowbit).toFixed(3),
+    });
   }
-  table(rows, `LeNet-5 training throughput on ${backend.name}, batch ${BATCH} (${(macs / 1e6).toFixed(2)} M multiply-adds per image forward):`);
+  table(
+    rows,
+    `LeNet-5 training throughput on ${backend.name}, batch ${BATCH} (${(macs / 1e6).toFixed(2)} M multiply-adds per image forward):`,
+  );
   convKernels();
   quantizedOverhead(steps);
 }

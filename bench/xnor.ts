@@ -20,7 +20,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { initBackend, loadMnist, packSigns, qnnMlp, Rng, xnorMatMul, xnorMlp } from "lowbit";
-import { measurePeak, Peak } from "./peak";
+import { measurePeak, type Peak } from "./peak";
 import { record } from "./report";
 import { cpuMs, paired, table } from "./timing";
 
@@ -49,10 +49,17 @@ function leaveOnBackend(f: () => tf.Tensor): () => void {
  * The float GEMMs of the same product, fastest first by median CPU time over `reps` runs (CPU
  * time, because on a shared machine wall time mostly measures the wait for a core).
  */
-function floatCandidates(a: tf.Tensor2D, b: tf.Tensor2D, reps: number): { name: string; run: () => void; ms: number }[] {
-  const [M, K] = a.shape, N = b.shape[1];
-  const a4 = a.reshape([1, M, 1, K]) as tf.Tensor4D, b4 = b.reshape([1, 1, K, N]) as tf.Tensor4D;
-  const matMul = () => tf.matMul(a, b), conv = () => tf.conv2d(a4, b4, 1, "valid");
+function floatCandidates(
+  a: tf.Tensor2D,
+  b: tf.Tensor2D,
+  reps: number,
+): { name: string; run: () => void; ms: number }[] {
+  const [M, K] = a.shape,
+    N = b.shape[1];
+  const a4 = a.reshape([1, M, 1, K]) as tf.Tensor4D,
+    b4 = b.reshape([1, 1, K, N]) as tf.Tensor4D;
+  const matMul = () => tf.matMul(a, b),
+    conv = () => tf.conv2d(a4, b4, 1, "valid");
   const candidates = [
     { name: "tf.matMul", run: readBack(matMul) },
     { name: "tf.conv2d 1x1", run: readBack(conv) },
@@ -69,8 +76,10 @@ function floatCandidates(a: tf.Tensor2D, b: tf.Tensor2D, reps: number): { name: 
 
 function gemm(M: number, K: number, N: number, reps: number, peak: Peak): Record<string, string | number> {
   const rng = new Rng(M + K + N);
-  const A = signs(rng, M * K), B = signs(rng, K * N);
-  const a = tf.tensor2d(A, [M, K]), b = tf.tensor2d(B, [K, N]);
+  const A = signs(rng, M * K),
+    B = signs(rng, K * N);
+  const a = tf.tensor2d(A, [M, K]),
+    b = tf.tensor2d(B, [K, N]);
   const pa = packSigns(A, M, K);
   const pb = packSigns(b, { along: "columns" });
   // Exactness on this data: the float product of +-1 values is exact in float32 (|c| <= K < 2^24).
@@ -83,7 +92,9 @@ function gemm(M: number, K: number, N: number, reps: number, peak: Peak): Record
   const best = candidates[0];
   const product = new Int32Array(M * N);
   const t = paired(best.run, () => xnorMatMul(pa, pb, product), reps);
-  const fresh = Array.from({ length: reps }, () => cpuMs(() => xnorMatMul(pa, pb))).sort((x, y) => x - y)[Math.floor(reps / 2)];
+  const fresh = Array.from({ length: reps }, () => cpuMs(() => xnorMatMul(pa, pb))).sort((x, y) => x - y)[
+    Math.floor(reps / 2)
+  ];
   const t0 = performance.now();
   packSigns(A, M, K);
   const packMs = performance.now() - t0;
@@ -124,15 +135,32 @@ function mnistInference(reps: number): void {
   };
   const simulated = labels(model.predict(x, { batchSize: 10000 }) as tf.Tensor);
   const viaXnor = labels(xnor.predict(x));
-  if (!simulated.every((v, i) => v === viaXnor[i])) throw new Error("xnorMlp's predictions differ from the simulated model's");
-  const whole = paired(readBack(() => model.predict(x, { batchSize: 10000 }) as tf.Tensor), readBack(() => xnor.predict(x)), reps);
-  table([
-    { path: "simulated (tfjs float ops on +-1 values)", ms: +whole.baselineMs.toFixed(0), "CPU ms": +whole.baselineCpuMs.toFixed(0), "simulated / this": 1, "by CPU time": 1 },
-    {
-      path: "xnorMlp (first layer float, then XNOR-popcount)", ms: +whole.kernelMs.toFixed(0), "CPU ms": +whole.kernelCpuMs.toFixed(0),
-      "simulated / this": +whole.ratio.toFixed(2), "by CPU time": +whole.cpuRatio.toFixed(2),
-    },
-  ], "MNIST BNN (784-1024-1024-1024-10, binary W and A, batch norm), 10000 test images in one batch; predictions identical:");
+  if (!simulated.every((v, i) => v === viaXnor[i]))
+    throw new Error("xnorMlp's predictions differ from the simulated model's");
+  const whole = paired(
+    readBack(() => model.predict(x, { batchSize: 10000 }) as tf.Tensor),
+    readBack(() => xnor.predict(x)),
+    reps,
+  );
+  table(
+    [
+      {
+        path: "simulated (tfjs float ops on +-1 values)",
+        ms: +whole.baselineMs.toFixed(0),
+        "CPU ms": +whole.baselineCpuMs.toFixed(0),
+        "simulated / this": 1,
+        "by CPU time": 1,
+      },
+      {
+        path: "xnorMlp (first layer float, then XNOR-popcount)",
+        ms: +whole.kernelMs.toFixed(0),
+        "CPU ms": +whole.kernelCpuMs.toFixed(0),
+        "simulated / this": +whole.ratio.toFixed(2),
+        "by CPU time": +whole.cpuRatio.toFixed(2),
+      },
+    ],
+    "MNIST BNN (784-1024-1024-1024-10, binary W and A, batch norm), 10000 test images in one batch; predictions identical:",
+  );
   tf.dispose([x, y]);
   model.dispose();
 }
@@ -141,9 +169,13 @@ export async function run(): Promise<void> {
   const backend = await initBackend();
   const peak = await measurePeak();
   record({ peak });
-  console.log(`float peak of one core here (bench/peak.ts: f32x4 mul + add loop; wasm has no FMA without relaxed SIMD): ${peak.floatGMacPerS.toFixed(1)} G MAC/s`);
+  console.log(
+    `float peak of one core here (bench/peak.ts: f32x4 mul + add loop; wasm has no FMA without relaxed SIMD): ${peak.floatGMacPerS.toFixed(1)} G MAC/s`,
+  );
   const slow = backend.name === "cpu";
-  table([gemm(1024, 1024, 1024, slow ? 1 : 7, peak), gemm(4096, 4096, 1024, slow ? 1 : 3, peak)],
-    `xnorMatMul (lowbit wasm, one thread) vs the fastest float GEMM on ${backend.name} (single thread), same +-1 operands; times are medians of alternating runs, G MAC/s from CPU time like the peak:`);
+  table(
+    [gemm(1024, 1024, 1024, slow ? 1 : 7, peak), gemm(4096, 4096, 1024, slow ? 1 : 3, peak)],
+    `xnorMatMul (lowbit wasm, one thread) vs the fastest float GEMM on ${backend.name} (single thread), same +-1 operands; times are medians of alternating runs, G MAC/s from CPU time like the peak:`,
+  );
   mnistInference(slow ? 1 : 3);
 }

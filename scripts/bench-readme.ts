@@ -8,8 +8,8 @@
  * The section lies between `<!-- bench:start -->` and `<!-- bench:end -->`; README.md is
  * rewritten atomically (temporary file, then rename).
  */
-import * as fs from "fs";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import type { Machine } from "../bench/report";
 import { writeFileAtomic } from "../bench/report";
 
@@ -48,7 +48,7 @@ export function performanceSection(report: Report, source: string): string {
     "",
     `Machine: ${m.cpuModel}, ${m.cores} logical cores, ${m.platform}, Node ${m.node} (V8 ${m.v8}), tfjs backend \`${m.backend}\`, ${m.date}.`,
     `Load average (1, 5, 15 min): ${load(m.loadAverage.start)} at the start, ${load(m.loadAverage.end)} at the end` +
-    `${Math.max(...m.loadAverage.start, ...m.loadAverage.end) > m.cores ? ": the machine was shared, so wall times are noisy; ratios come from alternating runs, and CPU-time ratios are given where measured" : ""}.`,
+      `${Math.max(...m.loadAverage.start, ...m.loadAverage.end) > m.cores ? ": the machine was shared, so wall times are noisy; ratios come from alternating runs, and CPU-time ratios are given where measured" : ""}.`,
   ];
   for (const [name, figures] of Object.entries(report.benchmarks)) {
     lines.push("", `### ${name}`);
@@ -59,7 +59,10 @@ export function performanceSection(report: Report, source: string): string {
         lines.push(markdownTable(f.rows));
       } else if (typeof f === "object" && f !== null && "peak" in f) {
         const { floatGMacPerS } = (f as { peak: { floatGMacPerS: number } }).peak;
-        lines.push("", `Float peak of one core (bench/peak.ts, f32x4 multiply + add with 12 independent accumulators; wasm has no fused multiply-add without relaxed SIMD): ${floatGMacPerS.toFixed(1)} G MAC/s.`);
+        lines.push(
+          "",
+          `Float peak of one core (bench/peak.ts, f32x4 multiply + add with 12 independent accumulators; wasm has no fused multiply-add without relaxed SIMD): ${floatGMacPerS.toFixed(1)} G MAC/s.`,
+        );
       }
     }
   }
@@ -68,7 +71,8 @@ export function performanceSection(report: Report, source: string): string {
 
 /** `readme` with the text between the markers replaced by `body`. */
 export function replaceSection(readme: string, body: string): string {
-  const a = readme.indexOf(START), b = readme.indexOf(END);
+  const a = readme.indexOf(START),
+    b = readme.indexOf(END);
   if (a < 0 || b < a) throw new Error(`README.md has no ${START} ... ${END} section`);
   return `${readme.slice(0, a + START.length)}\n${body}\n${readme.slice(b)}`;
 }

@@ -19,11 +19,13 @@
  * the event loop has run empty): that is a failure of the cell that was running, and the
  * parent, which sees no "done", fails the notebook whatever the exit code.
  */
-import * as fs from "fs";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { writeFileAtomic } from "lowbit";
 
-interface Converter { close(): void }
+interface Converter {
+  close(): void;
+}
 interface Executor {
   execute(src: string): Promise<boolean>;
   close(): void;
@@ -48,11 +50,19 @@ interface Notebook {
   metadata: Record<string, unknown>;
 }
 
-const tslabConverter = require("tslab/dist/converter") as { createConverter(o: { isJS: boolean; isBrowser: boolean }): Converter };
-const tslabExecutor = require("tslab/dist/executor") as {
-  createExecutor(rootDir: string, convs: { node: Converter; browser: Converter; close(): void }, console: Pick<Console, "log" | "error">): Executor;
+const tslabConverter = require("tslab/dist/converter") as {
+  createConverter(o: { isJS: boolean; isBrowser: boolean }): Converter;
 };
-const tslabJupyter = require("tslab/dist/jupyter") as { lastWriteDisplayData: ((d: DisplayData, update: boolean) => void) | null };
+const tslabExecutor = require("tslab/dist/executor") as {
+  createExecutor(
+    rootDir: string,
+    convs: { node: Converter; browser: Converter; close(): void },
+    console: Pick<Console, "log" | "error">,
+  ): Executor;
+};
+const tslabJupyter = require("tslab/dist/jupyter") as {
+  lastWriteDisplayData: ((d: DisplayData, update: boolean) => void) | null;
+};
 
 const realStdout = process.stdout.write.bind(process.stdout);
 const realStderr = process.stderr.write.bind(process.stderr);
@@ -73,7 +83,10 @@ function converterSet() {
       browser ??= tslabConverter.createConverter({ isJS: false, isBrowser: true });
       return browser;
     },
-    close() { node?.close(); browser?.close(); },
+    close() {
+      node?.close();
+      browser?.close();
+    },
   };
 }
 
@@ -115,7 +128,10 @@ function toText(chunk: unknown): string {
 const RUNNER_FRAME = /^\s+at .*(node_modules\/tslab\/|execute-notebook\.ts|\/tsx\/dist\/|node:vm|node:internal)/;
 
 function withoutRunnerFrames(message: string): string {
-  return message.split("\n").filter((line) => !RUNNER_FRAME.test(line)).join("\n");
+  return message
+    .split("\n")
+    .filter((line) => !RUNNER_FRAME.test(line))
+    .join("\n");
 }
 
 /** How often the notebook checks that the runner that started it is still there. */
@@ -134,27 +150,45 @@ async function main(): Promise<number> {
   // browser running: exit when our parent changes (we were re-parented). Exit handlers run, and
   // playwright's kills the browser.
   const parent = process.ppid;
-  setInterval(() => { if (process.ppid !== parent) process.exit(1); }, PARENT_CHECK_MS).unref();
+  setInterval(() => {
+    if (process.ppid !== parent) process.exit(1);
+  }, PARENT_CHECK_MS).unref();
 
   const convs = converterSet();
   const executor = tslabExecutor.createExecutor(process.cwd(), convs, { log: console.log, error: console.error });
   let collector = new OutputCollector();
   let asyncError: unknown;
-  process.on("unhandledRejection", (reason) => { asyncError ??= reason; console.error("UnhandledPromiseRejection:", reason); });
-  process.on("uncaughtException", (error) => { asyncError ??= error; console.error("UncaughtException:", error); });
-  process.stdout.write = ((chunk: unknown) => { collector.stream("stdout", toText(chunk)); return true; }) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: unknown) => { collector.stream("stderr", toText(chunk)); return true; }) as typeof process.stderr.write;
+  process.on("unhandledRejection", (reason) => {
+    asyncError ??= reason;
+    console.error("UnhandledPromiseRejection:", reason);
+  });
+  process.on("uncaughtException", (error) => {
+    asyncError ??= error;
+    console.error("UncaughtException:", error);
+  });
+  process.stdout.write = ((chunk: unknown) => {
+    collector.stream("stdout", toText(chunk));
+    return true;
+  }) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: unknown) => {
+    collector.stream("stderr", toText(chunk));
+    return true;
+  }) as typeof process.stderr.write;
   tslabJupyter.lastWriteDisplayData = (d, update) => collector.display(d, update);
 
   const writeExecuted = () => {
     fs.mkdirSync(path.dirname(outputPath), { recursive: true });
     writeFileAtomic(outputPath, JSON.stringify(notebook, null, 1) + "\n");
   };
-  let failed = 0, count = 0, running = 0, finished = false;
+  let failed = 0,
+    count = 0,
+    running = 0,
+    finished = false;
   // Reached only when a cell ended the process before the last cell finished.
   process.on("exit", (code) => {
     if (finished) return;
-    const message = `the notebook's process exited (code ${code}) before its last cell finished; later cells did not run ` +
+    const message =
+      `the notebook's process exited (code ${code}) before its last cell finished; later cells did not run ` +
       "(a cell called process.exit(), or the event loop ran empty while a cell awaited)";
     collector.stream("stderr", message + "\n");
     report({ failed: running, message });
@@ -181,7 +215,9 @@ async function main(): Promise<number> {
     const ok = (await executor.execute(source)) && asyncError === undefined;
     if (!ok) {
       failed = count;
-      const message = withoutRunnerFrames(collector.stderr().trim() || String(asyncError ?? "failed without a message"));
+      const message = withoutRunnerFrames(
+        collector.stderr().trim() || String(asyncError ?? "failed without a message"),
+      );
       report({ failed: count, message });
     }
   }

@@ -5,26 +5,43 @@
  * the kernel compiling the cell, importing lowbit, sending the output, and the page loading
  * plotly.js from the server. Used by test/notebooks/ and the benchmark `figure`.
  */
-import * as fs from "fs";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import type { Browser } from "playwright-core";
 import type { JupyterServer } from "./jupyter-server";
 
 /** Calls so far: each opens its own notebook, since the server gives a reopened one its old kernel. */
 let calls = 0;
 
-const CELL = 'import { lineChart, show } from "lowbit";\n' +
+const CELL =
+  'import { lineChart, show } from "lowbit";\n' +
   'await show(lineChart([{ name: "loss", y: [2.3, 1.1, 0.6, 0.4] }], { title: "first figure" }));';
 
 function notebook(): string {
-  return JSON.stringify({
-    cells: [{ id: "first-figure", cell_type: "code", execution_count: null, metadata: {}, outputs: [], source: CELL.split(/(?<=\n)/) }],
-    metadata: {
-      kernelspec: { display_name: "TypeScript (lowbit)", language: "typescript", name: "tslab" },
-      language_info: { name: "typescript" },
-    },
-    nbformat: 4, nbformat_minor: 5,
-  }, null, 1) + "\n";
+  return (
+    JSON.stringify(
+      {
+        cells: [
+          {
+            id: "first-figure",
+            cell_type: "code",
+            execution_count: null,
+            metadata: {},
+            outputs: [],
+            source: CELL.split(/(?<=\n)/),
+          },
+        ],
+        metadata: {
+          kernelspec: { display_name: "TypeScript (lowbit)", language: "typescript", name: "tslab" },
+          language_info: { name: "typescript" },
+        },
+        nbformat: 4,
+        nbformat_minor: 5,
+      },
+      null,
+      1,
+    ) + "\n"
+  );
 }
 
 export interface FirstFigure {
@@ -37,12 +54,18 @@ export interface FirstFigure {
 }
 
 /** Opens the one-cell notebook in a fresh kernel on `server` and times its figure. */
-export async function timeFirstFigure(server: JupyterServer, notebookDir: string, browser: Browser): Promise<FirstFigure> {
+export async function timeFirstFigure(
+  server: JupyterServer,
+  notebookDir: string,
+  browser: Browser,
+): Promise<FirstFigure> {
   const name = `first-figure-${++calls}.ipynb`;
   fs.writeFileSync(path.join(notebookDir, name), notebook());
   const page = await browser.newPage();
   const plotlyRequests: string[] = [];
-  page.on("request", (r) => { if (/plotly/i.test(r.url())) plotlyRequests.push(r.url().replace(/\?.*/, "")); });
+  page.on("request", (r) => {
+    if (/plotly/i.test(r.url())) plotlyRequests.push(r.url().replace(/\?.*/, ""));
+  });
   try {
     await page.goto(`${server.base}/notebooks/${name}?token=${server.token}`);
     await page.waitForSelector("#kernel_indicator_icon.kernel_idle_icon", { timeout: 60000 });

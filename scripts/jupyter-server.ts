@@ -4,15 +4,17 @@
  * plotly.js on JUPYTER_PATH (scripts/kernel.ts writes both). stop() shuts its kernels down,
  * then the server.
  */
-import { ChildProcess, spawn, spawnSync } from "child_process";
-import { randomBytes } from "crypto";
-import * as fs from "fs";
-import * as net from "net";
-import * as path from "path";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as path from "node:path";
 import { JUPYTER_DATA, writeKernelSpec } from "./kernel";
 
 /** The jupyter-notebook executable, or "" when it is not installed. */
-export const JUPYTER_NOTEBOOK = spawnSync("sh", ["-c", "command -v jupyter-notebook"], { encoding: "utf8" }).stdout.trim();
+export const JUPYTER_NOTEBOOK = spawnSync("sh", ["-c", "command -v jupyter-notebook"], {
+  encoding: "utf8",
+}).stdout.trim();
 
 export interface JupyterServer {
   /** http://127.0.0.1:<port> */
@@ -25,10 +27,13 @@ export interface JupyterServer {
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    }).on("error", reject);
+    const server = net
+      .createServer()
+      .listen(0, "127.0.0.1", () => {
+        const { port } = server.address() as net.AddressInfo;
+        server.close(() => resolve(port));
+      })
+      .on("error", reject);
   });
 }
 
@@ -45,25 +50,45 @@ export async function startJupyter(notebookDir: string, env: NodeJS.ProcessEnv =
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   let output = "";
-  const child: ChildProcess = spawn(JUPYTER_NOTEBOOK, [
-    "--no-browser", "--ip=127.0.0.1", `--port=${port}`, "--port-retries=0", `--NotebookApp.token=${token}`,
-    `--notebook-dir=${notebookDir}`, ...(process.getuid?.() === 0 ? ["--allow-root"] : []),
-  ], {
-    env: {
-      ...process.env, ...env, JUPYTER_PATH: JUPYTER_DATA,
-      JUPYTER_CONFIG_DIR: path.join(state, "config"), JUPYTER_RUNTIME_DIR: path.join(state, "runtime"),
+  const child: ChildProcess = spawn(
+    JUPYTER_NOTEBOOK,
+    [
+      "--no-browser",
+      "--ip=127.0.0.1",
+      `--port=${port}`,
+      "--port-retries=0",
+      `--NotebookApp.token=${token}`,
+      `--notebook-dir=${notebookDir}`,
+      ...(process.getuid?.() === 0 ? ["--allow-root"] : []),
+    ],
+    {
+      env: {
+        ...process.env,
+        ...env,
+        JUPYTER_PATH: JUPYTER_DATA,
+        JUPYTER_CONFIG_DIR: path.join(state, "config"),
+        JUPYTER_RUNTIME_DIR: path.join(state, "runtime"),
+      },
+      stdio: ["ignore", "pipe", "pipe"],
     },
-    stdio: ["ignore", "pipe", "pipe"],
+  );
+  child.stdout!.on("data", (d) => {
+    output += d;
   });
-  child.stdout!.on("data", (d) => { output += d; });
-  child.stderr!.on("data", (d) => { output += d; });
+  child.stderr!.on("data", (d) => {
+    output += d;
+  });
 
   const stop = async (): Promise<void> => {
     if (child.exitCode === null) {
       try {
-        const kernels = await (await fetch(`${base}/api/kernels?token=${token}`)).json() as { id: string }[];
-        await Promise.all(kernels.map((k) => fetch(`${base}/api/kernels/${k.id}?token=${token}`, { method: "DELETE" })));
-      } catch { /* the server is going away anyway */ }
+        const kernels = (await (await fetch(`${base}/api/kernels?token=${token}`)).json()) as { id: string }[];
+        await Promise.all(
+          kernels.map((k) => fetch(`${base}/api/kernels/${k.id}?token=${token}`, { method: "DELETE" })),
+        );
+      } catch {
+        /* the server is going away anyway */
+      }
       const exited = new Promise((resolve) => child.once("exit", resolve));
       child.kill("SIGTERM");
       const timer = setTimeout(() => child.kill("SIGKILL"), 10000);
@@ -80,7 +105,9 @@ export async function startJupyter(notebookDir: string, env: NodeJS.ProcessEnv =
     }
     try {
       if ((await fetch(`${base}/api/status?token=${token}`)).ok) return { base, token, log: () => output, stop };
-    } catch { /* not listening yet */ }
+    } catch {
+      /* not listening yet */
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   await stop();

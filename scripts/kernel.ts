@@ -10,7 +10,7 @@
  * plotly.js goes beside it, in <data dir>/nbextensions/lowbit/, where Jupyter Notebook serves it
  * to figures (lib/viz/plotly_nbextension.ts).
  */
-import * as path from "path";
+import * as path from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { writeKernelSpec as writeSpec } from "lowbit";
 
@@ -27,8 +27,15 @@ export function writeKernelSpec(dataDir: string = JUPYTER_DATA): string {
 function main(): number {
   const program = new Command("npm run kernel --")
     .description("Register the tslab (TypeScript) kernel of this repository for Jupyter and VS Code.")
-    .addOption(new Option("--user", "in the user's Jupyter data directory (where every front end and VS Code look)").conflicts("dir"))
-    .option("--dir <path>", "in this Jupyter data directory (default: the repository's .jupyter/, found through JUPYTER_PATH)")
+    .addOption(
+      new Option("--user", "in the user's Jupyter data directory (where every front end and VS Code look)").conflicts(
+        "dir",
+      ),
+    )
+    .option(
+      "--dir <path>",
+      "in this Jupyter data directory (default: the repository's .jupyter/, found through JUPYTER_PATH)",
+    )
     .showHelpAfterError("(npm run kernel -- --help lists the options)")
     .exitOverride();
   try {
@@ -40,7 +47,8 @@ function main(): number {
   const options = program.opts<{ user?: boolean; dir?: string }>();
   const file = options.user ? writeSpec({ tslab: TSLAB }).file : writeKernelSpec(options.dir ?? JUPYTER_DATA);
   console.log(`tslab kernel written to ${file}`);
-  if (!options.user) console.log(`Jupyter finds it with:  export JUPYTER_PATH=${path.dirname(path.dirname(path.dirname(file)))}`);
+  if (!options.user)
+    console.log(`Jupyter finds it with:  export JUPYTER_PATH=${path.dirname(path.dirname(path.dirname(file)))}`);
   return 0;
 }
 

@@ -4,8 +4,8 @@
  * jupyter-notebook; Debian 12 does not package JupyterLab). Writes the kernelspec first (see
  * kernel.ts) and points JUPYTER_PATH at it. LOWBIT_PROFILE passes through to the kernel.
  */
-import { spawn, spawnSync } from "child_process";
-import * as path from "path";
+import { spawn, spawnSync } from "node:child_process";
+import * as path from "node:path";
 import { JUPYTER_DATA, ROOT, writeKernelSpec } from "./kernel";
 
 function onPath(command: string): boolean {
@@ -14,14 +14,18 @@ function onPath(command: string): boolean {
 
 const server = ["jupyter-lab", "jupyter-notebook"].find(onPath);
 if (server === undefined) {
-  console.error("Jupyter is not installed. On Debian or Ubuntu:\n" +
-    "  sudo apt-get install --no-install-recommends jupyter-notebook jupyter-nbconvert jupyter-client python3-nbclient\n" +
-    "or with pip:  pip install notebook  (or jupyterlab)");
+  console.error(
+    "Jupyter is not installed. On Debian or Ubuntu:\n" +
+      "  sudo apt-get install --no-install-recommends jupyter-notebook jupyter-nbconvert jupyter-client python3-nbclient\n" +
+      "or with pip:  pip install notebook  (or jupyterlab)",
+  );
   process.exit(1);
 }
 writeKernelSpec();
 const jupyterPath = [JUPYTER_DATA, process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter);
-console.log(`${server} in notebooks/ with the tslab kernel (JUPYTER_PATH=${jupyterPath}), profile ${process.env.LOWBIT_PROFILE || "smoke"}`);
+console.log(
+  `${server} in notebooks/ with the tslab kernel (JUPYTER_PATH=${jupyterPath}), profile ${process.env.LOWBIT_PROFILE || "smoke"}`,
+);
 // Jupyter refuses to run as root without --allow-root; containers often run as root, and the
 // server still listens on localhost with a token.
 const args = [...(process.getuid?.() === 0 ? ["--allow-root"] : []), ...process.argv.slice(2)];

@@ -13,11 +13,11 @@
  * which then counts the interrupted notebook as failed and exits with 128 + the signal number.
  * LOWBIT_PROFILE=smoke (default) | full chooses the sizes the notebooks run at.
  */
-import { ChildProcess, spawn } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import { parseArgs } from "util";
+import { type ChildProcess, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
 import { profile } from "lowbit";
 import { killTree } from "./process-tree";
 
@@ -36,14 +36,19 @@ interface Outcome {
 
 /** Resolves names to notebook files; an unknown name is an error listing what exists. */
 function selectNotebooks(names: string[]): string[] {
-  const all = fs.readdirSync(NOTEBOOKS).filter((f) => f.endsWith(".ipynb")).sort();
+  const all = fs
+    .readdirSync(NOTEBOOKS)
+    .filter((f) => f.endsWith(".ipynb"))
+    .sort();
   if (names.length === 0) return all.map((f) => path.join(NOTEBOOKS, f));
   return names.map((name) => {
     if (name.endsWith(".ipynb") && fs.existsSync(name)) return path.resolve(name);
     const matches = all.filter((f) => f === name || f.startsWith(`${name}-`) || f === `${name}.ipynb`);
     if (matches.length !== 1) {
-      throw new RangeError(`notebook "${name}" ${matches.length === 0 ? "not found" : "is ambiguous"}; ` +
-        `name a file or one of: ${all.map((f) => f.replace(/\.ipynb$/, "")).join(", ")}`);
+      throw new RangeError(
+        `notebook "${name}" ${matches.length === 0 ? "not found" : "is ambiguous"}; ` +
+          `name a file or one of: ${all.map((f) => f.replace(/\.ipynb$/, "")).join(", ")}`,
+      );
     }
     return path.join(NOTEBOOKS, matches[0]);
   });
@@ -54,7 +59,8 @@ function newestSource(dir: string): number {
   let newest = 0;
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory() && entry.name !== "dist" && entry.name !== "node_modules") newest = Math.max(newest, newestSource(full));
+    if (entry.isDirectory() && entry.name !== "dist" && entry.name !== "node_modules")
+      newest = Math.max(newest, newestSource(full));
     else if (entry.name.endsWith(".ts")) newest = Math.max(newest, fs.statSync(full).mtimeMs);
   }
   return newest;
@@ -83,7 +89,11 @@ function runOne(input: string, output: string, figures: string, timeoutSeconds: 
       detached: true,
     });
     running = child;
-    let cell = 0, done = false, message: string | undefined, stderr = "", buffered = "";
+    let cell = 0,
+      done = false,
+      message: string | undefined,
+      stderr = "",
+      buffered = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
       buffered += chunk;
       for (let newline = buffered.indexOf("\n"); newline >= 0; newline = buffered.indexOf("\n")) {
@@ -99,7 +109,9 @@ function runOne(input: string, output: string, figures: string, timeoutSeconds: 
         }
       }
     });
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => { stderr += chunk; });
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk;
+    });
     const timer = setTimeout(() => {
       message = `timed out after ${timeoutSeconds} s in cell ${cell} (raise it with --timeout <seconds>)`;
       killTree(child.pid!);
@@ -111,7 +123,11 @@ function runOne(input: string, output: string, figures: string, timeoutSeconds: 
       if (code === 0 && done && message === undefined) resolve({ ok: true, seconds });
       else {
         const end = signal === null ? `exited with code ${code}` : `was killed by ${signal}`;
-        resolve({ ok: false, seconds, message: message ?? `${end} in cell ${cell} before its last cell finished: ${stderr.trim()}` });
+        resolve({
+          ok: false,
+          seconds,
+          message: message ?? `${end} in cell ${cell} before its last cell finished: ${stderr.trim()}`,
+        });
       }
     });
   });
@@ -128,8 +144,12 @@ async function main(): Promise<void> {
   if (!(timeout > 0)) throw new RangeError(`--timeout must be a positive number of seconds; got ${values.timeout}`);
   checkBuild();
   const notebooks = selectNotebooks(positionals);
-  console.log(`${notebooks.length} notebook(s), profile ${which}, executed copies in ${path.relative(process.cwd(), out) || "."}/`);
-  let passed = 0, failed = 0, current = "";
+  console.log(
+    `${notebooks.length} notebook(s), profile ${which}, executed copies in ${path.relative(process.cwd(), out) || "."}/`,
+  );
+  let passed = 0,
+    failed = 0,
+    current = "";
   // On SIGTERM / SIGINT: end the running notebook's whole tree, count it failed, and exit.
   const interrupt = (signal: NodeJS.Signals) => {
     if (running?.pid !== undefined) {

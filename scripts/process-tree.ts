@@ -10,7 +10,7 @@
  * fork, so the set is then complete), and only then killed with SIGKILL. Elsewhere, without
  * /proc, only the root's process group is killed.
  */
-import * as fs from "fs";
+import * as fs from "node:fs";
 
 /** Parent pid of every process, from /proc/<pid>/stat; empty without /proc. */
 function parents(): Map<number, number> {

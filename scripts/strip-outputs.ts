@@ -8,7 +8,7 @@
  * recorded outputs are committed on purpose (or once: git -c filter.lowbit-outputs.clean=cat add).
  * A notebook that has nothing to strip is written back byte for byte, so git sees no change.
  */
-import * as fs from "fs";
+import * as fs from "node:fs";
 
 interface Cell {
   cell_type: string;

@@ -13,14 +13,26 @@
  *
  *   npx tsx scripts/tidy-pitfall.ts [files...]   (default: the project's .ts files and notebooks)
  */
-import * as fs from "fs";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as ts from "typescript";
 
 /** Tensor methods whose result is the tensor's values as a typed array or nested JS arrays. */
 const READS = new Set(["dataSync", "arraySync", "data", "array"]);
 /** Methods of arrays and typed arrays that return an array derived from the receiver. */
-const ARRAY_METHODS = new Set(["map", "slice", "filter", "subarray", "concat", "reverse", "sort", "flat", "fill", "toSorted", "toReversed"]);
+const ARRAY_METHODS = new Set([
+  "map",
+  "slice",
+  "filter",
+  "subarray",
+  "concat",
+  "reverse",
+  "sort",
+  "flat",
+  "fill",
+  "toSorted",
+  "toReversed",
+]);
 
 export interface TidyPitfall {
   file: string;
@@ -56,25 +68,38 @@ function localInitializers(body: ts.Node): Map<string, ts.Expression> {
 /** Whether `e`'s value is (or holds) the data read from a tensor. */
 function carriesData(e: ts.Expression, locals: Map<string, ts.Expression>, seen: Set<string>): boolean {
   const recurse = (x: ts.Expression) => carriesData(x, locals, seen);
-  if (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) ||
-    ts.isTypeAssertionExpression(e) || ts.isSatisfiesExpression(e) || ts.isAwaitExpression(e) || ts.isSpreadElement(e)) {
+  if (
+    ts.isParenthesizedExpression(e) ||
+    ts.isAsExpression(e) ||
+    ts.isNonNullExpression(e) ||
+    ts.isTypeAssertionExpression(e) ||
+    ts.isSatisfiesExpression(e) ||
+    ts.isAwaitExpression(e) ||
+    ts.isSpreadElement(e)
+  ) {
     return recurse(e.expression);
   }
   if (ts.isConditionalExpression(e)) return recurse(e.whenTrue) || recurse(e.whenFalse);
   if (ts.isBinaryExpression(e)) {
     const op = e.operatorToken.kind;
     if (op === ts.SyntaxKind.CommaToken) return recurse(e.right);
-    if (op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.AmpersandAmpersandToken) {
+    if (
+      op === ts.SyntaxKind.QuestionQuestionToken ||
+      op === ts.SyntaxKind.BarBarToken ||
+      op === ts.SyntaxKind.AmpersandAmpersandToken
+    ) {
       return recurse(e.left) || recurse(e.right);
     }
     return false;
   }
   if (ts.isArrayLiteralExpression(e)) return e.elements.some(recurse);
   if (ts.isObjectLiteralExpression(e)) {
-    return e.properties.some((p) =>
-      (ts.isPropertyAssignment(p) && recurse(p.initializer)) ||
-      (ts.isShorthandPropertyAssignment(p) && recurse(p.name)) ||
-      (ts.isSpreadAssignment(p) && recurse(p.expression)));
+    return e.properties.some(
+      (p) =>
+        (ts.isPropertyAssignment(p) && recurse(p.initializer)) ||
+        (ts.isShorthandPropertyAssignment(p) && recurse(p.name)) ||
+        (ts.isSpreadAssignment(p) && recurse(p.expression)),
+    );
   }
   if (ts.isIdentifier(e)) {
     const init = locals.get(e.text);
@@ -113,7 +138,9 @@ export function findTidyPitfalls(source: string, file: string, lineOffset = 0): 
   const visit = (node: ts.Node): void => {
     if (ts.isCallExpression(node) && isTidyCall(node)) {
       const fn = [...node.arguments].reverse().find((a) => ts.isArrowFunction(a) || ts.isFunctionExpression(a)) as
-        ts.ArrowFunction | ts.FunctionExpression | undefined;
+        | ts.ArrowFunction
+        | ts.FunctionExpression
+        | undefined;
       if (fn !== undefined) {
         const locals = localInitializers(fn.body);
         if (returnedExpressions(fn).some((e) => carriesData(e, locals, new Set()))) {
@@ -157,14 +184,17 @@ export function projectFiles(root: string): string[] {
 }
 
 export function findPitfallsInFiles(files: readonly string[]): TidyPitfall[] {
-  return files.flatMap((f) => f.endsWith(".ipynb") ? findNotebookTidyPitfalls(f) : findTidyPitfalls(fs.readFileSync(f, "utf8"), f));
+  return files.flatMap((f) =>
+    f.endsWith(".ipynb") ? findNotebookTidyPitfalls(f) : findTidyPitfalls(fs.readFileSync(f, "utf8"), f),
+  );
 }
 
 if (require.main === module) {
   const root = path.resolve(__dirname, "..");
   const args = process.argv.slice(2);
   const found = findPitfallsInFiles(args.length > 0 ? args : projectFiles(root));
-  for (const p of found) console.log(`${path.relative(root, p.file)}:${p.line}: tf.tidy returns tensor data: ${p.text}`);
+  for (const p of found)
+    console.log(`${path.relative(root, p.file)}:${p.line}: tf.tidy returns tensor data: ${p.text}`);
   console.log(`${found.length} tf.tidy call(s) return tensor data`);
   process.exitCode = found.length > 0 ? 1 : 0;
 }

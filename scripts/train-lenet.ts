@@ -15,8 +15,21 @@
 import { Command, CommanderError } from "commander";
 import * as tf from "@tensorflow/tfjs";
 import {
-  DatasetNotFoundError, FlagError, FlagRange, initBackend, lenet5, loadFashionMnist, loadMnist, numberFlag, QuantLayer, train, WAGE_VARIANTS,
-  WageGradientQuantizer, wageLeNet5, WageVariant, writeResults,
+  DatasetNotFoundError,
+  FlagError,
+  type FlagRange,
+  initBackend,
+  lenet5,
+  loadFashionMnist,
+  loadMnist,
+  numberFlag,
+  QuantLayer,
+  train,
+  WAGE_VARIANTS,
+  type WageGradientQuantizer,
+  wageLeNet5,
+  type WageVariant,
+  writeResults,
 } from "lowbit";
 import type { EpochRecord } from "lowbit";
 
@@ -48,12 +61,23 @@ function commandLine(): Command {
     .option("--epochs <n>", "epochs, an integer in [1, 100000]", "1")
     .option("--batch <n>", "batch size, an integer in [1, 60000]", "128")
     .option("--lr <rate>", "lenet5: Adam's learning rate, a number in (0, 10]", "0.001")
-    .option("--eta <list>", "wage: the learning rate (a power of two) per epoch, comma-separated, the last one " +
-      "repeating (the authors' MNIST schedule: 8 for 200 epochs, then 1, then 1/8); each in (0, 2^16]", "8")
-    .option("--variant <name>", "wage: code or paper, where the authors' code and the paper differ (wageLeNet5)", "code")
+    .option(
+      "--eta <list>",
+      "wage: the learning rate (a power of two) per epoch, comma-separated, the last one " +
+        "repeating (the authors' MNIST schedule: 8 for 200 epochs, then 1, then 1/8); each in (0, 2^16]",
+      "8",
+    )
+    .option(
+      "--variant <name>",
+      "wage: code or paper, where the authors' code and the paper differ (wageLeNet5)",
+      "code",
+    )
     .option("--seed <n>", "the run's seed (initial weights, batch order), an integer in [0, 2^28 - 1]", "0")
     .option("--train <n>", "train on the first n training images only, an integer in [1, 60000]")
-    .option("--min-accuracy <a>", "exit with code 1 when the final test accuracy is below a, a number in [0, 1] (CI uses it)")
+    .option(
+      "--min-accuracy <a>",
+      "exit with code 1 when the final test accuracy is below a, a number in [0, 1] (CI uses it)",
+    )
     .option("--results <name>", "write the per-epoch test errors to data/results/<name>.<profile>.json")
     .helpOption("-h, --help", "print this help and exit")
     .configureHelp({ helpWidth: 100, sortOptions: false })
@@ -62,8 +86,17 @@ function commandLine(): Command {
 }
 
 interface TrainOptions {
-  model: string; dataset: string; epochs: string; batch: string; lr: string; eta: string; variant: string; seed: string;
-  train?: string; minAccuracy?: string; results?: string;
+  model: string;
+  dataset: string;
+  epochs: string;
+  batch: string;
+  lr: string;
+  eta: string;
+  variant: string;
+  seed: string;
+  train?: string;
+  minAccuracy?: string;
+  results?: string;
 }
 
 async function main(program: Command): Promise<void> {
@@ -90,29 +123,46 @@ async function main(program: Command): Promise<void> {
   const etaOf = (epoch: number) => etas[Math.min(epoch, etas.length - 1)];
   const model = wage ? wageLeNet5({ seed, eta: etaOf(0), variant }) : lenet5({ seed });
   // The gradient quantizers of WAGE's layers, whose eta the schedule sets before each epoch.
-  const gradients = model.layers.flatMap((l) => (l instanceof QuantLayer && l.quant.gradient ? [l.quant.gradient as WageGradientQuantizer] : []));
-  console.log(`${model.name} on ${dataset}: ${data.train.size} training images, ${epochs} epoch(s), ` +
-    `batch ${batchSize}, ${backend.name} backend`);
+  const gradients = model.layers.flatMap((l) =>
+    l instanceof QuantLayer && l.quant.gradient ? [l.quant.gradient as WageGradientQuantizer] : [],
+  );
+  console.log(
+    `${model.name} on ${dataset}: ${data.train.size} training images, ${epochs} epoch(s), ` +
+      `batch ${batchSize}, ${backend.name} backend`,
+  );
   const history: EpochRecord[] = [];
-  const epochRecords = (records: EpochRecord[]) => records.map((r) => ({ epoch: r.epoch, testError: 1 - r.accuracy!, loss: r.loss, seconds: r.seconds }));
+  const epochRecords = (records: EpochRecord[]) =>
+    records.map((r) => ({ epoch: r.epoch, testError: 1 - r.accuracy!, loss: r.loss, seconds: r.seconds }));
   await train({
-    model, data: { train: data.train, test: data.test }, seed, epochs, batchSize,
+    model,
+    data: { train: data.train, test: data.test },
+    seed,
+    epochs,
+    batchSize,
     optimizer: wage ? tf.train.sgd(1) : tf.train.adam(lr),
     loss: wage ? "sumSquaredError" : "softmaxCrossEntropy",
     onEpoch: (r) => {
       if (!Number.isFinite(r.loss)) {
-        throw new DivergedError(`training diverged: the mean training loss of epoch ${r.epoch} is ${r.loss}` +
-          (wage ? " (try a smaller --eta)" : ` (try a smaller --lr than ${lr})`));
+        throw new DivergedError(
+          `training diverged: the mean training loss of epoch ${r.epoch} is ${r.loss}` +
+            (wage ? " (try a smaller --eta)" : ` (try a smaller --lr than ${lr})`),
+        );
       }
       history.push(r);
-      console.log(`epoch ${r.epoch}: test accuracy ${(100 * r.accuracy!).toFixed(2)}%, ` +
-        `${(data.train.size / r.seconds).toFixed(0)} training images/s`);
+      console.log(
+        `epoch ${r.epoch}: test accuracy ${(100 * r.accuracy!).toFixed(2)}%, ` +
+          `${(data.train.size / r.seconds).toFixed(0)} training images/s`,
+      );
       for (const g of gradients) g.eta = etaOf(r.epoch);
       // Written after every epoch, so that a long run stopped early keeps what it measured.
-      if (values.results !== undefined) writeResults(values.results, { args, backend: backend.name, epochs: epochRecords(history) });
+      if (values.results !== undefined)
+        writeResults(values.results, { args, backend: backend.name, epochs: epochRecords(history) });
     },
   });
-  if (values.results !== undefined) console.log(`wrote ${writeResults(values.results, { args, backend: backend.name, epochs: epochRecords(history) })}`);
+  if (values.results !== undefined)
+    console.log(
+      `wrote ${writeResults(values.results, { args, backend: backend.name, epochs: epochRecords(history) })}`,
+    );
   const accuracy = history[history.length - 1].accuracy!;
   if (minAccuracy !== undefined && accuracy < minAccuracy) {
     console.error(`test accuracy ${accuracy} is below --min-accuracy ${minAccuracy}`);
@@ -133,7 +183,10 @@ main(program).catch((e) => {
     }
   }
   // Expected failures say what to change, their stack would only hide it; anything else is a bug.
-  const expected = e instanceof DivergedError || e instanceof DatasetNotFoundError || (e instanceof Error && e.message.startsWith("lowbit:"));
+  const expected =
+    e instanceof DivergedError ||
+    e instanceof DatasetNotFoundError ||
+    (e instanceof Error && e.message.startsWith("lowbit:"));
   console.error(expected ? e.message : e instanceof Error ? e.stack : String(e));
   process.exit(1);
 });

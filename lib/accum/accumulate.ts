@@ -23,10 +23,18 @@
  */
 import { checkInteger, checkOneOf } from "../core/checks";
 import { hashKey } from "../core/random";
-import { fixedPoint, FixedPointFormat, floatingPoint, FloatingPointFormat } from "../quant/formats";
+import { fixedPoint, type FixedPointFormat, floatingPoint, type FloatingPointFormat } from "../quant/formats";
 import { sumExactWasm } from "./exact_wasm";
 import { fixedGrid, sumFixed } from "./fixed_accumulator";
-import { ACCUMULATOR_ROUNDINGS, AccumulatorRounding, exactFormat, lanes, nearestSplitter, streamKey, sumLanes } from "./rounding";
+import {
+  ACCUMULATOR_ROUNDINGS,
+  type AccumulatorRounding,
+  exactFormat,
+  lanes,
+  nearestSplitter,
+  streamKey,
+  sumLanes,
+} from "./rounding";
 
 /** The number formats an accumulator can have. */
 export type AccumulatorFormat = FloatingPointFormat | FixedPointFormat;
@@ -82,7 +90,9 @@ function checkedAccumulatorFormat(what: string, value: unknown): AccumulatorForm
   const kind = typeof value === "object" && value !== null ? (value as { kind?: unknown }).kind : undefined;
   if (kind === "float") return floatingPoint(value as FloatingPointFormat);
   if (kind === "fixed") return fixedPoint(value as FixedPointFormat);
-  throw new TypeError(`lowbit: ${what} accumulator must be a floatingPoint or fixedPoint format (e.g. floatingPoint({ exp: 8, man: 7 })); got ${JSON.stringify(value)}`);
+  throw new TypeError(
+    `lowbit: ${what} accumulator must be a floatingPoint or fixedPoint format (e.g. floatingPoint({ exp: 8, man: 7 })); got ${JSON.stringify(value)}`,
+  );
 }
 
 /**
@@ -90,29 +100,47 @@ function checkedAccumulatorFormat(what: string, value: unknown): AccumulatorForm
  * mantissa of the short form, subnormals, saturation of finite overflow.
  */
 function floatAccumulatorBits(what: string, f: FloatingPointFormat): { mantissaBits: number; exponentBits: number } {
-  checkInteger(`${what} accumulator man (the emulator keeps 2 to 24 significant bits: lowPrecisionMatMul returns float32)`, f.man, 1, 23);
-  if (!f.subnormals) throw new RangeError(`lowbit: ${what} accumulator subnormals must be true (the emulator keeps subnormals; flush to zero is not emulated); got false`);
-  if (!f.saturate) throw new RangeError(`lowbit: ${what} accumulator saturate must be true (a finite sum beyond the largest finite value saturates; overflow to Inf is not emulated); got false`);
+  checkInteger(
+    `${what} accumulator man (the emulator keeps 2 to 24 significant bits: lowPrecisionMatMul returns float32)`,
+    f.man,
+    1,
+    23,
+  );
+  if (!f.subnormals)
+    throw new RangeError(
+      `lowbit: ${what} accumulator subnormals must be true (the emulator keeps subnormals; flush to zero is not emulated); got false`,
+    );
+  if (!f.saturate)
+    throw new RangeError(
+      `lowbit: ${what} accumulator saturate must be true (a finite sum beyond the largest finite value saturates; overflow to Inf is not emulated); got false`,
+    );
   return { mantissaBits: f.man, exponentBits: f.exp };
 }
 
 /** Checks options for sums of `n` terms (chunk defaults to n: no chunking). */
 export function checkAccumulator(what: string, options: AccumulatorOptions, n: number): Accumulator {
-  if (typeof options !== "object" || options === null) throw new TypeError(`lowbit: ${what} options must be an object with accumulator (a format) or mantissaBits`);
+  if (typeof options !== "object" || options === null)
+    throw new TypeError(`lowbit: ${what} options must be an object with accumulator (a format) or mantissaBits`);
   const { accumulator, mantissaBits, exponentBits, rounding = "nearest", chunk, seed = 0, stream = 0 } = options;
   checkOneOf(`${what} rounding`, rounding, ACCUMULATOR_ROUNDINGS);
-  if (chunk !== undefined) checkInteger(`${what} chunk (the chunk length, at most the number of terms)`, chunk, 1, Math.max(n, 1));
+  if (chunk !== undefined)
+    checkInteger(`${what} chunk (the chunk length, at most the number of terms)`, chunk, 1, Math.max(n, 1));
   checkInteger(`${what} seed`, seed, 0, 2 ** 32 - 1);
   checkInteger(`${what} stream`, stream, 0, 2 ** 32 - 1);
   const settings = { rounding, chunk: chunk ?? Math.max(n, 1), seed, stream };
   if (accumulator === undefined) {
-    if (mantissaBits === undefined) throw new TypeError(`lowbit: ${what} options must give accumulator (a floatingPoint or fixedPoint format) or mantissaBits`);
+    if (mantissaBits === undefined)
+      throw new TypeError(
+        `lowbit: ${what} options must give accumulator (a floatingPoint or fixedPoint format) or mantissaBits`,
+      );
     checkInteger(`${what} mantissaBits`, mantissaBits, 1, 23);
     if (exponentBits !== undefined) checkInteger(`${what} exponentBits`, exponentBits, 2, 11);
     return { kind: "float", mantissaBits, exponentBits, ...settings };
   }
   if (mantissaBits !== undefined || exponentBits !== undefined) {
-    throw new TypeError(`lowbit: ${what} options take accumulator (a format) or mantissaBits and exponentBits (the short form), not both`);
+    throw new TypeError(
+      `lowbit: ${what} options take accumulator (a format) or mantissaBits and exponentBits (the short form), not both`,
+    );
   }
   const f = checkedAccumulatorFormat(what, accumulator);
   if (f.kind === "fixed") return { kind: "fixed", format: f, ...settings };
@@ -171,7 +199,9 @@ export function nonFiniteSum(x: ArrayLike<number>): number {
 export function nearestSum(s: number, v: number): number {
   const y = s + v;
   if (y - v === s) return y;
-  const sBig = Math.abs(s) > Math.abs(v), big = sBig ? s : v, small = sBig ? v : s;
+  const sBig = Math.abs(s) > Math.abs(v),
+    big = sBig ? s : v,
+    small = sBig ? v : s;
   return big + Math.sign(small) * Math.abs(big) * 2 ** -40;
 }
 
@@ -187,27 +217,51 @@ function sumNearest(x: Float32Array | Float64Array, m: number, c: number): numbe
   let total = 0;
   let j = 0;
   for (; j + 4 <= chunks && (j + 4) * c <= n; j += 4) {
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    const b0 = j * c, b1 = b0 + c, b2 = b1 + c, b3 = b2 + c;
+    let s0 = 0,
+      s1 = 0,
+      s2 = 0,
+      s3 = 0;
+    const b0 = j * c,
+      b1 = b0 + c,
+      b2 = b1 + c,
+      b3 = b2 + c;
     for (let i = 0; i < c; i++) {
-      let y = nearestSum(s0, x[b0 + i]), g = y * K; s0 = g - (g - y);
-      y = nearestSum(s1, x[b1 + i]); g = y * K; s1 = g - (g - y);
-      y = nearestSum(s2, x[b2 + i]); g = y * K; s2 = g - (g - y);
-      y = nearestSum(s3, x[b3 + i]); g = y * K; s3 = g - (g - y);
+      let y = nearestSum(s0, x[b0 + i]),
+        g = y * K;
+      s0 = g - (g - y);
+      y = nearestSum(s1, x[b1 + i]);
+      g = y * K;
+      s1 = g - (g - y);
+      y = nearestSum(s2, x[b2 + i]);
+      g = y * K;
+      s2 = g - (g - y);
+      y = nearestSum(s3, x[b3 + i]);
+      g = y * K;
+      s3 = g - (g - y);
     }
-    let y = nearestSum(total, s0), g = y * K; total = g - (g - y);
-    y = nearestSum(total, s1); g = y * K; total = g - (g - y);
-    y = nearestSum(total, s2); g = y * K; total = g - (g - y);
-    y = nearestSum(total, s3); g = y * K; total = g - (g - y);
+    let y = nearestSum(total, s0),
+      g = y * K;
+    total = g - (g - y);
+    y = nearestSum(total, s1);
+    g = y * K;
+    total = g - (g - y);
+    y = nearestSum(total, s2);
+    g = y * K;
+    total = g - (g - y);
+    y = nearestSum(total, s3);
+    g = y * K;
+    total = g - (g - y);
   }
   for (; j < chunks; j++) {
     let s = 0;
     const end = Math.min(n, (j + 1) * c);
     for (let i = j * c; i < end; i++) {
-      const y = nearestSum(s, x[i]), g = y * K;
+      const y = nearestSum(s, x[i]),
+        g = y * K;
       s = g - (g - y);
     }
-    const y = nearestSum(total, s), g = y * K;
+    const y = nearestSum(total, s),
+      g = y * K;
     total = g - (g - y);
   }
   return total;
@@ -224,8 +278,11 @@ export function sumExactReference(x: Float32Array | Float64Array, acc: FloatAccu
   const [a, b] = streamKey(f, acc.seed, acc.stream);
   // The kernels read Float64Array only: one element type keeps V8's loads monomorphic.
   const terms = x instanceof Float64Array ? x : new Float64Array(x);
-  const n = x.length, c = acc.chunk;
-  const full = Math.floor(n / c), last = n - full * c, chunks = full + (last > 0 ? 1 : 0);
+  const n = x.length,
+    c = acc.chunk;
+  const full = Math.floor(n / c),
+    last = n - full * c,
+    chunks = full + (last > 0 ? 1 : 0);
   const sums = new Float64Array(chunks);
   const L = lanes(chunks);
   for (let j = 0; j < chunks; j++) {
@@ -234,7 +291,19 @@ export function sumExactReference(x: Float32Array | Float64Array, acc: FloatAccu
     L.keyB[j] = b;
   }
   sumLanes(f, terms, L.base, 1, L.counter0, L.keyA, L.keyB, full, c, sums);
-  if (last > 0) sumLanes(f, terms, L.base.subarray(full), 1, L.counter0.subarray(full), L.keyA, L.keyB, 1, last, sums.subarray(full));
+  if (last > 0)
+    sumLanes(
+      f,
+      terms,
+      L.base.subarray(full),
+      1,
+      L.counter0.subarray(full),
+      L.keyA,
+      L.keyB,
+      1,
+      last,
+      sums.subarray(full),
+    );
   if (chunks === 1) return sums[0];
   const total = new Float64Array(1);
   L.base[0] = 0;

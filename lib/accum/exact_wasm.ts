@@ -6,9 +6,9 @@
  * (test/accum/exact_wasm.test.ts). Four lanes run interleaved with one SIMD hash for the four,
  * which JavaScript could not do (V8 boxes the doubles of a step it does not inline).
  */
-import { LowbitWasm } from "../backend/lowbit_wasm";
+import type { LowbitWasm } from "../backend/lowbit_wasm";
 import { wasmRegions } from "../xnor/wasm_regions";
-import { DIRECT_MAX_MANTISSA, ExactFormat } from "./rounding";
+import { DIRECT_MAX_MANTISSA, type ExactFormat } from "./rounding";
 
 const TABLE_BYTES = 3 * 2048 * 8;
 /** Scratch of the kernel's draws (DRAWS_BYTES of lib/wasm/accumulate.ts), after the table. */
@@ -26,7 +26,13 @@ interface LaneViews {
 function laneViews(buffer: ArrayBuffer, offsets: number[], count: number): LaneViews {
   const [base, counter0, keyA, keyB] = offsets;
   const view = (at: number) => new Int32Array(buffer, at, count);
-  return { base: view(base), counter0: view(counter0), keyA: view(keyA), keyB: view(keyB), at: { base, counter0, keyA, keyB } };
+  return {
+    base: view(base),
+    counter0: view(counter0),
+    keyA: view(keyA),
+    keyB: view(keyB),
+    at: { base, counter0, keyA, keyB },
+  };
 }
 
 /** Writes the format's binade table (q, 1 / q, C) at byte offset `at`. */
@@ -39,12 +45,37 @@ function writeTable(buffer: ArrayBuffer, at: number, f: ExactFormat): void {
 
 /** accumulateLanes over `lanes` lanes starting at lane `first` of the lane views. */
 function runLanes(
-  kernels: LowbitWasm, f: ExactFormat, terms: number, L: LaneViews, first: number, stride: number, lanes: number,
-  length: number, sums: number, table: number,
+  kernels: LowbitWasm,
+  f: ExactFormat,
+  terms: number,
+  L: LaneViews,
+  first: number,
+  stride: number,
+  lanes: number,
+  length: number,
+  sums: number,
+  table: number,
 ): void {
-  const o = 4 * first, max = f.maxFinite;
-  kernels.accumulateLanes(terms, L.at.base + o, stride, L.at.counter0 + o, L.at.keyA + o, L.at.keyB + o, lanes, length,
-    sums + 8 * first, table, f.mode, f.mantissaBits, f.emin, max, f.mantissaBits <= DIRECT_MAX_MANTISSA ? 1 : 0, table + TABLE_BYTES);
+  const o = 4 * first,
+    max = f.maxFinite;
+  kernels.accumulateLanes(
+    terms,
+    L.at.base + o,
+    stride,
+    L.at.counter0 + o,
+    L.at.keyA + o,
+    L.at.keyB + o,
+    lanes,
+    length,
+    sums + 8 * first,
+    table,
+    f.mode,
+    f.mantissaBits,
+    f.emin,
+    max,
+    f.mantissaBits <= DIRECT_MAX_MANTISSA ? 1 : 0,
+    table + TABLE_BYTES,
+  );
 }
 
 /**
@@ -53,8 +84,19 @@ function runLanes(
  */
 export function sumExactWasm(x: Float32Array | Float64Array, f: ExactFormat, c: number, a: number, b: number): number {
   const n = x.length;
-  const full = Math.floor(n / c), last = n - full * c, chunks = full + (last > 0 ? 1 : 0);
-  const { kernels, buffer, offsets } = wasmRegions([8 * n, 4 * chunks, 4 * chunks, 4 * chunks, 4 * chunks, 8 * chunks, 8, TABLE_BYTES + DRAWS_BYTES]);
+  const full = Math.floor(n / c),
+    last = n - full * c,
+    chunks = full + (last > 0 ? 1 : 0);
+  const { kernels, buffer, offsets } = wasmRegions([
+    8 * n,
+    4 * chunks,
+    4 * chunks,
+    4 * chunks,
+    4 * chunks,
+    8 * chunks,
+    8,
+    TABLE_BYTES + DRAWS_BYTES,
+  ]);
   const [terms, , , , , sums, total, table] = offsets;
   new Float64Array(buffer, terms, n).set(x);
   writeTable(buffer, table, f);
@@ -94,23 +136,58 @@ export interface ProductRounding {
  * `key`), then each column's chunk sums in order with counters K + h.
  */
 export function matMulExactWasm(
-  a: Float32Array, bt: Float32Array, M: number, K: number, N: number, p: ProductRounding, f: ExactFormat, c: number,
-  group: number, key: (stream: number) => [number, number], stream: number, out: Float32Array,
+  a: Float32Array,
+  bt: Float32Array,
+  M: number,
+  K: number,
+  N: number,
+  p: ProductRounding,
+  f: ExactFormat,
+  c: number,
+  group: number,
+  key: (stream: number) => [number, number],
+  stream: number,
+  out: Float32Array,
 ): void {
-  const full = Math.floor(K / c), last = K - full * c, chunks = full + (last > 0 ? 1 : 0);
+  const full = Math.floor(K / c),
+    last = K - full * c,
+    chunks = full + (last > 0 ? 1 : 0);
   const lanes = group * chunks;
   const { kernels, buffer, offsets } = wasmRegions([
-    4 * lanes, 4 * lanes, 4 * lanes, 4 * lanes, 4 * M * K, 4 * K * N, 8 * group * K, 8 * lanes, 8 * group, TABLE_BYTES + DRAWS_BYTES]);
+    4 * lanes,
+    4 * lanes,
+    4 * lanes,
+    4 * lanes,
+    4 * M * K,
+    4 * K * N,
+    8 * group * K,
+    8 * lanes,
+    8 * group,
+    TABLE_BYTES + DRAWS_BYTES,
+  ]);
   const [, , , , A, B, products, sums, totals, table] = offsets;
   new Float32Array(buffer, A, M * K).set(a);
   new Float32Array(buffer, B, K * N).set(bt);
   writeTable(buffer, table, f);
   const L = laneViews(buffer, offsets, lanes);
-  const chunkSums = new Float64Array(buffer, sums, lanes), totalSums = new Float64Array(buffer, totals, group);
+  const chunkSums = new Float64Array(buffer, sums, lanes),
+    totalSums = new Float64Array(buffer, totals, group);
   for (let i = 0; i < M; i++) {
     for (let j = 0; j < N; j += group) {
       const G = Math.min(group, N - j);
-      kernels.roundedProducts(A + 4 * i * K, B + 4 * j * K, G, K, products, p.K, p.inRange ? 1 : 0, p.minNormal, p.C, p.maxFinite, p.overflow);
+      kernels.roundedProducts(
+        A + 4 * i * K,
+        B + 4 * j * K,
+        G,
+        K,
+        products,
+        p.K,
+        p.inRange ? 1 : 0,
+        p.minNormal,
+        p.C,
+        p.maxFinite,
+        p.overflow,
+      );
       for (let l = 0; l < G; l++) {
         const [ka, kb] = key((stream + i * N + j + l) >>> 0);
         for (let h = 0; h < chunks; h++) {

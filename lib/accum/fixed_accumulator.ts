@@ -45,12 +45,21 @@ export interface FixedGrid {
 export function fixedGrid(f: FixedPointFormat, rounding: AccumulatorRounding): FixedGrid {
   const { qmin, qmax } = fixedPointCodeRange(f);
   return {
-    frac: f.frac, bits: f.bits, qmin, qmax, wrap: f.overflow === "wrap", rounding, step: 2 ** -f.frac, scale: 2 ** f.frac,
-    qminNumber: Number(qmin), qmaxNumber: Number(qmax),
+    frac: f.frac,
+    bits: f.bits,
+    qmin,
+    qmax,
+    wrap: f.overflow === "wrap",
+    rounding,
+    step: 2 ** -f.frac,
+    scale: 2 ** f.frac,
+    qminNumber: Number(qmin),
+    qmaxNumber: Number(qmax),
   };
 }
 
-const f64 = new Float64Array(1), u32 = new Uint32Array(f64.buffer);
+const f64 = new Float64Array(1),
+  u32 = new Uint32Array(f64.buffer);
 
 /** The code q clamped to the range, or wrapped into it. */
 function overflow(g: FixedGrid, q: bigint): bigint {
@@ -68,14 +77,18 @@ function addTerm(g: FixedGrid, q: bigint, x: number, keyA: number, keyB: number,
   if (x === 0) return q;
   // x = M 2^E exactly: M the 53-bit significand (an exact float64 integer), E its exponent.
   f64[0] = x;
-  const high = u32[1], field = (high >>> 20) & 0x7ff;
+  const high = u32[1],
+    field = (high >>> 20) & 0x7ff;
   const significand = (high & 0xfffff) * 2 ** 32 + u32[0] + (field === 0 ? 0 : 2 ** 52);
   const M = BigInt(x < 0 ? -significand : significand);
   // In units of the grid: x = M 2^k, k = E + frac.
   const k = (field === 0 ? 1 : field) - 1075 + g.frac;
   if (k >= 0) return overflow(g, q + (M << BigInt(k)));
   // N 2^-shift is the exact sum in units; down = floor(N / 2^shift) (>> floors BigInts).
-  const shift = BigInt(-k), N = (q << shift) + M, down = N >> shift, rest = N - (down << shift);
+  const shift = BigInt(-k),
+    N = (q << shift) + M,
+    down = N >> shift,
+    rest = N - (down << shift);
   if (rest === 0n) return overflow(g, down);
   let up: boolean;
   switch (g.rounding) {
@@ -97,13 +110,17 @@ function addTerm(g: FixedGrid, q: bigint, x: number, keyA: number, keyB: number,
 
 /** Codes of at most this many bits run on float64 integers (see the file comment). */
 const NUMBER_BITS = 51;
-const NUMBER_WINDOW_LO = 2 ** -1000, NUMBER_WINDOW_HI = 2 ** 52, TWO_POW_MINUS_32 = 2 ** -32;
+const NUMBER_WINDOW_LO = 2 ** -1000,
+  NUMBER_WINDOW_HI = 2 ** 52,
+  TWO_POW_MINUS_32 = 2 ** -32;
 
 /** The code q (a float64 integer) clamped to the range, or wrapped into it modulo 2^bits. */
 function overflowNumber(g: FixedGrid, q: number): number {
-  const qmin = g.qminNumber, qmax = g.qmaxNumber;
+  const qmin = g.qminNumber,
+    qmax = g.qmaxNumber;
   if (g.wrap) {
-    const span = 2 ** g.bits, r = (q - qmin) % span;
+    const span = 2 ** g.bits,
+      r = (q - qmin) % span;
     return (r < 0 ? r + span : r) + qmin;
   }
   return q > qmax ? qmax : q < qmin ? qmin : q;
@@ -111,13 +128,16 @@ function overflowNumber(g: FixedGrid, q: number): number {
 
 /** addTerm on a code of at most NUMBER_BITS bits held as a float64 integer; NaN stands for NaN. */
 function addTermNumber(g: FixedGrid, q: number, x: number, keyA: number, keyB: number, counter: number): number {
-  const y = x * g.scale, ay = Math.abs(y);
+  const y = x * g.scale,
+    ay = Math.abs(y);
   if (!(ay >= NUMBER_WINDOW_LO && ay < NUMBER_WINDOW_HI)) {
     if (x === 0) return q;
     const r = addTerm(g, BigInt(q), x, keyA, keyB, counter);
     return r === undefined ? NaN : Number(r);
   }
-  const whole = Math.trunc(y), f = y - whole, s = q + whole;
+  const whole = Math.trunc(y),
+    f = y - whole,
+    s = q + whole;
   if (f === 0) return overflowNumber(g, s);
   // The exact sum lies strictly between down and down + 1, at the fraction f (f > 0) or 1 + f
   // (f < 0: not formed, 1 + f could round; every test below is an exact comparison with f).
@@ -151,7 +171,14 @@ function fixedValue(g: FixedGrid, q: bigint | undefined): number {
  * The sum of terms[0 .. n - 1] in chunks of c terms (the last may be shorter), each from 0 with
  * draws at counters j c + i, then the chunk sums in order (no draws: they are on the grid).
  */
-export function sumFixed(g: FixedGrid, terms: ArrayLike<number>, n: number, c: number, keyA: number, keyB: number): number {
+export function sumFixed(
+  g: FixedGrid,
+  terms: ArrayLike<number>,
+  n: number,
+  c: number,
+  keyA: number,
+  keyB: number,
+): number {
   if (g.bits <= NUMBER_BITS) {
     let total = 0;
     for (let begin = 0; begin < n && total === total; begin += c) {

@@ -22,10 +22,16 @@
 import * as tf from "@tensorflow/tfjs";
 import { checkOneOf } from "../core/checks";
 import { hashKey } from "../core/random";
-import { floatingPoint, floatingPointRange, FloatingPointFormat } from "../quant/formats";
+import { floatingPoint, floatingPointRange, type FloatingPointFormat } from "../quant/formats";
 import { checkHeldInFloat32 } from "../quant/formats/held_in_float32";
 import {
-  Accumulator, AccumulatorFormat, AccumulatorOptions, checkAccumulator, FixedAccumulator, FloatAccumulator, nearestSum,
+  type Accumulator,
+  type AccumulatorFormat,
+  type AccumulatorOptions,
+  checkAccumulator,
+  type FixedAccumulator,
+  type FloatAccumulator,
+  nearestSum,
   nonFiniteSum,
 } from "./accumulate";
 import { matMulExactWasm } from "./exact_wasm";
@@ -76,7 +82,13 @@ export function productRounder(format: FloatingPointFormat): ProductRounder {
   const f = floatingPoint(format);
   const r = floatingPointRange(f);
   const step = f.subnormals ? 2 ** (r.emin - f.man) : r.minNormal;
-  return { K: nearestSplitter(f.man), minNormal: r.minNormal, C: 1.5 * 2 ** 52 * step, maxFinite: r.maxFinite, overflow: f.saturate ? r.maxFinite : Infinity };
+  return {
+    K: nearestSplitter(f.man),
+    minNormal: r.minNormal,
+    C: 1.5 * 2 ** 52 * step,
+    maxFinite: r.maxFinite,
+    overflow: f.saturate ? r.maxFinite : Infinity,
+  };
 }
 
 /**
@@ -90,8 +102,9 @@ export function productRounding(q: ProductRounder): (p: number) => number {
   return (p: number): number => {
     let r: number;
     const magnitude = Math.abs(p);
-    if (magnitude < minNormal) r = (p + C) - C;
-    else if (magnitude === Infinity) r = p; // an infinite operand: overflow below, as quantize
+    if (magnitude < minNormal) r = p + C - C;
+    else if (magnitude === Infinity)
+      r = p; // an infinite operand: overflow below, as quantize
     else {
       const g = p * K;
       r = g - (g - p);
@@ -103,13 +116,24 @@ export function productRounding(q: ProductRounder): (p: number) => number {
 function toMatrix(what: string, x: tf.Tensor | MatrixArray): MatrixArray {
   if (x instanceof tf.Tensor) {
     if (x.rank !== 2 || x.dtype !== "float32") {
-      throw new TypeError(`lowbit: lowPrecisionMatMul ${what} must be a 2-D float32 tensor; got rank ${x.rank}, ${x.dtype}`);
+      throw new TypeError(
+        `lowbit: lowPrecisionMatMul ${what} must be a 2-D float32 tensor; got rank ${x.rank}, ${x.dtype}`,
+      );
     }
     return { values: x.dataSync() as Float32Array, shape: x.shape as [number, number] };
   }
-  const ok = typeof x === "object" && x !== null && x.values instanceof Float32Array && Array.isArray(x.shape) && x.shape.length === 2
-    && x.shape.every((d) => Number.isInteger(d) && d >= 0) && x.shape[0] * x.shape[1] === x.values.length;
-  if (!ok) throw new TypeError(`lowbit: lowPrecisionMatMul ${what} must be a 2-D float32 tensor or { values: Float32Array, shape: [rows, columns] } with rows * columns = values.length`);
+  const ok =
+    typeof x === "object" &&
+    x !== null &&
+    x.values instanceof Float32Array &&
+    Array.isArray(x.shape) &&
+    x.shape.length === 2 &&
+    x.shape.every((d) => Number.isInteger(d) && d >= 0) &&
+    x.shape[0] * x.shape[1] === x.values.length;
+  if (!ok)
+    throw new TypeError(
+      `lowbit: lowPrecisionMatMul ${what} must be a 2-D float32 tensor or { values: Float32Array, shape: [rows, columns] } with rows * columns = values.length`,
+    );
   return x;
 }
 
@@ -121,12 +145,18 @@ function toMatrix(what: string, x: tf.Tensor | MatrixArray): MatrixArray {
 export function accumulatorOptions(what: string, options: LowPrecisionMatMulOptions): AccumulatorOptions {
   const { accumulator, rounding, chunk, seed, stream } = options;
   if (typeof accumulator !== "object" || accumulator === null) {
-    throw new TypeError(`lowbit: ${what} accumulator must be a floatingPoint or fixedPoint format or accumulate()'s options { mantissaBits, ... }; got ${JSON.stringify(accumulator)}`);
+    throw new TypeError(
+      `lowbit: ${what} accumulator must be a floatingPoint or fixedPoint format or accumulate()'s options { mantissaBits, ... }; got ${JSON.stringify(accumulator)}`,
+    );
   }
   if ("kind" in accumulator) return { accumulator, rounding, chunk, seed, stream };
-  const beside = Object.entries({ rounding, chunk, seed, stream }).filter(([, v]) => v !== undefined).map(([k]) => k);
+  const beside = Object.entries({ rounding, chunk, seed, stream })
+    .filter(([, v]) => v !== undefined)
+    .map(([k]) => k);
   if (beside.length > 0) {
-    throw new TypeError(`lowbit: ${what} ${beside.join(", ")} go inside accumulator when it is an options object (beside it only when accumulator is a format)`);
+    throw new TypeError(
+      `lowbit: ${what} ${beside.join(", ")} go inside accumulator when it is an options object (beside it only when accumulator is a format)`,
+    );
   }
   return accumulator;
 }
@@ -134,7 +164,9 @@ export function accumulatorOptions(what: string, options: LowPrecisionMatMulOpti
 /** The product format, checked: a floatingPoint format whose values float32 holds. */
 export function checkProductFormat(what: string, product: unknown): FloatingPointFormat {
   if (typeof product !== "object" || product === null || (product as { kind?: unknown }).kind !== "float") {
-    throw new TypeError(`lowbit: ${what} product must be a lowbit floatingPoint format, e.g. floatingPoint({ exp: 5, man: 5 })`);
+    throw new TypeError(
+      `lowbit: ${what} product must be a lowbit floatingPoint format, e.g. floatingPoint({ exp: 5, man: 5 })`,
+    );
   }
   const f = floatingPoint(product as FloatingPointFormat);
   checkHeldInFloat32(`${what} product`, f);
@@ -151,10 +183,19 @@ function checkOptions(options: LowPrecisionMatMulOptions, k: number): { q: Produ
 }
 
 /** The product C = A B of the emulated hardware, as a row-major Float32Array [M, N]. */
-export function lowPrecisionMatMulArray(a: MatrixArray, b: MatrixArray, options: LowPrecisionMatMulOptions): Float32Array {
-  const A = toMatrix("a", a), B = toMatrix("b", b);
-  const [M, K] = A.shape, [K2, N] = B.shape;
-  if (K !== K2) throw new RangeError(`lowbit: lowPrecisionMatMul inner dimensions must agree: a is [${M}, ${K}], b is [${K2}, ${N}]`);
+export function lowPrecisionMatMulArray(
+  a: MatrixArray,
+  b: MatrixArray,
+  options: LowPrecisionMatMulOptions,
+): Float32Array {
+  const A = toMatrix("a", a),
+    B = toMatrix("b", b);
+  const [M, K] = A.shape,
+    [K2, N] = B.shape;
+  if (K !== K2)
+    throw new RangeError(
+      `lowbit: lowPrecisionMatMul inner dimensions must agree: a is [${M}, ${K}], b is [${K2}, ${N}]`,
+    );
   const { q, acc } = checkOptions(options, K);
   const out = new Float32Array(M * N);
   if (K === 0) return out;
@@ -165,29 +206,50 @@ export function lowPrecisionMatMulArray(a: MatrixArray, b: MatrixArray, options:
   else if (acc.rounding === "nearest" && acc.exponentBits === undefined) {
     nearestKernel(A.values, bt, M, K, N, q, acc, out);
     // The fast step turns an Inf product into NaN; redo those elements by IEEE rules.
-    const round = productRounding(q), products = new Float64Array(K);
+    const round = productRounding(q),
+      products = new Float64Array(K);
     for (let o = 0; o < M * N; o++) {
       if (!Number.isNaN(out[o])) continue;
-      const i = Math.floor(o / N), j = o % N;
+      const i = Math.floor(o / N),
+        j = o % N;
       for (let k = 0; k < K; k++) products[k] = round(A.values[i * K + k] * bt[j * K + k]);
       out[o] = nonFiniteSum(products);
     }
   } else {
     const f = exactFormat(acc.mantissaBits, acc.exponentBits, acc.rounding);
     const rounding = { ...q, inRange: productsInNormalRange(A.values, bt, q) };
-    matMulExactWasm(A.values, bt, M, K, N, rounding, f, acc.chunk, COLUMN_GROUP, (stream) => streamKey(f, acc.seed, stream), acc.stream, out);
+    matMulExactWasm(
+      A.values,
+      bt,
+      M,
+      K,
+      N,
+      rounding,
+      f,
+      acc.chunk,
+      COLUMN_GROUP,
+      (stream) => streamKey(f, acc.seed, stream),
+      acc.stream,
+      out,
+    );
   }
   return out;
 }
 
-export function lowPrecisionMatMul(a: tf.Tensor | MatrixArray, b: tf.Tensor | MatrixArray, options: LowPrecisionMatMulOptions): tf.Tensor2D {
-  const A = toMatrix("a", a), B = toMatrix("b", b);
+export function lowPrecisionMatMul(
+  a: tf.Tensor | MatrixArray,
+  b: tf.Tensor | MatrixArray,
+  options: LowPrecisionMatMulOptions,
+): tf.Tensor2D {
+  const A = toMatrix("a", a),
+    B = toMatrix("b", b);
   return tf.tensor2d(lowPrecisionMatMulArray(A, B, options), [A.shape[0], B.shape[1]]);
 }
 
 /** Smallest non-zero and largest |x|. */
 function absRange(x: Float32Array): [number, number] {
-  let lo = Infinity, hi = 0;
+  let lo = Infinity,
+    hi = 0;
   for (let i = 0; i < x.length; i++) {
     const v = Math.abs(x[i]);
     if (v > hi) hi = v;
@@ -203,7 +265,8 @@ function absRange(x: Float32Array): [number, number] {
  * the common case, about three times faster than the checked rounding.
  */
 function productsInNormalRange(a: Float32Array, bt: Float32Array, q: ProductRounder): boolean {
-  const [aLo, aHi] = absRange(a), [bLo, bHi] = absRange(bt);
+  const [aLo, aHi] = absRange(a),
+    [bLo, bHi] = absRange(bt);
   return aLo * bLo >= q.minNormal && aHi * bHi <= q.maxFinite;
 }
 
@@ -212,7 +275,16 @@ function productsInNormalRange(a: Float32Array, bt: Float32Array, q: ProductRoun
  * which is exact for float32 terms, and the products are float32 values (their format has at
  * most 8 exponent and 23 mantissa bits). Chunk sums are added to the total in order.
  */
-function nearestKernel(a: Float32Array, bt: Float32Array, M: number, K: number, N: number, q: ProductRounder, acc: FloatAccumulator, out: Float32Array): void {
+function nearestKernel(
+  a: Float32Array,
+  bt: Float32Array,
+  M: number,
+  K: number,
+  N: number,
+  q: ProductRounder,
+  acc: FloatAccumulator,
+  out: Float32Array,
+): void {
   const AK = nearestSplitter(acc.mantissaBits);
   const round = productRounding(q);
   const PK = q.K;
@@ -222,37 +294,79 @@ function nearestKernel(a: Float32Array, bt: Float32Array, M: number, K: number, 
     const ai = i * K;
     let j = 0;
     for (; j + 4 <= N; j += 4) {
-      const b0 = j * K, b1 = b0 + K, b2 = b1 + K, b3 = b2 + K;
-      let t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+      const b0 = j * K,
+        b1 = b0 + K,
+        b2 = b1 + K,
+        b3 = b2 + K;
+      let t0 = 0,
+        t1 = 0,
+        t2 = 0,
+        t3 = 0;
       for (let begin = 0; begin < K; begin += c) {
         const end = Math.min(K, begin + c);
-        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        let s0 = 0,
+          s1 = 0,
+          s2 = 0,
+          s3 = 0;
         if (inRange) {
           for (let k = begin; k < end; k++) {
             const x = a[ai + k];
-            const p0 = x * bt[b0 + k], p1 = x * bt[b1 + k], p2 = x * bt[b2 + k], p3 = x * bt[b3 + k];
-            const g0 = p0 * PK, g1 = p1 * PK, g2 = p2 * PK, g3 = p3 * PK;
-            let y = nearestSum(s0, g0 - (g0 - p0)), z = y * AK; s0 = z - (z - y);
-            y = nearestSum(s1, g1 - (g1 - p1)); z = y * AK; s1 = z - (z - y);
-            y = nearestSum(s2, g2 - (g2 - p2)); z = y * AK; s2 = z - (z - y);
-            y = nearestSum(s3, g3 - (g3 - p3)); z = y * AK; s3 = z - (z - y);
+            const p0 = x * bt[b0 + k],
+              p1 = x * bt[b1 + k],
+              p2 = x * bt[b2 + k],
+              p3 = x * bt[b3 + k];
+            const g0 = p0 * PK,
+              g1 = p1 * PK,
+              g2 = p2 * PK,
+              g3 = p3 * PK;
+            let y = nearestSum(s0, g0 - (g0 - p0)),
+              z = y * AK;
+            s0 = z - (z - y);
+            y = nearestSum(s1, g1 - (g1 - p1));
+            z = y * AK;
+            s1 = z - (z - y);
+            y = nearestSum(s2, g2 - (g2 - p2));
+            z = y * AK;
+            s2 = z - (z - y);
+            y = nearestSum(s3, g3 - (g3 - p3));
+            z = y * AK;
+            s3 = z - (z - y);
           }
         } else {
           for (let k = begin; k < end; k++) {
             const x = a[ai + k];
-            let y = nearestSum(s0, round(x * bt[b0 + k])), z = y * AK; s0 = z - (z - y);
-            y = nearestSum(s1, round(x * bt[b1 + k])); z = y * AK; s1 = z - (z - y);
-            y = nearestSum(s2, round(x * bt[b2 + k])); z = y * AK; s2 = z - (z - y);
-            y = nearestSum(s3, round(x * bt[b3 + k])); z = y * AK; s3 = z - (z - y);
+            let y = nearestSum(s0, round(x * bt[b0 + k])),
+              z = y * AK;
+            s0 = z - (z - y);
+            y = nearestSum(s1, round(x * bt[b1 + k]));
+            z = y * AK;
+            s1 = z - (z - y);
+            y = nearestSum(s2, round(x * bt[b2 + k]));
+            z = y * AK;
+            s2 = z - (z - y);
+            y = nearestSum(s3, round(x * bt[b3 + k]));
+            z = y * AK;
+            s3 = z - (z - y);
           }
         }
-        let y = nearestSum(t0, s0), z = y * AK; t0 = z - (z - y);
-        y = nearestSum(t1, s1); z = y * AK; t1 = z - (z - y);
-        y = nearestSum(t2, s2); z = y * AK; t2 = z - (z - y);
-        y = nearestSum(t3, s3); z = y * AK; t3 = z - (z - y);
+        let y = nearestSum(t0, s0),
+          z = y * AK;
+        t0 = z - (z - y);
+        y = nearestSum(t1, s1);
+        z = y * AK;
+        t1 = z - (z - y);
+        y = nearestSum(t2, s2);
+        z = y * AK;
+        t2 = z - (z - y);
+        y = nearestSum(t3, s3);
+        z = y * AK;
+        t3 = z - (z - y);
       }
       const o = i * N + j;
-      out[o] = t0; out[o + 1] = t1; out[o + 2] = t2; out[o + 3] = t3;
+      out[o] = t0;
+      out[o + 1] = t1;
+      out[o + 2] = t2;
+      out[o + 3] = t3;
     }
     for (; j < N; j++) {
       const bj = j * K;
@@ -261,10 +375,12 @@ function nearestKernel(a: Float32Array, bt: Float32Array, M: number, K: number, 
         const end = Math.min(K, begin + c);
         let s = 0;
         for (let k = begin; k < end; k++) {
-          const y = nearestSum(s, round(a[ai + k] * bt[bj + k])), z = y * AK;
+          const y = nearestSum(s, round(a[ai + k] * bt[bj + k])),
+            z = y * AK;
           s = z - (z - y);
         }
-        const y = nearestSum(t, s), z = y * AK;
+        const y = nearestSum(t, s),
+          z = y * AK;
         t = z - (z - y);
       }
       out[i * N + j] = t;
@@ -280,24 +396,39 @@ function nearestKernel(a: Float32Array, bt: Float32Array, M: number, K: number, 
  * by column, and every (column, chunk) pair is a lane of sumLanes: independent dependency chains
  * that run interleaved. Then each column's chunk sums are added in order.
  */
-export function exactKernelReference(a: Float32Array, bt: Float32Array, M: number, K: number, N: number, q: ProductRounder, acc: FloatAccumulator, out: Float32Array): void {
+export function exactKernelReference(
+  a: Float32Array,
+  bt: Float32Array,
+  M: number,
+  K: number,
+  N: number,
+  q: ProductRounder,
+  acc: FloatAccumulator,
+  out: Float32Array,
+): void {
   const round = productRounding(q);
-  const inRange = productsInNormalRange(a, bt, q), PK = q.K;
+  const inRange = productsInNormalRange(a, bt, q),
+    PK = q.K;
   const f = exactFormat(acc.mantissaBits, acc.exponentBits, acc.rounding);
   const c = acc.chunk;
-  const full = Math.floor(K / c), last = K - full * c, chunks = full + (last > 0 ? 1 : 0);
+  const full = Math.floor(K / c),
+    last = K - full * c,
+    chunks = full + (last > 0 ? 1 : 0);
   const products = new Float64Array(COLUMN_GROUP * K);
-  const chunkSums = new Float64Array(COLUMN_GROUP * chunks), totals = new Float64Array(COLUMN_GROUP);
+  const chunkSums = new Float64Array(COLUMN_GROUP * chunks),
+    totals = new Float64Array(COLUMN_GROUP);
   const L = lanes(COLUMN_GROUP * chunks);
   for (let i = 0; i < M; i++) {
     const ai = i * K;
     for (let j = 0; j < N; j += COLUMN_GROUP) {
       const G = Math.min(COLUMN_GROUP, N - j);
       for (let l = 0; l < G; l++) {
-        const bj = (j + l) * K, pl = l * K;
+        const bj = (j + l) * K,
+          pl = l * K;
         if (inRange) {
           for (let k = 0; k < K; k++) {
-            const p = a[ai + k] * bt[bj + k], g = p * PK;
+            const p = a[ai + k] * bt[bj + k],
+              g = p * PK;
             products[pl + k] = g - (g - p);
           }
         } else for (let k = 0; k < K; k++) products[pl + k] = round(a[ai + k] * bt[bj + k]);
@@ -305,7 +436,8 @@ export function exactKernelReference(a: Float32Array, bt: Float32Array, M: numbe
       // Lane h G + l: chunk h of column l.
       for (let h = 0; h < chunks; h++) {
         for (let l = 0; l < G; l++) {
-          const lane = h * G + l, [ka, kb] = streamKey(f, acc.seed, (acc.stream + i * N + j + l) >>> 0);
+          const lane = h * G + l,
+            [ka, kb] = streamKey(f, acc.seed, (acc.stream + i * N + j + l) >>> 0);
           L.base[lane] = l * K + h * c;
           L.counter0[lane] = h * c;
           L.keyA[lane] = ka;
@@ -316,7 +448,18 @@ export function exactKernelReference(a: Float32Array, bt: Float32Array, M: numbe
       sumLanes(f, products, L.base, 1, L.counter0, L.keyA, L.keyB, full * G, c, chunkSums);
       if (last > 0) {
         const at = full * G;
-        sumLanes(f, products, L.base.subarray(at), 1, L.counter0.subarray(at), L.keyA.subarray(at), L.keyB.subarray(at), G, last, chunkSums.subarray(at));
+        sumLanes(
+          f,
+          products,
+          L.base.subarray(at),
+          1,
+          L.counter0.subarray(at),
+          L.keyA.subarray(at),
+          L.keyB.subarray(at),
+          G,
+          last,
+          chunkSums.subarray(at),
+        );
       }
       if (chunks === 1) {
         for (let l = 0; l < G; l++) out[i * N + j + l] = chunkSums[l];
@@ -338,8 +481,18 @@ export function exactKernelReference(a: Float32Array, bt: Float32Array, M: numbe
  * (stream + i N + j) mod 2^32, as accumulate() would on the element's product list. JavaScript
  * BigInt steps: exact, not fast (fixed_accumulator.ts).
  */
-function fixedKernel(a: Float32Array, bt: Float32Array, M: number, K: number, N: number, q: ProductRounder, acc: FixedAccumulator, out: Float32Array): void {
-  const round = productRounding(q), grid = fixedGrid(acc.format, acc.rounding);
+function fixedKernel(
+  a: Float32Array,
+  bt: Float32Array,
+  M: number,
+  K: number,
+  N: number,
+  q: ProductRounder,
+  acc: FixedAccumulator,
+  out: Float32Array,
+): void {
+  const round = productRounding(q),
+    grid = fixedGrid(acc.format, acc.rounding);
   const products = new Float64Array(K);
   for (let i = 0; i < M; i++) {
     for (let j = 0; j < N; j++) {
@@ -376,7 +529,8 @@ export function emulatedGemms(options: EmulatedAccumulation): Set<Gemm> {
  * clamps it to its own) and its gemms.
  */
 export function checkEmulatedAccumulation(what: string, options: EmulatedAccumulation): void {
-  if (typeof options !== "object" || options === null) throw new TypeError(`lowbit: ${what} must be an object { product, accumulator, ... }`);
+  if (typeof options !== "object" || options === null)
+    throw new TypeError(`lowbit: ${what} must be an object { product, accumulator, ... }`);
   checkProductFormat(what, options.product);
   checkAccumulator(`${what} accumulator`, accumulatorOptions(what, options), Number.MAX_SAFE_INTEGER);
   emulatedGemms(options);
@@ -388,7 +542,8 @@ export function checkEmulatedAccumulation(what: string, options: EmulatedAccumul
  */
 export function gemm(a: tf.Tensor2D, b: tf.Tensor2D, options: LowPrecisionMatMulOptions, on: boolean): tf.Tensor2D {
   if (!on) return tf.matMul(a, b);
-  const length = a.shape[1], accumulator = accumulatorOptions("emulated accumulation", options);
+  const length = a.shape[1],
+    accumulator = accumulatorOptions("emulated accumulation", options);
   const chunk = accumulator.chunk !== undefined && accumulator.chunk > length ? undefined : accumulator.chunk;
   return lowPrecisionMatMul(a, b, { product: options.product, accumulator: { ...accumulator, chunk } });
 }
@@ -408,7 +563,10 @@ export function lowPrecisionDense(x: tf.Tensor, w: tf.Tensor, options: EmulatedA
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor2D];
         const dy2 = dy as tf.Tensor2D;
-        return tf.tidy(() => [gemm(dy2, sw.transpose(), options, on.has("BWD")), gemm(sx.transpose(), dy2, options, on.has("GRAD"))]);
+        return tf.tidy(() => [
+          gemm(dy2, sw.transpose(), options, on.has("BWD")),
+          gemm(sx.transpose(), dy2, options, on.has("GRAD")),
+        ]);
       },
     };
   }) as unknown as CustomGradientFunc) as unknown as (x: tf.Tensor, w: tf.Tensor) => tf.Tensor2D;

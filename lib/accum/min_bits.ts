@@ -34,7 +34,8 @@ export interface MinAccumulatorBitsOptions {
 
 /** The smallest accumulator mantissa (see the file comment): the `man` of a floatingPoint accumulator. */
 export function minAccumulatorBits(options: MinAccumulatorBitsOptions): number {
-  if (typeof options !== "object" || options === null) throw new TypeError("lowbit: minAccumulatorBits takes an options object { n, product, ... }");
+  if (typeof options !== "object" || options === null)
+    throw new TypeError("lowbit: minAccumulatorBits takes an options object { n, product, ... }");
   const { n, chunk, sparsity = 0, criterion = { tolerance: DEFAULT_VRR_TOLERANCE } } = options;
   checkInteger("minAccumulatorBits n", n, 1, 2 ** 40);
   const mP = mantissaOf("minAccumulatorBits", "product", options.product, "mP", options.mP, [0, 52]);
@@ -42,7 +43,9 @@ export function minAccumulatorBits(options: MinAccumulatorBitsOptions): number {
   checkSparsity("minAccumulatorBits", sparsity);
   const tolerance = criterion?.tolerance;
   if (!(typeof tolerance === "number" && tolerance > 0 && tolerance < 1)) {
-    throw new RangeError(`lowbit: minAccumulatorBits criterion.tolerance must be a number in (0, 1); got ${String(tolerance)}`);
+    throw new RangeError(
+      `lowbit: minAccumulatorBits criterion.tolerance must be a number in (0, 1); got ${String(tolerance)}`,
+    );
   }
   // Each verdict is needed twice (as m and as m + 1 of the neighbour): computed once.
   const verdicts = new Map<number, boolean>();

@@ -13,7 +13,7 @@ import { checkInteger } from "../core/checks";
 import { Rng } from "../core/random";
 import { accumulate } from "./accumulate";
 import { nearestSplitter } from "./rounding";
-import { checkVrrOptions, VrrOptions } from "./vrr";
+import { checkVrrOptions, type VrrOptions } from "./vrr";
 
 export interface MonteCarloVrrOptions extends VrrOptions {
   /** Number of sums drawn: an integer in [2, 2^24]. */
@@ -28,13 +28,22 @@ export interface MonteCarloVrrOptions extends VrrOptions {
  * variance, at half the cost of 53-bit draws (generation, not accumulation, is what a
  * Monte-Carlo VRR spends its time on).
  */
-export function gaussianProducts(n: number, mP: number, sparsity: number, seed: number, trial: number, out = new Float32Array(n)): Float32Array {
+export function gaussianProducts(
+  n: number,
+  mP: number,
+  sparsity: number,
+  seed: number,
+  trial: number,
+  out = new Float32Array(n),
+): Float32Array {
   const rng = new Rng(seed, trial);
   const K = nearestSplitter(mP);
   const unit = 2 ** -32;
   for (let i = 0; i < n; i += 2) {
-    const r = Math.sqrt(-2 * Math.log((rng.uint32() + 0.5) * unit)), angle = 2 * Math.PI * (rng.uint32() * unit);
-    const z0 = r * Math.cos(angle), z1 = r * Math.sin(angle);
+    const r = Math.sqrt(-2 * Math.log((rng.uint32() + 0.5) * unit)),
+      angle = 2 * Math.PI * (rng.uint32() * unit);
+    const z0 = r * Math.cos(angle),
+      z1 = r * Math.sin(angle);
     let k = z0 * K;
     out[i] = sparsity > 0 && rng.next() < sparsity ? 0 : k - (k - z0);
     if (i + 1 < n) {
@@ -59,14 +68,20 @@ export function monteCarloVrrEstimate(options: MonteCarloVrrOptions): VrrEstimat
   checkInteger("monteCarloVrr seed", options.seed, 0, 2 ** 32 - 1);
   const trials = options.trials;
   const products = new Float32Array(o.n);
-  const computedSquares = new Float64Array(trials), exactSquares = new Float64Array(trials);
-  let computed = 0, exact = 0;
+  const computedSquares = new Float64Array(trials),
+    exactSquares = new Float64Array(trials);
+  let computed = 0,
+    exact = 0;
   for (let t = 0; t < trials; t++) {
     gaussianProducts(o.n, o.mP, o.sparsity, options.seed, t, products);
     let sum = 0;
     for (let i = 0; i < o.n; i++) sum += products[i];
     const s = accumulate(products, {
-      mantissaBits: o.mAcc, rounding: o.rounding, chunk: o.chunk, seed: options.seed, stream: t,
+      mantissaBits: o.mAcc,
+      rounding: o.rounding,
+      chunk: o.chunk,
+      seed: options.seed,
+      stream: t,
     });
     computedSquares[t] = s * s;
     exactSquares[t] = sum * sum;
@@ -74,7 +89,8 @@ export function monteCarloVrrEstimate(options: MonteCarloVrrOptions): VrrEstimat
     exact += sum * sum;
   }
   if (exact === 0) return { vrr: 1, standardError: 0, trials };
-  const ratio = computed / exact, meanExact = exact / trials;
+  const ratio = computed / exact,
+    meanExact = exact / trials;
   // Var(R) ~ Var(c^2 - R x^2) / (T mean(x^2)^2): the linearised ratio of means.
   let residual = 0;
   for (let t = 0; t < trials; t++) residual += (computedSquares[t] - ratio * exactSquares[t]) ** 2;

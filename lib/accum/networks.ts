@@ -53,7 +53,12 @@ export function gemmShapes(network: NetworkSpec | string, { batch }: { batch?: n
   const spec = resolveNetwork("gemmShapes", network);
   const b = batch ?? spec.batch;
   checkInteger("gemmShapes batch", b, 1);
-  return spec.layers.map((l) => ({ layer: l.name, fwd: l.cIn * l.k * l.k, bwd: l.cOut * l.k * l.k, grad: b * l.hOut * l.wOut }));
+  return spec.layers.map((l) => ({
+    layer: l.name,
+    fwd: l.cIn * l.k * l.k,
+    bwd: l.cOut * l.k * l.k,
+    grad: b * l.hOut * l.wOut,
+  }));
 }
 
 const solved = new Map<string, number>();
@@ -72,7 +77,10 @@ function cachedMinBits(n: number, mP: number, chunk: number | undefined, sparsit
 
 /** gemmShapes with the predicted minimum accumulator mantissa of each GEMM. */
 export function accumulationTable(network: NetworkSpec | string, options: AccumulationTableOptions): AccumulationRow[] {
-  if (typeof options !== "object" || options === null) throw new TypeError("lowbit: accumulationTable takes options { product (or mP), chunk?, batch?, sparsity?, tolerance? }");
+  if (typeof options !== "object" || options === null)
+    throw new TypeError(
+      "lowbit: accumulationTable takes options { product (or mP), chunk?, batch?, sparsity?, tolerance? }",
+    );
   const { chunk, batch, sparsity = 0, tolerance = DEFAULT_VRR_TOLERANCE } = options;
   const mP = mantissaOf("accumulationTable", "product", options.product, "mP", options.mP, [0, 52]);
   if (chunk !== undefined) checkInteger("accumulationTable chunk", chunk, 1);

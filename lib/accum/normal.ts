@@ -9,7 +9,8 @@ const SQRT_PI = Math.sqrt(Math.PI);
 function erfc(z: number): number {
   if (z < 2.5) {
     // erf z = 2/sqrt(pi) * sum_k (-1)^k z^(2k+1) / (k! (2k+1))
-    let term = z, sum = z;
+    let term = z,
+      sum = z;
     for (let k = 1; k < 200; k++) {
       term *= -(z * z) / k;
       const add = term / (2 * k + 1);
@@ -20,7 +21,7 @@ function erfc(z: number): number {
   }
   // erfc z = exp(-z^2)/sqrt(pi) * 1/(z + (1/2)/(z + 1/(z + (3/2)/(z + ...)))), evaluated backward.
   let f = z;
-  for (let k = 60; k >= 1; k--) f = z + (k / 2) / f;
+  for (let k = 60; k >= 1; k--) f = z + k / 2 / f;
   return Math.exp(-z * z) / (SQRT_PI * f);
 }
 
@@ -31,5 +32,5 @@ export function twoSidedTail(a: number): number {
 
 /** E[|Z| 1{a <= |Z| < b}] = sqrt(2/pi) (exp(-a^2/2) - exp(-b^2/2)). */
 export function absMomentBetween(a: number, b: number): number {
-  return Math.sqrt(2 / Math.PI) * (Math.exp(-a * a / 2) - (b === Infinity ? 0 : Math.exp(-b * b / 2)));
+  return Math.sqrt(2 / Math.PI) * (Math.exp((-a * a) / 2) - (b === Infinity ? 0 : Math.exp((-b * b) / 2)));
 }

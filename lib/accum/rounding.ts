@@ -55,15 +55,19 @@ export function nearestSplitter(mantissaBits: number): number {
   return 2 ** (52 - mantissaBits) + 1;
 }
 
-const f64 = new Float64Array(1), u32 = new Uint32Array(f64.buffer);
+const f64 = new Float64Array(1),
+  u32 = new Uint32Array(f64.buffer);
 /** 2^k at POW2[k + POW2_BIAS] for every float64 power of two: V8's 2 ** k is a slow library call. */
 const POW2_BIAS = 1074;
 const POW2 = Float64Array.from({ length: POW2_BIAS + 1024 }, (_, i) => 2 ** (i - POW2_BIAS));
-const TWO_POW_52 = 2 ** 52, TWO_POW_MINUS_32 = 2 ** -32;
+const TWO_POW_52 = 2 ** 52,
+  TWO_POW_MINUS_32 = 2 ** -32;
 /** Binades from here up are rounded scaled down by 2^-64, so that C = 1.5 * 2^52 q stays finite. */
 const SCALED_BINADE = 960;
 const UNBOUNDED_EMIN = -1022;
-const NEAREST = 0, ZERO = 1, STOCHASTIC = 2;
+const NEAREST = 0,
+  ZERO = 1,
+  STOCHASTIC = 2;
 
 /**
  * The grid of every float64 binade for one accumulator format, indexed by the exponent field of
@@ -97,7 +101,8 @@ function binadeTable(mantissaBits: number, emin: number, top: number): BinadeTab
     const array = () => new Float64Array(2048);
     table = { lo: array().fill(Infinity), hi: array(), q: array(), inverse: array(), C: array() };
     for (let field = 1; field < 2047; field++) {
-      const binade = field - 1023, e = Math.max(binade, emin);
+      const binade = field - 1023,
+        e = Math.max(binade, emin);
       if (e >= top || binade < emin - mantissaBits) continue;
       table.lo[field] = binade < emin ? 2 ** (emin - mantissaBits) : 2 ** binade;
       table.hi[field] = 2 ** (e + 1);
@@ -122,7 +127,11 @@ export interface ExactFormat {
   readonly table: BinadeTable;
 }
 
-export function exactFormat(mantissaBits: number, exponentBits: number | undefined, rounding: AccumulatorRounding): ExactFormat {
+export function exactFormat(
+  mantissaBits: number,
+  exponentBits: number | undefined,
+  rounding: AccumulatorRounding,
+): ExactFormat {
   const mode = rounding === "nearest" ? NEAREST : rounding === "zero" ? ZERO : STOCHASTIC;
   const bias = exponentBits === undefined ? Infinity : 2 ** (exponentBits - 1) - 1;
   const emin = exponentBits === undefined ? UNBOUNDED_EMIN : 1 - bias;
@@ -140,7 +149,15 @@ export function streamKey(f: ExactFormat, seed: number, stream: number): [number
  * One step round(s + v), t = fl(s + v), in every case, including those the binade table leaves
  * out; (keyA, keyB, counter) address the random draw of stochastic rounding.
  */
-export function generalStep(f: ExactFormat, s: number, v: number, t: number, keyA: number, keyB: number, counter: number): number {
+export function generalStep(
+  f: ExactFormat,
+  s: number,
+  v: number,
+  t: number,
+  keyA: number,
+  keyB: number,
+  counter: number,
+): number {
   if (Number.isNaN(t)) return t;
   if (t === Infinity || t === -Infinity) {
     if (s === t || v === t) return t; // an infinite term stays infinite
@@ -148,15 +165,19 @@ export function generalStep(f: ExactFormat, s: number, v: number, t: number, key
   }
   if (t === 0) return t; // fl(s + v) = 0 only when s + v = 0 exactly
   const bv = t - s;
-  const err = (s - (t - bv)) + (v - bv);
+  const err = s - (t - bv) + (v - bv);
   f64[0] = t;
-  const high = u32[1], field = (high >>> 20) & 0x7ff;
+  const high = u32[1],
+    field = (high >>> 20) & 0x7ff;
   let binade = field === 0 ? UNBOUNDED_EMIN - 1 : field - 1023;
   // t a power of two and x just inside it: x lies in the binade below, whose step is half.
-  const inward = field !== 0 && u32[0] === 0 && (high & 0xfffff) === 0 && err !== 0 && (err < 0) !== (t < 0);
+  const inward = field !== 0 && u32[0] === 0 && (high & 0xfffff) === 0 && err !== 0 && err < 0 !== t < 0;
   if (inward) binade -= 1;
   const e = Math.max(binade, f.emin);
-  let q = POW2[e - f.mantissaBits + POW2_BIAS], ts = t, es = err, scale = 1;
+  let q = POW2[e - f.mantissaBits + POW2_BIAS],
+    ts = t,
+    es = err,
+    scale = 1;
   if (e >= SCALED_BINADE) {
     // Scaled by 2^-64 (exact); an err too small to scale exactly only matters by its sign.
     scale = 2 ** 64;
@@ -165,17 +186,17 @@ export function generalStep(f: ExactFormat, s: number, v: number, t: number, key
     es = Math.abs(err) >= 2 ** -900 ? err * 2 ** -64 : Math.sign(err) * Number.MIN_VALUE;
   }
   const C = 1.5 * TWO_POW_52 * q;
-  const g = (ts + C) - C;
+  const g = ts + C - C;
   const a = ts - g;
   let k: number;
   if (f.mode === STOCHASTIC) {
     const uq = keyedHash32(keyA, keyB, counter) * (q * TWO_POW_MINUS_32);
-    k = (a - uq) + es > 0 ? 1 : (a - (uq - q)) + es > 0 ? 0 : -1;
+    k = a - uq + es > 0 ? 1 : a - (uq - q) + es > 0 ? 0 : -1;
   } else if (f.mode === ZERO) {
     const w = a + es;
-    k = t > 0 ? (w < 0 ? -1 : 0) : (w > 0 ? 1 : 0);
+    k = t > 0 ? (w < 0 ? -1 : 0) : w > 0 ? 1 : 0;
   } else {
-    k = (a - q / 2) + es > 0 ? 1 : (a + q / 2) + es < 0 ? -1 : 0;
+    k = a - q / 2 + es > 0 ? 1 : a + q / 2 + es < 0 ? -1 : 0;
   }
   const r = (g + k * q) * scale;
   const max = f.maxFinite;
@@ -189,10 +210,19 @@ export function generalStep(f: ExactFormat, s: number, v: number, t: number, key
  * (lib/wasm/accumulate.ts), which interleaves them for speed.
  */
 export function sumLanes(
-  f: ExactFormat, terms: Float64Array, base: Int32Array, stride: number, counter0: Float64Array,
-  keyA: Int32Array, keyB: Int32Array, lanes: number, length: number, sums: Float64Array,
+  f: ExactFormat,
+  terms: Float64Array,
+  base: Int32Array,
+  stride: number,
+  counter0: Float64Array,
+  keyA: Int32Array,
+  keyB: Int32Array,
+  lanes: number,
+  length: number,
+  sums: Float64Array,
 ): void {
-  for (let l = 0; l < lanes; l++) sums[l] = sumOne(f, terms, base[l], stride, counter0[l], keyA[l], keyB[l], length, sums[l]);
+  for (let l = 0; l < lanes; l++)
+    sums[l] = sumOne(f, terms, base[l], stride, counter0[l], keyA[l], keyB[l], length, sums[l]);
 }
 
 /*
@@ -215,14 +245,33 @@ export function sumLanes(
  * instead of the exponent read and table loads on the chain.
  */
 function sumOne(
-  f: ExactFormat, terms: Float64Array, base: number, stride: number, counter0: number,
-  keyA: number, keyB: number, length: number, sum: number,
+  f: ExactFormat,
+  terms: Float64Array,
+  base: number,
+  stride: number,
+  counter0: number,
+  keyA: number,
+  keyB: number,
+  length: number,
+  sum: number,
 ): number {
-  const { mode, table } = f, direct = f.mantissaBits <= DIRECT_MAX_MANTISSA;
-  const tLo = table.lo, tHi = table.hi, tQ = table.q, tI = table.inverse, tC = table.C;
-  let s = sum, lo = Infinity, hi = 0, q = 0, inverse = 0, C = 0;
+  const { mode, table } = f,
+    direct = f.mantissaBits <= DIRECT_MAX_MANTISSA;
+  const tLo = table.lo,
+    tHi = table.hi,
+    tQ = table.q,
+    tI = table.inverse,
+    tC = table.C;
+  let s = sum,
+    lo = Infinity,
+    hi = 0,
+    q = 0,
+    inverse = 0,
+    C = 0;
   for (let i = 0, o = base; i < length; i++, o += stride) {
-    const v = terms[o], t = s + v, at = Math.abs(t);
+    const v = terms[o],
+      t = s + v,
+      at = Math.abs(t);
     if (!(at >= lo && at < hi)) {
       f64[0] = t;
       const e = (u32[1] >>> 20) & 0x7ff;
@@ -237,10 +286,10 @@ function sumOne(
         const u = keyedHash32(keyA, keyB, counter0 + i) * TWO_POW_MINUS_32;
         if (direct) s = Math.ceil(t * inverse - u) * q;
         else {
-          const g = (t + C) - C;
+          const g = t + C - C;
           s = g + Math.ceil((t - g) * inverse - u) * q;
         }
-      } else s = mode === ZERO ? Math.trunc(t * inverse) * q : (t + C) - C;
+      } else s = mode === ZERO ? Math.trunc(t * inverse) * q : t + C - C;
     } else s = generalStep(f, s, v, t, keyA, keyB, counter0 + i);
   }
   return s;
@@ -255,5 +304,10 @@ export interface Lanes {
 }
 
 export function lanes(count: number): Lanes {
-  return { base: new Int32Array(count), counter0: new Float64Array(count), keyA: new Int32Array(count), keyB: new Int32Array(count) };
+  return {
+    base: new Int32Array(count),
+    counter0: new Float64Array(count),
+    keyA: new Int32Array(count),
+    keyB: new Int32Array(count),
+  };
 }

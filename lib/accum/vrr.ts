@@ -35,7 +35,7 @@
 import { checkInteger, checkOneOf } from "../core/checks";
 import type { Format, FloatingPointFormat } from "../quant/formats";
 import { absMomentBetween, twoSidedTail } from "./normal";
-import { ACCUMULATOR_ROUNDINGS, AccumulatorRounding } from "./rounding";
+import { ACCUMULATOR_ROUNDINGS, type AccumulatorRounding } from "./rounding";
 
 export interface VrrOptions {
   /** Accumulation length (number of products): an integer in [1, 2^40]. */
@@ -69,24 +69,44 @@ export interface CheckedVrrOptions {
  * `bitsName`: exactly one of the two, the format checked for its kind. Lead: at the merge with
  * the formats work (F), its checkFormat(what, value) can replace the kind test.
  */
-export function mantissaOf(what: string, formatName: string, format: Format | undefined, bitsName: string, bits: number | undefined, range: [number, number]): number {
+export function mantissaOf(
+  what: string,
+  formatName: string,
+  format: Format | undefined,
+  bitsName: string,
+  bits: number | undefined,
+  range: [number, number],
+): number {
   if (format === undefined) {
-    if (bits === undefined) throw new TypeError(`lowbit: ${what} takes ${formatName} (a floatingPoint format) or ${bitsName} (its mantissa bits)`);
+    if (bits === undefined)
+      throw new TypeError(
+        `lowbit: ${what} takes ${formatName} (a floatingPoint format) or ${bitsName} (its mantissa bits)`,
+      );
     checkInteger(`${what} ${bitsName}`, bits, range[0], range[1]);
     return bits;
   }
   if (bits !== undefined) throw new TypeError(`lowbit: ${what} takes ${formatName} or ${bitsName}, not both`);
   const kind = typeof format === "object" && format !== null ? (format as { kind?: unknown }).kind : undefined;
   if (kind !== "float") {
-    const why = kind === "fixed" ? " (the swamping analysis is for floating-point sums: a fixed-point step does not grow with the sum)" : "";
-    throw new TypeError(`lowbit: ${what} ${formatName} must be a floatingPoint format${why}; got ${JSON.stringify(format)}`);
+    const why =
+      kind === "fixed"
+        ? " (the swamping analysis is for floating-point sums: a fixed-point step does not grow with the sum)"
+        : "";
+    throw new TypeError(
+      `lowbit: ${what} ${formatName} must be a floatingPoint format${why}; got ${JSON.stringify(format)}`,
+    );
   }
   checkInteger(`${what} ${formatName} man`, (format as FloatingPointFormat).man, range[0], range[1]);
   return (format as FloatingPointFormat).man;
 }
 
-export function checkVrrOptions(what: string, o: VrrOptions, accumulatorRange: [number, number] = [1, 52]): CheckedVrrOptions {
-  if (typeof o !== "object" || o === null) throw new TypeError(`lowbit: ${what} takes an options object { n, accumulator, product, ... }`);
+export function checkVrrOptions(
+  what: string,
+  o: VrrOptions,
+  accumulatorRange: [number, number] = [1, 52],
+): CheckedVrrOptions {
+  if (typeof o !== "object" || o === null)
+    throw new TypeError(`lowbit: ${what} takes an options object { n, accumulator, product, ... }`);
   const { n, chunk, sparsity = 0, rounding = "nearest" } = o;
   checkInteger(`${what} n`, n, 1, 2 ** 40);
   const mAcc = mantissaOf(what, "accumulator", o.accumulator, "mAcc", o.mAcc, accumulatorRange);
@@ -123,17 +143,23 @@ class TermModel {
   readonly key: string;
   private readonly cache = new Map<number, [number, number]>();
 
-  constructor(readonly sigma: number, bits: number, readonly rounding: AccumulatorRounding) {
+  constructor(
+    readonly sigma: number,
+    bits: number,
+    readonly rounding: AccumulatorRounding,
+  ) {
     this.key = `${sigma}:${Math.min(bits, MAX_TERM_BITS)}:${rounding}`;
     const m = Math.min(bits, MAX_TERM_BITS);
     const top = Math.floor(Math.log2(sigma)) + 7;
     let variance = 0;
     for (let e = top - 48; e <= top; e++) {
-      const step = 2 ** (e - m), base = 2 ** e;
+      const step = 2 ** (e - m),
+        base = 2 ** e;
       if (twoSidedTail(base / sigma) < 1e-300) break;
       for (let j = 0; j < 2 ** m; j++) {
         const v = base + j * step;
-        const lo = j === 0 ? v - step / 4 : v - step / 2, hi = v + step / 2;
+        const lo = j === 0 ? v - step / 4 : v - step / 2,
+          hi = v + step / 2;
         const mass = (twoSidedTail(lo / sigma) - twoSidedTail(hi / sigma)) / 2;
         if (mass <= 0) continue;
         this.values.push(v);
@@ -152,7 +178,8 @@ class TermModel {
 
   /** The index of the first value >= t (values ascend). */
   firstAtLeast(t: number): number {
-    let lo = 0, hi = this.values.length;
+    let lo = 0,
+      hi = this.values.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (this.values[mid] < t) lo = mid + 1;
@@ -165,12 +192,19 @@ class TermModel {
   increment(u: number): [number, number] {
     const cached = this.cache.get(u);
     if (cached) return cached;
-    let second = 0, drift = 0;
+    let second = 0,
+      drift = 0;
     const { values, masses } = this;
     for (let i = 0; i < values.length; i++) {
-      const v = values[i], w = masses[i];
-      if (v >= u * 2 ** 60) { second += 2 * w * v * v; continue; }
-      const r = v / u, fl = Math.floor(r), f = r - fl;
+      const v = values[i],
+        w = masses[i];
+      if (v >= u * 2 ** 60) {
+        second += 2 * w * v * v;
+        continue;
+      }
+      const r = v / u,
+        fl = Math.floor(r),
+        f = r - fl;
       switch (this.rounding) {
         case "nearest": {
           // A tie goes to the even neighbour of s + v: either way, as s's last bit is random.
@@ -225,8 +259,14 @@ function roundMoments(x: number, m: number, rounding: AccumulatorRounding): [num
       const r = f < 0.5 ? down : f > 0.5 ? up : Math.abs(down / step) % 2 === 0 ? down : up;
       return [r, r * r];
     }
-    case "zero": { const r = x > 0 ? down : up; return [r, r * r]; }
-    case "stochastic": { const f = (x - down) / step; return [down + f * step, (1 - f) * down * down + f * up * up]; }
+    case "zero": {
+      const r = x > 0 ? down : up;
+      return [r, r * r];
+    }
+    case "stochastic": {
+      const f = (x - down) / step;
+      return [down + f * step, (1 - f) * down * down + f * up * up];
+    }
   }
 }
 
@@ -240,9 +280,12 @@ function roundMoments(x: number, m: number, rounding: AccumulatorRounding): [num
  * come from the term's prefix sums, the loop runs over the larger terms only.
  */
 function exactIncrement(e: number, j: number, m: number, term: TermModel): [number, number] {
-  const u = 2 ** (e - m), s = 2 ** e + j * u, sb = j === 0 ? u / 2 : u;
+  const u = 2 ** (e - m),
+    s = 2 ** e + j * u,
+    sb = j === 0 ? u / 2 : u;
   const k = term.firstAtLeast(u / 4);
-  const mass = term.massBelow[k], massValue = term.massValueBelow[k];
+  const mass = term.massBelow[k],
+    massValue = term.massValueBelow[k];
   let first = term.rounding === "zero" ? -mass * sb : 0;
   let second = term.rounding === "zero" ? mass * sb * sb : term.rounding === "stochastic" ? massValue * (u + sb) : 0;
   const { values, masses } = term;
@@ -271,11 +314,15 @@ interface NearPoints {
  */
 class BoundaryCache {
   private readonly binades = new Map<number, NearPoints>();
-  constructor(readonly m: number, readonly term: TermModel) {}
+  constructor(
+    readonly m: number,
+    readonly term: TermModel,
+  ) {}
   at(e: number): NearPoints {
     let hit = this.binades.get(e);
     if (hit === undefined) {
-      const u = 2 ** (e - this.m), points = 2 ** this.m;
+      const u = 2 ** (e - this.m),
+        points = 2 ** this.m;
       const J = Math.min(points, Math.ceil((8 * this.term.sigma) / u) + 1);
       const js: number[] = [];
       for (let j = 0; j < J; j++) js.push(j);
@@ -324,7 +371,8 @@ function growth(V: number, mAcc: number, term: TermModel, boundary: BoundaryCach
   let g = (1 - twoSidedTail(edge(bottom) / sd)) * term.variance;
   let previousTail = twoSidedTail(edge(bottom) / sd);
   for (let e = bottom; e <= top; e++) {
-    const a = edge(e) / sd, b = edge(e + 1) / sd;
+    const a = edge(e) / sd,
+      b = edge(e + 1) / sd;
     const tail = twoSidedTail(b);
     const p = previousTail - tail;
     previousTail = tail;
@@ -337,7 +385,8 @@ function growth(V: number, mAcc: number, term: TermModel, boundary: BoundaryCach
       continue;
     }
     const near = boundary.at(e);
-    let explicitMass = 0, explicitGrowth = 0;
+    let explicitMass = 0,
+      explicitGrowth = 0;
     for (let k = 0; k < near.s.length; k++) {
       const w = near.cell[k] * Math.exp(-(near.s[k] * near.s[k]) / (2 * V));
       explicitMass += w;
@@ -365,7 +414,8 @@ function growth(V: number, mAcc: number, term: TermModel, boundary: BoundaryCach
 function variance(length: number, mAcc: number, term: TermModel): number {
   const boundary = boundaryCache(mAcc, term);
   if (length <= 1) return term.variance * length;
-  let V = term.variance, l = 1;
+  let V = term.variance,
+    l = 1;
   while (l + 1 <= Math.min(length, 64)) {
     V += growth(V, mAcc, term, boundary);
     l += 1;

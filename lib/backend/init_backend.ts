@@ -34,7 +34,10 @@ export interface InitBackendOptions {
 
 /** The backend could not be initialised: names it and says how to get it. */
 export class BackendUnavailableError extends Error {
-  constructor(readonly backend: string, reason: string) {
+  constructor(
+    readonly backend: string,
+    reason: string,
+  ) {
     super(`lowbit: backend "${backend}" is unavailable: ${reason}`);
     this.name = "BackendUnavailableError";
   }
@@ -46,8 +49,7 @@ function requestedBackend(option?: string): BackendName | undefined {
   const requested = option ?? process.env.LOWBIT_BACKEND;
   if (requested === undefined || requested === "") return undefined;
   if (!(BACKENDS as readonly string[]).includes(requested)) {
-    throw new RangeError(
-      `lowbit: LOWBIT_BACKEND / backend must be one of ${BACKENDS.join(", ")}; got "${requested}"`);
+    throw new RangeError(`lowbit: LOWBIT_BACKEND / backend must be one of ${BACKENDS.join(", ")}; got "${requested}"`);
   }
   return requested as BackendName;
 }
@@ -60,16 +62,20 @@ async function start(name: BackendName): Promise<BackendInfo> {
         packageName = require("@tensorflow/tfjs-node/package.json").name;
         if (packageName === "@tensorflow/tfjs-node") require("@tensorflow/tfjs-node");
       } catch (e) {
-        throw new BackendUnavailableError("node",
+        throw new BackendUnavailableError(
+          "node",
           `@tensorflow/tfjs-node did not load (${(e as Error).message.split("\n")[0]}). ` +
-          "It is optional: it downloads libtensorflow when installed, which needs network access.");
+            "It is optional: it downloads libtensorflow when installed, which needs network access.",
+        );
       }
       // danfojs-node's install aliases @tensorflow/tfjs-node to plain tfjs, and npm may hoist
       // that alias to the top of node_modules: it loads, but registers no native backend.
       if (packageName !== "@tensorflow/tfjs-node" || tf.findBackendFactory("tensorflow") === undefined) {
-        throw new BackendUnavailableError("node",
+        throw new BackendUnavailableError(
+          "node",
           `node_modules/@tensorflow/tfjs-node is ${packageName}, not TensorFlow's native binding ` +
-          "(an alias installed for danfojs-node)");
+            "(an alias installed for danfojs-node)",
+        );
       }
       if (!(await tf.setBackend("tensorflow"))) {
         throw new BackendUnavailableError("node", "@tensorflow/tfjs-node loaded but its backend failed to start");
@@ -80,8 +86,10 @@ async function start(name: BackendName): Promise<BackendInfo> {
       try {
         require("@tensorflow/tfjs-backend-wasm");
       } catch (e) {
-        throw new BackendUnavailableError("wasm",
-          `@tensorflow/tfjs-backend-wasm did not load (${(e as Error).message}); run npm install`);
+        throw new BackendUnavailableError(
+          "wasm",
+          `@tensorflow/tfjs-backend-wasm did not load (${(e as Error).message}); run npm install`,
+        );
       }
       const lowbitKernels = registerWasmKernels();
       if (!(await tf.setBackend("wasm"))) {
@@ -98,9 +106,10 @@ async function start(name: BackendName): Promise<BackendInfo> {
 }
 
 function describe(info: BackendInfo): string {
-  const details = info.name === "wasm"
-    ? ` (${info.simd ? "SIMD" : "no SIMD"}, single thread, lowbit kernels: ${info.lowbitKernels.join(", ")})`
-    : "";
+  const details =
+    info.name === "wasm"
+      ? ` (${info.simd ? "SIMD" : "no SIMD"}, single thread, lowbit kernels: ${info.lowbitKernels.join(", ")})`
+      : "";
   return `lowbit: tfjs backend ${info.name}${details}`;
 }
 
@@ -110,8 +119,11 @@ function describe(info: BackendInfo): string {
  */
 export async function initBackend(options: InitBackendOptions = {}): Promise<BackendInfo> {
   const forced = requestedBackend(options.backend);
-  if (current !== undefined && (forced === undefined || forced === current.name)
-      && tf.getBackend() === current.tfName) {
+  if (
+    current !== undefined &&
+    (forced === undefined || forced === current.name) &&
+    tf.getBackend() === current.tfName
+  ) {
     return current;
   }
   tf.enableProdMode();

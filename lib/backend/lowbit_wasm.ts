@@ -4,8 +4,8 @@
  * or onto a memory of their own for data outside that backend (plain arrays, the cpu backend),
  * so that every backend computes the same bits with the same code.
  */
-import { readFileSync } from "fs";
-import { join } from "path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 
 import type { LowbitWasm } from "./generated/lowbit_wasm_exports";

@@ -8,8 +8,8 @@
  * the six C entry points the backend calls through `module.tfjs`, then construct BackendWasm.
  * Same binaries (the SIMD one when this Node compiles it), same single thread as in Node.
  */
-import { readFileSync } from "fs";
-import { dirname, join } from "path";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 
 /** tfjs-backend-wasm's priority: above cpu (1), below the native node backend (3). */
@@ -41,9 +41,12 @@ function compileBinary(folder: string): object {
 /** A started wasm backend (the factory lowbit registers under tfjs's name "wasm"). */
 export function createWasmBackendSync(): BackendWasm {
   const folder = dirname(require.resolve("@tensorflow/tfjs-backend-wasm/package.json"));
-  const { BackendWasm: Backend } = require("@tensorflow/tfjs-backend-wasm") as typeof import("@tensorflow/tfjs-backend-wasm");
+  const { BackendWasm: Backend } =
+    require("@tensorflow/tfjs-backend-wasm") as typeof import("@tensorflow/tfjs-backend-wasm");
   // The Emscripten factory that tfjs's init() calls for the plain and the SIMD binary alike.
-  const emscriptenFactory = require(join(folder, "wasm-out", "tfjs-backend-wasm.js")) as (module: EmscriptenModule) => Promise<unknown>;
+  const emscriptenFactory = require(join(folder, "wasm-out", "tfjs-backend-wasm.js")) as (
+    module: EmscriptenModule,
+  ) => Promise<unknown>;
   const compiled = compileBinary(folder);
   const module: EmscriptenModule = {
     instantiateWasm(imports, receive) {
@@ -57,7 +60,9 @@ export function createWasmBackendSync(): BackendWasm {
   emscriptenFactory(module).catch(() => undefined);
   const cwrap = module.cwrap;
   if (!module.calledRun || cwrap === undefined) {
-    throw new Error("lowbit: the wasm backend did not start synchronously (is @tensorflow/tfjs-backend-wasm version 4.22.0?)");
+    throw new Error(
+      "lowbit: the wasm backend did not start synchronously (is @tensorflow/tfjs-backend-wasm version 4.22.0?)",
+    );
   }
   module.tfjs = {
     init: cwrap("init", null, []),

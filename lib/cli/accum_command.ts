@@ -8,14 +8,14 @@
  * functions called check their ranges. It imports only lib/accum's analytic parts, so that it
  * starts without loading TensorFlow.js.
  */
-import { Command, Option } from "commander";
+import { type Command, Option } from "commander";
 import { DEFAULT_VRR_TOLERANCE, minAccumulatorBits } from "../accum/min_bits";
 import { accumulationTable } from "../accum/networks";
 import { networkNames, registeredNetwork } from "../networks/registry";
 import { vrr } from "../accum/vrr";
 import { numberFlag } from "../core/flags";
 import { action, UsageError } from "./action";
-import { formatCsv, formatTable, Row, wrapText, writeJson, writeLines } from "./output";
+import { formatCsv, formatTable, type Row, wrapText, writeJson, writeLines } from "./output";
 
 interface AccumOptions {
   n?: string;
@@ -30,7 +30,8 @@ interface AccumOptions {
 }
 
 /** The accumulator widths shown around the minimum: 3 below, 2 above, within [1, 52]. */
-const BELOW = 3, ABOVE = 2;
+const BELOW = 3,
+  ABOVE = 2;
 
 const HELP_AFTER = `
 Examples:
@@ -44,8 +45,10 @@ VRR falls below 1. The minimum is the smallest mantissa with |1 - VRR| <= --tole
 width and one bit wider (the analytic model of notebook 05).`;
 
 function describeRun(o: { mP: number; chunk?: number; sparsity: number; tolerance: number }): string {
-  return `mP = ${o.mP}${o.chunk ? `, chunk ${o.chunk}` : ""}${o.sparsity ? `, sparsity ${o.sparsity}` : ""}; ` +
-    `criterion |1 - VRR| <= ${o.tolerance}`;
+  return (
+    `mP = ${o.mP}${o.chunk ? `, chunk ${o.chunk}` : ""}${o.sparsity ? `, sparsity ${o.sparsity}` : ""}; ` +
+    `criterion |1 - VRR| <= ${o.tolerance}`
+  );
 }
 
 function accum(options: AccumOptions): void {
@@ -65,16 +68,32 @@ function accum(options: AccumOptions): void {
     const batch = numberFlag("batch", options.batch);
     const table = accumulationTable(options.network, { mP, chunk, batch, sparsity, tolerance });
     if (options.json) {
-      writeJson({ network: options.network, mP, chunk: chunk ?? null, batch: batch ?? registeredNetwork(options.network).batch ?? null, sparsity, tolerance, layers: table });
+      writeJson({
+        network: options.network,
+        mP,
+        chunk: chunk ?? null,
+        batch: batch ?? registeredNetwork(options.network).batch ?? null,
+        sparsity,
+        tolerance,
+        layers: table,
+      });
       return;
     }
     const rows: Row[] = table.map((r) => ({
-      layer: r.layer, "FWD n": r.fwd, "FWD mAcc": r.fwdMAcc, "BWD n": r.bwd, "BWD mAcc": r.bwdMAcc, "GRAD n": r.grad, "GRAD mAcc": r.gradMAcc,
+      layer: r.layer,
+      "FWD n": r.fwd,
+      "FWD mAcc": r.fwdMAcc,
+      "BWD n": r.bwd,
+      "BWD mAcc": r.bwdMAcc,
+      "GRAD n": r.grad,
+      "GRAD mAcc": r.gradMAcc,
     }));
     const columns = Object.keys(rows[0]);
     if (options.csv) return writeLines(formatCsv(rows, columns));
     writeLines([
-      ...wrapText(`${options.network}: minimum accumulator mantissa bits (mAcc) per GEMM (${describeRun({ mP, chunk, sparsity, tolerance })})`),
+      ...wrapText(
+        `${options.network}: minimum accumulator mantissa bits (mAcc) per GEMM (${describeRun({ mP, chunk, sparsity, tolerance })})`,
+      ),
       ...formatTable(rows, columns),
     ]);
     return;
@@ -94,23 +113,40 @@ function accum(options: AccumOptions): void {
   const rows: Row[] = around.map((r) => ({ mAcc: r.mAcc, VRR: r.vrr.toFixed(4), note: r.mAcc === m ? "minimum" : "" }));
   if (options.csv) return writeLines(formatCsv(rows, ["mAcc", "VRR", "note"]));
   writeLines([
-    ...wrapText(`minimum accumulator mantissa bits: ${m}  (n = ${n}, ${describeRun({ mP, chunk, sparsity, tolerance })})`),
+    ...wrapText(
+      `minimum accumulator mantissa bits: ${m}  (n = ${n}, ${describeRun({ mP, chunk, sparsity, tolerance })})`,
+    ),
     ...formatTable(rows, ["mAcc", "VRR", "note"]),
   ]);
 }
 
 export function addAccumCommand(program: Command): void {
-  program.command("accum")
+  program
+    .command("accum")
     .summary("the accumulator mantissa a dot product needs (Sakr et al., ICLR 2019)")
-    .description("The minimum accumulator mantissa bits (mAcc) for summing --n products, or for every GEMM " +
-      "(forward FWD, backward BWD, weight gradient GRAD) of a --network, and the VRR around it.")
-    .option("--n <length>", "accumulation length: the number of products summed in one dot product, an integer in [1, 2^40]")
+    .description(
+      "The minimum accumulator mantissa bits (mAcc) for summing --n products, or for every GEMM " +
+        "(forward FWD, backward BWD, weight gradient GRAD) of a --network, and the VRR around it.",
+    )
+    .option(
+      "--n <length>",
+      "accumulation length: the number of products summed in one dot product, an integer in [1, 2^40]",
+    )
     .option("--network <name>", "a registered network's GEMMs instead of --n (lowbit cost --list names them)")
-    .option("--mp <bits>", "required: the mantissa bits (explicit fraction bits) of the products summed, an integer in " +
-      "[0, 52]; the exact product of two formats with a and b bits has at most a + b + 1")
-    .option("--chunk <c>", "chunk-based accumulation: sum c products at a time, then add the chunk sums in " +
-      "the same accumulator; an integer in [1, n] (default: no chunks)")
-    .option("--sparsity <s>", "the fraction of products that are zero (e.g. after ReLU), a number in [0, 1) (default 0)")
+    .option(
+      "--mp <bits>",
+      "required: the mantissa bits (explicit fraction bits) of the products summed, an integer in " +
+        "[0, 52]; the exact product of two formats with a and b bits has at most a + b + 1",
+    )
+    .option(
+      "--chunk <c>",
+      "chunk-based accumulation: sum c products at a time, then add the chunk sums in " +
+        "the same accumulator; an integer in [1, n] (default: no chunks)",
+    )
+    .option(
+      "--sparsity <s>",
+      "the fraction of products that are zero (e.g. after ReLU), a number in [0, 1) (default 0)",
+    )
     .option("--tolerance <t>", `the largest |1 - VRR| accepted, a number in (0, 1) (default ${DEFAULT_VRR_TOLERANCE})`)
     .option("--batch <b>", "with --network: the batch size, the length of the GRAD GEMMs (default: the network's)")
     .addOption(new Option("--csv", "print CSV: a header line, then one line per row").conflicts("json"))

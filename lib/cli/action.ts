@@ -17,13 +17,17 @@ export class UsageError extends Error {
  * type checks of lowbit's functions (RangeError, or a TypeError whose message lowbit wrote).
  */
 function isUsageError(e: unknown): e is Error {
-  return e instanceof UsageError || e instanceof RangeError || (e instanceof TypeError && e.message.startsWith("lowbit:"));
+  return (
+    e instanceof UsageError || e instanceof RangeError || (e instanceof TypeError && e.message.startsWith("lowbit:"))
+  );
 }
 
 /** lowbit's messages start with "lowbit: " for library users; the command line says "error: ". */
 export const reason = (e: Error): string => e.message.replace(/^lowbit: /, "");
 
-export function action<O>(run: (options: O, command: Command) => void | Promise<void>): (options: O, command: Command) => Promise<void> {
+export function action<O>(
+  run: (options: O, command: Command) => void | Promise<void>,
+): (options: O, command: Command) => Promise<void> {
   return async (options, command) => {
     try {
       await run(options, command);

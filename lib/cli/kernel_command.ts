@@ -4,7 +4,7 @@
  *   lowbit kernel --dir <path>    in another Jupyter data directory (then JUPYTER_PATH=<path>)
  * tslab is found from the current folder (npm install tslab next to lowbit), then from lowbit.
  */
-import { Command, Option } from "commander";
+import { type Command, Option } from "commander";
 import { jupyterDataDir, writeKernelSpec } from "../nb/kernel_spec";
 import { action } from "./action";
 import { writeJson, writeLines } from "./output";
@@ -32,13 +32,21 @@ function kernel(options: KernelOptions): void {
 }
 
 export function addKernelCommand(program: Command): void {
-  program.command("kernel")
+  program
+    .command("kernel")
     .summary("register the TypeScript (tslab) kernel for Jupyter and VS Code")
-    .description("Writes the kernelspec of the tslab kernel, with absolute paths to this Node and to tslab, " +
-      "so that notebooks importing lowbit run from any Jupyter front end or VS Code. tslab is an optional " +
-      "dependency: install it next to lowbit (npm install tslab).")
-    .addOption(new Option("--user", "in the user's Jupyter data directory, where every front end looks " +
-      "(the default; `jupyter --data-dir` prints it)").conflicts("dir"))
+    .description(
+      "Writes the kernelspec of the tslab kernel, with absolute paths to this Node and to tslab, " +
+        "so that notebooks importing lowbit run from any Jupyter front end or VS Code. tslab is an optional " +
+        "dependency: install it next to lowbit (npm install tslab).",
+    )
+    .addOption(
+      new Option(
+        "--user",
+        "in the user's Jupyter data directory, where every front end looks " +
+          "(the default; `jupyter --data-dir` prints it)",
+      ).conflicts("dir"),
+    )
     .option("--dir <path>", "in this Jupyter data directory instead (front ends find it through JUPYTER_PATH)")
     .option("--name <name>", "the kernel's name, which notebooks' metadata refers to", "tslab")
     .option("--json", "print one JSON object")

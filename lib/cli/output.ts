@@ -64,7 +64,10 @@ export function formatTable(rows: readonly Row[], columns: readonly string[], ma
     if (b > 0) lines.push("");
     const shown = [key, ...blockColumns];
     const line = (values: string[]) =>
-      values.map((s, i) => (i === 0 ? s.padEnd(widths.get(shown[i])!) : s.padStart(widths.get(shown[i])!))).join(GAP).trimEnd();
+      values
+        .map((s, i) => (i === 0 ? s.padEnd(widths.get(shown[i])!) : s.padStart(widths.get(shown[i])!)))
+        .join(GAP)
+        .trimEnd();
     lines.push(line(shown));
     for (const r of rows) lines.push(line(shown.map((c) => String(r[c] ?? ""))));
   }

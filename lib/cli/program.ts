@@ -22,8 +22,10 @@ function packageVersion(): string {
 
 export function buildProgram(): Command {
   const program = new Command("lowbit")
-    .description("lowbit: low-bitwidth training on TensorFlow.js. Commands for the accumulator precision a " +
-      "dot product needs, the hardware cost of a network in a bit configuration, and the notebook kernel.")
+    .description(
+      "lowbit: low-bitwidth training on TensorFlow.js. Commands for the accumulator precision a " +
+        "dot product needs, the hardware cost of a network in a bit configuration, and the notebook kernel.",
+    )
     .version(packageVersion(), "-V, --version", "print the version and exit")
     .helpOption("-h, --help", "print this help and exit")
     .helpCommand("help [command]", "print the help of a command")

@@ -12,8 +12,8 @@
  * recognise and delete the leftovers of a writer that was killed (its process is gone) without
  * touching the temporary file of a writer that is still running.
  */
-import * as fs from "fs";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as path from "node:path";
 
 let counter = 0;
 

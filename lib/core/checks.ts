@@ -20,13 +20,17 @@ export function formatBound(value: number): string {
 export function checkInteger(what: string, value: number, min: number, max: number = Number.MAX_SAFE_INTEGER): void {
   if (Number.isInteger(value) && value >= min && value <= max) return;
   // Both bounds, also the default one: "an integer >= 1" left open whether 1e300 was meant to pass.
-  throw new RangeError(`lowbit: ${what} must be an integer in [${formatBound(min)}, ${formatBound(max)}]; got ${String(value)}`);
+  throw new RangeError(
+    `lowbit: ${what} must be an integer in [${formatBound(min)}, ${formatBound(max)}]; got ${String(value)}`,
+  );
 }
 
 /** Throws a RangeError unless `value` is one of `allowed`. */
 export function checkOneOf<T extends string>(what: string, value: string, allowed: readonly T[]): asserts value is T {
   if ((allowed as readonly string[]).includes(value)) return;
-  throw new RangeError(`lowbit: ${what} must be one of ${allowed.map((a) => `"${a}"`).join(", ")}; got ${JSON.stringify(value)}`);
+  throw new RangeError(
+    `lowbit: ${what} must be one of ${allowed.map((a) => `"${a}"`).join(", ")}; got ${JSON.stringify(value)}`,
+  );
 }
 
 /** Throws a TypeError unless `value` is true or false (a format read from JSON may say "yes"). */
@@ -47,7 +51,9 @@ export const MODEL_SEED_MAX = 2 ** 28 - 1;
  */
 export function checkSeed(what: string, value: unknown, max: number = 2 ** 32 - 1): asserts value is number {
   if (typeof value !== "number") {
-    throw new TypeError(`lowbit: ${what} must be an integer in [0, ${formatBound(max)}]; got ${JSON.stringify(value)} (${typeof value})`);
+    throw new TypeError(
+      `lowbit: ${what} must be an integer in [0, ${formatBound(max)}]; got ${JSON.stringify(value)} (${typeof value})`,
+    );
   }
   checkInteger(what, value, 0, max);
 }
@@ -65,6 +71,8 @@ export const MAX_KERNEL_ELEMENTS = 2 ** 28;
 /** Throws a RangeError naming the limit unless `size` (an element count) is at most MAX_KERNEL_ELEMENTS. */
 export function checkKernelSize(what: string, size: number): void {
   if (size <= MAX_KERNEL_ELEMENTS) return;
-  throw new RangeError(`lowbit: ${what} must have a size in [0, ${formatBound(MAX_KERNEL_ELEMENTS)}] (${MAX_KERNEL_ELEMENTS} elements: ` +
-    `lowbit's wasm kernels address a 32-bit heap); got ${size} elements: split it into smaller tensors`);
+  throw new RangeError(
+    `lowbit: ${what} must have a size in [0, ${formatBound(MAX_KERNEL_ELEMENTS)}] (${MAX_KERNEL_ELEMENTS} elements: ` +
+      `lowbit's wasm kernels address a 32-bit heap); got ${size} elements: split it into smaller tensors`,
+  );
 }

@@ -30,8 +30,10 @@ const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
 /** "an integer in [1, 100]", "a number in (0, 10]". */
 export function describeRange(range: FlagRange): string {
-  return `${range.integer ? "an integer" : "a number"} in ${range.minExclusive ? "(" : "["}${formatBound(range.min)}, ` +
-    `${formatBound(range.max)}${range.maxExclusive ? ")" : "]"}`;
+  return (
+    `${range.integer ? "an integer" : "a number"} in ${range.minExclusive ? "(" : "["}${formatBound(range.min)}, ` +
+    `${formatBound(range.max)}${range.maxExclusive ? ")" : "]"}`
+  );
 }
 
 /**
@@ -47,7 +49,9 @@ export function numberFlag(name: string, text: string | undefined, range?: FlagR
     if (!parsed) throw new FlagError(`--${name} must be a number; got "${text}"`);
     return value;
   }
-  const inRange = parsed && (!range.integer || Number.isInteger(value)) &&
+  const inRange =
+    parsed &&
+    (!range.integer || Number.isInteger(value)) &&
     (range.minExclusive ? value > range.min : value >= range.min) &&
     (range.maxExclusive ? value < range.max : value <= range.max);
   if (!inRange) throw new FlagError(`--${name} must be ${describeRange(range)}; got "${text}"`);

@@ -123,7 +123,10 @@ export class Rng {
   private readonly b: number;
 
   /** seed and stream: integers in [0, 2^32). */
-  constructor(readonly seed: number, readonly stream = 0) {
+  constructor(
+    readonly seed: number,
+    readonly stream = 0,
+  ) {
     checkInteger("Rng seed", seed, 0, 2 ** 32 - 1);
     checkInteger("Rng stream", stream, 0, 2 ** 32 - 1);
     [this.a, this.b] = hashKey(seed, stream);

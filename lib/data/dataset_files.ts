@@ -8,8 +8,8 @@
  * the first folder holding all four files wins. Each file may be gzip-compressed, with or
  * without a .gz suffix.
  */
-import * as fs from "fs";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as path from "node:path";
 
 /** The four files of an MNIST-layout dataset, by role. */
 export const IDX_FILE_NAMES = {
@@ -74,7 +74,7 @@ function filesIn(folder: string): IdxFiles | string {
     if (file === undefined) missing.push(`${name}[.gz]`);
     else found[role] = file;
   }
-  return missing.length === 0 ? found as IdxFiles : `missing ${missing.join(", ")}`;
+  return missing.length === 0 ? (found as IdxFiles) : `missing ${missing.join(", ")}`;
 }
 
 /**
@@ -89,15 +89,19 @@ export function findIdxFiles(source: DatasetSource, searchPaths?: readonly strin
     const folder = path.resolve(root, source.dir);
     const found = filesIn(folder);
     if (typeof found !== "string") return found;
-    throw new DatasetNotFoundError(source.title, [folder],
+    throw new DatasetNotFoundError(
+      source.title,
+      [folder],
       `lowbit: dataset ${source.title} not found: LOWBIT_DATA is set to ${root}, and ${folder} ` +
-      `($LOWBIT_DATA/${source.dir}): ${found}.\n` +
-      `Put the four IDX files there (${Object.values(IDX_FILE_NAMES).join(", ")}; each may be gzipped, ` +
-      `with or without .gz), or unset LOWBIT_DATA to use the installed copy (${source.install}).`);
+        `($LOWBIT_DATA/${source.dir}): ${found}.\n` +
+        `Put the four IDX files there (${Object.values(IDX_FILE_NAMES).join(", ")}; each may be gzipped, ` +
+        `with or without .gz), or unset LOWBIT_DATA to use the installed copy (${source.install}).`,
+    );
   }
-  const candidates: Candidate[] = searchPaths === undefined
-    ? source.defaultFolders()
-    : searchPaths.map((folder) => ({ folder: path.resolve(folder), origin: "searchPaths" }));
+  const candidates: Candidate[] =
+    searchPaths === undefined
+      ? source.defaultFolders()
+      : searchPaths.map((folder) => ({ folder: path.resolve(folder), origin: "searchPaths" }));
 
   const report: string[] = [];
   for (const { folder, origin } of candidates) {
@@ -110,9 +114,12 @@ export function findIdxFiles(source: DatasetSource, searchPaths?: readonly strin
     report.push(`  ${folder} (${origin}): ${found}`);
   }
   const searched = candidates.flatMap((c) => (c.folder === undefined ? [] : [c.folder]));
-  throw new DatasetNotFoundError(source.title, searched,
+  throw new DatasetNotFoundError(
+    source.title,
+    searched,
     `lowbit: dataset ${source.title} not found. Searched:\n${report.join("\n")}\n` +
-    `Install it with: ${source.install}\n` +
-    `or set LOWBIT_DATA to a folder containing ${source.dir}/ with the four IDX files ` +
-    `(${Object.values(IDX_FILE_NAMES).join(", ")}; each may be gzipped, with or without .gz).`);
+      `Install it with: ${source.install}\n` +
+      `or set LOWBIT_DATA to a folder containing ${source.dir}/ with the four IDX files ` +
+      `(${Object.values(IDX_FILE_NAMES).join(", ")}; each may be gzipped, with or without .gz).`,
+  );
 }

@@ -10,8 +10,8 @@
  * Files may be gzip-compressed (as distributed, and as Debian installs them); gzip is recognised
  * by its magic bytes 1f 8b, not by the file name.
  */
-import * as fs from "fs";
-import * as zlib from "zlib";
+import * as fs from "node:fs";
+import * as zlib from "node:zlib";
 
 /** An IDX array: its sizes and its elements in row-major order. */
 export interface IdxArray {
@@ -29,13 +29,20 @@ interface IdxType {
 }
 
 /** Byte-sized elements have no byte order: view the bytes in place. */
-function bytewise(name: string, View: new (buffer: ArrayBufferLike, byteOffset: number, length: number) => Uint8Array | Int8Array): IdxType {
+function bytewise(
+  name: string,
+  View: new (buffer: ArrayBufferLike, byteOffset: number, length: number) => Uint8Array | Int8Array,
+): IdxType {
   return { name, size: 1, decode: (buffer, byteOffset, count) => new View(buffer, byteOffset, count) };
 }
 
 /** Wider elements are big-endian in the file: decode them into a native (little-endian) array. */
-function bigEndian(name: string, size: number, Out: new (length: number) => Exclude<IdxData, Uint8Array | Int8Array>,
-                   get: (view: DataView, at: number) => number): IdxType {
+function bigEndian(
+  name: string,
+  size: number,
+  Out: new (length: number) => Exclude<IdxData, Uint8Array | Int8Array>,
+  get: (view: DataView, at: number) => number,
+): IdxType {
   return {
     name,
     size,
@@ -86,13 +93,17 @@ export function readIdx(source: string | Uint8Array): IdxArray {
   }
   const type = TYPES[bytes[2]];
   if (type === undefined) {
-    throw new Error(`lowbit: ${where}: unknown element type ${hex(bytes[2])} ` +
-      "(allowed: 0x08 uint8, 0x09 int8, 0x0b int16, 0x0c int32, 0x0d float32, 0x0e float64)");
+    throw new Error(
+      `lowbit: ${where}: unknown element type ${hex(bytes[2])} ` +
+        "(allowed: 0x08 uint8, 0x09 int8, 0x0b int16, 0x0c int32, 0x0d float32, 0x0e float64)",
+    );
   }
   const ndim = bytes[3];
   const header = 4 + 4 * ndim;
   if (bytes.length < header) {
-    throw new Error(`lowbit: ${where}: truncated header (${ndim} dimensions need ${header} bytes; got ${bytes.length})`);
+    throw new Error(
+      `lowbit: ${where}: truncated header (${ndim} dimensions need ${header} bytes; got ${bytes.length})`,
+    );
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const dims: number[] = [];
@@ -101,8 +112,10 @@ export function readIdx(source: string | Uint8Array): IdxArray {
   const payload = bytes.length - header;
   const expected = count * type.size;
   if (payload !== expected) {
-    throw new Error(`lowbit: ${where}: payload has ${payload} bytes; ${type.name} [${dims.join(", ")}] needs ` +
-      `${expected}${payload < expected ? " (truncated file?)" : ""}`);
+    throw new Error(
+      `lowbit: ${where}: payload has ${payload} bytes; ${type.name} [${dims.join(", ")}] needs ` +
+        `${expected}${payload < expected ? " (truncated file?)" : ""}`,
+    );
   }
   return { dims, data: type.decode(bytes.buffer, bytes.byteOffset + header, count) };
 }

@@ -98,13 +98,17 @@ export class ImageSplit {
     checkInteger(`ImageSplit ${init.name} numClasses`, init.numClasses, 1, 256);
     const size = init.labels.length;
     if (init.images.length !== size * h * w * c) {
-      throw new RangeError(`lowbit: ImageSplit ${init.name}: images has ${init.images.length} bytes; ` +
-        `${size} labels x [${h}, ${w}, ${c}] need ${size * h * w * c}`);
+      throw new RangeError(
+        `lowbit: ImageSplit ${init.name}: images has ${init.images.length} bytes; ` +
+          `${size} labels x [${h}, ${w}, ${c}] need ${size * h * w * c}`,
+      );
     }
     for (let i = 0; i < size; i++) {
       if (init.labels[i] >= init.numClasses) {
-        throw new RangeError(`lowbit: ImageSplit ${init.name}: labels[${i}] = ${init.labels[i]}; ` +
-          `labels must be in [0, ${init.numClasses - 1}]`);
+        throw new RangeError(
+          `lowbit: ImageSplit ${init.name}: labels[${i}] = ${init.labels[i]}; ` +
+            `labels must be in [0, ${init.numClasses - 1}]`,
+        );
       }
     }
     this.name = init.name;
@@ -140,8 +144,13 @@ export class ImageSplit {
     return this.generate(order, batchSize, end, range, labels);
   }
 
-  private *generate(order: Int32Array | undefined, batchSize: number, end: number,
-                    range: PixelRange, labels: LabelEncoding): Generator<Batch, void, undefined> {
+  private *generate(
+    order: Int32Array | undefined,
+    batchSize: number,
+    end: number,
+    range: PixelRange,
+    labels: LabelEncoding,
+  ): Generator<Batch, void, undefined> {
     for (let start = 0; start < end; start += batchSize) {
       yield this.batch(order, start, Math.min(batchSize, end - start), range, labels);
     }
@@ -177,8 +186,10 @@ export class ImageSplit {
   split(validation: number, seed: number): [ImageSplit, ImageSplit] {
     const count = validation > 0 && validation < 1 ? Math.round(validation * this.size) : validation;
     if (!Number.isInteger(count) || count < 0 || count > this.size) {
-      throw new RangeError(`lowbit: ${this.name} split() validation must be a fraction in (0, 1) or an ` +
-        `integer count in [0, ${this.size}]; got ${String(validation)}`);
+      throw new RangeError(
+        `lowbit: ${this.name} split() validation must be a fraction in (0, 1) or an ` +
+          `integer count in [0, ${this.size}]; got ${String(validation)}`,
+      );
     }
     checkInteger(`${this.name} split() seed`, seed, 0, 2 ** 32 - 1);
     const order = new Rng(hash32(seed, SPLIT_TAG, 0)).permutation(this.size);
@@ -209,8 +220,13 @@ export class ImageSplit {
    * Examples order[start .. start + count) (or start .. start + count without order) as tensors,
    * the images converted in one pass through a pixel table into a preallocated Float32Array.
    */
-  private batch(order: Int32Array | undefined, start: number, count: number,
-                range: PixelRange, labels: LabelEncoding): Batch {
+  private batch(
+    order: Int32Array | undefined,
+    start: number,
+    count: number,
+    range: PixelRange,
+    labels: LabelEncoding,
+  ): Batch {
     const [h, w, c] = this.imageShape;
     const pixels = this.pixels;
     const table = PIXEL_TABLES[range];

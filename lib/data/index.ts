@@ -11,5 +11,11 @@ export { DIGITS, NUMBER_WORDS, numberSplit, numberTranslation, numberWords } fro
 export type { NumberTranslation, NumberTranslationOptions, TranslationPair } from "./number_translation";
 export { translationBatch } from "./translation_batch";
 export type { TranslationBatch, TranslationShape } from "./translation_batch";
-export { DEVILS_DICTIONARY_FILE, loadDevilsDictionary, oneHotWindows, prepareDevilsDictionary, windowStarts } from "./text_corpus";
+export {
+  DEVILS_DICTIONARY_FILE,
+  loadDevilsDictionary,
+  oneHotWindows,
+  prepareDevilsDictionary,
+  windowStarts,
+} from "./text_corpus";
 export type { LoadTextOptions, TextCorpus } from "./text_corpus";

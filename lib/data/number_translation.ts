@@ -21,8 +21,28 @@ export interface TranslationPair {
   target: string[];
 }
 
-const ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-  "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"];
+const ONES = [
+  "zero",
+  "one",
+  "two",
+  "three",
+  "four",
+  "five",
+  "six",
+  "seven",
+  "eight",
+  "nine",
+  "ten",
+  "eleven",
+  "twelve",
+  "thirteen",
+  "fourteen",
+  "fifteen",
+  "sixteen",
+  "seventeen",
+  "eighteen",
+  "nineteen",
+];
 const TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
 
 /** The tokens of the source side (number words) and of the target side (digits). */
@@ -106,7 +126,10 @@ export function numberTranslation(options: NumberTranslationOptions): NumberTran
     pairs.push({ source: numberWords(n), target: String(n).split("") });
   }
   return {
-    pairs, source: new Vocabulary(NUMBER_WORDS), target: new Vocabulary(DIGITS),
-    sourceLength: longestSource(maxDigits), targetLength: maxDigits + 1,
+    pairs,
+    source: new Vocabulary(NUMBER_WORDS),
+    target: new Vocabulary(DIGITS),
+    sourceLength: longestSource(maxDigits),
+    targetLength: maxDigits + 1,
   };
 }

@@ -10,9 +10,9 @@
  * in order, not shuffled: the first 90% train, the next 5% validation, the last 5% test, so no
  * sentence is in two splits.
  */
-import * as fs from "fs";
+import * as fs from "node:fs";
 import * as tf from "@tensorflow/tfjs";
-import * as zlib from "zlib";
+import * as zlib from "node:zlib";
 import { checkInteger } from "../core/checks";
 import { DatasetNotFoundError } from "./dataset_files";
 
@@ -39,8 +39,16 @@ export interface TextCorpus {
 export function prepareDevilsDictionary(raw: string): string {
   const start = raw.indexOf("PREFACE");
   const end = raw.lastIndexOf("\n abcdefghijklmnopqrstuvwxyz");
-  if (start < 0) throw new Error("lowbit: the Devil's Dictionary file has no PREFACE; is it dict-devil's devil.dict.dz?");
-  return raw.slice(start, end < 0 ? raw.length : end).toLowerCase().replace(/[ \t]+/g, " ").replace(/ \n/g, "\n").trim() + "\n";
+  if (start < 0)
+    throw new Error("lowbit: the Devil's Dictionary file has no PREFACE; is it dict-devil's devil.dict.dz?");
+  return (
+    raw
+      .slice(start, end < 0 ? raw.length : end)
+      .toLowerCase()
+      .replace(/[ \t]+/g, " ")
+      .replace(/ \n/g, "\n")
+      .trim() + "\n"
+  );
 }
 
 export interface LoadTextOptions {
@@ -52,9 +60,12 @@ export interface LoadTextOptions {
 export function loadDevilsDictionary(options: LoadTextOptions = {}): TextCorpus {
   const file = options.file ?? DEVILS_DICTIONARY_FILE;
   if (!fs.existsSync(file)) {
-    throw new DatasetNotFoundError("The Devil's Dictionary", [file],
+    throw new DatasetNotFoundError(
+      "The Devil's Dictionary",
+      [file],
       `lowbit: text corpus The Devil's Dictionary not found at ${file}.\n` +
-      "Install it with: apt-get install --no-install-recommends dict-devil (Debian; public domain text)");
+        "Install it with: apt-get install --no-install-recommends dict-devil (Debian; public domain text)",
+    );
   }
   const bytes = fs.readFileSync(file);
   const raw = (bytes[0] === 0x1f && bytes[1] === 0x8b ? zlib.gunzipSync(bytes) : bytes).toString("utf8");
@@ -62,7 +73,8 @@ export function loadDevilsDictionary(options: LoadTextOptions = {}): TextCorpus 
   const vocab = [...new Set(text)].sort();
   const index = new Map(vocab.map((c, i) => [c, i]));
   const ids = Int32Array.from(text, (c) => index.get(c)!);
-  const a = Math.floor(ids.length * 0.9), b = Math.floor(ids.length * 0.95);
+  const a = Math.floor(ids.length * 0.9),
+    b = Math.floor(ids.length * 0.95);
   return {
     title: "The Devil's Dictionary, Ambrose Bierce (1911 edition)",
     licence: "public domain (copyright expired); Debian package dict-devil",
@@ -81,7 +93,11 @@ export function loadDevilsDictionary(options: LoadTextOptions = {}): TextCorpus 
  * s + length + 1), as start offsets. In order and non-overlapping (evaluation), or `count`
  * random starts drawn with `rng` (training).
  */
-export function windowStarts(ids: Int32Array, length: number, sampling: { count: number; random: () => number } | "all"): number[] {
+export function windowStarts(
+  ids: Int32Array,
+  length: number,
+  sampling: { count: number; random: () => number } | "all",
+): number[] {
   checkInteger("windowStarts length", length, 1, ids.length - 1);
   const last = ids.length - length - 1;
   if (sampling === "all") return Array.from({ length: Math.floor((ids.length - 1) / length) }, (_, i) => i * length);
@@ -90,10 +106,19 @@ export function windowStarts(ids: Int32Array, length: number, sampling: { count:
 }
 
 /** One-hot windows at `starts`: x [b, length, vocab] and the next characters y [b, length, vocab], float32. */
-export function oneHotWindows(ids: Int32Array, starts: readonly number[], length: number, vocab: number): { x: tf.Tensor3D; y: tf.Tensor3D } {
-  const xs = new Int32Array(starts.length * length), ys = new Int32Array(starts.length * length);
+export function oneHotWindows(
+  ids: Int32Array,
+  starts: readonly number[],
+  length: number,
+  vocab: number,
+): { x: tf.Tensor3D; y: tf.Tensor3D } {
+  const xs = new Int32Array(starts.length * length),
+    ys = new Int32Array(starts.length * length);
   starts.forEach((s, b) => {
-    if (!(Number.isInteger(s) && s >= 0 && s + length < ids.length)) throw new RangeError(`lowbit: oneHotWindows start must be an integer in [0, ${ids.length - length - 1}]; got ${s}`);
+    if (!(Number.isInteger(s) && s >= 0 && s + length < ids.length))
+      throw new RangeError(
+        `lowbit: oneHotWindows start must be an integer in [0, ${ids.length - length - 1}]; got ${s}`,
+      );
     xs.set(ids.subarray(s, s + length), b * length);
     ys.set(ids.subarray(s + 1, s + length + 1), b * length);
   });

@@ -15,7 +15,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { checkInteger } from "../core/checks";
 import type { TranslationPair } from "./number_translation";
-import { BOS, EOS, PAD, Vocabulary } from "./vocabulary";
+import { BOS, EOS, PAD, type Vocabulary } from "./vocabulary";
 
 export interface TranslationBatch {
   source: tf.Tensor3D;
@@ -36,12 +36,17 @@ export interface TranslationShape {
 
 function oneHot(rows: number[][], length: number, vocab: number): tf.Tensor3D {
   const values = new Float32Array(rows.length * length * vocab);
-  rows.forEach((ids, b) => ids.forEach((id, t) => { values[(b * length + t) * vocab + id] = 1; }));
+  rows.forEach((ids, b) =>
+    ids.forEach((id, t) => {
+      values[(b * length + t) * vocab + id] = 1;
+    }),
+  );
   return tf.tensor3d(values, [rows.length, length, vocab]);
 }
 
 function padded(ids: number[], length: number, pad: number, what: string): number[] {
-  if (ids.length > length) throw new RangeError(`lowbit: translationBatch ${what} has ${ids.length} tokens; at most ${length} fit`);
+  if (ids.length > length)
+    throw new RangeError(`lowbit: translationBatch ${what} has ${ids.length} tokens; at most ${length} fit`);
   return [...ids, ...new Array(length - ids.length).fill(pad)];
 }
 
@@ -54,7 +59,8 @@ export function translationBatch(pairs: readonly TranslationPair[], shape: Trans
   const pad = source.id(PAD);
   const src = pairs.map((p) => {
     const ids = p.source.map((w) => source.id(w)).reverse();
-    if (ids.length > S) throw new RangeError(`lowbit: translationBatch source has ${ids.length} tokens; at most ${S} fit`);
+    if (ids.length > S)
+      throw new RangeError(`lowbit: translationBatch source has ${ids.length} tokens; at most ${S} fit`);
     return [...new Array(S - ids.length).fill(pad), ...ids];
   });
   const tgt = pairs.map((p) => p.target.map((w) => target.id(w)));

@@ -15,7 +15,8 @@ export class Vocabulary {
   constructor(tokens: readonly string[]) {
     const all = [PAD, BOS, EOS, ...tokens];
     this.ids = new Map(all.map((t, i) => [t, i]));
-    if (this.ids.size !== all.length) throw new RangeError("lowbit: Vocabulary tokens must be distinct and must not include <pad>, <bos> or <eos>");
+    if (this.ids.size !== all.length)
+      throw new RangeError("lowbit: Vocabulary tokens must be distinct and must not include <pad>, <bos> or <eos>");
     this.tokens = all;
   }
 
@@ -33,7 +34,8 @@ export class Vocabulary {
   /** The token of an id. */
   token(id: number): string {
     const t = this.tokens[id];
-    if (t === undefined) throw new RangeError(`lowbit: token id must be an integer in [0, ${this.size - 1}]; got ${id}`);
+    if (t === undefined)
+      throw new RangeError(`lowbit: token id must be an integer in [0, ${this.size - 1}]; got ${id}`);
     return t;
   }
 

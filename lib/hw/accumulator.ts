@@ -14,7 +14,7 @@
  */
 import { checkInteger } from "../core/checks";
 import type { Format } from "../quant/formats";
-import { intOperand, Operand, operandBits, operandOf } from "./operand";
+import { intOperand, type Operand, operandBits, operandOf } from "./operand";
 
 /** "exact": the no-overflow integer width (or the operands' float format); else a fixed operand. */
 export type AccumulatorSpec = Operand | Format | "exact";
@@ -37,7 +37,8 @@ function valueBits(op: Operand): number {
 export function accumulatorFor(a: Operand, b: Operand, n: number, spec: AccumulatorSpec): Operand {
   if (spec !== "exact") {
     const acc = operandOf("accumulator", spec);
-    if (acc.kind !== "int" && acc.kind !== "float") throw new RangeError(`lowbit: accumulator must be an integer or float operand; got ${acc.kind}`);
+    if (acc.kind !== "int" && acc.kind !== "float")
+      throw new RangeError(`lowbit: accumulator must be an integer or float operand; got ${acc.kind}`);
     return acc;
   }
   const floats = [a, b].filter((o) => o.kind === "float");

@@ -7,7 +7,12 @@
 import { checkInteger } from "../core/checks";
 
 export const RAMB18_SHAPES: readonly (readonly [depth: number, width: number])[] = [
-  [16384, 1], [8192, 2], [4096, 4], [2048, 9], [1024, 18], [512, 36],
+  [16384, 1],
+  [8192, 2],
+  [4096, 4],
+  [2048, 9],
+  [1024, 18],
+  [512, 36],
 ];
 
 /** RAMB18 blocks for depth x width bits. */

@@ -30,22 +30,22 @@
  * published point is lowbit's model, and the source fields say which is which.
  */
 import * as tf from "@tensorflow/tfjs";
-import { Gemm } from "../accum/matmul";
-import { gemmShapes, GemmShape } from "../accum/networks";
+import type { Gemm } from "../accum/matmul";
+import { gemmShapes, type GemmShape } from "../accum/networks";
 import { checkInteger, checkOneOf } from "../core/checks";
 import { modelWeightLayers } from "../layers/model_layers";
 import type { NetworkLayer } from "../networks/network_layer";
 import type { NetworkSpec } from "../networks/network_spec";
 import { findNetwork, resolveNetwork } from "../networks/registry";
 import { accumulatorFor } from "./accumulator";
-import { HwConfig, resolveHwConfig } from "./configs";
-import { DSP_DEVICES, DspDevice, MULTIPLIER_MAPPINGS, MultiplierMapping } from "./dsp";
-import { configOperands, LayerOperands } from "./layer_operands";
-import { macCost, MacScheme } from "./mac";
-import { memoryLevelFor, memoryLevels, MemoryLevel } from "./memory";
+import { type HwConfig, resolveHwConfig } from "./configs";
+import { DSP_DEVICES, type DspDevice, MULTIPLIER_MAPPINGS, type MultiplierMapping } from "./dsp";
+import { configOperands, type LayerOperands } from "./layer_operands";
+import { macCost, type MacScheme } from "./mac";
+import { memoryLevelFor, memoryLevels, type MemoryLevel } from "./memory";
 import { modelOperands } from "./model_operands";
-import { FpgaResources, mvauResources } from "./mvau";
-import { Operand, operandBits, operandName } from "./operand";
+import { type FpgaResources, mvauResources } from "./mvau";
+import { type Operand, operandBits, operandName } from "./operand";
 
 /** A tfjs model, a NetworkSpec, or a name from lib/networks' registry. */
 export type CostModel = tf.LayersModel | NetworkSpec | string;
@@ -152,9 +152,11 @@ const OPTION_KEYS = ["batch", "phase", "fpga", "dramPj64"];
 const CONFIG_KEYS = ["weight", "activation", "gradient", "error", "input", "accumulator", "master", "shiftUpdate"];
 
 function checkOptions(options: CostOptions): void {
-  if (typeof options !== "object" || options === null) throw new TypeError("lowbit: cost options must be an object { batch?, phase?, fpga?, dramPj64? }");
+  if (typeof options !== "object" || options === null)
+    throw new TypeError("lowbit: cost options must be an object { batch?, phase?, fpga?, dramPj64? }");
   for (const key of Object.keys(options)) {
-    if (!OPTION_KEYS.includes(key)) throw new RangeError(`lowbit: cost options has an unknown entry "${key}"; allowed: ${OPTION_KEYS.join(", ")}`);
+    if (!OPTION_KEYS.includes(key))
+      throw new RangeError(`lowbit: cost options has an unknown entry "${key}"; allowed: ${OPTION_KEYS.join(", ")}`);
   }
   checkOneOf("cost phase", options.phase ?? "inference", COST_PHASES);
   if (options.batch !== undefined) checkInteger("cost batch", options.batch, 1);
@@ -162,7 +164,12 @@ function checkOptions(options: CostOptions): void {
 
 /** The FPGA options with their defaults, checked. */
 function fpgaOptions(options: FpgaOptions = {}): Required<FpgaOptions> {
-  const fpga = { pe: options.pe ?? 16, simd: options.simd ?? 16, mapping: options.mapping ?? "auto", device: options.device ?? "dsp48e2" };
+  const fpga = {
+    pe: options.pe ?? 16,
+    simd: options.simd ?? 16,
+    mapping: options.mapping ?? "auto",
+    device: options.device ?? "dsp48e2",
+  };
   checkInteger("cost fpga.pe", fpga.pe, 1);
   checkInteger("cost fpga.simd", fpga.simd, 1);
   checkOneOf("cost fpga.mapping", fpga.mapping, MULTIPLIER_MAPPINGS);
@@ -170,9 +177,21 @@ function fpgaOptions(options: FpgaOptions = {}): Required<FpgaOptions> {
   return fpga;
 }
 
-interface GemmOperands { gemm: Gemm; a: Operand; b: Operand; n: number; height: number }
+interface GemmOperands {
+  gemm: Gemm;
+  a: Operand;
+  b: Operand;
+  n: number;
+  height: number;
+}
 
-function gemmsOf(layer: NetworkLayer, first: boolean, shape: GemmShape, ops: LayerOperands, phase: CostPhase): GemmOperands[] {
+function gemmsOf(
+  layer: NetworkLayer,
+  first: boolean,
+  shape: GemmShape,
+  ops: LayerOperands,
+  phase: CostPhase,
+): GemmOperands[] {
   const list: GemmOperands[] = [{ gemm: "FWD", a: ops.weight, b: ops.input, n: shape.fwd, height: layer.cOut }];
   if (phase === "training") {
     if (!first) list.push({ gemm: "BWD", a: ops.weight, b: ops.error, n: shape.bwd, height: layer.cIn });
@@ -183,8 +202,14 @@ function gemmsOf(layer: NetworkLayer, first: boolean, shape: GemmShape, ops: Lay
 }
 
 function layerCost(
-  layer: NetworkLayer, first: boolean, shape: GemmShape, ops: LayerOperands, phase: CostPhase, batch: number,
-  fpga: Required<FpgaOptions>, levels: MemoryLevel[],
+  layer: NetworkLayer,
+  first: boolean,
+  shape: GemmShape,
+  ops: LayerOperands,
+  phase: CostPhase,
+  batch: number,
+  fpga: Required<FpgaOptions>,
+  levels: MemoryLevel[],
 ): LayerCost {
   const bits = operandBits;
   const training = phase === "training";
@@ -192,25 +217,44 @@ function layerCost(
     const acc = accumulatorFor(g.a, g.b, g.n, ops.accumulator[g.gemm]);
     const mac = macCost(g.a, g.b, acc);
     const unit = mvauResources({
-      pe: Math.min(fpga.pe, g.height), simd: Math.min(fpga.simd, g.n), matrixWidth: g.n, matrixHeight: g.height,
-      weight: g.a, input: g.b, accumulatorBits: bits(acc),
+      pe: Math.min(fpga.pe, g.height),
+      simd: Math.min(fpga.simd, g.n),
+      matrixWidth: g.n,
+      matrixHeight: g.height,
+      weight: g.a,
+      input: g.b,
+      accumulatorBits: bits(acc),
       storageBits: g.gemm === "FWD" ? bits(training ? ops.master : ops.weight) : 0,
-      mapping: fpga.mapping, device: fpga.device,
+      mapping: fpga.mapping,
+      device: fpga.device,
     });
     // Vectors streamed through the unit per step: output positions (FWD, BWD), weight rows (GRAD).
     const vectors = g.gemm === "GRAD" ? shape.fwd : batch * layer.hOut * layer.wOut;
     return {
-      gemm: g.gemm, a: operandName(g.a), b: operandName(g.b), accumulator: operandName(acc), n: g.n, macs: layer.macs,
-      scheme: mac.scheme, macEnergyPj: mac.energyPj, macAreaUm2: mac.areaUm2,
-      computePj: batch * layer.macs * mac.energyPj, bitOps: layer.macs * bits(g.a) * bits(g.b),
+      gemm: g.gemm,
+      a: operandName(g.a),
+      b: operandName(g.b),
+      accumulator: operandName(acc),
+      n: g.n,
+      macs: layer.macs,
+      scheme: mac.scheme,
+      macEnergyPj: mac.energyPj,
+      macAreaUm2: mac.areaUm2,
+      computePj: batch * layer.macs * mac.energyPj,
+      bitOps: layer.macs * bits(g.a) * bits(g.b),
       fpga: { ...unit, cycles: vectors * unit.cycles },
     };
   });
 
   // Memory traffic per step: [bits moved, bytes of the tensor they belong to].
   const weightBits = layer.kernelParams * bits(ops.weight);
-  const inBits = batch * layer.inputElements * bits(ops.input), outBits = batch * layer.outputElements * bits(ops.output);
-  const moves: [number, number][] = [[weightBits, weightBits / 8], [inBits, inBits / 8], [outBits, outBits / 8]];
+  const inBits = batch * layer.inputElements * bits(ops.input),
+    outBits = batch * layer.outputElements * bits(ops.output);
+  const moves: [number, number][] = [
+    [weightBits, weightBits / 8],
+    [inBits, inBits / 8],
+    [outBits, outBits / 8],
+  ];
   let updatePj = 0;
   if (training) {
     const errOut = batch * layer.outputElements * bits(ops.error);
@@ -218,7 +262,8 @@ function layerCost(
       const errIn = batch * layer.inputElements * bits(ops.inputError);
       moves.push([weightBits, weightBits / 8], [errOut, errOut / 8], [errIn, errIn / 8]);
     }
-    const gradBits = layer.kernelParams * bits(ops.gradient), masterBits = layer.kernelParams * bits(ops.master);
+    const gradBits = layer.kernelParams * bits(ops.gradient),
+      masterBits = layer.kernelParams * bits(ops.master);
     moves.push([inBits, inBits / 8], [errOut, errOut / 8], [gradBits, gradBits / 8]);
     moves.push([gradBits, gradBits / 8], [masterBits, masterBits / 8], [masterBits, masterBits / 8]);
     if (operandName(ops.master) !== operandName(ops.weight)) moves.push([weightBits, weightBits / 8]);
@@ -231,50 +276,101 @@ function layerCost(
   const energyPj = computePj + updatePj + memoryPj;
   const sum = (f: (g: GemmCost) => number) => gemms.reduce((s, g) => s + f(g), 0);
   const operands = {
-    weight: operandName(ops.weight), input: operandName(ops.input), output: operandName(ops.output), error: operandName(ops.error),
-    ...(first ? {} : { inputError: operandName(ops.inputError) }), gradient: operandName(ops.gradient), master: operandName(ops.master),
+    weight: operandName(ops.weight),
+    input: operandName(ops.input),
+    output: operandName(ops.output),
+    error: operandName(ops.error),
+    ...(first ? {} : { inputError: operandName(ops.inputError) }),
+    gradient: operandName(ops.gradient),
+    master: operandName(ops.master),
   };
   return {
-    layer: layer.name, kind: layer.kind, operands, weightLevel: memoryLevelFor(weightBits / 8, levels).name, gemms,
-    macs: sum((g) => g.macs), bitOps: sum((g) => g.bitOps), computePj, updatePj, memoryPj, energyPj,
-    energyPerExamplePj: energyPj / batch, memoryBits, weightBytes: weightBits / 8,
-    luts: sum((g) => g.fpga.luts), dsps: sum((g) => g.fpga.dsps), ffs: sum((g) => g.fpga.ffs),
-    ramb18: sum((g) => g.fpga.ramb18), cycles: sum((g) => g.fpga.cycles),
+    layer: layer.name,
+    kind: layer.kind,
+    operands,
+    weightLevel: memoryLevelFor(weightBits / 8, levels).name,
+    gemms,
+    macs: sum((g) => g.macs),
+    bitOps: sum((g) => g.bitOps),
+    computePj,
+    updatePj,
+    memoryPj,
+    energyPj,
+    energyPerExamplePj: energyPj / batch,
+    memoryBits,
+    weightBytes: weightBits / 8,
+    luts: sum((g) => g.fpga.luts),
+    dsps: sum((g) => g.fpga.dsps),
+    ffs: sum((g) => g.fpga.ffs),
+    ramb18: sum((g) => g.fpga.ramb18),
+    cycles: sum((g) => g.fpga.cycles),
   };
 }
 
 const FIGURES: (keyof CostFigures)[] = [
-  "macs", "bitOps", "computePj", "updatePj", "memoryPj", "energyPj", "energyPerExamplePj", "memoryBits", "weightBytes",
-  "luts", "dsps", "ffs", "ramb18", "cycles",
+  "macs",
+  "bitOps",
+  "computePj",
+  "updatePj",
+  "memoryPj",
+  "energyPj",
+  "energyPerExamplePj",
+  "memoryBits",
+  "weightBytes",
+  "luts",
+  "dsps",
+  "ffs",
+  "ramb18",
+  "cycles",
 ];
 
 function flatRow(label: string, kind: string, f: CostFigures, weightLevel: string): Record<string, string | number> {
   return {
-    layer: label, kind, macs: f.macs, bitOps: f.bitOps,
-    computeUJ: f.computePj / 1e6, memoryUJ: f.memoryPj / 1e6, updateUJ: f.updatePj / 1e6, energyUJ: f.energyPj / 1e6,
-    nJPerExample: f.energyPerExamplePj / 1e3, weightKiB: f.weightBytes / 1024, weightMemory: weightLevel,
-    luts: f.luts, dsps: f.dsps, ffs: f.ffs, ramb18: f.ramb18, cycles: f.cycles,
+    layer: label,
+    kind,
+    macs: f.macs,
+    bitOps: f.bitOps,
+    computeUJ: f.computePj / 1e6,
+    memoryUJ: f.memoryPj / 1e6,
+    updateUJ: f.updatePj / 1e6,
+    energyUJ: f.energyPj / 1e6,
+    nJPerExample: f.energyPerExamplePj / 1e3,
+    weightKiB: f.weightBytes / 1024,
+    weightMemory: weightLevel,
+    luts: f.luts,
+    dsps: f.dsps,
+    ffs: f.ffs,
+    ramb18: f.ramb18,
+    cycles: f.cycles,
   };
 }
 
 /** The weight layers of a network given by name, spec or tfjs model. */
 function networkOf(model: CostModel): { name: string; batch?: number; layers: readonly NetworkLayer[] } {
-  if (model instanceof tf.LayersModel) return { name: model.name, layers: modelWeightLayers(model).map((w) => w.figures) };
+  if (model instanceof tf.LayersModel)
+    return { name: model.name, layers: modelWeightLayers(model).map((w) => w.figures) };
   if (typeof model !== "string" && (typeof model !== "object" || model === null)) {
-    throw new TypeError("lowbit: cost model must be a tfjs LayersModel, a NetworkSpec { name, dataset, batch, layers } or a network name");
+    throw new TypeError(
+      "lowbit: cost model must be a tfjs LayersModel, a NetworkSpec { name, dataset, batch, layers } or a network name",
+    );
   }
   return resolveNetwork("cost", model);
 }
 
 /** The layers and operands of a model, or of a registered network's model (built, read, disposed). */
-function modelFormats(model: CostModel): { network: { name: string; batch?: number; layers: readonly NetworkLayer[] }; operands: LayerOperands[] } {
+function modelFormats(model: CostModel): {
+  network: { name: string; batch?: number; layers: readonly NetworkLayer[] };
+  operands: LayerOperands[];
+} {
   if (model instanceof tf.LayersModel) {
     const read = modelOperands(model);
     return { network: { name: model.name, layers: read.layers }, operands: read.operands };
   }
   const registered = typeof model === "string" ? findNetwork("cost", model) : undefined;
   if (registered?.build === undefined) {
-    throw new TypeError("lowbit: cost needs a configuration (a preset name or hwConfig({...})) for a network given as data (a NetworkSpec or a spec's name): only a model carries its formats");
+    throw new TypeError(
+      "lowbit: cost needs a configuration (a preset name or hwConfig({...})) for a network given as data (a NetworkSpec or a spec's name): only a model carries its formats",
+    );
   }
   const built = registered.build();
   try {
@@ -291,14 +387,21 @@ function modelFormats(model: CostModel): { network: { name: string; batch?: numb
  */
 export function cost(model: CostModel, config: HwConfig | string, options?: CostOptions): ConfigCostReport;
 export function cost(model: tf.LayersModel | string, options?: CostOptions): CostReport;
-export function cost(model: CostModel, configOrOptions?: HwConfig | string | CostOptions, maybeOptions?: CostOptions): CostReport {
-  const configGiven = typeof configOrOptions === "string"
-    || (typeof configOrOptions === "object" && configOrOptions !== null && CONFIG_KEYS.some((k) => k in configOrOptions));
+export function cost(
+  model: CostModel,
+  configOrOptions?: HwConfig | string | CostOptions,
+  maybeOptions?: CostOptions,
+): CostReport {
+  const configGiven =
+    typeof configOrOptions === "string" ||
+    (typeof configOrOptions === "object" && configOrOptions !== null && CONFIG_KEYS.some((k) => k in configOrOptions));
   const options: CostOptions = (configGiven ? maybeOptions : (configOrOptions as CostOptions | undefined)) ?? {};
   checkOptions(options);
   const { phase = "inference", dramPj64 } = options;
   const fpga = fpgaOptions(options.fpga);
-  let cfg: HwConfig | undefined, network: { name: string; batch?: number; layers: readonly NetworkLayer[] }, operands: LayerOperands[];
+  let cfg: HwConfig | undefined,
+    network: { name: string; batch?: number; layers: readonly NetworkLayer[] },
+    operands: LayerOperands[];
   if (configGiven) {
     cfg = resolveHwConfig(configOrOptions as HwConfig | string);
     network = networkOf(model);
@@ -311,17 +414,27 @@ export function cost(model: CostModel, configOrOptions?: HwConfig | string | Cos
   const batch = options.batch ?? network.batch ?? 64;
   const levels = memoryLevels(dramPj64);
   const shapes = gemmShapes({ name: network.name, dataset: "", batch, layers: network.layers }, { batch });
-  const layers = network.layers.map((l, i) => layerCost(l, i === 0, shapes[i], operands[i], phase, batch, fpga, levels));
-  const total = Object.fromEntries(FIGURES.map((k) => [k, layers.reduce((s, l) => s + l[k], 0)])) as unknown as CostFigures;
+  const layers = network.layers.map((l, i) =>
+    layerCost(l, i === 0, shapes[i], operands[i], phase, batch, fpga, levels),
+  );
+  const total = Object.fromEntries(
+    FIGURES.map((k) => [k, layers.reduce((s, l) => s + l[k], 0)]),
+  ) as unknown as CostFigures;
   total.energyPerExamplePj = total.energyPj / batch;
   const byPrecision = new Map<string, number>();
-  for (const g of layers.flatMap((l) => l.gemms)) byPrecision.set(`${g.a} x ${g.b}`, (byPrecision.get(`${g.a} x ${g.b}`) ?? 0) + g.macs);
+  for (const g of layers.flatMap((l) => l.gemms))
+    byPrecision.set(`${g.a} x ${g.b}`, (byPrecision.get(`${g.a} x ${g.b}`) ?? 0) + g.macs);
   const rows = () => [
     ...layers.map((l) => flatRow(l.layer, l.kind, l, l.weightLevel)),
     flatRow("total", "", total, ""),
   ];
   return {
-    model: network.name, config: cfg, phase, batch, layers, total,
+    model: network.name,
+    config: cfg,
+    phase,
+    batch,
+    layers,
+    total,
     macsByPrecision: [...byPrecision].map(([precision, macs]) => ({ precision, macs })),
     rows,
     toDataFrame: () => {
@@ -329,7 +442,9 @@ export function cost(model: CostModel, configOrOptions?: HwConfig | string | Cos
       try {
         dfd = require("danfojs-node");
       } catch {
-        throw new Error("lowbit: CostReport.toDataFrame needs danfojs-node (npm install in the lowbit repository installs it with its overrides)");
+        throw new Error(
+          "lowbit: CostReport.toDataFrame needs danfojs-node (npm install in the lowbit repository installs it with its overrides)",
+        );
       }
       return new dfd.DataFrame(rows());
     },

@@ -17,7 +17,10 @@ export const MULTIPLIER_MAPPINGS = ["auto", "lut", "dsp"] as const;
 export type MultiplierMapping = (typeof MULTIPLIER_MAPPINGS)[number];
 
 /** The signed multiplier of one DSP block, [p, q] bits. */
-export const DSP_MULTIPLIER: Readonly<Record<DspDevice, readonly [number, number]>> = { dsp48e1: [25, 18], dsp48e2: [27, 18] };
+export const DSP_MULTIPLIER: Readonly<Record<DspDevice, readonly [number, number]>> = {
+  dsp48e1: [25, 18],
+  dsp48e2: [27, 18],
+};
 
 /** DSP blocks per W x A multiply (0.5 when two share one block). */
 export function dspsPerMultiply(weightBits: number, inputBits: number, device: DspDevice = "dsp48e2"): number {

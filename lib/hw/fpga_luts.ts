@@ -32,7 +32,8 @@ export function adderTreeLuts(simd: number, weightBits: number, inputBits: numbe
  */
 export function popcountTreeLuts(n: number): number {
   checkInteger("popcountTreeLuts n", n, 1);
-  let widths = new Array<number>(n).fill(1), luts = 0;
+  let widths = new Array<number>(n).fill(1),
+    luts = 0;
   while (widths.length > 1) {
     const next: number[] = [];
     for (let i = 0; i + 1 < widths.length; i += 2) {

@@ -4,7 +4,16 @@ export type { ArithmeticOp, PublishedMemoryRead, PublishedOpCost } from "./publi
 export { bitCell, floatAdd, floatLawCoefficients, floatMultiply, intAdd, intMultiply } from "./operation_cost";
 export type { OpCost } from "./operation_cost";
 export {
-  BINARY_OPERAND, FP16_OPERAND, FP32_OPERAND, TERNARY_OPERAND, floatOperand, intOperand, logOperand, operandBits, operandName, operandOf,
+  BINARY_OPERAND,
+  FP16_OPERAND,
+  FP32_OPERAND,
+  TERNARY_OPERAND,
+  floatOperand,
+  intOperand,
+  logOperand,
+  operandBits,
+  operandName,
+  operandOf,
 } from "./operand";
 export type { Operand } from "./operand";
 export { accumulatorFor, finnAccumulatorBits } from "./accumulator";
@@ -22,4 +31,14 @@ export type { FpgaResources, MvauOptions } from "./mvau";
 export { HW_CONFIGS, hwConfig, resolveHwConfig } from "./configs";
 export type { HwConfig, HwConfigOptions } from "./configs";
 export { COST_PHASES, cost } from "./cost";
-export type { ConfigCostReport, CostFigures, CostModel, CostOptions, CostPhase, CostReport, FpgaOptions, GemmCost, LayerCost } from "./cost";
+export type {
+  ConfigCostReport,
+  CostFigures,
+  CostModel,
+  CostOptions,
+  CostPhase,
+  CostReport,
+  FpgaOptions,
+  GemmCost,
+  LayerCost,
+} from "./cost";

@@ -30,8 +30,14 @@ export interface LayerOperands {
 export function configOperands(config: HwConfig, count: number): LayerOperands[] {
   const accumulator = { FWD: config.accumulator, BWD: config.accumulator, GRAD: config.accumulator };
   return Array.from({ length: count }, (_, i) => ({
-    weight: config.weight, input: i === 0 ? config.input : config.activation, output: config.activation,
-    error: config.error, inputError: config.error, gradient: config.gradient, master: config.master,
-    accumulator, shiftUpdate: config.shiftUpdate,
+    weight: config.weight,
+    input: i === 0 ? config.input : config.activation,
+    output: config.activation,
+    error: config.error,
+    inputError: config.error,
+    gradient: config.gradient,
+    master: config.master,
+    accumulator,
+    shiftUpdate: config.shiftUpdate,
   }));
 }

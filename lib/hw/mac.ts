@@ -20,8 +20,8 @@
  * The accumulate is one add in the accumulator's format (intAdd or floatAdd), except for
  * xnor-popcount (the tree above). Bit-cells are priced by bitCell() (operation_cost.ts).
  */
-import { bitCell, floatAdd, floatMultiply, intAdd, intMultiply, OpCost } from "./operation_cost";
-import { Operand, operandBits, operandOf } from "./operand";
+import { bitCell, floatAdd, floatMultiply, intAdd, intMultiply, type OpCost } from "./operation_cost";
+import { type Operand, operandBits, operandOf } from "./operand";
 import type { Format } from "../quant/formats";
 
 export type MacScheme = "xnor-popcount" | "sign-select" | "shift" | "float" | "int";
@@ -73,11 +73,15 @@ function product(a: Operand, b: Operand): { scheme: MacScheme; multiply: OpCost 
 
 /** One MAC of a times b into `accumulator`. */
 export function macCost(a: Operand | Format, b: Operand | Format, accumulator: Operand | Format): MacCost {
-  const x = operandOf("macCost a", a), y = operandOf("macCost b", b), acc = operandOf("macCost accumulator", accumulator);
+  const x = operandOf("macCost a", a),
+    y = operandOf("macCost b", b),
+    acc = operandOf("macCost accumulator", accumulator);
   const { scheme, multiply } = product(x, y);
   const accumulate = scheme === "xnor-popcount" ? cells(2) : add(acc);
   return {
-    scheme, multiply, accumulate,
+    scheme,
+    multiply,
+    accumulate,
     energyPj: multiply.energyPj + accumulate.energyPj,
     areaUm2: multiply.areaUm2 + accumulate.areaUm2,
   };

@@ -29,19 +29,22 @@ function checkPositive(what: string, value: number): void {
   }
 }
 
-const SRAM = MEMORY_READS_45NM.filter((m) => Number.isFinite(m.capacityBytes))
-  .map((m) => [m.capacityBytes, m.energyPj64 as number] as [number, number]);
+const SRAM = MEMORY_READS_45NM.filter((m) => Number.isFinite(m.capacityBytes)).map(
+  (m) => [m.capacityBytes, m.energyPj64 as number] as [number, number],
+);
 
 /** Energy of one 64-bit read from an SRAM of `capacityBytes` (published at 8 KB, 32 KB, 1 MB). */
 export function sramReadEnergy(capacityBytes: number): number {
   checkPositive("sramReadEnergy capacityBytes", capacityBytes);
   const exact = SRAM.find(([c]) => c === capacityBytes);
   if (exact) return exact[1];
-  const [c0, e0] = SRAM[0], [cn, en] = SRAM[SRAM.length - 1];
+  const [c0, e0] = SRAM[0],
+    [cn, en] = SRAM[SRAM.length - 1];
   if (capacityBytes < c0) return e0 * Math.sqrt(capacityBytes / c0);
   if (capacityBytes > cn) return en * Math.sqrt(capacityBytes / cn);
   const i = SRAM.findIndex(([c]) => c > capacityBytes);
-  const [ca, ea] = SRAM[i - 1], [cb, eb] = SRAM[i];
+  const [ca, ea] = SRAM[i - 1],
+    [cb, eb] = SRAM[i];
   return ea * (capacityBytes / ca) ** (Math.log(eb / ea) / Math.log(cb / ca));
 }
 
@@ -52,13 +55,17 @@ export function memoryLevels(dramPj64: number = DEFAULT_DRAM_PJ64): MemoryLevel[
     name: m.level,
     capacityBytes: m.capacityBytes,
     energyPj64: typeof m.energyPj64 === "number" ? m.energyPj64 : dramPj64,
-    source: typeof m.energyPj64 === "number" ? m.source : `${m.source}: range ${m.energyPj64.join("-")} pJ, lowbit uses ${dramPj64}`,
+    source:
+      typeof m.energyPj64 === "number"
+        ? m.source
+        : `${m.source}: range ${m.energyPj64.join("-")} pJ, lowbit uses ${dramPj64}`,
   }));
 }
 
 /** The smallest level that holds `bytes`. */
 export function memoryLevelFor(bytes: number, levels: readonly MemoryLevel[] = memoryLevels()): MemoryLevel {
-  if (!(bytes >= 0 && Number.isFinite(bytes))) throw new RangeError(`lowbit: memoryLevelFor bytes must be a finite number >= 0; got ${bytes}`);
+  if (!(bytes >= 0 && Number.isFinite(bytes)))
+    throw new RangeError(`lowbit: memoryLevelFor bytes must be a finite number >= 0; got ${bytes}`);
   return levels.find((l) => bytes <= l.capacityBytes) ?? levels[levels.length - 1];
 }
 

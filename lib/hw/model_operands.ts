@@ -27,8 +27,8 @@
  *               (accumulator.ts: FINN-R's no-overflow width, or the operands' float)
  * A quantizer that declares no format is an error: cost then needs an explicit configuration.
  */
-import * as tf from "@tensorflow/tfjs";
-import { Gemm, GEMMS } from "../accum/matmul";
+import type * as tf from "@tensorflow/tfjs";
+import { type Gemm, GEMMS } from "../accum/matmul";
 import { modelWeightLayers } from "../layers/model_layers";
 import { QuantLayer } from "../layers/quant_layer";
 import type { QuantRole } from "../layers/quant_config";
@@ -36,10 +36,10 @@ import { QuantLstm } from "../layers/quant_lstm";
 import { isKernel, MOVES_VALUES } from "../layers/summary";
 import { trainingFormats } from "../layers/training_formats";
 import type { NetworkLayer } from "../networks/network_layer";
-import { binary, Format, FP32 } from "../quant/formats";
+import { binary, type Format, FP32 } from "../quant/formats";
 import type { AccumulatorSpec } from "./accumulator";
 import type { LayerOperands } from "./layer_operands";
-import { floatOperand, FP32_OPERAND, Operand, operandBits, operandOf } from "./operand";
+import { floatOperand, FP32_OPERAND, type Operand, operandBits, operandOf } from "./operand";
 
 const hasKernel = (layer: tf.layers.Layer) => layer.weights.some(isKernel);
 const movesValues = (layer: tf.layers.Layer) => MOVES_VALUES.has(layer.getClassName());
@@ -56,7 +56,9 @@ function quantizerFormat(layer: QuantLayer, role: QuantRole): Format | undefined
   const q = layer.quant[role];
   if (q === undefined) return undefined;
   if (q.format === undefined) {
-    throw new TypeError(`lowbit: cost: layer ${layer.name}'s ${role} quantizer "${q.label}" declares no format; give cost a configuration (a preset name or hwConfig({...}))`);
+    throw new TypeError(
+      `lowbit: cost: layer ${layer.name}'s ${role} quantizer "${q.label}" declares no format; give cost a configuration (a preset name or hwConfig({...}))`,
+    );
   }
   return q.format;
 }
@@ -85,7 +87,8 @@ function accumulatorOf(layer: tf.layers.Layer): Record<Gemm, AccumulatorSpec> {
 /** The weight layers of `model` with the operands of each, read from the model. */
 export function modelOperands(model: tf.LayersModel): { layers: NetworkLayer[]; operands: LayerOperands[] } {
   const recorded = trainingFormats(model);
-  const operand = (what: string, f: Format | undefined) => (f === undefined ? FP32_OPERAND : operandOf(`cost ${what}`, f));
+  const operand = (what: string, f: Format | undefined) =>
+    f === undefined ? FP32_OPERAND : operandOf(`cost ${what}`, f);
   const forward = new Map<tf.layers.Layer, Format>();
   /** The format of `layer`'s output. */
   const formatOut = (layer: tf.layers.Layer): Format => {
@@ -93,7 +96,8 @@ export function modelOperands(model: tf.LayersModel): { layers: NetworkLayer[]; 
     if (f === undefined) {
       const from = inbound(layer);
       if (from === undefined) f = recorded.input ?? FP32;
-      else if (layer instanceof QuantLayer) f = quantizerFormat(layer, "activation") ?? (layer.activationName === "sign" ? binary() : FP32);
+      else if (layer instanceof QuantLayer)
+        f = quantizerFormat(layer, "activation") ?? (layer.activationName === "sign" ? binary() : FP32);
       else f = movesValues(layer) ? formatOut(from) : FP32;
       forward.set(layer, f);
     }
@@ -104,7 +108,9 @@ export function modelOperands(model: tf.LayersModel): { layers: NetworkLayer[]; 
     const own = layer instanceof QuantLayer ? quantizerFormat(layer, "error") : undefined;
     if (own !== undefined) return own;
     const next = consumer(layer);
-    return next !== undefined && !hasKernel(next) && (movesValues(next) || isActivationLayer(next)) ? errorAt(next) : FP32;
+    return next !== undefined && !hasKernel(next) && (movesValues(next) || isActivationLayer(next))
+      ? errorAt(next)
+      : FP32;
   };
   /** The format the gradient at `layer`'s output is quantized to, going up from it. */
   const errorUp = (layer: tf.layers.Layer | undefined): Format => {

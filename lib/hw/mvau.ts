@@ -21,9 +21,9 @@ import { checkInteger } from "../core/checks";
 import type { Format } from "../quant/formats";
 import { finnAccumulatorBits } from "./accumulator";
 import { ramb18Count } from "./bram";
-import { DspDevice, dspsPerMultiply, MultiplierMapping, multiplierTarget } from "./dsp";
+import { type DspDevice, dspsPerMultiply, type MultiplierMapping, multiplierTarget } from "./dsp";
 import { adderTreeLuts, lutMultiplierLuts, popcountTreeLuts } from "./fpga_luts";
-import { Operand, operandBits, operandOf } from "./operand";
+import { type Operand, operandBits, operandOf } from "./operand";
 
 export interface MvauOptions {
   pe: number;
@@ -61,18 +61,24 @@ function datapathBits(op: Operand): number {
 }
 
 export function mvauResources(options: MvauOptions): FpgaResources {
-  if (typeof options !== "object" || options === null) throw new TypeError("lowbit: mvauResources takes options { pe, simd, matrixWidth, matrixHeight, weight, input, ... }");
+  if (typeof options !== "object" || options === null)
+    throw new TypeError(
+      "lowbit: mvauResources takes options { pe, simd, matrixWidth, matrixHeight, weight, input, ... }",
+    );
   const { pe, simd, matrixWidth, matrixHeight, mapping = "auto", device = "dsp48e2" } = options;
   checkInteger("mvauResources pe", pe, 1);
   checkInteger("mvauResources simd", simd, 1);
   checkInteger("mvauResources matrixWidth", matrixWidth, 1);
   checkInteger("mvauResources matrixHeight", matrixHeight, 1);
-  const w = operandOf("mvauResources weight", options.weight), a = operandOf("mvauResources input", options.input);
-  const wBits = datapathBits(w), aBits = datapathBits(a);
+  const w = operandOf("mvauResources weight", options.weight),
+    a = operandOf("mvauResources input", options.input);
+  const wBits = datapathBits(w),
+    aBits = datapathBits(a);
   const floats = [w, a].filter((o) => o.kind === "float");
   const approximate = floats.length > 0;
-  const accumulatorBits = options.accumulatorBits
-    ?? (approximate ? Math.max(...floats.map(operandBits)) : finnAccumulatorBits(matrixWidth, wBits, aBits));
+  const accumulatorBits =
+    options.accumulatorBits ??
+    (approximate ? Math.max(...floats.map(operandBits)) : finnAccumulatorBits(matrixWidth, wBits, aBits));
   checkInteger("mvauResources accumulatorBits", accumulatorBits, 1, 128);
   const storageBits = options.storageBits ?? operandBits(w);
   checkInteger("mvauResources storageBits", storageBits, 0, 128);

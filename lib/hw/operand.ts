@@ -12,7 +12,7 @@
  * Widths go up to 128 bits: accumulators and FP32 master weights are operands too.
  */
 import { checkInteger } from "../core/checks";
-import { checkFormat, Format, FORMAT_KINDS, formatArithmetic } from "../quant/formats";
+import { checkFormat, type Format, FORMAT_KINDS, formatArithmetic } from "../quant/formats";
 
 export type Operand =
   | { readonly kind: "int"; readonly bits: number }
@@ -45,19 +45,28 @@ export const FP16_OPERAND = floatOperand(5, 10);
 /** Bits one value of the operand occupies in memory. */
 export function operandBits(op: Operand): number {
   switch (op.kind) {
-    case "int": case "log": return op.bits;
-    case "float": return 1 + op.exp + op.man;
-    case "binary": return 1;
-    case "ternary": return 2;
+    case "int":
+    case "log":
+      return op.bits;
+    case "float":
+      return 1 + op.exp + op.man;
+    case "binary":
+      return 1;
+    case "ternary":
+      return 2;
   }
 }
 
 /** A short name: "int8", "fp32", "fp16", "bf16", "e4m3", "binary", "ternary", "log6". */
 export function operandName(op: Operand): string {
   switch (op.kind) {
-    case "int": return `int${op.bits}`;
-    case "log": return `log${op.bits}`;
-    case "binary": case "ternary": return op.kind;
+    case "int":
+      return `int${op.bits}`;
+    case "log":
+      return `log${op.bits}`;
+    case "binary":
+    case "ternary":
+      return op.kind;
     case "float":
       if (op.exp === 8 && op.man === 23) return "fp32";
       if (op.exp === 5 && op.man === 10) return "fp16";
@@ -75,21 +84,31 @@ const OPERAND_FIELDS: readonly string[] = ["kind", "bits", "exp", "man"];
  */
 export function operandOf(what: string, value: Operand | Format): Operand {
   if (typeof value !== "object" || value === null || typeof (value as { kind?: unknown }).kind !== "string") {
-    throw new TypeError(`lowbit: ${what} must be an Operand (intOperand(8), FP32_OPERAND, ...) or a quant Format (fixedPoint(...), FP16, ...)`);
+    throw new TypeError(
+      `lowbit: ${what} must be an Operand (intOperand(8), FP32_OPERAND, ...) or a quant Format (fixedPoint(...), FP16, ...)`,
+    );
   }
   if (!OPERAND_KINDS.includes(value.kind) && !(FORMAT_KINDS as readonly string[]).includes(value.kind)) {
-    throw new RangeError(`lowbit: ${what} kind must be one of ${[...new Set([...OPERAND_KINDS, ...FORMAT_KINDS])].map((k) => `"${k}"`).join(", ")}; got ${JSON.stringify(value.kind)}`);
+    throw new RangeError(
+      `lowbit: ${what} kind must be one of ${[...new Set([...OPERAND_KINDS, ...FORMAT_KINDS])].map((k) => `"${k}"`).join(", ")}; got ${JSON.stringify(value.kind)}`,
+    );
   }
   // "float", "binary" and "ternary" are kinds of both, with the same arithmetic. A value with an
   // Operand's fields only is an Operand (an Operand float may be wider: FP64 accumulators); one
   // with a Format's fields (saturate, stochastic, threshold) is checked as a Format.
-  const isOperand = OPERAND_KINDS.includes(value.kind) && Object.keys(value).every((key) => OPERAND_FIELDS.includes(key));
-  const op = isOperand ? value as Operand : formatArithmetic(checkFormat(what, value));
+  const isOperand =
+    OPERAND_KINDS.includes(value.kind) && Object.keys(value).every((key) => OPERAND_FIELDS.includes(key));
+  const op = isOperand ? (value as Operand) : formatArithmetic(checkFormat(what, value));
   switch (op.kind) {
-    case "int": return intOperand(op.bits);
-    case "float": return floatOperand(op.exp, op.man);
-    case "binary": return BINARY_OPERAND;
-    case "ternary": return TERNARY_OPERAND;
-    case "log": return logOperand(op.bits);
+    case "int":
+      return intOperand(op.bits);
+    case "float":
+      return floatOperand(op.exp, op.man);
+    case "binary":
+      return BINARY_OPERAND;
+    case "ternary":
+      return TERNARY_OPERAND;
+    case "log":
+      return logOperand(op.bits);
   }
 }

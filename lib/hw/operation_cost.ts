@@ -22,7 +22,7 @@
  * an XNOR, a sign flip (XOR), a zeroing AND, a multiplexer bit.
  */
 import { checkInteger } from "../core/checks";
-import { ArithmeticOp, HOROWITZ_2014, HOROWITZ_45NM, PUBLISHED_FLOAT_FORMATS, publishedOpCost } from "./published";
+import { type ArithmeticOp, HOROWITZ_2014, HOROWITZ_45NM, PUBLISHED_FLOAT_FORMATS, publishedOpCost } from "./published";
 
 export interface OpCost {
   energyPj: number;
@@ -34,7 +34,9 @@ export interface OpCost {
 type Metric = "energyPj" | "areaUm2";
 
 function points(op: ArithmeticOp, metric: Metric): [number, number][] {
-  return HOROWITZ_45NM.filter((e) => e.op === op).map((e): [number, number] => [e.bits, e[metric]]).sort((a, b) => a[0] - b[0]);
+  return HOROWITZ_45NM.filter((e) => e.op === op)
+    .map((e): [number, number] => [e.bits, e[metric]])
+    .sort((a, b) => a[0] - b[0]);
 }
 
 /**
@@ -42,11 +44,13 @@ function points(op: ArithmeticOp, metric: Metric): [number, number][] {
  * y = y_end (x / x_end)^outside.
  */
 function powerLaw(pts: [number, number][], x: number, outside: number): number {
-  const [x0, y0] = pts[0], [xn, yn] = pts[pts.length - 1];
+  const [x0, y0] = pts[0],
+    [xn, yn] = pts[pts.length - 1];
   if (x <= x0) return y0 * (x / x0) ** outside;
   if (x >= xn) return yn * (x / xn) ** outside;
   for (let i = 1; i < pts.length; i++) {
-    const [xa, ya] = pts[i - 1], [xb, yb] = pts[i];
+    const [xa, ya] = pts[i - 1],
+      [xb, yb] = pts[i];
     if (x <= xb) return ya * (x / xa) ** (Math.log(yb / ya) / Math.log(xb / xa));
   }
   throw new Error("unreachable");
@@ -75,8 +79,10 @@ export function intAdd(bits: number): OpCost {
 export function intMultiply(a: number, b: number = a): OpCost {
   checkInteger("intMultiply a", a, 1, 128);
   checkInteger("intMultiply b", b, 1, 128);
-  return (a === b ? published("intMultiply", a) : undefined)
-    ?? scaled("intMultiply", Math.sqrt(a * b), 2, "integer multiply ~ a x b");
+  return (
+    (a === b ? published("intMultiply", a) : undefined) ??
+    scaled("intMultiply", Math.sqrt(a * b), 2, "integer multiply ~ a x b")
+  );
 }
 
 /** The coefficients [c_m, c_e] of cost = c_m (m + 1)^2 + c_e e through the FP16 and FP32 points. */
@@ -101,7 +107,11 @@ function floatOp(op: "floatAdd" | "floatMultiply", exp: number, man: number): Op
     const [cm, ce] = floatLawCoefficients(op, metric);
     return cm * (man + 1) ** 2 + ce * exp;
   };
-  return { energyPj: law("energyPj"), areaUm2: law("areaUm2"), source: `lowbit: float cost = c_m (m+1)^2 + c_e e, fitted to ${HOROWITZ_2014}` };
+  return {
+    energyPj: law("energyPj"),
+    areaUm2: law("areaUm2"),
+    source: `lowbit: float cost = c_m (m+1)^2 + c_e e, fitted to ${HOROWITZ_2014}`,
+  };
 }
 
 /** One floating-point addition in a format with `exp` exponent and `man` mantissa bits. */
@@ -117,5 +127,9 @@ export function floatMultiply(exp: number, man: number): OpCost {
 /** One adder bit-cell: the published 8-bit integer add divided by 8 (an XNOR, XOR, AND or mux bit). */
 export function bitCell(): OpCost {
   const add8 = publishedOpCost("intAdd", 8)!;
-  return { energyPj: add8.energyPj / 8, areaUm2: add8.areaUm2 / 8, source: `lowbit: one bit of the 8-bit add, ${HOROWITZ_2014}` };
+  return {
+    energyPj: add8.energyPj / 8,
+    areaUm2: add8.areaUm2 / 8,
+    source: `lowbit: one bit of the 8-bit add, ${HOROWITZ_2014}`,
+  };
 }

@@ -20,20 +20,31 @@ export interface PublishedOpCost {
   source: string;
 }
 
-const entry = (op: ArithmeticOp, bits: number, energyPj: number, areaUm2: number): PublishedOpCost =>
-  ({ op, bits, energyPj, areaUm2, source: HOROWITZ_2014 });
+const entry = (op: ArithmeticOp, bits: number, energyPj: number, areaUm2: number): PublishedOpCost => ({
+  op,
+  bits,
+  energyPj,
+  areaUm2,
+  source: HOROWITZ_2014,
+});
 
 /** Energy and area per operation at 45 nm, 0.9 V (Horowitz 2014). */
 export const HOROWITZ_45NM: readonly PublishedOpCost[] = [
-  entry("intAdd", 8, 0.03, 36), entry("intAdd", 16, 0.05, 67), entry("intAdd", 32, 0.1, 137),
-  entry("intMultiply", 8, 0.2, 282), entry("intMultiply", 32, 3.1, 3495),
-  entry("floatAdd", 16, 0.4, 1360), entry("floatAdd", 32, 0.9, 4184),
-  entry("floatMultiply", 16, 1.1, 1640), entry("floatMultiply", 32, 3.7, 7700),
+  entry("intAdd", 8, 0.03, 36),
+  entry("intAdd", 16, 0.05, 67),
+  entry("intAdd", 32, 0.1, 137),
+  entry("intMultiply", 8, 0.2, 282),
+  entry("intMultiply", 32, 3.1, 3495),
+  entry("floatAdd", 16, 0.4, 1360),
+  entry("floatAdd", 32, 0.9, 4184),
+  entry("floatMultiply", 16, 1.1, 1640),
+  entry("floatMultiply", 32, 3.7, 7700),
 ];
 
 /** The exponent and mantissa widths of the published float points. */
 export const PUBLISHED_FLOAT_FORMATS: Readonly<Record<16 | 32, { exp: number; man: number }>> = {
-  16: { exp: 5, man: 10 }, 32: { exp: 8, man: 23 },
+  16: { exp: 5, man: 10 },
+  32: { exp: 8, man: 23 },
 };
 
 export interface PublishedMemoryRead {

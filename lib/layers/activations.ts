@@ -13,9 +13,13 @@ const binarySign = ste((x) => quantize(x, binary()), { clip: 1 });
 
 export function activate(x: tf.Tensor, activation: Activation): tf.Tensor {
   switch (activation) {
-    case "linear": return x;
-    case "relu": return tf.relu(x);
-    case "hardTanh": return tf.clipByValue(x, -1, 1);
-    case "sign": return binarySign(x);
+    case "linear":
+      return x;
+    case "relu":
+      return tf.relu(x);
+    case "hardTanh":
+      return tf.clipByValue(x, -1, 1);
+    case "sign":
+      return binarySign(x);
   }
 }

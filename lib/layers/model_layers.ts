@@ -8,7 +8,7 @@
  * Layers that tfjs named itself ("conv2d_Conv2D25": the counter changes with every model built)
  * are called by kind and position instead: conv0, conv1, dense2, ...
  */
-import * as tf from "@tensorflow/tfjs";
+import type * as tf from "@tensorflow/tfjs";
 import type { NetworkLayer } from "../networks/network_layer";
 import { QuantConv2d } from "./quant_conv2d";
 import { QuantLstm } from "./quant_lstm";
@@ -29,15 +29,23 @@ export function modelWeightLayers(model: tf.LayersModel): ModelWeightLayer[] {
   const rows = summary(model).rows;
   const found: ModelWeightLayer[] = [];
   model.layers.forEach((layer, i) => {
-    const row = rows[i], kernel = layer.weights.find(isKernel);
+    const row = rows[i],
+      kernel = layer.weights.find(isKernel);
     if (kernel === undefined || row.macs === 0) return;
     const shape = kernel.shape as number[];
-    const cOut = shape[shape.length - 1], fanIn = product(shape.slice(0, -1));
+    const cOut = shape[shape.length - 1],
+      fanIn = product(shape.slice(0, -1));
     const out = row.outputShape;
-    let kind: NetworkLayer["kind"] = "dense", k = 1, hOut = row.macs / (fanIn * cOut), wOut = 1;
+    let kind: NetworkLayer["kind"] = "dense",
+      k = 1,
+      hOut = row.macs / (fanIn * cOut),
+      wOut = 1;
     if (layer instanceof QuantLstm) kind = "lstm";
     else if (shape.length === 4) {
-      if (shape[0] !== shape[1]) throw new RangeError(`lowbit: network layers support square kernels only; layer ${layer.name} has ${shape[0]}x${shape[1]}`);
+      if (shape[0] !== shape[1])
+        throw new RangeError(
+          `lowbit: network layers support square kernels only; layer ${layer.name} has ${shape[0]}x${shape[1]}`,
+        );
       kind = "conv";
       k = shape[0];
       const pool = layer instanceof QuantConv2d && layer.pool !== undefined ? layer.pool : 1;
@@ -49,9 +57,18 @@ export function modelWeightLayers(model: tf.LayersModel): ModelWeightLayer[] {
     found.push({
       layer,
       figures: {
-        name, kind, cIn: fanIn / (k * k), cOut, k, hOut, wOut,
-        macs: row.macs, kernelParams: product(shape), otherParams: row.params - product(shape),
-        inputElements: product(inputShape.slice(1)), outputElements: product(out),
+        name,
+        kind,
+        cIn: fanIn / (k * k),
+        cOut,
+        k,
+        hOut,
+        wOut,
+        macs: row.macs,
+        kernelParams: product(shape),
+        otherParams: row.params - product(shape),
+        inputElements: product(inputShape.slice(1)),
+        outputElements: product(out),
       },
     });
   });

@@ -6,7 +6,7 @@
  * It has no weights: a weight or gradient quantizer in its config is an error.
  */
 import * as tf from "@tensorflow/tfjs";
-import { QuantLayer, QuantLayerArgs } from "./quant_layer";
+import { QuantLayer, type QuantLayerArgs } from "./quant_layer";
 
 export type QuantActivationArgs = Omit<QuantLayerArgs, "weightClip" | "seed">;
 
@@ -17,7 +17,9 @@ export class QuantActivation extends QuantLayer {
     super(args);
     for (const role of ["weight", "gradient"] as const) {
       if (args.quant?.[role] !== undefined) {
-        throw new RangeError(`lowbit: QuantActivation has no weights, so quant.${role} is not allowed; allowed: activation, error`);
+        throw new RangeError(
+          `lowbit: QuantActivation has no weights, so quant.${role} is not allowed; allowed: activation, error`,
+        );
       }
     }
   }

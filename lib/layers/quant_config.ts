@@ -26,7 +26,9 @@ export function checkQuantConfig(owner: string, config: QuantConfig): void {
     }
     const q = config[key as QuantRole];
     if (q !== undefined && typeof q.apply !== "function") {
-      throw new TypeError(`lowbit: ${owner} quant.${key} must be a quantizer (formatQuantizer(...), dfpQuantizer(...), wageWeight(...), ...)`);
+      throw new TypeError(
+        `lowbit: ${owner} quant.${key} must be a quantizer (formatQuantizer(...), dfpQuantizer(...), wageWeight(...), ...)`,
+      );
     }
   }
 }

@@ -6,7 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { lowPrecisionConv2d } from "../accum/conv2d";
 import { checkInteger, checkOneOf } from "../core/checks";
-import { QuantLayer, QuantLayerArgs } from "./quant_layer";
+import { QuantLayer, type QuantLayerArgs } from "./quant_layer";
 
 export interface QuantConv2dArgs extends QuantLayerArgs {
   filters: number;
@@ -49,7 +49,8 @@ export class QuantConv2d extends QuantLayer {
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
     const shape = inputShape as tf.Shape;
-    if (shape.length !== 4) throw new RangeError(`lowbit: ${this.name} expects NHWC input of rank 4; got [${shape.join(", ")}]`);
+    if (shape.length !== 4)
+      throw new RangeError(`lowbit: ${this.name} expects NHWC input of rank 4; got [${shape.join(", ")}]`);
     const channels = shape[3]!;
     const init = this.kernelInitializer();
     this.kernel = this.addWeight("kernel", [...this.kernelSize, channels, this.filters], "float32", init);
@@ -82,8 +83,12 @@ export class QuantConv2d extends QuantLayer {
 
   override getConfig(): tf.serialization.ConfigDict {
     return {
-      ...super.getConfig(), filters: this.filters, kernelSize: this.kernelSize, strides: this.strides,
-      padding: this.padding, useBias: this.useBias,
+      ...super.getConfig(),
+      filters: this.filters,
+      kernelSize: this.kernelSize,
+      strides: this.strides,
+      padding: this.padding,
+      useBias: this.useBias,
       ...(this.pool === undefined ? {} : { pool: this.pool }),
     };
   }

@@ -2,7 +2,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { lowPrecisionDense } from "../accum/matmul";
 import { checkInteger } from "../core/checks";
-import { QuantLayer, QuantLayerArgs } from "./quant_layer";
+import { QuantLayer, type QuantLayerArgs } from "./quant_layer";
 
 export interface QuantDenseArgs extends QuantLayerArgs {
   units: number;
@@ -41,7 +41,9 @@ export class QuantDense extends QuantLayer {
     return tf.tidy(() => {
       const x = Array.isArray(inputs) ? inputs[0] : inputs;
       const x2 = x.reshape([-1, x.shape[x.rank - 1]]);
-      let z = this.accumulation ? lowPrecisionDense(x2, this.weightView(), this.accumulation) : tf.matMul(x2, this.weightView());
+      let z = this.accumulation
+        ? lowPrecisionDense(x2, this.weightView(), this.accumulation)
+        : tf.matMul(x2, this.weightView());
       if (this.bias !== undefined) z = z.add(this.bias.read());
       return this.quantizedOutput(z.reshape([...x.shape.slice(0, -1), this.units]));
     });

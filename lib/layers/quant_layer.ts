@@ -12,11 +12,11 @@
  * ReLU then blocks.
  */
 import * as tf from "@tensorflow/tfjs";
-import { checkEmulatedAccumulation, EmulatedAccumulation } from "../accum/matmul";
+import { checkEmulatedAccumulation, type EmulatedAccumulation } from "../accum/matmul";
 import { checkSeed } from "../core/checks";
 import { ste, transformGradient } from "../quant";
-import { Activation, activate, ACTIVATIONS } from "./activations";
-import { checkQuantConfig, QuantConfig, QuantRole } from "./quant_config";
+import { type Activation, activate, ACTIVATIONS } from "./activations";
+import { checkQuantConfig, type QuantConfig, type QuantRole } from "./quant_config";
 
 export interface QuantLayerArgs {
   name?: string;
@@ -60,14 +60,22 @@ export abstract class QuantLayer extends tf.layers.Layer {
     super(args as ConstructorParameters<typeof tf.layers.Layer>[0]);
     const { activation = "linear", quant = {}, scale = 1, weightClip, seed = 0 } = args;
     if (!(ACTIVATIONS as readonly string[]).includes(activation)) {
-      throw new RangeError(`lowbit: ${this.getClassName()} activation must be one of ${ACTIVATIONS.join(", ")}; got "${activation}"`);
+      throw new RangeError(
+        `lowbit: ${this.getClassName()} activation must be one of ${ACTIVATIONS.join(", ")}; got "${activation}"`,
+      );
     }
     checkQuantConfig(this.getClassName(), quant);
-    if (!(scale > 0 && Number.isFinite(scale))) throw new RangeError(`lowbit: ${this.getClassName()} scale must be a finite number > 0; got ${scale}`);
-    if (weightClip !== undefined && !(weightClip > 0)) throw new RangeError(`lowbit: ${this.getClassName()} weightClip must be a number in (0, Infinity]; got ${weightClip}`);
+    if (!(scale > 0 && Number.isFinite(scale)))
+      throw new RangeError(`lowbit: ${this.getClassName()} scale must be a finite number > 0; got ${scale}`);
+    if (weightClip !== undefined && !(weightClip > 0))
+      throw new RangeError(
+        `lowbit: ${this.getClassName()} weightClip must be a number in (0, Infinity]; got ${weightClip}`,
+      );
     checkSeed(`${this.getClassName()} seed`, seed);
     if (args.initLimit !== undefined && !(args.initLimit > 0 && Number.isFinite(args.initLimit))) {
-      throw new RangeError(`lowbit: ${this.getClassName()} initLimit must be a finite number > 0 (or undefined for Glorot uniform); got ${args.initLimit}`);
+      throw new RangeError(
+        `lowbit: ${this.getClassName()} initLimit must be a finite number > 0 (or undefined for Glorot uniform); got ${args.initLimit}`,
+      );
     }
     this.activationName = activation;
     this.quant = quant;
@@ -76,7 +84,8 @@ export abstract class QuantLayer extends tf.layers.Layer {
     this.onQuantized = args.onQuantized;
     this.seed = seed;
     this.initLimit = args.initLimit;
-    if (args.accumulation !== undefined) checkEmulatedAccumulation(`${this.getClassName()} accumulation`, args.accumulation);
+    if (args.accumulation !== undefined)
+      checkEmulatedAccumulation(`${this.getClassName()} accumulation`, args.accumulation);
     this.accumulation = args.accumulation;
   }
 
@@ -152,6 +161,11 @@ export abstract class QuantLayer extends tf.layers.Layer {
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), activation: this.activationName, scale: this.scale, weightClip: this.weightClip ?? null };
+    return {
+      ...super.getConfig(),
+      activation: this.activationName,
+      scale: this.scale,
+      weightClip: this.weightClip ?? null,
+    };
   }
 }

@@ -25,7 +25,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { checkInteger } from "../core/checks";
 import { ste } from "../quant";
-import { QuantLayer, QuantLayerArgs } from "./quant_layer";
+import { QuantLayer, type QuantLayerArgs } from "./quant_layer";
 import type { TensorQuantizer } from "./tensor_quantizer";
 
 export interface QuantLstmArgs extends Omit<QuantLayerArgs, "activation" | "scale"> {
@@ -40,7 +40,10 @@ export interface QuantLstmArgs extends Omit<QuantLayerArgs, "activation" | "scal
   returnState?: boolean;
 }
 
-export interface LstmState { h: tf.Tensor2D; c: tf.Tensor2D }
+export interface LstmState {
+  h: tf.Tensor2D;
+  c: tf.Tensor2D;
+}
 
 export class QuantLstm extends QuantLayer {
   static className = "QuantLstm";
@@ -60,8 +63,10 @@ export class QuantLstm extends QuantLayer {
     this.returnState = args.returnState ?? false;
     this.gates = args.gates ?? {};
     for (const [key, q] of Object.entries(this.gates)) {
-      if (key !== "input" && key !== "output") throw new RangeError(`lowbit: QuantLstm gates has an unknown entry "${key}"; allowed: input, output`);
-      if (q !== undefined && typeof q.apply !== "function") throw new TypeError(`lowbit: QuantLstm gates.${key} must be a quantizer`);
+      if (key !== "input" && key !== "output")
+        throw new RangeError(`lowbit: QuantLstm gates has an unknown entry "${key}"; allowed: input, output`);
+      if (q !== undefined && typeof q.apply !== "function")
+        throw new TypeError(`lowbit: QuantLstm gates.${key} must be a quantizer`);
     }
     this.unitForgetBias = args.unitForgetBias ?? true;
   }
@@ -84,7 +89,9 @@ export class QuantLstm extends QuantLayer {
     this.bias = this.addWeight("bias", [4 * u], "float32", tf.initializers.zeros());
     if (this.unitForgetBias) {
       const bias = this.bias;
-      tf.tidy(() => { bias.write(tf.concat([tf.zeros([u]), tf.ones([u]), tf.zeros([2 * u])])); });
+      tf.tidy(() => {
+        bias.write(tf.concat([tf.zeros([u]), tf.ones([u]), tf.zeros([2 * u])]));
+      });
     }
     this.inputSize = inDim;
     this.built = true;
@@ -93,7 +100,8 @@ export class QuantLstm extends QuantLayer {
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
     const [batch, time] = shape;
-    if (shape.length !== 3) throw new RangeError(`lowbit: ${this.name} expects input [batch, time, inputDim]; got [${shape.join(", ")}]`);
+    if (shape.length !== 3)
+      throw new RangeError(`lowbit: ${this.name} expects input [batch, time, inputDim]; got [${shape.join(", ")}]`);
     const output = this.returnSequences ? [batch, time, this.units] : [batch, this.units];
     return this.returnState ? [output, [batch, this.units], [batch, this.units]] : output;
   }
@@ -121,14 +129,19 @@ export class QuantLstm extends QuantLayer {
     return tf.tidy(() => {
       const list = Array.isArray(inputs) ? inputs : [inputs];
       const x = list[0] as tf.Tensor3D;
-      if (x.rank !== 3) throw new RangeError(`lowbit: ${this.name} expects input [batch, time, inputDim]; got [${x.shape.join(", ")}]`);
-      if (list.length !== 1 && list.length !== 3) throw new RangeError(`lowbit: ${this.name} expects inputs x or [x, h0, c0]; got ${list.length} tensors`);
+      if (x.rank !== 3)
+        throw new RangeError(`lowbit: ${this.name} expects input [batch, time, inputDim]; got [${x.shape.join(", ")}]`);
+      if (list.length !== 1 && list.length !== 3)
+        throw new RangeError(`lowbit: ${this.name} expects inputs x or [x, h0, c0]; got ${list.length} tensors`);
       const [batch, time, inDim] = x.shape;
       const [wx, wh] = this.splitKernel();
-      const projected = tf.matMul(x.reshape([batch * time, inDim]), wx).add(this.bias!.read())
+      const projected = tf
+        .matMul(x.reshape([batch * time, inDim]), wx)
+        .add(this.bias!.read())
         .reshape([batch, time, 4 * this.units]);
       const steps = tf.unstack(projected, 1) as tf.Tensor2D[];
-      let state = list.length === 3 ? { h: list[1] as tf.Tensor2D, c: list[2] as tf.Tensor2D } : this.initialState(batch);
+      let state =
+        list.length === 3 ? { h: list[1] as tf.Tensor2D, c: list[2] as tf.Tensor2D } : this.initialState(batch);
       const outputs: tf.Tensor2D[] = [];
       for (const zx of steps) {
         state = this.cell(zx, state, wh);
@@ -160,7 +173,13 @@ export class QuantLstm extends QuantLayer {
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), units: this.units, returnSequences: this.returnSequences, returnState: this.returnState, unitForgetBias: this.unitForgetBias };
+    return {
+      ...super.getConfig(),
+      units: this.units,
+      returnSequences: this.returnSequences,
+      returnState: this.returnState,
+      unitForgetBias: this.unitForgetBias,
+    };
   }
 }
 tf.serialization.registerClass(QuantLstm);

@@ -48,8 +48,10 @@ export class ShiftBatchNorm extends tf.layers.Layer {
   constructor(args: ShiftBatchNormArgs = {}) {
     super(args as ConstructorParameters<typeof tf.layers.Layer>[0]);
     const { momentum = 0.9, epsilon = 1e-4, shiftVariance = true } = args;
-    if (!(momentum >= 0 && momentum < 1)) throw new RangeError(`lowbit: ShiftBatchNorm momentum must be in [0, 1); got ${momentum}`);
-    if (!(epsilon > 0 && Number.isFinite(epsilon))) throw new RangeError(`lowbit: ShiftBatchNorm epsilon must be a finite number > 0; got ${epsilon}`);
+    if (!(momentum >= 0 && momentum < 1))
+      throw new RangeError(`lowbit: ShiftBatchNorm momentum must be in [0, 1); got ${momentum}`);
+    if (!(epsilon > 0 && Number.isFinite(epsilon)))
+      throw new RangeError(`lowbit: ShiftBatchNorm epsilon must be a finite number > 0; got ${epsilon}`);
     this.momentum = momentum;
     this.epsilon = epsilon;
     this.shiftVariance = shiftVariance;
@@ -58,11 +60,19 @@ export class ShiftBatchNorm extends tf.layers.Layer {
   override build(inputShape: tf.Shape | tf.Shape[]): void {
     const shape = inputShape as tf.Shape;
     const channels = shape[shape.length - 1];
-    if (channels === null || channels === undefined) throw new RangeError(`lowbit: ${this.name} needs a known channel count (last axis)`);
+    if (channels === null || channels === undefined)
+      throw new RangeError(`lowbit: ${this.name} needs a known channel count (last axis)`);
     this.gamma = this.addWeight("gamma", [channels], "float32", tf.initializers.ones());
     this.beta = this.addWeight("beta", [channels], "float32", tf.initializers.zeros());
     this.movingMean = this.addWeight("moving_mean", [channels], "float32", tf.initializers.zeros(), undefined, false);
-    this.movingVariance = this.addWeight("moving_variance", [channels], "float32", tf.initializers.ones(), undefined, false);
+    this.movingVariance = this.addWeight(
+      "moving_variance",
+      [channels],
+      "float32",
+      tf.initializers.ones(),
+      undefined,
+      false,
+    );
     this.built = true;
   }
 
@@ -92,7 +102,12 @@ export class ShiftBatchNorm extends tf.layers.Layer {
 
   private updateMovingAverage(variable: tf.LayerVariable, batchValue: tf.Tensor): void {
     tf.tidy(() => {
-      variable.write(variable.read().mul(this.momentum).add(batchValue.mul(1 - this.momentum)));
+      variable.write(
+        variable
+          .read()
+          .mul(this.momentum)
+          .add(batchValue.mul(1 - this.momentum)),
+      );
     });
   }
 

@@ -12,7 +12,17 @@
 import * as tf from "@tensorflow/tfjs";
 import { checkInteger, checkOneOf } from "../core/checks";
 import {
-  binary, checkSqRatio, FP32, ternary, SQ_BASES, SQ_GRANULARITIES, SQ_PROBABILITIES, SqBase, SqGranularity, SqProbability, stochasticQuantize,
+  binary,
+  checkSqRatio,
+  FP32,
+  ternary,
+  SQ_BASES,
+  SQ_GRANULARITIES,
+  SQ_PROBABILITIES,
+  type SqBase,
+  type SqGranularity,
+  type SqProbability,
+  stochasticQuantize,
 } from "../quant";
 import { QuantLayer } from "./quant_layer";
 import type { TensorQuantizer } from "./tensor_quantizer";
@@ -47,9 +57,14 @@ export function sqWeight(options: SqWeightOptions): SqWeightQuantizer {
   checkSqRatio("sqWeight ratio", ratio);
   const name = base.toUpperCase();
   return {
-    kind: "sq", base, probability, granularity,
+    kind: "sq",
+    base,
+    probability,
+    granularity,
     get label() {
-      return ratio === 1 ? name : `SQ-${name} r=${100 * ratio}%${probability === "uniform" ? " uniform" : ""}${granularity === "element" ? " element-wise" : ""}`;
+      return ratio === 1
+        ? name
+        : `SQ-${name} r=${100 * ratio}%${probability === "uniform" ? " uniform" : ""}${granularity === "element" ? " element-wise" : ""}`;
     },
     bits: base === "bwn" ? 1 : 2,
     // At ratio 1 every channel is BWN/TWN: +-alpha (and 0) per channel, binary (ternary)
@@ -66,10 +81,19 @@ export function sqWeight(options: SqWeightOptions): SqWeightQuantizer {
       ratio = r;
     },
     apply(x) {
-      if (x.rank < 1) throw new RangeError(`lowbit: sqWeight needs weights of rank >= 1 (output channels on the last axis); got rank ${x.rank}`);
+      if (x.rank < 1)
+        throw new RangeError(
+          `lowbit: sqWeight needs weights of rank >= 1 (output channels on the last axis); got rank ${x.rank}`,
+        );
       const channels = x.shape[x.rank - 1];
       const { hybrid } = stochasticQuantize(x.dataSync() as Float32Array, channels, {
-        base, ratio, probability, granularity, threshold, seed, stream: this.calls++,
+        base,
+        ratio,
+        probability,
+        granularity,
+        threshold,
+        seed,
+        stream: this.calls++,
       });
       return tf.tensor(hybrid, x.shape, "float32");
     },

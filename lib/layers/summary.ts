@@ -22,12 +22,17 @@
  *
  * Element-wise work (bias, batch norm, activations, pooling) is not counted in MACs.
  */
-import * as tf from "@tensorflow/tfjs";
+import type * as tf from "@tensorflow/tfjs";
 import { QuantLayer } from "./quant_layer";
 import { QuantConv2d } from "./quant_conv2d";
 import { QuantLstm } from "./quant_lstm";
 
-export interface LayerBits { weight: number; activation: number; gradient: number; error: number }
+export interface LayerBits {
+  weight: number;
+  activation: number;
+  gradient: number;
+  error: number;
+}
 
 export interface MacGroup {
   /** "WxA", e.g. "1x1" for a binary layer fed by binary activations. */
@@ -78,8 +83,19 @@ export interface SummaryOptions {
 
 /** Layers that only move or select values: their output has their input's format. */
 export const MOVES_VALUES: ReadonlySet<string> = new Set([
-  "MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "GlobalMaxPooling1D", "GlobalMaxPooling2D",
-  "Flatten", "Reshape", "Dropout", "SpatialDropout1D", "Permute", "ZeroPadding2D", "Cropping2D", "RepeatVector",
+  "MaxPooling1D",
+  "MaxPooling2D",
+  "MaxPooling3D",
+  "GlobalMaxPooling1D",
+  "GlobalMaxPooling2D",
+  "Flatten",
+  "Reshape",
+  "Dropout",
+  "SpatialDropout1D",
+  "Permute",
+  "ZeroPadding2D",
+  "Cropping2D",
+  "RepeatVector",
 ]);
 
 /** Whether a layer variable is a kernel (the weights W of a product). */
@@ -114,10 +130,13 @@ function layerMacs(layer: tf.layers.Layer, bits: LayerBits, inputBits: number): 
     const inShape = (Array.isArray(shapes[0]) ? shapes[0] : shapes) as (number | null)[];
     const steps = inShape.length === 3 && inShape[1] !== null ? inShape[1] : 1;
     const gates = 4 * layer.units;
-    return addGroups([], [
-      group(bits.weight, inputBits, steps * layer.inputDim * gates),
-      group(bits.weight, bits.activation, steps * layer.units * gates),
-    ]);
+    return addGroups(
+      [],
+      [
+        group(bits.weight, inputBits, steps * layer.inputDim * gates),
+        group(bits.weight, bits.activation, steps * layer.units * gates),
+      ],
+    );
   }
   const kernel = layer.weights.find(isKernel);
   if (kernel === undefined) return [];
@@ -142,7 +161,9 @@ export function summary(model: tf.LayersModel, options: SummaryOptions = {}): Mo
     const inBits = predecessorBits(layer, outputBits, inputBits);
     const bits = layerBits(layer, inBits);
     outputBits.set(layer, bits.activation);
-    let weightMemoryBits = 0, params = 0, trainableParams = 0;
+    let weightMemoryBits = 0,
+      params = 0,
+      trainableParams = 0;
     for (const v of layer.weights) {
       const n = size(v.shape);
       params += n;
@@ -154,14 +175,19 @@ export function summary(model: tf.LayersModel, options: SummaryOptions = {}): Mo
     return {
       layer: layer.name,
       kind: layer.getClassName(),
-      outputShape: (Array.isArray(outShape[0]) ? outShape[0] : outShape as (number | null)[]).slice(1),
-      params, trainableParams, bits, weightMemoryBits, weightMemoryBytes: weightMemoryBits / 8,
+      outputShape: (Array.isArray(outShape[0]) ? outShape[0] : (outShape as (number | null)[])).slice(1),
+      params,
+      trainableParams,
+      bits,
+      weightMemoryBits,
+      weightMemoryBytes: weightMemoryBits / 8,
       macs: macsByPrecision.reduce((a, g) => a + g.macs, 0),
       macsByPrecision,
     };
   });
   const sum = (f: (r: SummaryRow) => number) => rows.reduce((a, r) => a + f(r), 0);
-  const params = sum((r) => r.params), weightMemoryBits = sum((r) => r.weightMemoryBits);
+  const params = sum((r) => r.params),
+    weightMemoryBits = sum((r) => r.weightMemoryBits);
   const totals: SummaryTotals = {
     params,
     trainableParams: sum((r) => r.trainableParams),
@@ -195,13 +221,22 @@ function renderSummary(name: string, rows: SummaryRow[], totals: SummaryTotals):
     bytes(r.weightMemoryBytes),
     macText(r.macsByPrecision),
   ]);
-  const total = ["total", "", count(totals.params), "", bytes(totals.weightMemoryBytes),
-    `${count(totals.macs)}: ${macText(totals.macsByPrecision)}`];
+  const total = [
+    "total",
+    "",
+    count(totals.params),
+    "",
+    bytes(totals.weightMemoryBytes),
+    `${count(totals.macs)}: ${macText(totals.macsByPrecision)}`,
+  ];
   const table = [header, ...lines, total];
   const widths = header.map((_, c) => Math.max(...table.map((line) => line[c].length)));
   const right = new Set([2, 4]);
   const format = (line: string[]) =>
-    line.map((cell, c) => (right.has(c) ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join("  ").trimEnd();
+    line
+      .map((cell, c) => (right.has(c) ? cell.padStart(widths[c]) : cell.padEnd(widths[c])))
+      .join("  ")
+      .trimEnd();
   const rule = "-".repeat(widths.reduce((a, w) => a + w + 2, -2));
   const float32 = `weights in float32: ${bytes(totals.float32MemoryBits / 8)}, ${totals.memoryCompression.toFixed(2)}x the memory`;
   return [`model ${name}`, rule, format(header), rule, ...lines.map(format), rule, format(total), float32].join("\n");

@@ -8,9 +8,17 @@
  * training run is reproducible from its seeds, and `calls` (saved in checkpoints) says where the
  * sequence stands.
  */
-import * as tf from "@tensorflow/tfjs";
+import type * as tf from "@tensorflow/tfjs";
 import {
-  checkFormat, DynamicFixedPoint, dynamicFixedPoint, DynamicFixedPointOptions, Format, formatBits, formatLabel, quantize, Rounding,
+  checkFormat,
+  type DynamicFixedPoint,
+  dynamicFixedPoint,
+  type DynamicFixedPointOptions,
+  type Format,
+  formatBits,
+  formatLabel,
+  quantize,
+  type Rounding,
 } from "../quant";
 import { checkSeed } from "../core/checks";
 
@@ -58,7 +66,8 @@ export function formatQuantizer(format: Format, options: { rounding?: Rounding; 
 
 /** Dynamic fixed point (its exponent state lives in `dfp`). */
 export function dfpQuantizer(
-  options: DynamicFixedPointOptions, quantizeOptions: { rounding?: Rounding; seed?: number } = {},
+  options: DynamicFixedPointOptions,
+  quantizeOptions: { rounding?: Rounding; seed?: number } = {},
 ): TensorQuantizer & { dfp: DynamicFixedPoint } {
   const { rounding = "nearest", seed = 0 } = quantizeOptions;
   checkSeed("dfpQuantizer seed", seed);

@@ -25,18 +25,24 @@ const recorded = new WeakMap<tf.LayersModel, TrainingFormats>();
 
 /** Records `formats` on `model` (replacing an earlier record); returns the model. */
 export function setTrainingFormats<M extends tf.LayersModel>(model: M, formats: TrainingFormats): M {
-  if (typeof formats !== "object" || formats === null) throw new TypeError("lowbit: setTrainingFormats formats must be an object { input?, master?, shiftUpdate? }");
+  if (typeof formats !== "object" || formats === null)
+    throw new TypeError("lowbit: setTrainingFormats formats must be an object { input?, master?, shiftUpdate? }");
   for (const key of Object.keys(formats)) {
-    if (!KEYS.includes(key)) throw new RangeError(`lowbit: setTrainingFormats has an unknown entry "${key}"; allowed: ${KEYS.join(", ")}`);
+    if (!KEYS.includes(key))
+      throw new RangeError(`lowbit: setTrainingFormats has an unknown entry "${key}"; allowed: ${KEYS.join(", ")}`);
   }
   for (const key of ["input", "master"] as const) {
     const f = formats[key];
     if (f !== undefined && (typeof f !== "object" || f === null || typeof f.kind !== "string")) {
-      throw new TypeError(`lowbit: setTrainingFormats ${key} must be a lowbit format (fixedPoint(...), FP16, ...); got ${JSON.stringify(f)}`);
+      throw new TypeError(
+        `lowbit: setTrainingFormats ${key} must be a lowbit format (fixedPoint(...), FP16, ...); got ${JSON.stringify(f)}`,
+      );
     }
   }
   if (formats.shiftUpdate !== undefined && typeof formats.shiftUpdate !== "boolean") {
-    throw new TypeError(`lowbit: setTrainingFormats shiftUpdate must be a boolean; got ${JSON.stringify(formats.shiftUpdate)}`);
+    throw new TypeError(
+      `lowbit: setTrainingFormats shiftUpdate must be a boolean; got ${JSON.stringify(formats.shiftUpdate)}`,
+    );
   }
   recorded.set(model, { ...formats });
   return model;

@@ -21,7 +21,14 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import {
-  maxAbsOf, scaledElements, shift, sigma, wageErrorFormat, wageFormat, wageGradientFormat, wageQ,
+  maxAbsOf,
+  scaledElements,
+  shift,
+  sigma,
+  wageErrorFormat,
+  wageFormat,
+  wageGradientFormat,
+  wageQ,
 } from "../quant";
 import { checkSeed } from "../core/checks";
 import type { ScaledFormat } from "../quant";
@@ -37,7 +44,14 @@ export function wageWeight(k: number): TensorQuantizer {
  */
 export function wageActivation(k: number): TensorQuantizer {
   const edge = 1 - sigma(k);
-  return { label: `wage A${k}`, bits: k, format: wageFormat(k), calls: 0, gradientRange: [-edge, edge], apply: (x) => wageQ(x, k) };
+  return {
+    label: `wage A${k}`,
+    bits: k,
+    format: wageFormat(k),
+    calls: 0,
+    gradientRange: [-edge, edge],
+    apply: (x) => wageQ(x, k),
+  };
 }
 
 /**
@@ -47,10 +61,14 @@ export function wageActivation(k: number): TensorQuantizer {
  */
 export function wageError(k: number, options: { gamma?: number } = {}): TensorQuantizer {
   const { gamma = 1 } = options;
-  if (!(gamma > 0 && Number.isFinite(gamma))) throw new RangeError(`lowbit: wageError gamma must be a finite number > 0; got ${gamma}`);
+  if (!(gamma > 0 && Number.isFinite(gamma)))
+    throw new RangeError(`lowbit: wageError gamma must be a finite number > 0; got ${gamma}`);
   const errorFormat = wageErrorFormat(k, gamma);
   return {
-    label: gamma === 1 ? `wage E${k}` : `wage E${k} gamma ${gamma}`, bits: k, calls: 0, format: wageFormat(k),
+    label: gamma === 1 ? `wage E${k}` : `wage E${k} gamma ${gamma}`,
+    bits: k,
+    calls: 0,
+    format: wageFormat(k),
     apply: (e) => scaledElements(e, errorFormat),
   };
 }
@@ -67,15 +85,21 @@ export interface WageGradientQuantizer extends TensorQuantizer {
 export function wageGradient(k: number, options: { eta?: number; seed?: number } = {}): WageGradientQuantizer {
   const { eta = 1, seed = 0 } = options;
   checkSeed("wageGradient seed", seed);
-  if (!(eta > 0 && Number.isFinite(eta))) throw new RangeError(`lowbit: wageGradient eta must be a finite number > 0; got ${eta}`);
+  if (!(eta > 0 && Number.isFinite(eta)))
+    throw new RangeError(`lowbit: wageGradient eta must be a finite number > 0; got ${eta}`);
   // The scaled format of the current eta (before the factor sigma(kG)); rebuilt when eta changes.
   let gradientFormat: ScaledFormat = wageGradientFormat(eta);
   return {
-    label: `wage G${k}`, bits: k, calls: 0, eta, format: wageFormat(k),
+    label: `wage G${k}`,
+    bits: k,
+    calls: 0,
+    eta,
+    format: wageFormat(k),
     apply(g) {
       const stream = this.calls++;
       if (!(maxAbsOf(g) > 0)) return tf.zerosLike(g);
-      if (gradientFormat.scale.rule !== "max" || gradientFormat.scale.target !== this.eta) gradientFormat = wageGradientFormat(this.eta);
+      if (gradientFormat.scale.rule !== "max" || gradientFormat.scale.target !== this.eta)
+        gradientFormat = wageGradientFormat(this.eta);
       const format = gradientFormat;
       return tf.tidy(() => scaledElements(g, format, { rounding: "stochastic", seed, stream }).mul(sigma(k)));
     },
@@ -95,7 +119,11 @@ export function wageGradient(k: number, options: { eta?: number; seed?: number }
  * the clamped one it would always be 1); that reproduces the authors' logged MNIST values
  * 2, 16, 16, 8 with gain 3.
  */
-export function wageInit(fanIn: number, kW: number, options: { beta?: number; gain?: number } = {}): { limit: number; alpha: number } {
+export function wageInit(
+  fanIn: number,
+  kW: number,
+  options: { beta?: number; gain?: number } = {},
+): { limit: number; alpha: number } {
   const { beta = 1.5, gain = 6 } = options;
   const lMin = beta * sigma(kW);
   const l0 = Math.sqrt(gain / fanIn);

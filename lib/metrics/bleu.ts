@@ -41,26 +41,35 @@ function ngramCounts(tokens: readonly string[], n: number): Map<string, number> 
  * it. maxOrder: N, an integer in [1, 8] (default 4).
  */
 export function corpusBleu(
-  hypotheses: readonly (readonly string[])[], references: readonly (readonly (readonly string[])[])[], options: { maxOrder?: number } = {},
+  hypotheses: readonly (readonly string[])[],
+  references: readonly (readonly (readonly string[])[])[],
+  options: { maxOrder?: number } = {},
 ): BleuScore {
   const { maxOrder = 4 } = options;
   checkInteger("corpusBleu maxOrder", maxOrder, 1, 8);
-  if (!Array.isArray(hypotheses) || !Array.isArray(references)) throw new TypeError("lowbit: corpusBleu hypotheses and references must be arrays of token arrays");
+  if (!Array.isArray(hypotheses) || !Array.isArray(references))
+    throw new TypeError("lowbit: corpusBleu hypotheses and references must be arrays of token arrays");
   if (hypotheses.length !== references.length) {
-    throw new RangeError(`lowbit: corpusBleu needs one reference list per hypothesis; got ${hypotheses.length} hypotheses and ${references.length} reference lists`);
+    throw new RangeError(
+      `lowbit: corpusBleu needs one reference list per hypothesis; got ${hypotheses.length} hypotheses and ${references.length} reference lists`,
+    );
   }
   const matches = new Array<number>(maxOrder).fill(0);
   const totals = new Array<number>(maxOrder).fill(0);
-  let c = 0, r = 0;
+  let c = 0,
+    r = 0;
   hypotheses.forEach((hyp, i) => {
     const refs = references[i];
     if (refs.length === 0) throw new RangeError(`lowbit: corpusBleu sentence ${i} has no reference`);
     c += hyp.length;
     // The closest reference length; on a tie the shorter one.
-    r += refs.map((ref: readonly string[]) => ref.length).reduce((best: number, len: number) => {
-      const d = Math.abs(len - hyp.length), bd = Math.abs(best - hyp.length);
-      return d < bd || (d === bd && len < best) ? len : best;
-    });
+    r += refs
+      .map((ref: readonly string[]) => ref.length)
+      .reduce((best: number, len: number) => {
+        const d = Math.abs(len - hyp.length),
+          bd = Math.abs(best - hyp.length);
+        return d < bd || (d === bd && len < best) ? len : best;
+      });
     for (let n = 1; n <= maxOrder; n++) {
       const maxRef = new Map<string, number>();
       for (const ref of refs) for (const [k, v] of ngramCounts(ref, n)) maxRef.set(k, Math.max(maxRef.get(k) ?? 0, v));

@@ -15,7 +15,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { checkInteger, checkSeed, MODEL_SEED_MAX } from "../core/checks";
-import { quantDense, quantLstm, QuantLstmArgs } from "../layers";
+import { quantDense, quantLstm, type QuantLstmArgs } from "../layers";
 import type { QuantFactory, ZooLayer } from "./zoo_quant";
 
 export interface CharLstmOptions {
@@ -34,20 +34,42 @@ export interface CharLstmOptions {
 }
 
 export function charLstm(options: CharLstmOptions): tf.Sequential {
-  const { vocab, hidden = 256, layers = 2, sequenceLength = null, quant = () => ({}), gates, weightClip, seed = 0 } = options;
+  const {
+    vocab,
+    hidden = 256,
+    layers = 2,
+    sequenceLength = null,
+    quant = () => ({}),
+    gates,
+    weightClip,
+    seed = 0,
+  } = options;
   checkSeed("charLstm seed", seed, MODEL_SEED_MAX);
   for (const [what, n] of Object.entries({ vocab, hidden, layers })) {
     checkInteger(`charLstm ${what}`, n, 1);
   }
-  const info = (index: number, kind: ZooLayer["kind"], fanIn: number): ZooLayer =>
-    ({ index, name: `${kind}${index}`, kind, fanIn, first: index === 0, last: index === layers });
+  const info = (index: number, kind: ZooLayer["kind"], fanIn: number): ZooLayer => ({
+    index,
+    name: `${kind}${index}`,
+    kind,
+    fanIn,
+    first: index === 0,
+    last: index === layers,
+  });
   const model: tf.layers.Layer[] = [];
   for (let i = 0; i < layers; i++) {
     const layer = info(i, "lstm", (i === 0 ? vocab : hidden) + hidden);
-    model.push(quantLstm({
-      name: layer.name, units: hidden, quant: quant(layer), gates: gates?.(layer), weightClip, seed: seed * 16 + i,
-      ...(i === 0 ? { inputShape: [sequenceLength, vocab] } : {}),
-    }));
+    model.push(
+      quantLstm({
+        name: layer.name,
+        units: hidden,
+        quant: quant(layer),
+        gates: gates?.(layer),
+        weightClip,
+        seed: seed * 16 + i,
+        ...(i === 0 ? { inputShape: [sequenceLength, vocab] } : {}),
+      }),
+    );
   }
   const out = info(layers, "dense", hidden);
   model.push(quantDense({ name: out.name, units: vocab, quant: quant(out), weightClip, seed: seed * 16 + layers }));

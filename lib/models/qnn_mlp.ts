@@ -16,7 +16,15 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { checkInteger, checkSeed, MODEL_SEED_MAX } from "../core/checks";
-import { formatQuantizer, logQuantizer, quantActivation, quantDense, QuantLayerArgs, shiftBatchNorm, TensorQuantizer } from "../layers";
+import {
+  formatQuantizer,
+  logQuantizer,
+  quantActivation,
+  quantDense,
+  type QuantLayerArgs,
+  shiftBatchNorm,
+  type TensorQuantizer,
+} from "../layers";
 import { binary, fixedPoint } from "../quant";
 
 export interface QnnMlpOptions {
@@ -53,8 +61,15 @@ function quantizer(bits: number): TensorQuantizer | undefined {
 
 export function qnnMlp(options: QnnMlpOptions = {}): tf.Sequential {
   const {
-    hidden = [1024, 1024, 1024], weightBits = 1, activationBits = 1, batchNorm = "float",
-    inputShape = [28, 28, 1], numClasses = 10, seed = 0, onQuantized, gradientBits,
+    hidden = [1024, 1024, 1024],
+    weightBits = 1,
+    activationBits = 1,
+    batchNorm = "float",
+    inputShape = [28, 28, 1],
+    numClasses = 10,
+    seed = 0,
+    onQuantized,
+    gradientBits,
   } = options;
   checkSeed("qnnMlp seed", seed, MODEL_SEED_MAX);
   checkBits("weightBits", weightBits);
@@ -62,32 +77,45 @@ export function qnnMlp(options: QnnMlpOptions = {}): tf.Sequential {
   hidden.forEach((units, i) => {
     checkInteger(`qnnMlp hidden[${i}]`, units, 1);
   });
-  if (batchNorm !== "float" && batchNorm !== "shift") throw new RangeError(`lowbit: qnnMlp batchNorm must be "float" or "shift"; got ${JSON.stringify(batchNorm)}`);
-  const norm = (name: string) => batchNorm === "shift"
-    ? shiftBatchNorm({ name })
-    // QNN's Theano code: moving averages with alpha = 0.1, epsilon = 1e-4.
-    : tf.layers.batchNormalization({ name, momentum: 0.9, epsilon: 1e-4 });
-  const dense = (units: number, i: number, name: string) => quantDense({
-    name, units, useBias: false, seed: seed * 16 + i, onQuantized,
-    quant: {
-      ...(weightBits === 32 ? {} : { weight: quantizer(weightBits) }),
-      ...(gradientBits === undefined ? {} : { gradient: logQuantizer(gradientBits, { rounding: "stochastic", seed: seed * 16 + i }) }),
-    },
-    weightClip: weightBits === 32 ? undefined : 1,
-    // k-bit master weights start spread over the clip range [-1, 1], so that they start on
-    // different grid points (Glorot's +-0.08 would all round to 0 on a step of 2^(1-k));
-    // the batch norm after each layer absorbs the scale.
-    initLimit: weightBits >= 2 && weightBits <= 8 ? 1 : undefined,
-  });
+  if (batchNorm !== "float" && batchNorm !== "shift")
+    throw new RangeError(`lowbit: qnnMlp batchNorm must be "float" or "shift"; got ${JSON.stringify(batchNorm)}`);
+  const norm = (name: string) =>
+    batchNorm === "shift"
+      ? shiftBatchNorm({ name })
+      : // QNN's Theano code: moving averages with alpha = 0.1, epsilon = 1e-4.
+        tf.layers.batchNormalization({ name, momentum: 0.9, epsilon: 1e-4 });
+  const dense = (units: number, i: number, name: string) =>
+    quantDense({
+      name,
+      units,
+      useBias: false,
+      seed: seed * 16 + i,
+      onQuantized,
+      quant: {
+        ...(weightBits === 32 ? {} : { weight: quantizer(weightBits) }),
+        ...(gradientBits === undefined
+          ? {}
+          : { gradient: logQuantizer(gradientBits, { rounding: "stochastic", seed: seed * 16 + i }) }),
+      },
+      weightClip: weightBits === 32 ? undefined : 1,
+      // k-bit master weights start spread over the clip range [-1, 1], so that they start on
+      // different grid points (Glorot's +-0.08 would all round to 0 on a step of 2^(1-k));
+      // the batch norm after each layer absorbs the scale.
+      initLimit: weightBits >= 2 && weightBits <= 8 ? 1 : undefined,
+    });
   const inputSize = inputShape.reduce((a, b) => a * b, 1);
   const layers: tf.layers.Layer[] = [tf.layers.reshape({ inputShape, targetShape: [inputSize] })];
   hidden.forEach((units, i) => {
     layers.push(dense(units, i, `fc${i}`), norm(`bn${i}`));
-    layers.push(quantActivation({
-      name: `act${i}`, activation: activationBits === 1 ? "sign" : "hardTanh", onQuantized,
-      // sign is already binary; k bits quantize the hard-tanh output.
-      quant: activationBits === 1 || activationBits === 32 ? {} : { activation: quantizer(activationBits) },
-    }));
+    layers.push(
+      quantActivation({
+        name: `act${i}`,
+        activation: activationBits === 1 ? "sign" : "hardTanh",
+        onQuantized,
+        // sign is already binary; k bits quantize the hard-tanh output.
+        quant: activationBits === 1 || activationBits === 32 ? {} : { activation: quantizer(activationBits) },
+      }),
+    );
   });
   layers.push(dense(numClasses, hidden.length, `fc${hidden.length}`), norm(`bn${hidden.length}`));
   return tf.sequential({ name: "qnn_mlp", layers });

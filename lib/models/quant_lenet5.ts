@@ -11,7 +11,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { checkInteger } from "../core/checks";
-import { quantActivation, QuantActivationArgs, quantConv2d, quantDense, QuantLayerArgs } from "../layers";
+import { quantActivation, type QuantActivationArgs, quantConv2d, quantDense, type QuantLayerArgs } from "../layers";
 
 export type LeNetLayerArgs = Omit<QuantLayerArgs, "activation" | "inputShape" | "name"> & { useBias?: boolean };
 
@@ -30,17 +30,32 @@ export interface QuantLeNet5Options {
 }
 
 export function quantLeNet5(
-  layerArgs: (index: number, fanIn: number) => LeNetLayerArgs = () => ({}), options: QuantLeNet5Options = {},
+  layerArgs: (index: number, fanIn: number) => LeNetLayerArgs = () => ({}),
+  options: QuantLeNet5Options = {},
 ): tf.Sequential {
   const { name = "quant_lenet5", poolInConv = false, input, widths = {} } = options;
   const [f0, f1] = widths.filters ?? [32, 64];
   const units = widths.units ?? 512;
-  for (const [what, n] of [["filters[0]", f0], ["filters[1]", f1], ["units", units]] as const) checkInteger(`quantLeNet5 widths.${what}`, n, 1);
+  for (const [what, n] of [
+    ["filters[0]", f0],
+    ["filters[1]", f1],
+    ["units", units],
+  ] as const)
+    checkInteger(`quantLeNet5 widths.${what}`, n, 1);
   const inputShape: tf.Shape = [28, 28, 1];
   const conv = (index: number, filters: number, fanIn: number, convName: string) => {
     const shape = index === 0 && input === undefined ? { inputShape } : {};
-    const args = { ...shape, filters, kernelSize: 5, activation: "relu" as const, ...layerArgs(index, fanIn), name: convName };
-    return poolInConv ? [quantConv2d({ ...args, pool: 2 })] : [quantConv2d(args), tf.layers.maxPooling2d({ poolSize: 2 })];
+    const args = {
+      ...shape,
+      filters,
+      kernelSize: 5,
+      activation: "relu" as const,
+      ...layerArgs(index, fanIn),
+      name: convName,
+    };
+    return poolInConv
+      ? [quantConv2d({ ...args, pool: 2 })]
+      : [quantConv2d(args), tf.layers.maxPooling2d({ poolSize: 2 })];
   };
   return tf.sequential({
     name,

@@ -21,6 +21,12 @@ function registerBuilt(name: string, description: string, dataset: string, build
 
 registerBuilt("wage-lenet5", "WAGE's LeNet-5 2-8-8-8, no biases (lib/models wageLeNet5)", MNIST, () => wageLeNet5());
 registerBuilt("qnn-mlp", "QNN's binarized MNIST MLP, 3 x 1024, batch norm (lib/models qnnMlp)", MNIST, () => qnnMlp());
-registerBuilt("vgg-net", "VGG-like 2x64C3-MP2-2x128C3-MP2-256FC-10, batch norm, float (lib/models vggNet)", MNIST, () => vggNet());
-registerBuilt("char-lstm", "character LSTM, 2 x 256 units, vocabulary 64, 64 steps, float (lib/models charLstm)",
-  "characters (vocabulary 64, 64 steps)", () => charLstm({ vocab: 64, sequenceLength: 64 }));
+registerBuilt("vgg-net", "VGG-like 2x64C3-MP2-2x128C3-MP2-256FC-10, batch norm, float (lib/models vggNet)", MNIST, () =>
+  vggNet(),
+);
+registerBuilt(
+  "char-lstm",
+  "character LSTM, 2 x 256 units, vocabulary 64, 64 steps, float (lib/models charLstm)",
+  "characters (vocabulary 64, 64 steps)",
+  () => charLstm({ vocab: 64, sequenceLength: 64 }),
+);

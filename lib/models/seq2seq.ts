@@ -34,18 +34,35 @@ export function seq2seq(options: Seq2SeqOptions): tf.LayersModel {
   for (const [what, n] of Object.entries({ sourceVocab, targetVocab, sourceLength, targetLength, hidden })) {
     checkInteger(`seq2seq ${what}`, n, 1);
   }
-  const info = (index: number, name: string, kind: ZooLayer["kind"], fanIn: number): ZooLayer =>
-    ({ index, name, kind, fanIn, first: index === 0, last: index === 2 });
+  const info = (index: number, name: string, kind: ZooLayer["kind"], fanIn: number): ZooLayer => ({
+    index,
+    name,
+    kind,
+    fanIn,
+    first: index === 0,
+    last: index === 2,
+  });
   const enc = info(0, "encoder", "lstm", sourceVocab + hidden);
   const dec = info(1, "decoder", "lstm", targetVocab + hidden);
   const out = info(2, "output", "dense", hidden);
   const source = tf.input({ shape: [sourceLength, sourceVocab], name: "source" });
   const decoderInput = tf.input({ shape: [targetLength, targetVocab], name: "decoder_input" });
-  const [, h, c] = quantLstm({ name: enc.name, units: hidden, returnSequences: false, returnState: true, quant: quant(enc), seed: seed * 16 })
-    .apply(source) as tf.SymbolicTensor[];
-  const decoded = quantLstm({ name: dec.name, units: hidden, quant: quant(dec), seed: seed * 16 + 1 })
-    .apply([decoderInput, h, c]) as tf.SymbolicTensor;
-  const logits = quantDense({ name: out.name, units: targetVocab, quant: quant(out), seed: seed * 16 + 2 }).apply(decoded) as tf.SymbolicTensor;
+  const [, h, c] = quantLstm({
+    name: enc.name,
+    units: hidden,
+    returnSequences: false,
+    returnState: true,
+    quant: quant(enc),
+    seed: seed * 16,
+  }).apply(source) as tf.SymbolicTensor[];
+  const decoded = quantLstm({ name: dec.name, units: hidden, quant: quant(dec), seed: seed * 16 + 1 }).apply([
+    decoderInput,
+    h,
+    c,
+  ]) as tf.SymbolicTensor;
+  const logits = quantDense({ name: out.name, units: targetVocab, quant: quant(out), seed: seed * 16 + 2 }).apply(
+    decoded,
+  ) as tf.SymbolicTensor;
   return tf.model({ name: "seq2seq", inputs: [source, decoderInput], outputs: logits });
 }
 

@@ -11,8 +11,15 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { checkInteger, checkSeed, MODEL_SEED_MAX } from "../core/checks";
-import { Activation, quantActivation, quantConv2d, quantDense, QuantLayerArgs, shiftBatchNorm } from "../layers";
-import { QuantFactory, splitAtBatchNorm, ZooLayer } from "./zoo_quant";
+import {
+  type Activation,
+  quantActivation,
+  quantConv2d,
+  quantDense,
+  type QuantLayerArgs,
+  shiftBatchNorm,
+} from "../layers";
+import { type QuantFactory, splitAtBatchNorm, type ZooLayer } from "./zoo_quant";
 
 export interface VggNetOptions {
   /** [height, width, channels]; default [28, 28, 1]. */
@@ -35,11 +42,23 @@ export interface VggNetOptions {
 
 export function vggNet(options: VggNetOptions = {}): tf.Sequential {
   const {
-    inputShape = [28, 28, 1], numClasses = 10, filters = [64, 128], convsPerStage = 2, units = 256,
-    activation = "relu", batchNorm = "float", quant = () => ({}), weightClip, seed = 0, onQuantized,
+    inputShape = [28, 28, 1],
+    numClasses = 10,
+    filters = [64, 128],
+    convsPerStage = 2,
+    units = 256,
+    activation = "relu",
+    batchNorm = "float",
+    quant = () => ({}),
+    weightClip,
+    seed = 0,
+    onQuantized,
   } = options;
   checkSeed("vggNet seed", seed, MODEL_SEED_MAX);
-  if (!["float", "shift", "none"].includes(batchNorm)) throw new RangeError(`lowbit: vggNet batchNorm must be "float", "shift" or "none"; got ${JSON.stringify(batchNorm)}`);
+  if (!["float", "shift", "none"].includes(batchNorm))
+    throw new RangeError(
+      `lowbit: vggNet batchNorm must be "float", "shift" or "none"; got ${JSON.stringify(batchNorm)}`,
+    );
   filters.forEach((n, i) => checkInteger(`vggNet filters[${i}]`, n, 1));
   checkInteger("vggNet convsPerStage", convsPerStage, 1);
   checkInteger("vggNet units", units, 1);
@@ -53,7 +72,11 @@ export function vggNet(options: VggNetOptions = {}): tf.Sequential {
     return info;
   };
   const base = (info: ZooLayer) => ({
-    name: info.name, seed: seed * 16 + info.index, weightClip, onQuantized, ...(info.first ? { inputShape } : {}),
+    name: info.name,
+    seed: seed * 16 + info.index,
+    weightClip,
+    onQuantized,
+    ...(info.first ? { inputShape } : {}),
   });
   type Make = (args: QuantLayerArgs & { useBias: boolean }) => tf.layers.Layer;
   // A hidden layer: its product, batch norm and the activation; or, without batch norm, all in one.
@@ -65,20 +88,28 @@ export function vggNet(options: VggNetOptions = {}): tf.Sequential {
     }
     const split = splitAtBatchNorm(q);
     layers.push(make({ ...base(info), activation: "linear", useBias: false, quant: split.layer }));
-    layers.push(batchNorm === "shift" ? shiftBatchNorm({ name: `${info.name}_bn` }) : tf.layers.batchNormalization({ name: `${info.name}_bn` }));
+    layers.push(
+      batchNorm === "shift"
+        ? shiftBatchNorm({ name: `${info.name}_bn` })
+        : tf.layers.batchNormalization({ name: `${info.name}_bn` }),
+    );
     layers.push(quantActivation({ name: `${info.name}_act`, activation, quant: split.activation, onQuantized }));
   };
   let channels = inputShape[2];
   for (const f of filters) {
     for (let c = 0; c < convsPerStage; c++) {
-      addHidden(next("conv", 9 * channels), (args) => quantConv2d({ ...args, filters: f, kernelSize: 3, padding: "same" }));
+      addHidden(next("conv", 9 * channels), (args) =>
+        quantConv2d({ ...args, filters: f, kernelSize: 3, padding: "same" }),
+      );
       channels = f;
     }
     layers.push(tf.layers.maxPooling2d({ poolSize: 2 }));
   }
   layers.push(tf.layers.flatten());
   const pooled = (size: number) => Math.floor(size / 2 ** filters.length);
-  addHidden(next("dense", pooled(inputShape[0]) * pooled(inputShape[1]) * channels), (args) => quantDense({ ...args, units }));
+  addHidden(next("dense", pooled(inputShape[0]) * pooled(inputShape[1]) * channels), (args) =>
+    quantDense({ ...args, units }),
+  );
   const out = next("dense", units);
   layers.push(quantDense({ ...base(out), units: numClasses, quant: quant(out) }));
   return tf.sequential({ name: "vgg_net", layers });

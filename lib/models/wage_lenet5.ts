@@ -22,13 +22,27 @@
  * 1 - sigma(kW), all on it when kW <= kG): wageFormat(kG). In "paper" they start anywhere in
  * (-L, L): FP32.
  */
-import * as tf from "@tensorflow/tfjs";
-import { QuantLayer, QuantLayerArgs, setTrainingFormats, wageActivation, wageError, wageGradient, wageInit, wageWeight } from "../layers";
+import type * as tf from "@tensorflow/tfjs";
+import {
+  QuantLayer,
+  type QuantLayerArgs,
+  setTrainingFormats,
+  wageActivation,
+  wageError,
+  wageGradient,
+  wageInit,
+  wageWeight,
+} from "../layers";
 import { FP32, sigma, wageFormat } from "../quant";
 import { checkOneOf, checkSeed, MODEL_SEED_MAX } from "../core/checks";
 import { quantLeNet5 } from "./quant_lenet5";
 
-export interface WageBits { W: number; A: number; G: number; E: number }
+export interface WageBits {
+  W: number;
+  A: number;
+  G: number;
+  E: number;
+}
 
 export const WAGE_VARIANTS = ["code", "paper"] as const;
 export type WageVariant = (typeof WAGE_VARIANTS)[number];
@@ -50,19 +64,29 @@ export function wageLeNet5(options: WageLeNet5Options = {}): tf.Sequential {
   checkSeed("wageLeNet5 seed", seed, MODEL_SEED_MAX);
   checkOneOf("wageLeNet5 variant", variant, WAGE_VARIANTS);
   const code = variant === "code";
-  const model = quantLeNet5((i, fanIn) => {
-    const { limit, alpha } = wageInit(fanIn, bits.W, { gain: code ? 3 : 6 });
-    return {
-      useBias: false, scale: alpha, initLimit: limit, seed: seed * 16 + i, onQuantized,
-      weightClip: code ? 1 - sigma(bits.W) : 1 - sigma(bits.G),
-      quant: {
-        weight: wageWeight(bits.W), activation: wageActivation(bits.A), error: wageError(bits.E, { gamma }),
-        gradient: wageGradient(bits.G, { eta, seed: seed * 16 + i }),
-      },
-    };
-  }, { name: "wage_lenet5", poolInConv: code, input: { quant: { activation: wageActivation(bits.A) }, onQuantized } });
+  const model = quantLeNet5(
+    (i, fanIn) => {
+      const { limit, alpha } = wageInit(fanIn, bits.W, { gain: code ? 3 : 6 });
+      return {
+        useBias: false,
+        scale: alpha,
+        initLimit: limit,
+        seed: seed * 16 + i,
+        onQuantized,
+        weightClip: code ? 1 - sigma(bits.W) : 1 - sigma(bits.G),
+        quant: {
+          weight: wageWeight(bits.W),
+          activation: wageActivation(bits.A),
+          error: wageError(bits.E, { gamma }),
+          gradient: wageGradient(bits.G, { eta, seed: seed * 16 + i }),
+        },
+      };
+    },
+    { name: "wage_lenet5", poolInConv: code, input: { quant: { activation: wageActivation(bits.A) }, onQuantized } },
+  );
   if (code) {
-    for (const layer of model.layers) if (layer instanceof QuantLayer && layer.quant.weight) layer.quantizeMasterWeights();
+    for (const layer of model.layers)
+      if (layer instanceof QuantLayer && layer.quant.weight) layer.quantizeMasterWeights();
   }
   return setTrainingFormats(model, { master: code && bits.W <= bits.G ? wageFormat(bits.G) : FP32, shiftUpdate: true });
 }

@@ -5,5 +5,12 @@ export { resultsDir, writeResults, readResults } from "./results";
 export type { ResultsFile } from "./results";
 export { inNotebook, cellDisplay, updatableDisplay } from "./display";
 export type { NotebookDisplay } from "./display";
-export { KERNEL_NAME, TSLAB_VERSION, TslabNotFoundError, findTslab, jupyterDataDir, writeKernelSpec } from "./kernel_spec";
+export {
+  KERNEL_NAME,
+  TSLAB_VERSION,
+  TslabNotFoundError,
+  findTslab,
+  jupyterDataDir,
+  writeKernelSpec,
+} from "./kernel_spec";
 export type { JupyterDataDirOptions, KernelSpec, WriteKernelSpecOptions, WrittenKernelSpec } from "./kernel_spec";

@@ -11,10 +11,10 @@
  * jupyter command is not installed: VS Code needs no Python). A folder of one's own (the
  * repository's .jupyter, for CI) is found only through JUPYTER_PATH.
  */
-import { spawnSync } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { writeFileAtomic } from "../core/atomic_write";
 import { installPlotlyNbextension } from "../viz/plotly_nbextension";
 
@@ -28,8 +28,10 @@ export const TSLAB_VERSION = "1.0.22";
 export class TslabNotFoundError extends Error {
   /** where: the folders searched from, or the executable that is missing. */
   constructor(where: string) {
-    super(`lowbit: the tslab kernel is not installed (${where}); ` +
-      `install it next to lowbit with: npm install tslab@${TSLAB_VERSION}`);
+    super(
+      `lowbit: the tslab kernel is not installed (${where}); ` +
+        `install it next to lowbit with: npm install tslab@${TSLAB_VERSION}`,
+    );
     this.name = "TslabNotFoundError";
   }
 }
@@ -107,7 +109,9 @@ export function writeKernelSpec(options: WriteKernelSpecOptions = {}): WrittenKe
   const name = options.name ?? KERNEL_NAME;
   // Jupyter's rule for kernel names: ASCII letters, digits, ".", "_" and "-".
   if (!/^[a-zA-Z0-9._-]+$/.test(name)) {
-    throw new RangeError(`lowbit: kernel name must be ASCII letters, digits, ".", "_" or "-"; got ${JSON.stringify(name)}`);
+    throw new RangeError(
+      `lowbit: kernel name must be ASCII letters, digits, ".", "_" or "-"; got ${JSON.stringify(name)}`,
+    );
   }
   const tslab = path.resolve(options.tslab ?? findTslab());
   if (!fs.existsSync(tslab)) throw new TslabNotFoundError(`${tslab} is missing`);

@@ -4,10 +4,10 @@
  * than copy them. The file name carries the profile, <name>.<profile>.json: smoke runs never
  * overwrite the full-profile numbers, and only the full ones are committed (.gitignore).
  */
-import * as fs from "fs";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { writeFileAtomic } from "../core/atomic_write";
-import { profile, Profile } from "./profile";
+import { profile, type Profile } from "./profile";
 
 export interface ResultsFile<T> {
   name: string;
@@ -31,13 +31,17 @@ export function resultsDir(dir?: string): string {
     if (fs.existsSync(candidate)) return candidate;
     if (path.dirname(folder) === folder) break;
   }
-  throw new Error(`lowbit: no data/results/ folder at or above ${process.cwd()}; ` +
-    `run from inside the lowbit repository or pass the dir option`);
+  throw new Error(
+    `lowbit: no data/results/ folder at or above ${process.cwd()}; ` +
+      `run from inside the lowbit repository or pass the dir option`,
+  );
 }
 
 function resultsPath(name: string, which: Profile, dir?: string): string {
   if (!NAME.test(name)) {
-    throw new RangeError(`lowbit: results name must use only letters, digits, ".", "-" and "_"; got ${JSON.stringify(name)}`);
+    throw new RangeError(
+      `lowbit: results name must use only letters, digits, ".", "-" and "_"; got ${JSON.stringify(name)}`,
+    );
   }
   return path.join(resultsDir(dir), `${name}.${which}.json`);
 }
@@ -50,16 +54,25 @@ function resultsPath(name: string, which: Profile, dir?: string): string {
  */
 function resultsJson(name: string, record: object): string {
   const paths = new WeakMap<object, string>();
-  return JSON.stringify(record, function (this: object, key: string, value: unknown) {
-    const holder = paths.get(this);
-    const at = holder === undefined || holder === "" ? key : Array.isArray(this) ? `${holder}[${key}]` : `${holder}.${key}`;
-    if (typeof value === "number" && !Number.isFinite(value)) {
-      throw new RangeError(`lowbit: writeResults("${name}"): ${at} is ${value}, which JSON cannot hold; ` +
-        `record it explicitly (e.g. null or the string "${value}")`);
-    }
-    if (typeof value === "object" && value !== null) paths.set(value, at);
-    return value;
-  }, 2) + "\n";
+  return (
+    JSON.stringify(
+      record,
+      function (this: object, key: string, value: unknown) {
+        const holder = paths.get(this);
+        const at =
+          holder === undefined || holder === "" ? key : Array.isArray(this) ? `${holder}[${key}]` : `${holder}.${key}`;
+        if (typeof value === "number" && !Number.isFinite(value)) {
+          throw new RangeError(
+            `lowbit: writeResults("${name}"): ${at} is ${value}, which JSON cannot hold; ` +
+              `record it explicitly (e.g. null or the string "${value}")`,
+          );
+        }
+        if (typeof value === "object" && value !== null) paths.set(value, at);
+        return value;
+      },
+      2,
+    ) + "\n"
+  );
 }
 
 /**
@@ -78,7 +91,10 @@ export function writeResults<T>(name: string, results: T, options: { dir?: strin
  * Reads data/results/<name>.<profile>.json, by default of the current profile; undefined when
  * that notebook has not been run in that profile yet.
  */
-export function readResults<T>(name: string, options: { dir?: string; profile?: Profile } = {}): ResultsFile<T> | undefined {
+export function readResults<T>(
+  name: string,
+  options: { dir?: string; profile?: Profile } = {},
+): ResultsFile<T> | undefined {
   const file = resultsPath(name, options.profile ?? profile(), options.dir);
   if (!fs.existsSync(file)) return undefined;
   return JSON.parse(fs.readFileSync(file, "utf8")) as ResultsFile<T>;

@@ -31,11 +31,16 @@ export function layerFigures(spec: NetworkSpec): NetworkLayers {
   return {
     ...spec,
     layers: spec.layers.map((l): NetworkLayer => {
-      const positions = l.hOut * l.wOut, kernelParams = l.cIn * l.k * l.k * l.cOut;
+      const positions = l.hOut * l.wOut,
+        kernelParams = l.cIn * l.k * l.k * l.cOut;
       return {
-        ...l, kind: l.k === 1 && positions === 1 ? "dense" : "conv",
-        macs: kernelParams * positions, kernelParams, otherParams: 0,
-        inputElements: l.cIn * (l.hIn ?? l.hOut) * (l.wIn ?? l.wOut), outputElements: l.cOut * positions,
+        ...l,
+        kind: l.k === 1 && positions === 1 ? "dense" : "conv",
+        macs: kernelParams * positions,
+        kernelParams,
+        otherParams: 0,
+        inputElements: l.cIn * (l.hIn ?? l.hOut) * (l.wIn ?? l.wOut),
+        outputElements: l.cOut * positions,
       };
     }),
   };

@@ -31,13 +31,18 @@ export interface NetworkSpec {
 /** `spec` as is, after checking that every size is an integer >= 1. */
 export function checkNetworkSpec(what: string, spec: NetworkSpec): NetworkSpec {
   if (typeof spec !== "object" || spec === null || !Array.isArray(spec.layers)) {
-    throw new TypeError(`lowbit: ${what} network must be a network name or a NetworkSpec { name, dataset, batch, layers }`);
+    throw new TypeError(
+      `lowbit: ${what} network must be a network name or a NetworkSpec { name, dataset, batch, layers }`,
+    );
   }
   checkInteger(`${what} network ${spec.name} batch`, spec.batch, 1);
-  if (spec.layers.length === 0) throw new RangeError(`lowbit: ${what} network ${spec.name} must have at least one layer`);
+  if (spec.layers.length === 0)
+    throw new RangeError(`lowbit: ${what} network ${spec.name} must have at least one layer`);
   for (const l of spec.layers) {
-    for (const key of ["cIn", "cOut", "k", "hOut", "wOut"] as const) checkInteger(`${what} layer ${l.name} ${key}`, l[key], 1);
-    for (const key of ["hIn", "wIn"] as const) if (l[key] !== undefined) checkInteger(`${what} layer ${l.name} ${key}`, l[key]!, 1);
+    for (const key of ["cIn", "cOut", "k", "hOut", "wOut"] as const)
+      checkInteger(`${what} layer ${l.name} ${key}`, l[key], 1);
+    for (const key of ["hIn", "wIn"] as const)
+      if (l[key] !== undefined) checkInteger(`${what} layer ${l.name} ${key}`, l[key]!, 1);
   }
   return spec;
 }

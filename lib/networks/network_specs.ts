@@ -6,14 +6,25 @@
  */
 import type { LayerSpec, NetworkSpec } from "./network_spec";
 
-const conv = (name: string, cIn: number, cOut: number, k: number, size: number, inputSize?: number): LayerSpec =>
-  ({ name, cIn, cOut, k, hOut: size, wOut: size, ...(inputSize === undefined ? {} : { hIn: inputSize, wIn: inputSize }) });
+const conv = (name: string, cIn: number, cOut: number, k: number, size: number, inputSize?: number): LayerSpec => ({
+  name,
+  cIn,
+  cOut,
+  k,
+  hOut: size,
+  wOut: size,
+  ...(inputSize === undefined ? {} : { hIn: inputSize, wIn: inputSize }),
+});
 const dense = (name: string, cIn: number, cOut: number): LayerSpec => ({ name, cIn, cOut, k: 1, hOut: 1, wOut: 1 });
 
 /** ResNet-32 for CIFAR-10 (He et al. 2016): 3 stages of 5 basic blocks, identity shortcuts. */
 function resnet32(): NetworkSpec {
   const layers = [conv("conv1", 3, 16, 3, 32)];
-  const stages: [number, number][] = [[16, 32], [32, 16], [64, 8]];
+  const stages: [number, number][] = [
+    [16, 32],
+    [32, 16],
+    [64, 8],
+  ];
   let channels = 16;
   stages.forEach(([width, size], s) => {
     for (let b = 0; b < 5; b++) {
@@ -29,7 +40,12 @@ function resnet32(): NetworkSpec {
 /** ResNet-18 for ImageNet (224x224): 4 stages of 2 basic blocks, 1x1 projection shortcuts. */
 function resnet18(): NetworkSpec {
   const layers = [conv("conv1", 3, 64, 7, 112)];
-  const stages: [number, number][] = [[64, 56], [128, 28], [256, 14], [512, 7]];
+  const stages: [number, number][] = [
+    [64, 56],
+    [128, 28],
+    [256, 14],
+    [512, 7],
+  ];
   let channels = 64;
   stages.forEach(([width, size], s) => {
     for (let b = 0; b < 2; b++) {
@@ -47,11 +63,18 @@ function resnet18(): NetworkSpec {
 /** AlexNet for ImageNet (Krizhevsky et al. 2012), its convolutions ungrouped. */
 function alexnet(): NetworkSpec {
   return {
-    name: "alexnet", dataset: "ImageNet (227x227)", batch: 256,
+    name: "alexnet",
+    dataset: "ImageNet (227x227)",
+    batch: 256,
     layers: [
-      conv("conv1", 3, 96, 11, 55), conv("conv2", 96, 256, 5, 27), conv("conv3", 256, 384, 3, 13),
-      conv("conv4", 384, 384, 3, 13), conv("conv5", 384, 256, 3, 13),
-      dense("fc6", 256 * 6 * 6, 4096), dense("fc7", 4096, 4096), dense("fc8", 4096, 1000),
+      conv("conv1", 3, 96, 11, 55),
+      conv("conv2", 96, 256, 5, 27),
+      conv("conv3", 256, 384, 3, 13),
+      conv("conv4", 384, 384, 3, 13),
+      conv("conv5", 384, 256, 3, 13),
+      dense("fc6", 256 * 6 * 6, 4096),
+      dense("fc7", 4096, 4096),
+      dense("fc8", 4096, 1000),
     ],
   };
 }
@@ -62,19 +85,33 @@ function alexnet(): NetworkSpec {
  */
 function lenet5(): NetworkSpec {
   return {
-    name: "lenet5", dataset: "MNIST (28x28)", batch: 64,
-    layers: [conv("conv1", 1, 32, 5, 24, 28), conv("conv2", 32, 64, 5, 8, 12), dense("fc1", 64 * 4 * 4, 512), dense("fc2", 512, 10)],
+    name: "lenet5",
+    dataset: "MNIST (28x28)",
+    batch: 64,
+    layers: [
+      conv("conv1", 1, 32, 5, 24, 28),
+      conv("conv2", 32, 64, 5, 8, 12),
+      dense("fc1", 64 * 4 * 4, 512),
+      dense("fc2", 512, 10),
+    ],
   };
 }
 
 /** VGG-7: 2x128C3-MP2-2x256C3-MP2-2x512C3-MP2-1024FC-10 on 32x32, same-padded convolutions. */
 function vgg7(): NetworkSpec {
   return {
-    name: "vgg7", dataset: "CIFAR-10 (32x32)", batch: 128,
+    name: "vgg7",
+    dataset: "CIFAR-10 (32x32)",
+    batch: 128,
     layers: [
-      conv("conv1", 3, 128, 3, 32), conv("conv2", 128, 128, 3, 32), conv("conv3", 128, 256, 3, 16),
-      conv("conv4", 256, 256, 3, 16), conv("conv5", 256, 512, 3, 8), conv("conv6", 512, 512, 3, 8),
-      dense("fc1", 512 * 4 * 4, 1024), dense("fc2", 1024, 10),
+      conv("conv1", 3, 128, 3, 32),
+      conv("conv2", 128, 128, 3, 32),
+      conv("conv3", 128, 256, 3, 16),
+      conv("conv4", 256, 256, 3, 16),
+      conv("conv5", 256, 512, 3, 8),
+      conv("conv6", 512, 512, 3, 8),
+      dense("fc1", 512 * 4 * 4, 1024),
+      dense("fc2", 1024, 10),
     ],
   };
 }

@@ -7,8 +7,8 @@
  * cost(name, { phase }) can read the formats of the model it builds.
  */
 import type * as tf from "@tensorflow/tfjs";
-import { checkNetworkSpec, NetworkSpec } from "./network_spec";
-import { layerFigures, NetworkLayer, NetworkLayers } from "./network_layer";
+import { checkNetworkSpec, type NetworkSpec } from "./network_spec";
+import { layerFigures, type NetworkLayer, type NetworkLayers } from "./network_layer";
 import { NETWORK_SPECS } from "./network_specs";
 
 export interface NetworkRegistration {
@@ -36,10 +36,14 @@ const resolved = new Map<string, RegisteredNetwork>();
 /** Registers a network under its name; a name already registered is an error. */
 export function registerNetwork(registration: NetworkRegistration): void {
   const { name } = registration;
-  if (typeof name !== "string" || name === "") throw new TypeError("lowbit: registerNetwork name must be a non-empty string");
-  if (typeof registration.layers !== "function") throw new TypeError(`lowbit: registerNetwork ${name} layers must be a function returning the weight layers`);
-  if (registration.build !== undefined && typeof registration.build !== "function") throw new TypeError(`lowbit: registerNetwork ${name} build must be a function returning a model`);
-  if (registrations.has(name)) throw new RangeError(`lowbit: registerNetwork: a network "${name}" is already registered`);
+  if (typeof name !== "string" || name === "")
+    throw new TypeError("lowbit: registerNetwork name must be a non-empty string");
+  if (typeof registration.layers !== "function")
+    throw new TypeError(`lowbit: registerNetwork ${name} layers must be a function returning the weight layers`);
+  if (registration.build !== undefined && typeof registration.build !== "function")
+    throw new TypeError(`lowbit: registerNetwork ${name} build must be a function returning a model`);
+  if (registrations.has(name))
+    throw new RangeError(`lowbit: registerNetwork: a network "${name}" is already registered`);
   registrations.set(name, registration);
 }
 
@@ -57,12 +61,23 @@ export function registeredNetwork(name: string): RegisteredNetwork {
 export function findNetwork(what: string, name: string): RegisteredNetwork {
   const registration = registrations.get(name);
   if (registration === undefined) {
-    throw new RangeError(`lowbit: ${what} network must be one of ${networkNames().map((n) => `"${n}"`).join(", ")} or a NetworkSpec; got ${JSON.stringify(name)}`);
+    throw new RangeError(
+      `lowbit: ${what} network must be one of ${networkNames()
+        .map((n) => `"${n}"`)
+        .join(", ")} or a NetworkSpec; got ${JSON.stringify(name)}`,
+    );
   }
   let network = resolved.get(name);
   if (network === undefined) {
     const { description, dataset, batch, build } = registration;
-    network = { name, description, dataset, batch, layers: registration.layers(), ...(build === undefined ? {} : { build }) };
+    network = {
+      name,
+      description,
+      dataset,
+      batch,
+      layers: registration.layers(),
+      ...(build === undefined ? {} : { build }),
+    };
     resolved.set(name, network);
   }
   return network;
@@ -74,5 +89,11 @@ export function resolveNetwork(what: string, network: NetworkSpec | string): Net
 }
 
 for (const { spec, description } of NETWORK_SPECS) {
-  registerNetwork({ name: spec.name, description, dataset: spec.dataset, batch: spec.batch, layers: () => layerFigures(spec).layers });
+  registerNetwork({
+    name: spec.name,
+    description,
+    dataset: spec.dataset,
+    batch: spec.batch,
+    layers: () => layerFigures(spec).layers,
+  });
 }

@@ -106,14 +106,22 @@ export class DynamicFixedPoint {
   loadState(state: ReturnType<DynamicFixedPoint["saveState"]>): void {
     const fromFrac = (frac: number[]) => frac.map((f) => 0 - f);
     this.state.loadState({
-      scales: state.frac && state.frac.map((f) => 2 ** -f), exponents: state.frac && fromFrac(state.frac), calls: state.calls,
-      history: state.history.map((r) => ({ call: r.call, scales: r.frac.map((f) => 2 ** -f), exponents: fromFrac(r.frac), overflowRate: r.overflowRate })),
+      scales: state.frac && state.frac.map((f) => 2 ** -f),
+      exponents: state.frac && fromFrac(state.frac),
+      calls: state.calls,
+      history: state.history.map((r) => ({
+        call: r.call,
+        scales: r.frac.map((f) => 2 ** -f),
+        exponents: fromFrac(r.frac),
+        overflowRate: r.overflowRate,
+      })),
     });
   }
 
   /** Quantizes x (float32 tensor), first re-evaluating the exponent when it is due. */
   quantize(x: tf.Tensor, options: QuantizeOptions = {}): tf.Tensor {
-    if (!(x instanceof tf.Tensor) || x.dtype !== "float32") throw new TypeError("lowbit: DynamicFixedPoint.quantize x must be a float32 tensor");
+    if (!(x instanceof tf.Tensor) || x.dtype !== "float32")
+      throw new TypeError("lowbit: DynamicFixedPoint.quantize x must be a float32 tensor");
     return this.state.quantize(x, options, "DynamicFixedPoint");
   }
 }

@@ -3,7 +3,8 @@
  * below a power of two can round up to the power): the exponent field minus the bias for a
  * normal m, -149 plus the position of the highest set bit for a subnormal one.
  */
-const f32 = new Float32Array(1), u32 = new Uint32Array(f32.buffer);
+const f32 = new Float32Array(1),
+  u32 = new Uint32Array(f32.buffer);
 
 export function float32Exponent(m: number): number {
   f32[0] = m;

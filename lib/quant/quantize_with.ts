@@ -18,7 +18,11 @@ export interface QuantizeOptions {
   stream?: number;
 }
 
-export function quantizeWith<T extends tf.Tensor | Float32Array>(x: T, format: KernelFormat, options: QuantizeOptions): T {
+export function quantizeWith<T extends tf.Tensor | Float32Array>(
+  x: T,
+  format: KernelFormat,
+  options: QuantizeOptions,
+): T {
   const { rounding = "nearest" } = options;
   checkOneOf("quantize rounding", rounding, ROUNDINGS);
   const random = rounding === "stochastic" || (format.kind === "binary" && format.stochastic);

@@ -9,7 +9,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Format } from "./formats";
-import { quantize, QuantizeOptions } from "./quantize";
+import { quantize, type QuantizeOptions } from "./quantize";
 
 // tf.customGrad types its function's parameters as a union of tensors and the save function.
 type CustomGradientFunc = Parameters<typeof tf.customGrad>[0];
@@ -21,7 +21,10 @@ export interface SteOptions {
 
 function clipRange(clip: number | [number, number]): [number, number] {
   const [lo, hi] = typeof clip === "number" ? [-clip, clip] : clip;
-  if (!(lo <= hi)) throw new RangeError(`lowbit: ste clip must be a range [lo, hi] with lo <= hi (or a number c >= 0); got ${JSON.stringify(clip)}`);
+  if (!(lo <= hi))
+    throw new RangeError(
+      `lowbit: ste clip must be a range [lo, hi] with lo <= hi (or a number c >= 0); got ${JSON.stringify(clip)}`,
+    );
   return [lo, hi];
 }
 

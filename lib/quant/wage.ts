@@ -7,7 +7,7 @@
  * (ties to even, as TensorFlow's round). Example: Q([-1, 0.2, 0.6], 2) = [-0.5, 0, 0.5].
  */
 import type * as tf from "@tensorflow/tfjs";
-import { fixedPoint, FixedPointFormat } from "./formats";
+import { fixedPoint, type FixedPointFormat } from "./formats";
 import { quantize } from "./quantize";
 
 export function sigma(k: number): number {
@@ -24,6 +24,7 @@ export function wageQ<T extends tf.Tensor | Float32Array>(x: T, k: number): T {
 }
 
 export function shift(x: number): number {
-  if (!(x > 0 && Number.isFinite(x))) throw new RangeError(`lowbit: shift x must be a positive finite number; got ${x}`);
+  if (!(x > 0 && Number.isFinite(x)))
+    throw new RangeError(`lowbit: shift x must be a positive finite number; got ${x}`);
   return 2 ** Math.round(Math.log2(x));
 }

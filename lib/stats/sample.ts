@@ -14,7 +14,10 @@ export interface SampleStats {
 }
 
 export function sampleStats(what: string, xs: readonly number[], minSize = 1): SampleStats {
-  if (!Array.isArray(xs) || xs.length < minSize) throw new RangeError(`lowbit: ${what} needs an array of at least ${minSize} numbers; got ${Array.isArray(xs) ? xs.length : typeof xs}`);
+  if (!Array.isArray(xs) || xs.length < minSize)
+    throw new RangeError(
+      `lowbit: ${what} needs an array of at least ${minSize} numbers; got ${Array.isArray(xs) ? xs.length : typeof xs}`,
+    );
   xs.forEach((x, i) => {
     if (!Number.isFinite(x)) throw new RangeError(`lowbit: ${what} must hold finite numbers; got ${x} at index ${i}`);
   });
@@ -36,6 +39,6 @@ export interface MeanInterval extends SampleStats {
 export function meanInterval(xs: readonly number[], level = 0.95): MeanInterval {
   if (!(level > 0 && level < 1)) throw new RangeError(`lowbit: meanInterval level must be in (0, 1); got ${level}`);
   const s = sampleStats("meanInterval", xs, 2);
-  const halfWidth = studentTQuantile((1 + level) / 2, s.n - 1) * s.std / Math.sqrt(s.n);
+  const halfWidth = (studentTQuantile((1 + level) / 2, s.n - 1) * s.std) / Math.sqrt(s.n);
   return { ...s, level, low: s.mean - halfWidth, high: s.mean + halfWidth, halfWidth };
 }

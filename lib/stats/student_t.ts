@@ -6,7 +6,8 @@
  * converges fast, using I_x(a, b) = 1 - I_{1-x}(b, a) on the other. Accurate to ~1e-14.
  */
 function checkDf(what: string, nu: number): void {
-  if (!(nu > 0 && Number.isFinite(nu))) throw new RangeError(`lowbit: ${what} degrees of freedom must be a finite number > 0; got ${nu}`);
+  if (!(nu > 0 && Number.isFinite(nu)))
+    throw new RangeError(`lowbit: ${what} degrees of freedom must be a finite number > 0; got ${nu}`);
 }
 
 /**
@@ -15,12 +16,14 @@ function checkDf(what: string, nu: number): void {
  * - 1/(1680z^7) + 1/(1188z^9), whose first omitted term is below 1e-16 at z >= 15.
  */
 function logGamma(x: number): number {
-  let shift = 0, z = x;
+  let shift = 0,
+    z = x;
   while (z < 15) {
     shift += Math.log(z);
     z += 1;
   }
-  const r = 1 / z, r2 = r * r;
+  const r = 1 / z,
+    r2 = r * r;
   const series = r * (1 / 12 - r2 * (1 / 360 - r2 * (1 / 1260 - r2 * (1 / 1680 - r2 / 1188))));
   return (z - 0.5) * Math.log(z) - z + 0.5 * Math.log(2 * Math.PI) + series - shift;
 }
@@ -28,19 +31,25 @@ function logGamma(x: number): number {
 /** The continued fraction of I_x(a, b) (Numerical Recipes' betacf form), without the prefactor. */
 function betaFraction(x: number, a: number, b: number): number {
   const tiny = 1e-300;
-  let c = 1, d = 1 - ((a + b) * x) / (a + 1);
+  let c = 1,
+    d = 1 - ((a + b) * x) / (a + 1);
   if (Math.abs(d) < tiny) d = tiny;
   d = 1 / d;
   let h = d;
   for (let m = 1; m <= 500; m++) {
     const m2 = 2 * m;
     let aa = (m * (b - m) * x) / ((a + m2 - 1) * (a + m2));
-    d = 1 + aa * d; if (Math.abs(d) < tiny) d = tiny;
-    c = 1 + aa / c; if (Math.abs(c) < tiny) c = tiny;
-    d = 1 / d; h *= d * c;
+    d = 1 + aa * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    h *= d * c;
     aa = (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + m2 + 1));
-    d = 1 + aa * d; if (Math.abs(d) < tiny) d = tiny;
-    c = 1 + aa / c; if (Math.abs(c) < tiny) c = tiny;
+    d = 1 + aa * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (Math.abs(c) < tiny) c = tiny;
     d = 1 / d;
     const step = d * c;
     h *= step;
@@ -72,11 +81,13 @@ export function studentTQuantile(p: number, nu: number): number {
   checkDf("studentTQuantile", nu);
   if (!(p > 0 && p < 1)) throw new RangeError(`lowbit: studentTQuantile p must be in (0, 1); got ${p}`);
   if (p < 0.5) return -studentTQuantile(1 - p, nu);
-  let lo = 0, hi = 1;
+  let lo = 0,
+    hi = 1;
   while (studentTCdf(hi, nu) < p) hi *= 2;
   for (let i = 0; i < 200 && hi - lo > 1e-12 * Math.max(1, hi); i++) {
     const mid = 0.5 * (lo + hi);
-    if (studentTCdf(mid, nu) < p) lo = mid; else hi = mid;
+    if (studentTCdf(mid, nu) < p) lo = mid;
+    else hi = mid;
   }
   return 0.5 * (lo + hi);
 }

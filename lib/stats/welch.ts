@@ -16,11 +16,20 @@ export interface WelchResult {
   difference: number;
 }
 
-export function welchTTest(a: readonly number[], b: readonly number[], options: { alternative?: "two-sided" | "greater" } = {}): WelchResult {
+export function welchTTest(
+  a: readonly number[],
+  b: readonly number[],
+  options: { alternative?: "two-sided" | "greater" } = {},
+): WelchResult {
   const { alternative = "two-sided" } = options;
-  if (alternative !== "two-sided" && alternative !== "greater") throw new RangeError(`lowbit: welchTTest alternative must be "two-sided" or "greater"; got ${JSON.stringify(alternative)}`);
-  const sa = sampleStats("welchTTest a", a, 2), sb = sampleStats("welchTTest b", b, 2);
-  const va = sa.variance / sa.n, vb = sb.variance / sb.n;
+  if (alternative !== "two-sided" && alternative !== "greater")
+    throw new RangeError(
+      `lowbit: welchTTest alternative must be "two-sided" or "greater"; got ${JSON.stringify(alternative)}`,
+    );
+  const sa = sampleStats("welchTTest a", a, 2),
+    sb = sampleStats("welchTTest b", b, 2);
+  const va = sa.variance / sa.n,
+    vb = sb.variance / sb.n;
   if (va + vb === 0) throw new RangeError("lowbit: welchTTest needs some variance: both samples are constant");
   const t = (sa.mean - sb.mean) / Math.sqrt(va + vb);
   const df = (va + vb) ** 2 / (va ** 2 / (sa.n - 1) + vb ** 2 / (sb.n - 1));

@@ -25,9 +25,19 @@ import { QuantizedUpdateOptimizer } from "./quantized_update";
 import { readCheckpointFile, writeCheckpointFile } from "./checkpoint_file";
 import { chainName, isA, optimizerChain, setSlots, slotsOf, stateVariables } from "./optimizer_state";
 
-interface SavedTensor { name: string; shape: number[]; dtype: "float32" | "int32"; data: string }
+interface SavedTensor {
+  name: string;
+  shape: number[];
+  dtype: "float32" | "int32";
+  data: string;
+}
 
-interface SavedQuantizer { key: string; description: string; calls: number; state?: object }
+interface SavedQuantizer {
+  key: string;
+  description: string;
+  calls: number;
+  state?: object;
+}
 
 interface LayerSignature {
   className: string;
@@ -61,16 +71,24 @@ interface CheckpointPayload {
 }
 
 function encode(name: string, t: tf.Tensor): SavedTensor {
-  if (t.dtype !== "float32" && t.dtype !== "int32") throw new TypeError(`lowbit: saveCheckpoint can store float32 and int32 tensors; ${name} is ${t.dtype}`);
+  if (t.dtype !== "float32" && t.dtype !== "int32")
+    throw new TypeError(`lowbit: saveCheckpoint can store float32 and int32 tensors; ${name} is ${t.dtype}`);
   const data = t.dataSync() as Float32Array | Int32Array;
-  return { name, shape: t.shape, dtype: t.dtype, data: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("base64") };
+  return {
+    name,
+    shape: t.shape,
+    dtype: t.dtype,
+    data: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("base64"),
+  };
 }
 
 function decode(path: string, s: SavedTensor): tf.Tensor {
   const bytes = Buffer.from(s.data, "base64");
   const size = s.shape.reduce((a, b) => a * b, 1);
   if (bytes.byteLength !== 4 * size) {
-    throw new TypeError(`lowbit: checkpoint ${path}: tensor ${s.name} has ${bytes.byteLength} bytes for shape [${s.shape.join(", ")}] (expected ${4 * size})`);
+    throw new TypeError(
+      `lowbit: checkpoint ${path}: tensor ${s.name} has ${bytes.byteLength} bytes for shape [${s.shape.join(", ")}] (expected ${4 * size})`,
+    );
   }
   const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
   return tf.tensor(s.dtype === "int32" ? new Int32Array(buffer) : new Float32Array(buffer), s.shape, s.dtype);
@@ -92,11 +110,10 @@ function slotNameInModel(model: tf.LayersModel, name: string): string {
   return w === undefined ? name : `${(w.read() as tf.Variable).name}/${match![2]}`;
 }
 
-
 /** The stateful quantizers of one optimizer of the chain, by a key that holds across instances. */
 function optimizerQuantizers(optimizer: tf.Optimizer, model: tf.LayersModel): { key: string; q: TensorQuantizer }[] {
   if (isA(optimizer, QuantizedUpdateOptimizer)) return [{ key: "update", q: optimizer.quantizer }];
-  if (!(isA(optimizer, QuantizedStorageOptimizer))) return [];
+  if (!isA(optimizer, QuantizedStorageOptimizer)) return [];
   // By index in model.weights: variable names get a suffix per instance (kernel_1, ...).
   return model.weights.flatMap((w, i) => {
     const q = optimizer.quantizers.get((w.read() as tf.Variable).name);
@@ -107,10 +124,15 @@ function optimizerQuantizers(optimizer: tf.Optimizer, model: tf.LayersModel): { 
 function layerQuantizers(model: tf.LayersModel): { layerIndex: number; role: string; q: TensorQuantizer }[] {
   return model.layers.flatMap((layer, layerIndex) => {
     if (!(layer instanceof QuantLayer)) return [];
-    const roles = QUANT_ROLES.flatMap((role) => (layer.quant[role] === undefined ? [] : [{ role: role as string, q: layer.quant[role]! }]));
-    const gates = layer instanceof QuantLstm
-      ? (["input", "output"] as const).flatMap((g) => (layer.gates[g] === undefined ? [] : [{ role: `gates.${g}`, q: layer.gates[g]! }]))
-      : [];
+    const roles = QUANT_ROLES.flatMap((role) =>
+      layer.quant[role] === undefined ? [] : [{ role: role as string, q: layer.quant[role]! }],
+    );
+    const gates =
+      layer instanceof QuantLstm
+        ? (["input", "output"] as const).flatMap((g) =>
+            layer.gates[g] === undefined ? [] : [{ role: `gates.${g}`, q: layer.gates[g]! }],
+          )
+        : [];
     return [...roles, ...gates].map(({ role, q }) => ({ layerIndex, role, q }));
   });
 }
@@ -122,8 +144,10 @@ function layerQuantizers(model: tf.LayersModel): { layerIndex: number; role: str
 function describeQuantizer(q: TensorQuantizer): string {
   const dfp = (q as { dfp?: unknown }).dfp;
   if (!(dfp instanceof DynamicFixedPoint)) return `${q.label} (${q.bits} bits)`;
-  return `${q.label} (${q.bits} bits; ${dfp.granularity} exponent "${dfp.exponent}" every ${dfp.updateEvery} calls`
-    + `${dfp.exponent === "overflow" ? `, overflow rate <= ${dfp.maxOverflowRate}` : ""})`;
+  return (
+    `${q.label} (${q.bits} bits; ${dfp.granularity} exponent "${dfp.exponent}" every ${dfp.updateEvery} calls` +
+    `${dfp.exponent === "overflow" ? `, overflow rate <= ${dfp.maxOverflowRate}` : ""})`
+  );
 }
 
 /** tfjs names unnamed layers `<snake_case>_<ClassName><counter>`; the counter differs per instance. */
@@ -142,7 +166,9 @@ function modelSignature(model: tf.LayersModel): LayerSignature[] {
       shape: w.shape as number[],
       dtype: w.dtype,
     })),
-    quantizers: quantizers.filter((q) => q.layerIndex === i).map(({ role, q }) => ({ role, description: describeQuantizer(q) })),
+    quantizers: quantizers
+      .filter((q) => q.layerIndex === i)
+      .map(({ role, q }) => ({ role, description: describeQuantizer(q) })),
   }));
 }
 
@@ -150,7 +176,9 @@ function modelSignature(model: tf.LayersModel): LayerSignature[] {
 function checkSignature(path: string, saved: LayerSignature[], model: tf.LayersModel): void {
   const current = modelSignature(model);
   const fail = (what: string, inFile: unknown, inModel: unknown) => {
-    throw new RangeError(`lowbit: checkpoint ${path} does not fit this model: ${what} is ${JSON.stringify(inFile)} in the checkpoint, ${JSON.stringify(inModel)} in the model`);
+    throw new RangeError(
+      `lowbit: checkpoint ${path} does not fit this model: ${what} is ${JSON.stringify(inFile)} in the checkpoint, ${JSON.stringify(inModel)} in the model`,
+    );
   };
   if (saved.length !== current.length) fail("the number of layers", saved.length, current.length);
   saved.forEach((s, i) => {
@@ -159,9 +187,11 @@ function checkSignature(path: string, saved: LayerSignature[], model: tf.LayersM
     if (s.className !== c.className) fail(`the class of ${at}`, s.className, c.className);
     if (s.name !== c.name) fail(`the name of layer ${i}`, s.name, c.name);
     const weights = (w: LayerSignature["weights"]) => w.map((x) => `${x.name} ${x.dtype}[${x.shape.join(",")}]`);
-    if (JSON.stringify(weights(s.weights)) !== JSON.stringify(weights(c.weights))) fail(`the weights of ${at}`, weights(s.weights), weights(c.weights));
+    if (JSON.stringify(weights(s.weights)) !== JSON.stringify(weights(c.weights)))
+      fail(`the weights of ${at}`, weights(s.weights), weights(c.weights));
     const quant = (q: LayerSignature["quantizers"]) => q.map((x) => `${x.role}: ${x.description}`);
-    if (JSON.stringify(quant(s.quantizers)) !== JSON.stringify(quant(c.quantizers))) fail(`the quantizers of ${at}`, quant(s.quantizers), quant(c.quantizers));
+    if (JSON.stringify(quant(s.quantizers)) !== JSON.stringify(quant(c.quantizers)))
+      fail(`the quantizers of ${at}`, quant(s.quantizers), quant(c.quantizers));
   });
 }
 
@@ -169,10 +199,18 @@ function saveQuantizer(key: string, q: TensorQuantizer): SavedQuantizer {
   return { key, description: describeQuantizer(q), calls: q.calls, state: q.saveState?.() };
 }
 
-function checkQuantizer(path: string, where: string, saved: SavedQuantizer, q: TensorQuantizer | undefined): TensorQuantizer {
-  if (q === undefined) throw new RangeError(`lowbit: checkpoint ${path} has a quantizer ${where}, the model and optimizer have none`);
+function checkQuantizer(
+  path: string,
+  where: string,
+  saved: SavedQuantizer,
+  q: TensorQuantizer | undefined,
+): TensorQuantizer {
+  if (q === undefined)
+    throw new RangeError(`lowbit: checkpoint ${path} has a quantizer ${where}, the model and optimizer have none`);
   if (describeQuantizer(q) !== saved.description) {
-    throw new RangeError(`lowbit: checkpoint ${path}: the quantizer ${where} is "${saved.description}" in the checkpoint, "${describeQuantizer(q)}" here`);
+    throw new RangeError(
+      `lowbit: checkpoint ${path}: the quantizer ${where} is "${saved.description}" in the checkpoint, "${describeQuantizer(q)}" here`,
+    );
   }
   return q;
 }
@@ -183,13 +221,19 @@ function restoreQuantizer(saved: SavedQuantizer, q: TensorQuantizer): void {
 }
 
 function checkArguments(what: string, path: unknown, model: unknown, optimizer: unknown): void {
-  if (typeof path !== "string" || path === "") throw new TypeError(`lowbit: ${what} path must be a non-empty string; got ${JSON.stringify(path)}`);
-  if (!(model instanceof tf.LayersModel)) throw new TypeError(`lowbit: ${what} model must be a tf.LayersModel (tf.sequential, tf.model, a lowbit model)`);
+  if (typeof path !== "string" || path === "")
+    throw new TypeError(`lowbit: ${what} path must be a non-empty string; got ${JSON.stringify(path)}`);
+  if (!(model instanceof tf.LayersModel))
+    throw new TypeError(`lowbit: ${what} model must be a tf.LayersModel (tf.sequential, tf.model, a lowbit model)`);
   if (!(optimizer instanceof tf.Optimizer)) throw new TypeError(`lowbit: ${what} optimizer must be a tf.Optimizer`);
 }
 
 export async function saveCheckpoint(
-  path: string, model: tf.LayersModel, optimizer: tf.Optimizer, epochsDone: number, history: EpochRecord[],
+  path: string,
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  epochsDone: number,
+  history: EpochRecord[],
 ): Promise<void> {
   checkArguments("saveCheckpoint", path, model, optimizer);
   checkInteger("saveCheckpoint epochsDone", epochsDone, 0);
@@ -222,15 +266,20 @@ export async function saveCheckpoint(
  * saved run (fresh or used: every saved state replaces the current one).
  */
 export async function loadCheckpoint(
-  path: string, model: tf.LayersModel, optimizer: tf.Optimizer,
+  path: string,
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
 ): Promise<{ epochsDone: number; history: EpochRecord[] }> {
   checkArguments("loadCheckpoint", path, model, optimizer);
   const file = readCheckpointFile(path) as CheckpointPayload;
   checkSignature(path, file.model, model);
   const chain = optimizerChain(optimizer);
-  const savedKinds = file.optimizers.map((o) => o.className), kinds = chain.map((o) => o.getClassName());
+  const savedKinds = file.optimizers.map((o) => o.className),
+    kinds = chain.map((o) => o.getClassName());
   if (JSON.stringify(savedKinds) !== JSON.stringify(kinds)) {
-    throw new RangeError(`lowbit: checkpoint ${path} holds the state of a ${chainName(savedKinds)} optimizer, not of a ${chainName(kinds)}`);
+    throw new RangeError(
+      `lowbit: checkpoint ${path} holds the state of a ${chainName(savedKinds)} optimizer, not of a ${chainName(kinds)}`,
+    );
   }
 
   // Everything is checked and decoded before the model or optimizer changes.
@@ -239,24 +288,35 @@ export async function loadCheckpoint(
     const target = quantizers.find((q) => q.layerIndex === saved.layerIndex && q.role === saved.key);
     return checkQuantizer(path, `${saved.key} of layer ${saved.layerIndex}`, saved, target?.q);
   });
-  const optimizerTargets = file.optimizers.map((saved, i) => saved.quantizers.map((q) => {
-    const o = chain[i];
-    const weightIndex = /^weight (\d+)$/.exec(q.key);
-    const weight = weightIndex === null ? undefined : model.weights[Number(weightIndex[1])];
-    const target = isA(o, QuantizedStorageOptimizer) && weight !== undefined ? o.quantizerOf((weight.read() as tf.Variable).name)
-      : isA(o, QuantizedUpdateOptimizer) && q.key === "update" ? o.quantizer : undefined;
-    return checkQuantizer(path, `of ${saved.className} (${q.key})`, q, target);
-  }));
+  const optimizerTargets = file.optimizers.map((saved, i) =>
+    saved.quantizers.map((q) => {
+      const o = chain[i];
+      const weightIndex = /^weight (\d+)$/.exec(q.key);
+      const weight = weightIndex === null ? undefined : model.weights[Number(weightIndex[1])];
+      const target =
+        isA(o, QuantizedStorageOptimizer) && weight !== undefined
+          ? o.quantizerOf((weight.read() as tf.Variable).name)
+          : isA(o, QuantizedUpdateOptimizer) && q.key === "update"
+            ? o.quantizer
+            : undefined;
+      return checkQuantizer(path, `of ${saved.className} (${q.key})`, q, target);
+    }),
+  );
   const variableTargets = file.optimizers.map((saved, i) => {
     const variables = new Map(stateVariables(chain[i]));
     return saved.variables.map((s) => {
       const target = variables.get(s.name);
-      if (target === undefined) throw new RangeError(`lowbit: checkpoint ${path} has a state variable ${s.name} that this ${saved.className} lacks`);
+      if (target === undefined)
+        throw new RangeError(
+          `lowbit: checkpoint ${path} has a state variable ${s.name} that this ${saved.className} lacks`,
+        );
       return target;
     });
   });
   const weights = file.weights.map((s) => decode(path, s));
-  const slots = file.optimizers.map((saved) => saved.slots.map((s) => ({ name: slotNameInModel(model, s.name), tensor: decode(path, s) })));
+  const slots = file.optimizers.map((saved) =>
+    saved.slots.map((s) => ({ name: slotNameInModel(model, s.name), tensor: decode(path, s) })),
+  );
   const variables = file.optimizers.map((saved) => saved.variables.map((s) => decode(path, s)));
 
   model.setWeights(weights);

@@ -13,7 +13,11 @@ const FORMAT = "lowbit-checkpoint-2";
 
 /** Writes `payload` (JSON text) under its header, atomically. */
 export function writeCheckpointFile(path: string, payload: string): void {
-  const header = { format: FORMAT, sha256: createHash("sha256").update(payload).digest("hex"), bytes: Buffer.byteLength(payload) };
+  const header = {
+    format: FORMAT,
+    sha256: createHash("sha256").update(payload).digest("hex"),
+    bytes: Buffer.byteLength(payload),
+  };
   writeFileAtomic(path, `${JSON.stringify(header)}\n${payload}`);
 }
 
@@ -29,22 +33,29 @@ export function readCheckpointFile(path: string): unknown {
   }
   if (header === undefined || header.format !== FORMAT) {
     const old = bytes.subarray(0, 40).toString("utf8").includes("lowbit-checkpoint-1");
-    throw new TypeError(old
-      ? `lowbit: ${path} is a lowbit-checkpoint-1 file (no checksum, iteration counts stored as float32); it cannot be resumed exactly: start the run again`
-      : `lowbit: ${path} is not a lowbit checkpoint (its first line is not a ${FORMAT} header)`);
+    throw new TypeError(
+      old
+        ? `lowbit: ${path} is a lowbit-checkpoint-1 file (no checksum, iteration counts stored as float32); it cannot be resumed exactly: start the run again`
+        : `lowbit: ${path} is not a lowbit checkpoint (its first line is not a ${FORMAT} header)`,
+    );
   }
   const payload = bytes.subarray(newline + 1);
   if (payload.byteLength !== header.bytes) {
-    throw new TypeError(`lowbit: checkpoint ${path} is damaged: its payload has ${payload.byteLength} bytes, the header says ${String(header.bytes)} (truncated or appended to)`);
+    throw new TypeError(
+      `lowbit: checkpoint ${path} is damaged: its payload has ${payload.byteLength} bytes, the header says ${String(header.bytes)} (truncated or appended to)`,
+    );
   }
   const digest = createHash("sha256").update(payload).digest("hex");
   if (digest !== header.sha256) {
-    throw new TypeError(`lowbit: checkpoint ${path} is damaged: SHA-256 of the payload is ${digest}, the header says ${String(header.sha256)}`);
+    throw new TypeError(
+      `lowbit: checkpoint ${path} is damaged: SHA-256 of the payload is ${digest}, the header says ${String(header.sha256)}`,
+    );
   }
   try {
     return JSON.parse(payload.toString("utf8"));
   } catch (error) {
-    throw new TypeError(`lowbit: checkpoint ${path} has a valid checksum but its payload is not JSON: ${(error as Error).message}`);
+    throw new TypeError(
+      `lowbit: checkpoint ${path} has a valid checksum but its payload is not JSON: ${(error as Error).message}`,
+    );
   }
 }
-

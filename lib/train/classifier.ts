@@ -10,9 +10,7 @@ import * as tf from "@tensorflow/tfjs";
  * the model's trainable weights, optimizer update. Returns the loss (a scalar the caller
  * disposes), so the caller decides when to synchronise with `dataSync`.
  */
-export function classifierStep(
-  model: tf.LayersModel, optimizer: tf.Optimizer, x: tf.Tensor, y: tf.Tensor,
-): tf.Scalar {
+export function classifierStep(model: tf.LayersModel, optimizer: tf.Optimizer, x: tf.Tensor, y: tf.Tensor): tf.Scalar {
   return optimizer.minimize(() => {
     const logits = model.apply(x, { training: true }) as tf.Tensor;
     return tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar;

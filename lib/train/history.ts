@@ -22,7 +22,9 @@ export function toDataFrame(history: EpochRecord[]): unknown {
   try {
     dfd = require("danfojs-node");
   } catch {
-    throw new Error("lowbit: toDataFrame needs danfojs-node (npm install in the lowbit repository installs it with its overrides)");
+    throw new Error(
+      "lowbit: toDataFrame needs danfojs-node (npm install in the lowbit repository installs it with its overrides)",
+    );
   }
   const rows = history.map(({ layers, ...rest }) => {
     const row: Record<string, number | undefined> = { ...rest };

@@ -14,7 +14,13 @@ export const sumSquaredError: Loss = (y, out) =>
   tf.tidy(() => y.sub(out).square().sum(-1).mean().mul(0.5) as tf.Scalar);
 
 export const squaredHinge: Loss = (y, out) =>
-  tf.tidy(() => tf.relu(tf.scalar(1).sub(y.mul(2).sub(1).mul(out))).square().mean() as tf.Scalar);
+  tf.tidy(
+    () =>
+      tf
+        .relu(tf.scalar(1).sub(y.mul(2).sub(1).mul(out)))
+        .square()
+        .mean() as tf.Scalar,
+  );
 
 export const LOSSES = { softmaxCrossEntropy, sumSquaredError, squaredHinge } as const;
 export type LossName = keyof typeof LOSSES;

@@ -6,7 +6,7 @@
  * no getWeights) and lowbit's shiftAdaMax.
  */
 import * as tf from "@tensorflow/tfjs";
-import { NamedTensor, WrappedOptimizer } from "./wrapped_optimizer";
+import { type NamedTensor, WrappedOptimizer } from "./wrapped_optimizer";
 
 /**
  * `instanceof` on tf.Optimizer's subclasses is duck-typed (tfjs defines Symbol.hasInstance to
@@ -44,7 +44,12 @@ export async function slotsOf(optimizer: tf.Optimizer): Promise<NamedTensor[]> {
   if (isA(optimizer, WrappedOptimizer)) return [];
   const arrays = SLOT_ARRAYS[optimizer.getClassName()];
   if (arrays !== undefined) {
-    return arrays.flatMap((key) => ((optimizer as unknown as Record<string, SlotArray>)[key]).map((s) => ({ name: s.originalName, tensor: s.variable })));
+    return arrays.flatMap((key) =>
+      (optimizer as unknown as Record<string, SlotArray>)[key].map((s) => ({
+        name: s.originalName,
+        tensor: s.variable,
+      })),
+    );
   }
   // getWeights lists the step count first, as a new int32 scalar (the rest are live variables).
   const [iterations, ...slots] = await optimizer.getWeights();
@@ -64,7 +69,9 @@ export async function setSlots(optimizer: tf.Optimizer, iterations: number, slot
     const count = slots.length / arrays.length;
     arrays.forEach((key, k) => {
       tf.dispose(target[key].map((s) => s.variable));
-      target[key] = slots.slice(k * count, (k + 1) * count).map((s) => ({ originalName: s.name, variable: s.tensor.variable(false) }));
+      target[key] = slots
+        .slice(k * count, (k + 1) * count)
+        .map((s) => ({ originalName: s.name, variable: s.tensor.variable(false) }));
     });
     setIterations(optimizer, iterations);
     return;

@@ -17,16 +17,20 @@
 import * as tf from "@tensorflow/tfjs";
 import type { TensorQuantizer } from "../layers";
 
-import { VariableGradients, WrappedOptimizer } from "./wrapped_optimizer";
+import { type VariableGradients, WrappedOptimizer } from "./wrapped_optimizer";
 
 export class QuantizedStorageOptimizer extends WrappedOptimizer {
   static className = "QuantizedStorageOptimizer";
   /** The quantizer of each variable stored so far, by variable name. */
   readonly quantizers = new Map<string, TensorQuantizer>();
 
-  constructor(inner: tf.Optimizer, readonly quantizerFor: (name: string) => TensorQuantizer) {
+  constructor(
+    inner: tf.Optimizer,
+    readonly quantizerFor: (name: string) => TensorQuantizer,
+  ) {
     super(inner);
-    if (typeof quantizerFor !== "function") throw new TypeError("lowbit: storeQuantized quantizerFor must be a function from a variable name to a quantizer");
+    if (typeof quantizerFor !== "function")
+      throw new TypeError("lowbit: storeQuantized quantizerFor must be a function from a variable name to a quantizer");
   }
 
   /** The quantizer of variable `name`, made on first use. */
@@ -34,7 +38,8 @@ export class QuantizedStorageOptimizer extends WrappedOptimizer {
     let q = this.quantizers.get(name);
     if (q === undefined) {
       q = this.quantizerFor(name);
-      if (q === undefined || typeof q.apply !== "function") throw new TypeError(`lowbit: storeQuantized quantizerFor("${name}") must return a quantizer`);
+      if (q === undefined || typeof q.apply !== "function")
+        throw new TypeError(`lowbit: storeQuantized quantizerFor("${name}") must return a quantizer`);
       this.quantizers.set(name, q);
     }
     return q;
@@ -46,17 +51,21 @@ export class QuantizedStorageOptimizer extends WrappedOptimizer {
     for (const name of names) {
       const v = tf.engine().registeredVariables[name];
       const q = this.quantizerOf(name);
-      tf.tidy(() => { v.assign(q.apply(v)); });
+      tf.tidy(() => {
+        v.assign(q.apply(v));
+      });
     }
     this.incrementIterations();
   }
-
 
   override getConfig(): tf.serialization.ConfigDict {
     return { inner: this.inner.getClassName() };
   }
 }
 
-export function storeQuantized(optimizer: tf.Optimizer, quantizerFor: (name: string) => TensorQuantizer): QuantizedStorageOptimizer {
+export function storeQuantized(
+  optimizer: tf.Optimizer,
+  quantizerFor: (name: string) => TensorQuantizer,
+): QuantizedStorageOptimizer {
   return new QuantizedStorageOptimizer(optimizer, quantizerFor);
 }

@@ -7,12 +7,15 @@
 import * as tf from "@tensorflow/tfjs";
 import type { TensorQuantizer } from "../layers";
 
-import { VariableGradients, WrappedOptimizer } from "./wrapped_optimizer";
+import { type VariableGradients, WrappedOptimizer } from "./wrapped_optimizer";
 
 export class QuantizedUpdateOptimizer extends WrappedOptimizer {
   static className = "QuantizedUpdateOptimizer";
 
-  constructor(inner: tf.Optimizer, readonly quantizer: TensorQuantizer) {
+  constructor(
+    inner: tf.Optimizer,
+    readonly quantizer: TensorQuantizer,
+  ) {
     super(inner);
   }
 
@@ -25,7 +28,6 @@ export class QuantizedUpdateOptimizer extends WrappedOptimizer {
     tf.dispose(before);
     this.incrementIterations();
   }
-
 
   override getConfig(): tf.serialization.ConfigDict {
     return { inner: this.inner.getClassName(), quantizer: this.quantizer.label };

@@ -16,16 +16,24 @@ export class ShiftAdaMax extends tf.Optimizer {
   static className = "ShiftAdaMax";
   private moments: { m: tf.Variable; v: tf.Variable }[] = [];
 
-  constructor(readonly learningRate = 0.002, readonly beta1 = 0.9, readonly beta2 = 0.999, readonly epsilon = 1e-8) {
+  constructor(
+    readonly learningRate = 0.002,
+    readonly beta1 = 0.9,
+    readonly beta2 = 0.999,
+    readonly epsilon = 1e-8,
+  ) {
     super();
-    if (!(learningRate > 0 && Number.isFinite(learningRate))) throw new RangeError(`lowbit: shiftAdaMax learningRate must be a finite number > 0; got ${learningRate}`);
+    if (!(learningRate > 0 && Number.isFinite(learningRate)))
+      throw new RangeError(`lowbit: shiftAdaMax learningRate must be a finite number > 0; got ${learningRate}`);
     if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1)) {
       throw new RangeError(`lowbit: shiftAdaMax beta1 and beta2 must be in [0, 1); got ${beta1}, ${beta2}`);
     }
   }
 
   override applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
-    const names = Array.isArray(variableGradients) ? variableGradients.map((g) => g.name) : Object.keys(variableGradients);
+    const names = Array.isArray(variableGradients)
+      ? variableGradients.map((g) => g.name)
+      : Object.keys(variableGradients);
     const t = this.iterations + 1;
     tf.tidy(() => {
       const stepSize = ap2(tf.scalar(this.learningRate / (1 - this.beta1 ** t)));
@@ -47,9 +55,11 @@ export class ShiftAdaMax extends tf.Optimizer {
   }
 
   override async getWeights(): Promise<NamedTensor[]> {
-    return [await this.saveIterations(),
+    return [
+      await this.saveIterations(),
       ...this.moments.map(({ m }, i) => ({ name: `m${i}`, tensor: m })),
-      ...this.moments.map(({ v }, i) => ({ name: `v${i}`, tensor: v }))];
+      ...this.moments.map(({ v }, i) => ({ name: `v${i}`, tensor: v })),
+    ];
   }
 
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
@@ -57,7 +67,8 @@ export class ShiftAdaMax extends tf.Optimizer {
     tf.dispose(this.moments.flatMap(({ m, v }) => [m, v]));
     const count = rest.length / 2;
     this.moments = Array.from({ length: count }, (_, i) => ({
-      m: rest[i].tensor.variable(false), v: rest[count + i].tensor.variable(false),
+      m: rest[i].tensor.variable(false),
+      v: rest[count + i].tensor.variable(false),
     }));
   }
 

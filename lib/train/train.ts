@@ -5,7 +5,7 @@
  * that never stopped, on the same backend). Seeded end to end: the data order is a function of
  * (seed, epoch), the stochastic quantizers carry their own seeds and call counts.
  */
-import { existsSync } from "fs";
+import { existsSync } from "node:fs";
 import * as tf from "@tensorflow/tfjs";
 import { checkInteger, checkSeed } from "../core/checks";
 import type { ImageSplit, PixelRange } from "../data";
@@ -13,7 +13,7 @@ import { QuantLayer } from "../layers";
 import { ProgressBar } from "../viz/progress_bar";
 import { loadCheckpoint, saveCheckpoint } from "./checkpoint";
 import type { EpochRecord } from "./history";
-import { Loss, LOSSES, LossName } from "./losses";
+import { type Loss, LOSSES, type LossName } from "./losses";
 import { trainStep } from "./train_step";
 
 export interface TrainOptions {
@@ -46,8 +46,14 @@ export interface TrainResult {
   stoppedEarly: boolean;
 }
 
-function evaluate(model: tf.LayersModel, split: ImageSplit, loss: Loss, range: PixelRange): { accuracy: number; loss: number } {
-  let correct = 0, lossSum = 0;
+function evaluate(
+  model: tf.LayersModel,
+  split: ImageSplit,
+  loss: Loss,
+  range: PixelRange,
+): { accuracy: number; loss: number } {
+  let correct = 0,
+    lossSum = 0;
   for (const batch of split.batches({ batchSize: 1000, range, labels: "oneHot" })) {
     const [c, l] = tf.tidy(() => {
       const out = model.apply(batch.x) as tf.Tensor;
@@ -80,12 +86,19 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   checkSeed("train seed", seed);
   if (options.stepsPerEpoch !== undefined) checkInteger("train stepsPerEpoch", options.stepsPerEpoch, 1);
   const loss = typeof options.loss === "function" ? options.loss : LOSSES[options.loss ?? "softmaxCrossEntropy"];
-  if (loss === undefined) throw new RangeError(`lowbit: train loss must be a function or one of ${Object.keys(LOSSES).join(", ")}; got ${String(options.loss)}`);
+  if (loss === undefined)
+    throw new RangeError(
+      `lowbit: train loss must be a function or one of ${Object.keys(LOSSES).join(", ")}; got ${String(options.loss)}`,
+    );
   const evalSplit = data.validation ?? data.test;
   // An empty split has no mean loss or accuracy: 0 / 0 would come back as NaN, not as an error.
   const evalRole = data.validation !== undefined ? "validation" : "test";
-  for (const [role, split] of [["train", data.train], [evalRole, evalSplit]] as const) {
-    if (split !== undefined && split.size === 0) throw new RangeError(`lowbit: train data.${role} is empty (0 examples); it needs at least 1`);
+  for (const [role, split] of [
+    ["train", data.train],
+    [evalRole, evalSplit],
+  ] as const) {
+    if (split !== undefined && split.size === 0)
+      throw new RangeError(`lowbit: train data.${role} is empty (0 examples); it needs at least 1`);
   }
 
   let history: EpochRecord[] = [];
@@ -94,16 +107,29 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     ({ epochsDone: start, history } = await loadCheckpoint(options.checkpoint, model, optimizer));
   }
   const steps = Math.min(Math.ceil(data.train.size / options.batchSize), options.stepsPerEpoch ?? Infinity);
-  let best = -Infinity, sinceBest = 0, stoppedEarly = false;
+  let best = -Infinity,
+    sinceBest = 0,
+    stoppedEarly = false;
   for (const r of history) {
-    if (r.accuracy !== undefined && r.accuracy > best + (options.earlyStop?.minDelta ?? 0)) { best = r.accuracy; sinceBest = 0; } else sinceBest++;
+    if (r.accuracy !== undefined && r.accuracy > best + (options.earlyStop?.minDelta ?? 0)) {
+      best = r.accuracy;
+      sinceBest = 0;
+    } else sinceBest++;
   }
 
   for (let epoch = start; epoch < options.epochs; epoch++) {
     const bar = progress ? new ProgressBar(`epoch ${epoch + 1}/${options.epochs}`, steps) : undefined;
-    let lossSum = 0, step = 0;
+    let lossSum = 0,
+      step = 0;
     const t0 = performance.now();
-    for (const batch of data.train.batches({ batchSize: options.batchSize, shuffle: true, seed, epoch, range, labels: "oneHot" })) {
+    for (const batch of data.train.batches({
+      batchSize: options.batchSize,
+      shuffle: true,
+      seed,
+      epoch,
+      range,
+      labels: "oneHot",
+    })) {
       const value = trainStep(model, optimizer, loss, batch.x, batch.y);
       const l = value.dataSync()[0];
       value.dispose();
@@ -112,7 +138,12 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       bar?.tick(1, `loss ${l.toFixed(4)}`);
       if (++step >= steps) break;
     }
-    const record: EpochRecord = { epoch: epoch + 1, loss: lossSum / step, seconds: (performance.now() - t0) / 1000, layers: layerStats(model) };
+    const record: EpochRecord = {
+      epoch: epoch + 1,
+      loss: lossSum / step,
+      seconds: (performance.now() - t0) / 1000,
+      layers: layerStats(model),
+    };
     if (evalSplit !== undefined) {
       const e = evaluate(model, evalSplit, loss, range);
       record.accuracy = e.accuracy;
@@ -120,7 +151,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     }
     history.push(record);
     options.onEpoch?.(record);
-    if (options.checkpoint !== undefined) await saveCheckpoint(options.checkpoint, model, optimizer, epoch + 1, history);
+    if (options.checkpoint !== undefined)
+      await saveCheckpoint(options.checkpoint, model, optimizer, epoch + 1, history);
     if (options.earlyStop !== undefined && record.accuracy !== undefined) {
       if (record.accuracy > best + (options.earlyStop.minDelta ?? 0)) {
         best = record.accuracy;

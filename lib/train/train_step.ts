@@ -12,7 +12,13 @@ import * as tf from "@tensorflow/tfjs";
 import { QuantLayer } from "../layers";
 import type { Loss } from "./losses";
 
-export function trainStep(model: tf.LayersModel, optimizer: tf.Optimizer, loss: Loss, x: tf.Tensor | tf.Tensor[], y: tf.Tensor): tf.Scalar {
+export function trainStep(
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  loss: Loss,
+  x: tf.Tensor | tf.Tensor[],
+  y: tf.Tensor,
+): tf.Scalar {
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const { value, grads } = tf.variableGrads(() => loss(y, model.apply(x, { training: true }) as tf.Tensor), variables);
   const quantLayers = model.layers.filter((l): l is QuantLayer => l instanceof QuantLayer);

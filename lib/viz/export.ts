@@ -3,12 +3,12 @@
  * the extension. .html is a self-contained interactive page (the plotly bundle inline, no
  * CDN); .svg and .png are drawn by plotly.js in headless Chromium (see renderer.ts).
  */
-import * as fs from "fs";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { writeFileAtomic } from "../core/atomic_write";
 import type { Figure } from "./figure";
 import { plotlyScript } from "./plotly_bundle";
-import { ImageOptions, renderImage } from "./renderer";
+import { type ImageOptions, renderImage } from "./renderer";
 
 const EXTENSIONS = [".html", ".svg", ".png"];
 
@@ -19,8 +19,10 @@ export function scriptJson(value: unknown): string {
 
 /** A standalone HTML page drawing `fig` interactively, about 4.8 MB (the plotly bundle). */
 export function figureHtml(fig: Figure): string {
-  const title = typeof (fig.layout.title as { text?: unknown } | undefined)?.text === "string"
-    ? String((fig.layout.title as { text: string }).text).replace(/</g, "&lt;") : "lowbit figure";
+  const title =
+    typeof (fig.layout.title as { text?: unknown } | undefined)?.text === "string"
+      ? String((fig.layout.title as { text: string }).text).replace(/</g, "&lt;")
+      : "lowbit figure";
   return `<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>${title}</title>
 <script>${plotlyScript()}</script></head>
@@ -41,9 +43,12 @@ export async function exportFigure(fig: Figure, file: string, options: ImageOpti
   }
   const target = path.resolve(file);
   fs.mkdirSync(path.dirname(target), { recursive: true });
-  const content = extension === ".html" ? figureHtml(fig)
-    : extension === ".svg" ? await renderImage(fig, "svg", options)
-      : await renderImage(fig, "png", options);
+  const content =
+    extension === ".html"
+      ? figureHtml(fig)
+      : extension === ".svg"
+        ? await renderImage(fig, "svg", options)
+        : await renderImage(fig, "png", options);
   writeFileAtomic(target, content);
   return target;
 }

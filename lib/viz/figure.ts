@@ -82,7 +82,13 @@ export interface BarSeries {
 const FONT = { family: "Liberation Sans, Arial, sans-serif", size: 13 };
 
 /** ColorBrewer's Blues, light to dark (plotly's own "Blues" runs dark to light). */
-const WHITE_TO_BLUE = [[0, "#f7fbff"], [0.25, "#c6dbef"], [0.5, "#6baed6"], [0.75, "#2171b5"], [1, "#08306b"]];
+const WHITE_TO_BLUE = [
+  [0, "#f7fbff"],
+  [0.25, "#c6dbef"],
+  [0.5, "#6baed6"],
+  [0.75, "#2171b5"],
+  [1, "#08306b"],
+];
 
 function axis(options: AxisOptions = {}): Record<string, unknown> {
   const result: Record<string, unknown> = { automargin: true, zeroline: false };
@@ -100,7 +106,8 @@ function axis(options: AxisOptions = {}): Record<string, unknown> {
  */
 function legendRows(names: string[], width: number): number {
   const entry = (name: string) => 40 + 0.6 * FONT.size * name.length;
-  let rows = 1, used = 0;
+  let rows = 1,
+    used = 0;
   for (const name of names) {
     if (used > 0 && used + entry(name) > width) {
       rows++;
@@ -123,7 +130,10 @@ function layout(options: FigureOptions, legendNames: string[]): Record<string, u
   const legendHeight = legend ? 24 * legendRows(legendNames, width - 80) + 6 : 0;
   const titleHeight = options.title === undefined ? 20 : 50;
   return {
-    title: options.title === undefined ? undefined : { text: options.title, yref: "container", y: 1, yanchor: "top", pad: { t: 12 } },
+    title:
+      options.title === undefined
+        ? undefined
+        : { text: options.title, yref: "container", y: 1, yanchor: "top", pad: { t: 12 } },
     xaxis: axis(options.x),
     yaxis: axis(options.y),
     width,
@@ -154,24 +164,41 @@ export function lineChart(series: readonly LineSeries[], options: FigureOptions 
     checkLengths(`lineChart series "${s.name}" y`, x.length, s.y.length);
     if (s.error !== undefined) checkLengths(`lineChart series "${s.name}" error`, x.length, s.error.length);
     return {
-      type: "scatter", name: s.name, x, y: Array.from(s.y), mode: s.mode ?? "lines",
-      line: { dash: s.dash ?? "solid" }, error_y: errorBars(s.error),
+      type: "scatter",
+      name: s.name,
+      x,
+      y: Array.from(s.y),
+      mode: s.mode ?? "lines",
+      line: { dash: s.dash ?? "solid" },
+      error_y: errorBars(s.error),
     };
   });
-  return { data, layout: layout(options, series.map((s) => s.name)) };
+  return {
+    data,
+    layout: layout(
+      options,
+      series.map((s) => s.name),
+    ),
+  };
 }
 
 /** A matrix as colours, z[row][column], row 0 at the top (as a confusion matrix is read). */
 export function heatmap(z: readonly (readonly number[])[], options: HeatmapOptions = {}): Figure {
-  const rows = z.length, columns = rows === 0 ? 0 : z[0].length;
+  const rows = z.length,
+    columns = rows === 0 ? 0 : z[0].length;
   z.forEach((row, i) => checkLengths(`heatmap row ${i}`, columns, row.length));
   const xLabels = options.xLabels ?? Array.from({ length: columns }, (_, i) => i);
   const yLabels = options.yLabels ?? Array.from({ length: rows }, (_, i) => i);
   checkLengths("heatmap xLabels", columns, xLabels.length);
   checkLengths("heatmap yLabels", rows, yLabels.length);
-  const x = xLabels.map(String), y = yLabels.map(String);
+  const x = xLabels.map(String),
+    y = yLabels.map(String);
   const trace: Trace = {
-    type: "heatmap", z: z.map((row) => [...row]), x, y, colorscale: options.colorscale ?? WHITE_TO_BLUE,
+    type: "heatmap",
+    z: z.map((row) => [...row]),
+    x,
+    y,
+    colorscale: options.colorscale ?? WHITE_TO_BLUE,
     colorbar: options.colorbarTitle === undefined ? undefined : { title: { text: options.colorbarTitle } },
   };
   const base = layout(options, []);
@@ -185,31 +212,58 @@ export function heatmap(z: readonly (readonly number[])[], options: HeatmapOptio
   };
   if (options.annotate) {
     const max = Math.max(...z.flat());
-    result.layout.annotations = z.flatMap((row, i) => row.map((value, j) => ({
-      x: x[j], y: y[i], text: String(value), showarrow: false,
-      font: { size: 11, color: value > max / 2 ? "white" : "black" },
-    })));
+    result.layout.annotations = z.flatMap((row, i) =>
+      row.map((value, j) => ({
+        x: x[j],
+        y: y[i],
+        text: String(value),
+        showarrow: false,
+        font: { size: 11, color: value > max / 2 ? "white" : "black" },
+      })),
+    );
   }
   return result;
 }
 
 /** Distributions, overlaid and translucent so several (e.g. before and after quantization) compare. */
 export function histogram(series: readonly HistogramSeries[], options: HistogramOptions = {}): Figure {
-  const data = series.map((s): Trace => ({
-    type: "histogram", name: s.name, x: Array.from(s.values), opacity: series.length > 1 ? 0.6 : 1,
-    nbinsx: options.bins, histnorm: options.normalization === "probability density" ? "probability density" : "",
-  }));
-  return { data, layout: { ...layout(options, series.map((s) => s.name)), barmode: "overlay" } };
+  const data = series.map(
+    (s): Trace => ({
+      type: "histogram",
+      name: s.name,
+      x: Array.from(s.values),
+      opacity: series.length > 1 ? 0.6 : 1,
+      nbinsx: options.bins,
+      histnorm: options.normalization === "probability density" ? "probability density" : "",
+    }),
+  );
+  return {
+    data,
+    layout: {
+      ...layout(
+        options,
+        series.map((s) => s.name),
+      ),
+      barmode: "overlay",
+    },
+  };
 }
 
 /** Grouped bars: one group per category, one bar per series, optional error bars. */
-export function barChart(categories: readonly string[], series: readonly BarSeries[], options: FigureOptions = {}): Figure {
+export function barChart(
+  categories: readonly string[],
+  series: readonly BarSeries[],
+  options: FigureOptions = {},
+): Figure {
   const data = series.map((s): Trace => {
     checkLengths(`barChart series "${s.name}" values`, categories.length, s.values.length);
     if (s.error !== undefined) checkLengths(`barChart series "${s.name}" error`, categories.length, s.error.length);
     return { type: "bar", name: s.name, x: [...categories], y: Array.from(s.values), error_y: errorBars(s.error) };
   });
-  const base = layout(options, series.map((s) => s.name));
+  const base = layout(
+    options,
+    series.map((s) => s.name),
+  );
   // Category axis even for names like "8" or "32", which plotly would otherwise place on a number line.
   return { data, layout: { ...base, xaxis: { ...(base.xaxis as object), type: "category" }, barmode: "group" } };
 }

@@ -3,7 +3,15 @@ export { ProgressBar } from "./progress_bar";
 export type { ProgressBarOptions } from "./progress_bar";
 export { lineChart, heatmap, histogram, barChart } from "./figure";
 export type {
-  AxisOptions, BarSeries, Figure, FigureOptions, HeatmapOptions, HistogramOptions, HistogramSeries, LineSeries, Trace,
+  AxisOptions,
+  BarSeries,
+  Figure,
+  FigureOptions,
+  HeatmapOptions,
+  HistogramOptions,
+  HistogramSeries,
+  LineSeries,
+  Trace,
 } from "./figure";
 export { show } from "./show";
 export type { ShowOptions } from "./show";

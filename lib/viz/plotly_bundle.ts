@@ -2,7 +2,7 @@
  * plotly.js from the npm package plotly.js-dist-min, never from a CDN: lowbit runs offline and
  * labs often have no network. The bundle (about 4.8 MB) is read once per process.
  */
-import * as fs from "fs";
+import * as fs from "node:fs";
 
 let cached: string | undefined;
 

@@ -11,8 +11,8 @@
  * Front ends that do not serve it (JupyterLab 4 without the classic server, VS Code, nbviewer,
  * an nbconvert HTML export) keep each figure's static SVG.
  */
-import * as fs from "fs";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { writeFileAtomic } from "../core/atomic_write";
 import { plotlyBundlePath } from "./plotly_bundle";
 

@@ -7,7 +7,7 @@
  *   returns would pile up in the log) one line at every tenth of the work.
  */
 import { checkInteger } from "../core/checks";
-import { NotebookDisplay, updatableDisplay } from "../nb/display";
+import { type NotebookDisplay, updatableDisplay } from "../nb/display";
 
 export interface ProgressBarOptions {
   /** Stream to draw on; default process.stderr. Giving one forces the terminal form. */
@@ -32,7 +32,11 @@ export class ProgressBar {
   /** Set in a notebook (and no stream given): the output entry this bar overwrites. */
   private readonly display: NotebookDisplay | undefined;
 
-  constructor(readonly label: string, readonly total: number, options: ProgressBarOptions = {}) {
+  constructor(
+    readonly label: string,
+    readonly total: number,
+    options: ProgressBarOptions = {},
+  ) {
     checkInteger("ProgressBar total", total, 1);
     this.stream = options.stream ?? process.stderr;
     this.width = options.width ?? 30;
@@ -50,9 +54,11 @@ export class ProgressBar {
     if (this.display !== undefined) {
       if (this.done < this.total && now - this.lastDrawn < NOTEBOOK_INTERVAL_MS) return;
       this.lastDrawn = now;
-      this.display.html(`<div style="font-family:monospace">${escapeHtml(this.label)} ` +
-        `<progress value="${this.done}" max="${this.total}" style="width:20em;vertical-align:middle"></progress> ` +
-        `${(fraction * 100).toFixed(0)}% ${escapeHtml(counts)}</div>`);
+      this.display.html(
+        `<div style="font-family:monospace">${escapeHtml(this.label)} ` +
+          `<progress value="${this.done}" max="${this.total}" style="width:20em;vertical-align:middle"></progress> ` +
+          `${(fraction * 100).toFixed(0)}% ${escapeHtml(counts)}</div>`,
+      );
     } else if (this.stream.isTTY) {
       const filled = Math.round(fraction * this.width);
       const bar = "█".repeat(filled) + "░".repeat(this.width - filled);

@@ -8,7 +8,7 @@
  * Node's event loop alive and a script would otherwise never exit; closeFigureRenderer() closes
  * it at once, and playwright kills it if the process exits first.
  */
-import * as fs from "fs";
+import * as fs from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import type { Figure } from "./figure";
 import { plotlyBundlePath } from "./plotly_bundle";
@@ -31,8 +31,13 @@ const CHROMIUM_PATHS = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/
  * runs as root), no GPU, no background updates, sync or first-run pages.
  */
 const CHROMIUM_ARGS = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-  "--disable-component-update", "--disable-sync", "--no-first-run",
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
 ];
 
 const IDLE_CLOSE_MS = 5000;
@@ -43,10 +48,13 @@ const RENDERER_ORIGIN = "http://lowbit-renderer.invalid";
 /** No Chromium on this machine: says how to install it. */
 export class ChromiumNotFoundError extends Error {
   constructor(configured = process.env.LOWBIT_CHROMIUM) {
-    super("lowbit: SVG and PNG figures need Chromium, which was not found " +
-      (configured ? `at LOWBIT_CHROMIUM=${configured}` : `at ${CHROMIUM_PATHS.join(", ")}`) + ". Install it with\n" +
-      "  sudo apt-get install --no-install-recommends chromium fonts-liberation\n" +
-      "or set LOWBIT_CHROMIUM to a Chrome or Chromium executable. HTML export works without it.");
+    super(
+      "lowbit: SVG and PNG figures need Chromium, which was not found " +
+        (configured ? `at LOWBIT_CHROMIUM=${configured}` : `at ${CHROMIUM_PATHS.join(", ")}`) +
+        ". Install it with\n" +
+        "  sudo apt-get install --no-install-recommends chromium fonts-liberation\n" +
+        "or set LOWBIT_CHROMIUM to a Chrome or Chromium executable. HTML export works without it.",
+    );
     this.name = "ChromiumNotFoundError";
   }
 }
@@ -78,9 +86,14 @@ async function open(): Promise<Session> {
   // the 4.8 MB through the DevTools protocol as an inline script parsed on the main thread:
   // 27.5 s of a 30 s first show() on a 2-core machine at load average 17 (a routed load took
   // 21 s there).
-  await page.route(`${RENDERER_ORIGIN}/**`, (route) => route.request().url() === `${RENDERER_ORIGIN}/plotly.js`
-    ? route.fulfill({ path: plotlyBundlePath(), contentType: "text/javascript" })
-    : route.fulfill({ contentType: "text/html", body: '<!DOCTYPE html><html><head><script src="/plotly.js"></script></head><body></body></html>' }));
+  await page.route(`${RENDERER_ORIGIN}/**`, (route) =>
+    route.request().url() === `${RENDERER_ORIGIN}/plotly.js`
+      ? route.fulfill({ path: plotlyBundlePath(), contentType: "text/javascript" })
+      : route.fulfill({
+          contentType: "text/html",
+          body: '<!DOCTYPE html><html><head><script src="/plotly.js"></script></head><body></body></html>',
+        }),
+  );
   await page.goto(`${RENDERER_ORIGIN}/`);
   return { browser, page };
 }
@@ -97,7 +110,11 @@ export async function closeFigureRenderer(): Promise<void> {
 /** Draws `fig` with Plotly.toImage: SVG markup as a string, or PNG bytes. */
 export async function renderImage(fig: Figure, format: "svg", options?: ImageOptions): Promise<string>;
 export async function renderImage(fig: Figure, format: "png", options?: ImageOptions): Promise<Buffer>;
-export async function renderImage(fig: Figure, format: ImageFormat, options: ImageOptions = {}): Promise<string | Buffer> {
+export async function renderImage(
+  fig: Figure,
+  format: ImageFormat,
+  options: ImageOptions = {},
+): Promise<string | Buffer> {
   if (idleTimer !== undefined) clearTimeout(idleTimer);
   session ??= open();
   let page: Page;
@@ -109,18 +126,21 @@ export async function renderImage(fig: Figure, format: ImageFormat, options: Ima
   }
   const width = options.width ?? (fig.layout.width as number | undefined) ?? 640;
   const height = options.height ?? (fig.layout.height as number | undefined) ?? 400;
-  const scale = format === "png" ? options.scale ?? 2 : 1;
+  const scale = format === "png" ? (options.scale ?? 2) : 1;
   try {
     const url = await page.evaluate(
       ({ fig, format, width, height, scale }) => {
-        const plotly = (globalThis as unknown as { Plotly: { toImage(f: unknown, o: unknown): Promise<string> } }).Plotly;
-        return plotly.toImage({ data: fig.data, layout: { ...fig.layout, width, height } }, { format, width, height, scale });
+        const plotly = (globalThis as unknown as { Plotly: { toImage(f: unknown, o: unknown): Promise<string> } })
+          .Plotly;
+        return plotly.toImage(
+          { data: fig.data, layout: { ...fig.layout, width, height } },
+          { format, width, height, scale },
+        );
       },
-      { fig, format, width, height, scale });
+      { fig, format, width, height, scale },
+    );
     const comma = url.indexOf(",");
-    return format === "png"
-      ? Buffer.from(url.slice(comma + 1), "base64")
-      : decodeURIComponent(url.slice(comma + 1));
+    return format === "png" ? Buffer.from(url.slice(comma + 1), "base64") : decodeURIComponent(url.slice(comma + 1));
   } finally {
     idleTimer = setTimeout(() => void closeFigureRenderer(), IDLE_CLOSE_MS);
   }

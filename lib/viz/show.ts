@@ -14,8 +14,8 @@
  *   figure is also written there as NN-name.svg and NN-name.png.
  * Outside a notebook, show() only writes those files and prints where.
  */
-import * as path from "path";
-import { randomBytes } from "crypto";
+import * as path from "node:path";
+import { randomBytes } from "node:crypto";
 import { updatableDisplay } from "../nb/display";
 import { exportFigure, scriptJson } from "./export";
 import type { Figure } from "./figure";
@@ -32,7 +32,12 @@ let staticWarning = false;
 
 /** "Loss per step (log scale)" -> "loss-per-step-log-scale". */
 function slug(text: string): string {
-  return text.toLowerCase().replace(/<[^>]*>/g, "").replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 60);
+  return text
+    .toLowerCase()
+    .replace(/<[^>]*>/g, "")
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "")
+    .slice(0, 60);
 }
 
 function titleOf(fig: Figure): string | undefined {
@@ -65,7 +70,8 @@ async function staticSvg(fig: Figure): Promise<string | undefined> {
  * the placeholder. If the bundle cannot be loaded, the placeholder stays.
  */
 function figureOutput(fig: Figure, placeholder: string): string {
-  const width = Number(fig.layout.width ?? 640), height = Number(fig.layout.height ?? 400);
+  const width = Number(fig.layout.width ?? 640),
+    height = Number(fig.layout.height ?? 400);
   const id = `lowbit-figure-${randomBytes(6).toString("hex")}`;
   return `<div id="${id}" class="lowbit-figure" style="width:${width}px;height:${height}px">${placeholder}</div>
 <script>(function () {
@@ -91,7 +97,8 @@ function figureOutput(fig: Figure, placeholder: string): string {
 })();</script>`;
 }
 
-const NO_IMAGE = "<p>This interactive figure needs a trusted notebook in Jupyter Notebook with lowbit's kernel " +
+const NO_IMAGE =
+  "<p>This interactive figure needs a trusted notebook in Jupyter Notebook with lowbit's kernel " +
   "installed (npm run kernel serves plotly.js); with Chromium installed it also carries a static image.</p>";
 
 /** Draws `fig` in the current notebook cell (see the file comment); await it. */
@@ -113,12 +120,20 @@ export async function show(fig: Figure, options: ShowOptions = {}): Promise<void
   }
 
   if (display === undefined) {
-    console.log(`figure ${name}${title ? ` "${title}"` : ""}: ${written.length > 0 ? written.join(", ") : "not in a notebook; use exportFigure() to save it"}`);
+    console.log(
+      `figure ${name}${title ? ` "${title}"` : ""}: ${written.length > 0 ? written.join(", ") : "not in a notebook; use exportFigure() to save it"}`,
+    );
     return;
   }
   if (svg !== undefined) {
-    const width = Number(fig.layout.width ?? 640), height = Number(fig.layout.height ?? 400);
-    display.html(figureOutput(fig, `<img alt="${escapeAttribute(title ?? name)}" width="${width}" height="${height}" ` +
-      `src="data:image/svg+xml;base64,${Buffer.from(svg).toString("base64")}">`));
+    const width = Number(fig.layout.width ?? 640),
+      height = Number(fig.layout.height ?? 400);
+    display.html(
+      figureOutput(
+        fig,
+        `<img alt="${escapeAttribute(title ?? name)}" width="${width}" height="${height}" ` +
+          `src="data:image/svg+xml;base64,${Buffer.from(svg).toString("base64")}">`,
+      ),
+    );
   }
 }

@@ -23,7 +23,9 @@ export interface TableOptions {
 
 function format(value: unknown, digits: number): string {
   if (typeof value === "number") {
-    return Number.isInteger(value) || !Number.isFinite(value) ? String(value) : String(Number(value.toPrecision(digits)));
+    return Number.isInteger(value) || !Number.isFinite(value)
+      ? String(value)
+      : String(Number(value.toPrecision(digits)));
   }
   return value === null || value === undefined ? "" : String(value);
 }
@@ -47,12 +49,18 @@ export function showTable(df: DataFrameLike, options: TableOptions = {}): void {
     const table = [["", ...df.columns], ...shown.map((row, i) => [index[i], ...row])];
     const widths = table[0].map((_, j) => Math.max(...table.map((row) => row[j].length)));
     const lines = table.map((row) => row.map((cell, j) => cell.padStart(widths[j])).join("  "));
-    console.log([caption, ...lines, more > 0 ? `... ${more} more rows` : undefined].filter((l) => l !== undefined).join("\n"));
+    console.log(
+      [caption, ...lines, more > 0 ? `... ${more} more rows` : undefined].filter((l) => l !== undefined).join("\n"),
+    );
     return;
   }
   const head = `<tr><th></th>${df.columns.map((c) => `<th>${escapeHtml(c)}</th>`).join("")}</tr>`;
-  const body = shown.map((row, i) =>
-    `<tr><th>${escapeHtml(index[i])}</th>${row.map((cell) => `<td>${escapeHtml(cell)}</td>`).join("")}</tr>`).join("\n");
+  const body = shown
+    .map(
+      (row, i) =>
+        `<tr><th>${escapeHtml(index[i])}</th>${row.map((cell) => `<td>${escapeHtml(cell)}</td>`).join("")}</tr>`,
+    )
+    .join("\n");
   const footer = more > 0 ? `<tr><td colspan="${df.columns.length + 1}">... ${more} more rows</td></tr>` : "";
   display.html(`<table class="dataframe lowbit-table">${caption ? `<caption>${escapeHtml(caption)}</caption>` : ""}
 <thead>${head}</thead><tbody>

@@ -32,17 +32,25 @@ export function packedWordsPerRow(cols: number): number {
  */
 export function packSigns(x: tf.Tensor2D, options?: { along?: "rows" | "columns" }): PackedSigns;
 export function packSigns(x: Float32Array, rows: number, cols: number): PackedSigns;
-export function packSigns(x: tf.Tensor2D | Float32Array, a?: number | { along?: "rows" | "columns" }, b?: number): PackedSigns {
+export function packSigns(
+  x: tf.Tensor2D | Float32Array,
+  a?: number | { along?: "rows" | "columns" },
+  b?: number,
+): PackedSigns {
   if (x instanceof Float32Array) {
     checkInteger("packSigns rows", a as number, 1);
     checkInteger("packSigns cols", b as number, 1);
-    const rows = a as number, cols = b as number;
-    if (x.length !== rows * cols) throw new RangeError(`lowbit: packSigns values must hold rows * cols = ${rows * cols} numbers; got ${x.length}`);
+    const rows = a as number,
+      cols = b as number;
+    if (x.length !== rows * cols)
+      throw new RangeError(`lowbit: packSigns values must hold rows * cols = ${rows * cols} numbers; got ${x.length}`);
     return packFloat32(x, rows, cols);
   }
-  if (!(x instanceof tf.Tensor) || x.rank !== 2) throw new TypeError("lowbit: packSigns x must be a Float32Array or a rank-2 tensor");
+  if (!(x instanceof tf.Tensor) || x.rank !== 2)
+    throw new TypeError("lowbit: packSigns x must be a Float32Array or a rank-2 tensor");
   const along = (a as { along?: string } | undefined)?.along ?? "rows";
-  if (along !== "rows" && along !== "columns") throw new RangeError(`lowbit: packSigns along must be "rows" or "columns"; got ${JSON.stringify(along)}`);
+  if (along !== "rows" && along !== "columns")
+    throw new RangeError(`lowbit: packSigns along must be "rows" or "columns"; got ${JSON.stringify(along)}`);
   const m = along === "rows" ? x : tf.transpose(x);
   const values = m.dataSync() as Float32Array;
   const [rows, cols] = m.shape;
@@ -52,7 +60,11 @@ export function packSigns(x: tf.Tensor2D | Float32Array, a?: number | { along?: 
 
 function packFloat32(x: Float32Array, rows: number, cols: number): PackedSigns {
   const wordsPerRow = packedWordsPerRow(cols);
-  const { kernels, buffer, offsets: [src, dst] } = wasmRegions([x.byteLength, rows * wordsPerRow * 4]);
+  const {
+    kernels,
+    buffer,
+    offsets: [src, dst],
+  } = wasmRegions([x.byteLength, rows * wordsPerRow * 4]);
   new Float32Array(buffer, src, x.length).set(x);
   kernels.packSigns(src, rows, cols, dst, wordsPerRow / 4);
   return { rows, cols, wordsPerRow, words: new Uint32Array(buffer, dst, rows * wordsPerRow).slice() };

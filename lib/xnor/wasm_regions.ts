@@ -3,7 +3,7 @@
  * consecutive regions, each 16-byte aligned for v128 loads. Packed operands are small (32
  * signs per word), so they are copied in and the results copied out on every call.
  */
-import { LowbitWasm, standaloneWasm } from "../backend/lowbit_wasm";
+import { type LowbitWasm, standaloneWasm } from "../backend/lowbit_wasm";
 
 export interface WasmRegions {
   kernels: LowbitWasm;

@@ -12,8 +12,8 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { binary, quantize } from "../quant";
-import { QuantDense } from "../layers";
-import { packSigns, packedWordsPerRow, PackedSigns } from "./packed_signs";
+import type { QuantDense } from "../layers";
+import { packSigns, packedWordsPerRow, type PackedSigns } from "./packed_signs";
 import { wasmRegions } from "./wasm_regions";
 import { xnorMatMul } from "./xnor_matmul";
 
@@ -32,23 +32,31 @@ export class XnorDense {
    * From a QuantDense whose weights are binarized (deterministic sign, no bias), and the
    * batch norm layer that follows it when its output goes through a sign activation.
    */
-  constructor(readonly dense: QuantDense, readonly batchNorm?: tf.layers.Layer) {
+  constructor(
+    readonly dense: QuantDense,
+    readonly batchNorm?: tf.layers.Layer,
+  ) {
     const isSign = tf.tidy(() => {
       const w = dense.quantizedKernel();
       const sign = quantize(dense.masterKernel(), binary());
       return w.equal(sign).all().dataSync()[0] === 1;
     });
     if (!isSign) {
-      throw new TypeError(`lowbit: XnorDense needs a QuantDense whose weights are the signs of its master weights (binary(), nearest); ${dense.name} has ${dense.quant.weight?.label ?? "float"} weights`);
+      throw new TypeError(
+        `lowbit: XnorDense needs a QuantDense whose weights are the signs of its master weights (binary(), nearest); ${dense.name} has ${dense.quant.weight?.label ?? "float"} weights`,
+      );
     }
     if (dense.useBias) throw new TypeError(`lowbit: XnorDense needs a QuantDense without bias; ${dense.name} has one`);
     if (dense.activationName !== "linear" || dense.scale !== 1) {
-      throw new TypeError(`lowbit: XnorDense needs a QuantDense with a linear activation and scale 1; ${dense.name} has ${dense.activationName}, scale ${dense.scale}`);
+      throw new TypeError(
+        `lowbit: XnorDense needs a QuantDense with a linear activation and scale 1; ${dense.name} has ${dense.activationName}, scale ${dense.scale}`,
+      );
     }
     const w = dense.quantizedKernel() as tf.Tensor2D;
     this.weights = packSigns(w, { along: "columns" });
     w.dispose();
-    this.thresholds = batchNorm === undefined ? undefined : signThresholds(batchNorm, this.weights.cols, this.weights.rows);
+    this.thresholds =
+      batchNorm === undefined ? undefined : signThresholds(batchNorm, this.weights.cols, this.weights.rows);
   }
 
   get units(): number {
@@ -62,12 +70,18 @@ export class XnorDense {
 
   /** sign(batchNorm(x W)) as packed signs [batch, units]: the input of the next XnorDense. */
   signs(x: PackedSigns): PackedSigns {
-    if (this.thresholds === undefined) throw new Error(`lowbit: XnorDense ${this.dense.name} was made without its batch norm`);
+    if (this.thresholds === undefined)
+      throw new Error(`lowbit: XnorDense ${this.dense.name} was made without its batch norm`);
     const h = this.matMul(x);
-    const rows = x.rows, cols = this.units, wordsPerRow = packedWordsPerRow(cols);
+    const rows = x.rows,
+      cols = this.units,
+      wordsPerRow = packedWordsPerRow(cols);
     const { direction, threshold } = this.thresholds;
-    const { kernels, buffer, offsets: [src, dir, thr, dst] } =
-      wasmRegions([h.byteLength, direction.byteLength, threshold.byteLength, rows * wordsPerRow * 4]);
+    const {
+      kernels,
+      buffer,
+      offsets: [src, dir, thr, dst],
+    } = wasmRegions([h.byteLength, direction.byteLength, threshold.byteLength, rows * wordsPerRow * 4]);
     new Int32Array(buffer, src, h.length).set(h);
     new Int32Array(buffer, dir, cols).set(direction);
     new Int32Array(buffer, thr, cols).set(threshold);
@@ -79,19 +93,29 @@ export class XnorDense {
 /** Per unit, the interval of h in [-K, K] where the batch norm's output is >= 0. */
 function signThresholds(batchNorm: tf.layers.Layer, K: number, units: number): SignThresholds {
   const yt = tf.tidy(() => {
-    const h = tf.range(-K, K + 1, 1, "float32").reshape([2 * K + 1, 1]).tile([1, units]);
+    const h = tf
+      .range(-K, K + 1, 1, "float32")
+      .reshape([2 * K + 1, 1])
+      .tile([1, units]);
     return batchNorm.apply(h, { training: false }) as tf.Tensor;
   });
   // Read outside tf.tidy: (2K + 1) x units values returned from tidy would be walked one by one.
   const y = yt.dataSync() as Float32Array;
   yt.dispose();
-  const direction = new Int32Array(units), threshold = new Int32Array(units);
+  const direction = new Int32Array(units),
+    threshold = new Int32Array(units);
   const NEVER = 0x7fffffff;
   for (let u = 0; u < units; u++) {
     const on = (i: number) => y[i * units + u] >= 0;
-    const lowOn = on(0), highOn = on(2 * K);
-    let changes = 0, at = 0;
-    for (let i = 1; i <= 2 * K; i++) if (on(i) !== on(i - 1)) { changes++; at = i; }
+    const lowOn = on(0),
+      highOn = on(2 * K);
+    let changes = 0,
+      at = 0;
+    for (let i = 1; i <= 2 * K; i++)
+      if (on(i) !== on(i - 1)) {
+        changes++;
+        at = i;
+      }
     if (changes > 1) throw new Error(`lowbit: batch norm ${batchNorm.name} is not monotone in unit ${u}`);
     if (changes === 0) {
       // Always +1: h >= -NEVER holds; always -1: h >= NEVER never does (|h| <= K).

@@ -22,7 +22,9 @@ import type { PackedSigns } from "./packed_signs";
  */
 export function xnorMatMul(a: PackedSigns, b: PackedSigns, out?: Int32Array): Int32Array {
   if (a.cols !== b.cols) {
-    throw new RangeError(`lowbit: xnorMatMul needs a.cols = b.cols (the shared dimension K); got ${a.cols} and ${b.cols}`);
+    throw new RangeError(
+      `lowbit: xnorMatMul needs a.cols = b.cols (the shared dimension K); got ${a.cols} and ${b.cols}`,
+    );
   }
   const { rows: M, cols: K, wordsPerRow } = a;
   const N = b.rows;
@@ -34,8 +36,11 @@ export function xnorMatMul(a: PackedSigns, b: PackedSigns, out?: Int32Array): In
   }
   const vecs = wordsPerRow / 4;
   const panelBytes = wasmRegions([]).kernels.xnorPanelBytes(N, vecs);
-  const { kernels, buffer, offsets: [pa, pb, panel, product] } =
-    wasmRegions([a.words.byteLength, b.words.byteLength, panelBytes, M * N * 4]);
+  const {
+    kernels,
+    buffer,
+    offsets: [pa, pb, panel, product],
+  } = wasmRegions([a.words.byteLength, b.words.byteLength, panelBytes, M * N * 4]);
   new Uint32Array(buffer, pa, a.words.length).set(a.words);
   new Uint32Array(buffer, pb, b.words.length).set(b.words);
   kernels.xnorGemm(pa, pb, panel, product, M, N, vecs, K);

@@ -25,14 +25,17 @@ export interface XnorMlp {
 
 function expect(layer: tf.layers.Layer | undefined, what: string, ok: boolean): asserts layer is tf.layers.Layer {
   if (layer === undefined || !ok) {
-    throw new TypeError(`lowbit: xnorMlp needs a qnnMlp with 1-bit weights and activations and float batch norm (reshape, [dense, batch norm, sign] x n, dense, batch norm); expected ${what}, got ${layer?.getClassName() ?? "the end of the model"}`);
+    throw new TypeError(
+      `lowbit: xnorMlp needs a qnnMlp with 1-bit weights and activations and float batch norm (reshape, [dense, batch norm, sign] x n, dense, batch norm); expected ${what}, got ${layer?.getClassName() ?? "the end of the model"}`,
+    );
   }
 }
 
 export function xnorMlp(model: tf.LayersModel): XnorMlp {
   const layers = model.layers;
   const isNorm = (l?: tf.layers.Layer) => l?.getClassName() === "BatchNormalization";
-  const isSign = (l?: tf.layers.Layer) => l instanceof QuantActivation && l.activationName === "sign" && Object.keys(l.quant).length === 0;
+  const isSign = (l?: tf.layers.Layer) =>
+    l instanceof QuantActivation && l.activationName === "sign" && Object.keys(l.quant).length === 0;
   expect(layers[0], "a reshape layer", layers[0]?.getClassName() === "Reshape");
   const blocks: { dense: QuantDense; norm: tf.layers.Layer }[] = [];
   let i = 1;
@@ -59,7 +62,10 @@ export function xnorMlp(model: tf.LayersModel): XnorMlp {
       y0.dispose();
       for (const layer of hidden) signs = layer.signs(signs);
       const h = output.matMul(signs);
-      return tf.tidy(() => last.norm.apply(tf.tensor2d(h, [signs.rows, output.units], "float32"), { training: false }) as tf.Tensor2D);
+      return tf.tidy(
+        () =>
+          last.norm.apply(tf.tensor2d(h, [signs.rows, output.units], "float32"), { training: false }) as tf.Tensor2D,
+      );
     },
   };
 }

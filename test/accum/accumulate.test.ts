@@ -13,7 +13,8 @@ const view = new DataView(new ArrayBuffer(8));
 /** x = M * 2^E exactly, M a BigInt (x finite and non-zero). */
 function exact(x: number): [bigint, number] {
   view.setFloat64(0, x);
-  const hi = view.getUint32(0), lo = view.getUint32(4);
+  const hi = view.getUint32(0),
+    lo = view.getUint32(4);
   const field = (hi >>> 20) & 0x7ff;
   let m = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
   if (field !== 0) m |= 1n << 52n;
@@ -26,7 +27,15 @@ function bitLength(m: bigint): number {
 }
 
 /** Rounds M * 2^E to p significant bits. */
-function roundRef(M: bigint, E: number, p: number, mode: string, seed: number, stream: number, counter: number): [bigint, number] {
+function roundRef(
+  M: bigint,
+  E: number,
+  p: number,
+  mode: string,
+  seed: number,
+  stream: number,
+  counter: number,
+): [bigint, number] {
   if (M === 0n) return [0n, 0];
   const shift = bitLength(M) - p;
   if (shift <= 0) return [M, E];
@@ -38,7 +47,7 @@ function roundRef(M: bigint, E: number, p: number, mode: string, seed: number, s
   let q: bigint;
   if (mode === "nearest") {
     const twice = 2n * frac;
-    q = twice < unit ? down : twice > unit ? down + 1n : (down % 2n === 0n ? down : down + 1n);
+    q = twice < unit ? down : twice > unit ? down + 1n : down % 2n === 0n ? down : down + 1n;
   } else if (mode === "zero") {
     q = M >= 0n ? down : down + 1n;
   } else {
@@ -47,8 +56,16 @@ function roundRef(M: bigint, E: number, p: number, mode: string, seed: number, s
   return [q, E + shift];
 }
 
-function addRef(a: [bigint, number], x: number | [bigint, number], p: number, mode: string, seed: number, stream: number, counter: number): [bigint, number] {
-  const b = typeof x === "number" ? (x === 0 ? [0n, 0] as [bigint, number] : exact(x)) : x;
+function addRef(
+  a: [bigint, number],
+  x: number | [bigint, number],
+  p: number,
+  mode: string,
+  seed: number,
+  stream: number,
+  counter: number,
+): [bigint, number] {
+  const b = typeof x === "number" ? (x === 0 ? ([0n, 0] as [bigint, number]) : exact(x)) : x;
   if (a[0] === 0n) return roundRef(b[0], b[1], p, mode, seed, stream, counter);
   if (b[0] === 0n) return roundRef(a[0], a[1], p, mode, seed, stream, counter);
   const e = Math.min(a[1], b[1]);
@@ -73,8 +90,8 @@ function inputs(n: number, seed: number, wide: boolean): number[] {
   return Array.from({ length: n }, () => {
     const kind = rng.int(3);
     const sign = rng.int(2) ? -1 : 1;
-    if (kind === 0) return sign * (1 + rng.int(64)) * 2 ** (rng.int(24) - 12);          // few bits: ties
-    if (kind === 1) return sign * rng.next() * 2 ** (rng.int(40) - 20);                  // full mantissa
+    if (kind === 0) return sign * (1 + rng.int(64)) * 2 ** (rng.int(24) - 12); // few bits: ties
+    if (kind === 1) return sign * rng.next() * 2 ** (rng.int(40) - 20); // full mantissa
     return wide ? sign * (rng.next() + 1) * 2 ** rng.int(8) : sign * rng.int(3);
   });
 }
@@ -82,7 +99,12 @@ function inputs(n: number, seed: number, wide: boolean): number[] {
 for (const rounding of ["nearest", "zero", "stochastic"] as const) {
   test(`accumulate equals the exact reference bit for bit: ${rounding}, every chunk setting`, () => {
     let cases = 0;
-    for (const [n, seed] of [[1, 1], [9, 2], [200, 3], [777, 4]] as const) {
+    for (const [n, seed] of [
+      [1, 1],
+      [9, 2],
+      [200, 3],
+      [777, 4],
+    ] as const) {
       for (const array of ["float32", "float64"] as const) {
         const raw = inputs(n, seed, seed % 2 === 0);
         const x = array === "float32" ? new Float32Array(raw) : new Float64Array(raw);
@@ -104,13 +126,15 @@ test("stochastic rounding: same seed same bits, other seeds other bits", () => {
   const x = new Float32Array(inputs(500, 7, true));
   const a = accumulate(x, { mantissaBits: 4, rounding: "stochastic", seed: 1 });
   assert.equal(accumulate(x, { mantissaBits: 4, rounding: "stochastic", seed: 1 }), a);
-  const sums = Array.from({ length: 40 }, (_, s) => accumulate(x, { mantissaBits: 4, rounding: "stochastic", seed: s }));
+  const sums = Array.from({ length: 40 }, (_, s) =>
+    accumulate(x, { mantissaBits: 4, rounding: "stochastic", seed: s }),
+  );
   assert.ok(new Set(sums).size > 5);
 });
 
 test("bounded exponent saturates; subnormal steps are fixed", () => {
   const big = new Float32Array([60000, 60000, 60000]);
-  assert.equal(accumulate(big, { mantissaBits: 10, exponentBits: 5 }), 65504);   // binary16 max
+  assert.equal(accumulate(big, { mantissaBits: 10, exponentBits: 5 }), 65504); // binary16 max
   assert.equal(accumulate(new Float32Array([2 ** -20]), { mantissaBits: 10, exponentBits: 5 }), 2 ** -20);
   assert.equal(accumulate(new Float32Array([3 * 2 ** -26]), { mantissaBits: 10, exponentBits: 5 }), 2 ** -24);
 });

@@ -22,7 +22,8 @@ const view = new DataView(new ArrayBuffer(8));
 function exact(x: number): Exact {
   if (x === 0) return [0n, 0];
   view.setFloat64(0, x);
-  const hi = view.getUint32(0), lo = view.getUint32(4);
+  const hi = view.getUint32(0),
+    lo = view.getUint32(4);
   const field = (hi >>> 20) & 0x7ff;
   let m = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
   if (field !== 0) m |= 1n << 52n;
@@ -44,7 +45,13 @@ interface Format {
   stream: number;
 }
 
-function format(m: number, exponentBits: number | undefined, mode: Format["mode"], seed: number, stream: number): Format {
+function format(
+  m: number,
+  exponentBits: number | undefined,
+  mode: Format["mode"],
+  seed: number,
+  stream: number,
+): Format {
   if (exponentBits === undefined) return { p: m + 1, emin: -Infinity, max: null, mode, seed, stream };
   const bias = 2 ** (exponentBits - 1) - 1;
   // (2 - 2^-m) 2^bias = (2^(m+1) - 1) 2^(bias - m)
@@ -53,7 +60,8 @@ function format(m: number, exponentBits: number | undefined, mode: Format["mode"
 
 function compare(a: Exact, b: Exact): number {
   const e = Math.min(a[1], b[1]);
-  const x = a[0] << BigInt(a[1] - e), y = b[0] << BigInt(b[1] - e);
+  const x = a[0] << BigInt(a[1] - e),
+    y = b[0] << BigInt(b[1] - e);
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
@@ -74,7 +82,7 @@ function round([M, E]: Exact, f: Format, counter: number): Exact {
     if (frac !== 0n) {
       if (f.mode === "nearest") {
         const twice = 2n * frac;
-        q = twice < unit ? down : twice > unit ? down + 1n : (down % 2n === 0n ? down : down + 1n);
+        q = twice < unit ? down : twice > unit ? down + 1n : down % 2n === 0n ? down : down + 1n;
       } else if (f.mode === "zero") {
         q = M >= 0n ? down : down + 1n;
       } else {
@@ -103,7 +111,8 @@ function toNumber([M, E]: Exact): number {
 
 /** The sum of terms with an Inf or NaN, by IEEE rules: NaN, or the infinity that occurs. */
 function specialSum(x: ArrayLike<number>): number | null {
-  let pos = false, neg = false;
+  let pos = false,
+    neg = false;
   for (let i = 0; i < x.length; i++) {
     if (Number.isNaN(x[i])) return NaN;
     if (x[i] === Infinity) pos = true;
@@ -132,7 +141,8 @@ function reference(x: ArrayLike<number>, f: Format, chunk: number): number {
  * bounded format's subnormals and its overflow; rarely an Inf or NaN.
  */
 function terms(rng: Rng, n: number, float32: boolean, specials: boolean): number[] {
-  const lo = float32 ? -60 : -200, span = float32 ? 120 : 400;
+  const lo = float32 ? -60 : -200,
+    span = float32 ? 120 : 400;
   const out: number[] = [];
   const sign = () => (rng.next() < 0.5 ? -1 : 1);
   const scale = () => 2 ** (lo + Math.floor(rng.next() * span));
@@ -140,14 +150,21 @@ function terms(rng: Rng, n: number, float32: boolean, specials: boolean): number
   for (let i = 0; i < n; i++) {
     const kind = Math.floor(rng.next() * 8);
     let v: number;
-    if (kind === 0) v = sign() * (1 + Math.floor(rng.next() * 16)) * near();              // few bits: ties
-    else if (kind === 1) v = sign() * (1 + rng.next()) * near();                          // full mantissa, similar size
-    else if (kind === 2) v = sign() * near();                                             // powers of two
-    else if (kind === 3) v = sign() * rng.next() * scale();                               // wide range
-    else if (kind === 4) v = sign() * near() * (1 - 2 ** -(1 + Math.floor(rng.next() * 30)));  // just below a power of two
-    else if (kind === 5) v = sign() * near() * 2 ** -(25 + Math.floor(rng.next() * 40));  // far below the sum
-    else if (kind === 6) v = -out.reduce((a, b) => a + b, 0);                             // cancellation
-    else v = sign() * (1 + Math.floor(rng.next() * 4)) * scale();                         // few bits, wide range
+    if (kind === 0)
+      v = sign() * (1 + Math.floor(rng.next() * 16)) * near(); // few bits: ties
+    else if (kind === 1)
+      v = sign() * (1 + rng.next()) * near(); // full mantissa, similar size
+    else if (kind === 2)
+      v = sign() * near(); // powers of two
+    else if (kind === 3)
+      v = sign() * rng.next() * scale(); // wide range
+    else if (kind === 4)
+      v = sign() * near() * (1 - 2 ** -(1 + Math.floor(rng.next() * 30))); // just below a power of two
+    else if (kind === 5)
+      v = sign() * near() * 2 ** -(25 + Math.floor(rng.next() * 40)); // far below the sum
+    else if (kind === 6)
+      v = -out.reduce((a, b) => a + b, 0); // cancellation
+    else v = sign() * (1 + Math.floor(rng.next() * 4)) * scale(); // few bits, wide range
     out.push(float32 ? Math.fround(v) : v);
   }
   if (specials && n > 0) out[Math.floor(rng.next() * n)] = [Infinity, -Infinity, NaN][Math.floor(rng.next() * 3)];
@@ -170,7 +187,9 @@ test("accumulate equals the exact rational reference over 10^4 random vectors, e
   for (const rounding of ROUNDINGS) {
     for (const chunkKind of CHUNKS) {
       for (const array of ["float32", "float64"] as const) {
-        const rng = new Rng(1000 + ROUNDINGS.indexOf(rounding) * 100 + CHUNKS.indexOf(chunkKind) * 10 + (array === "float32" ? 0 : 1));
+        const rng = new Rng(
+          1000 + ROUNDINGS.indexOf(rounding) * 100 + CHUNKS.indexOf(chunkKind) * 10 + (array === "float32" ? 0 : 1),
+        );
         for (let v = 0; v < 340; v++) {
           const n = 1 + Math.floor(rng.next() * 40);
           const raw = terms(rng, n, array === "float32", rng.next() < 0.02);
@@ -178,11 +197,15 @@ test("accumulate equals the exact rational reference over 10^4 random vectors, e
           const m = [1, 2, 3, 4, 7, 10, 16, 20, 21, 23][Math.floor(rng.next() * 10)];
           const exponentBits = rng.next() < 0.5 ? undefined : [2, 3, 4, 5, 8, 11][Math.floor(rng.next() * 6)];
           const chunk = chunkOf(chunkKind, n, rng);
-          const seed = Math.floor(rng.next() * 2 ** 32), stream = Math.floor(rng.next() * 2 ** 32);
+          const seed = Math.floor(rng.next() * 2 ** 32),
+            stream = Math.floor(rng.next() * 2 ** 32);
           const got = accumulate(x, { mantissaBits: m, exponentBits, rounding, chunk, seed, stream });
           const want = reference(x, format(m, exponentBits, rounding, seed, stream), chunk ?? n);
           // Compare values: the sign of a zero sum is not part of the definition.
-          assert.ok(Object.is(got + 0, want + 0), `${array} m=${m} e=${exponentBits} ${rounding} chunk=${chunk} seed=${seed} stream=${stream} [${raw.join(", ")}]: got ${got}, want ${want}`);
+          assert.ok(
+            Object.is(got + 0, want + 0),
+            `${array} m=${m} e=${exponentBits} ${rounding} chunk=${chunk} seed=${seed} stream=${stream} [${raw.join(", ")}]: got ${got}, want ${want}`,
+          );
           vectors++;
         }
       }
@@ -201,10 +224,14 @@ test("accumulate equals the exact rational reference on long vectors (the wasm k
     const m = [1, 4, 8, 20, 21, 23][Math.floor(rng.next() * 6)];
     const exponentBits = rng.next() < 0.5 ? undefined : [3, 5, 8, 11][Math.floor(rng.next() * 4)];
     const chunk = [1, 3, 64, 127, 128, 129, 300][Math.floor(rng.next() * 7)];
-    const seed = Math.floor(rng.next() * 2 ** 32), stream = Math.floor(rng.next() * 2 ** 32);
+    const seed = Math.floor(rng.next() * 2 ** 32),
+      stream = Math.floor(rng.next() * 2 ** 32);
     const got = accumulate(x, { mantissaBits: m, exponentBits, rounding, chunk, seed, stream });
     const want = reference(x, format(m, exponentBits, rounding, seed, stream), chunk);
-    assert.ok(Object.is(got + 0, want + 0), `n=${n} m=${m} e=${exponentBits} ${rounding} chunk=${chunk} seed=${seed} stream=${stream}: got ${got}, want ${want}`);
+    assert.ok(
+      Object.is(got + 0, want + 0),
+      `n=${n} m=${m} e=${exponentBits} ${rounding} chunk=${chunk} seed=${seed} stream=${stream}: got ${got}, want ${want}`,
+    );
   }
 });
 
@@ -223,20 +250,30 @@ test("lowPrecisionMatMul equals the exact rational reference per element, every 
     for (const chunkKind of CHUNKS) {
       const rng = new Rng(77 + ROUNDINGS.indexOf(rounding) * 10 + CHUNKS.indexOf(chunkKind));
       for (let trial = 0; trial < 12; trial++) {
-        const M = 1 + Math.floor(rng.next() * 3), K = 1 + Math.floor(rng.next() * 30), N = 1 + Math.floor(rng.next() * 10);
-        const a = Float32Array.from({ length: M * K }, () => operand(rng)), b = Float32Array.from({ length: K * N }, () => operand(rng));
+        const M = 1 + Math.floor(rng.next() * 3),
+          K = 1 + Math.floor(rng.next() * 30),
+          N = 1 + Math.floor(rng.next() * 10);
+        const a = Float32Array.from({ length: M * K }, () => operand(rng)),
+          b = Float32Array.from({ length: K * N }, () => operand(rng));
         const m = [2, 4, 8, 15, 23][Math.floor(rng.next() * 5)];
         const exponentBits = rng.next() < 0.5 ? undefined : [3, 5, 8][Math.floor(rng.next() * 3)];
         const chunk = chunkOf(chunkKind, K, rng);
-        const seed = Math.floor(rng.next() * 2 ** 32), stream = Math.floor(rng.next() * 2 ** 32);
-        const got = lowPrecisionMatMulArray({ values: a, shape: [M, K] }, { values: b, shape: [K, N] },
-          { product, accumulator: { mantissaBits: m, exponentBits, rounding, chunk, seed, stream } });
+        const seed = Math.floor(rng.next() * 2 ** 32),
+          stream = Math.floor(rng.next() * 2 ** 32);
+        const got = lowPrecisionMatMulArray(
+          { values: a, shape: [M, K] },
+          { values: b, shape: [K, N] },
+          { product, accumulator: { mantissaBits: m, exponentBits, rounding, chunk, seed, stream } },
+        );
         for (let i = 0; i < M; i++) {
           for (let j = 0; j < N; j++) {
             const products = Array.from({ length: K }, (_, k) => a[i * K + k] * b[k * N + j]);
             const f = format(m, exponentBits, rounding, seed, (stream + i * N + j) >>> 0);
             const want = Math.fround(reference(products, f, chunk ?? K));
-            assert.ok(Object.is(got[i * N + j] + 0, want + 0), `${rounding} m=${m} e=${exponentBits} chunk=${chunk} (${i}, ${j}): got ${got[i * N + j]}, want ${want}`);
+            assert.ok(
+              Object.is(got[i * N + j] + 0, want + 0),
+              `${rounding} m=${m} e=${exponentBits} chunk=${chunk} (${i}, ${j}): got ${got[i * N + j]}, want ${want}`,
+            );
             elements++;
           }
         }
@@ -251,8 +288,11 @@ test("issue 16: a tiny opposite term at a power of two rounds back to it (fast p
   assert.equal(accumulate(Float32Array.of(1, -1e-16), { mantissaBits: 3 }), 1);
   assert.equal(accumulate(Float32Array.of(1, -1e-9), { mantissaBits: 23, chunk: 1 }), 1);
   const product = floatingPoint({ exp: 8, man: 23 });
-  const c = lowPrecisionMatMulArray({ values: Float32Array.of(1, -1e-9), shape: [1, 2] }, { values: Float32Array.of(1, 1), shape: [2, 1] },
-    { product, accumulator: { mantissaBits: 23 } });
+  const c = lowPrecisionMatMulArray(
+    { values: Float32Array.of(1, -1e-9), shape: [1, 2] },
+    { values: Float32Array.of(1, 1), shape: [2, 1] },
+    { product, accumulator: { mantissaBits: 23 } },
+  );
   assert.equal(c[0], 1);
 });
 
@@ -286,8 +326,11 @@ test("issue 16: special values follow IEEE rules on every path; finite overflow 
   // A non-saturating product format keeps an infinite operand's products infinite.
   const product = floatingPoint({ exp: 8, man: 23, saturate: false });
   for (const rounding of ROUNDINGS) {
-    const c = lowPrecisionMatMulArray({ values: Float32Array.of(Infinity, 1, 2, NaN), shape: [2, 2] }, { values: Float32Array.of(1, -1, 1, 1), shape: [2, 2] },
-      { product, accumulator: { mantissaBits: 10, rounding } });
+    const c = lowPrecisionMatMulArray(
+      { values: Float32Array.of(Infinity, 1, 2, NaN), shape: [2, 2] },
+      { values: Float32Array.of(1, -1, 1, 1), shape: [2, 2] },
+      { product, accumulator: { mantissaBits: 10, rounding } },
+    );
     assert.deepEqual(Array.from(c).map(String), ["Infinity", "-Infinity", "NaN", "NaN"], rounding);
   }
 });

@@ -11,13 +11,18 @@ import { DEFAULT_VRR_TOLERANCE, minAccumulatorBits, vrr } from "lowbit";
 
 const ARGS = ["--import", "tsx", "lib/cli.ts"];
 
-interface Run { status: number | null; stdout: string; stderr: string }
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 /** Runs the command; the cases of a test run side by side. */
 function run(...args: string[]): Promise<Run> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [...ARGS, ...args]);
-    let stdout = "", stderr = "";
+    let stdout = "",
+      stderr = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
     child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
     child.on("close", (status) => resolve({ status, stdout, stderr }));
@@ -28,7 +33,10 @@ const noStack = (r: Run, what: string) => assert.doesNotMatch(r.stderr, /^\s+at 
 
 test("lowbit accum: unknown network, bad numbers, out-of-range values and unknown options exit with code 2", async () => {
   const cases: [string[], RegExp][] = [
-    [["accum", "--network", "resnet50", "--mp", "5"], /^error: unknown network "resnet50"; choose from resnet32, resnet18, alexnet, lenet5, vgg7, wage-lenet5, qnn-mlp, vgg-net, char-lstm\n/],
+    [
+      ["accum", "--network", "resnet50", "--mp", "5"],
+      /^error: unknown network "resnet50"; choose from resnet32, resnet18, alexnet, lenet5, vgg7, wage-lenet5, qnn-mlp, vgg-net, char-lstm\n/,
+    ],
     [["accum", "--n", "abc", "--mp", "5"], /^error: --n must be a number; got "abc"\n/],
     [["accum", "--n", "0", "--mp", "5"], /n must be an integer in \[1, 2\^40\]/],
     [["accum", "--n", "64", "--mp", "5", "--chunk", "100"], /chunk .* must be an integer in \[1, 64\]/],
@@ -67,12 +75,23 @@ test("lowbit --help, lowbit <command> --help, lowbit help <command> and --versio
   }
   // The help explains the options a reader cannot guess, and keeps to 100 columns.
   const accumHelp = results[1].stdout;
-  for (const option of ["--mp", "--chunk", "--tolerance", "--sparsity", "--batch", "--network", "--n", "--csv", "--json"]) {
+  for (const option of [
+    "--mp",
+    "--chunk",
+    "--tolerance",
+    "--sparsity",
+    "--batch",
+    "--network",
+    "--n",
+    "--csv",
+    "--json",
+  ]) {
     assert.match(accumHelp, new RegExp(`\\n  ${option} .{10,}`), `accum --help explains ${option}`);
   }
   assert.match(accumHelp, /mantissa bits/);
   assert.match(accumHelp, /VRR, the variance retention ratio/);
-  for (const r of results) for (const line of r.stdout.split("\n")) assert.ok(line.length <= 100, `help line of ${line.length}: ${line}`);
+  for (const r of results)
+    for (const line of r.stdout.split("\n")) assert.ok(line.length <= 100, `help line of ${line.length}: ${line}`);
 });
 
 test("lowbit accum --n prints the minimum and the VRR around it, within 100 columns", async () => {
@@ -91,14 +110,24 @@ test("lowbit accum --json: one object whose figures are the library's", async ()
   assert.equal(single.status, 0, single.stderr);
   const o = JSON.parse(single.stdout);
   const m = minAccumulatorBits({ n: 4096, mP: 5, chunk: 64 });
-  assert.deepEqual({ n: o.n, mP: o.mP, chunk: o.chunk, sparsity: o.sparsity, tolerance: o.tolerance, min: o.minAccumulatorBits },
-    { n: 4096, mP: 5, chunk: 64, sparsity: 0, tolerance: DEFAULT_VRR_TOLERANCE, min: m });
-  assert.deepEqual(o.vrr.map((v: { mAcc: number }) => v.mAcc), [m - 3, m - 2, m - 1, m, m + 1, m + 2]);
+  assert.deepEqual(
+    { n: o.n, mP: o.mP, chunk: o.chunk, sparsity: o.sparsity, tolerance: o.tolerance, min: o.minAccumulatorBits },
+    { n: 4096, mP: 5, chunk: 64, sparsity: 0, tolerance: DEFAULT_VRR_TOLERANCE, min: m },
+  );
+  assert.deepEqual(
+    o.vrr.map((v: { mAcc: number }) => v.mAcc),
+    [m - 3, m - 2, m - 1, m, m + 1, m + 2],
+  );
   for (const v of o.vrr) assert.equal(v.vrr, vrr({ n: 4096, mAcc: v.mAcc, mP: 5, chunk: 64 }));
   assert.equal(network.status, 0, network.stderr);
   const t = JSON.parse(network.stdout);
   assert.equal(t.network, "lenet5");
-  assert.ok(t.layers.length > 0 && t.layers.every((l: object) => ["layer", "fwd", "fwdMAcc", "bwd", "bwdMAcc", "grad", "gradMAcc"].every((k) => k in l)));
+  assert.ok(
+    t.layers.length > 0 &&
+      t.layers.every((l: object) =>
+        ["layer", "fwd", "fwdMAcc", "bwd", "bwdMAcc", "grad", "gradMAcc"].every((k) => k in l),
+      ),
+  );
 });
 
 test("lowbit accum --csv: a header line first, no preamble", async () => {

@@ -9,8 +9,16 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import {
-  accumulate, BF16, floatingPoint, FP8_E4M3, FP8_E5M2, lowPrecisionDense, lowPrecisionMatMul,
-  lowPrecisionMatMulArray, quantize, Rng,
+  accumulate,
+  BF16,
+  floatingPoint,
+  FP8_E4M3,
+  FP8_E5M2,
+  lowPrecisionDense,
+  lowPrecisionMatMul,
+  lowPrecisionMatMulArray,
+  quantize,
+  Rng,
 } from "lowbit";
 
 /** Values with 11 significant bits over binades 2^lo .. 2^hi: products of two are exact in float32. */
@@ -27,19 +35,28 @@ function operands(n: number, lo: number, hi: number, seed: number): Float32Array
 
 test("each product is rounded once to the product format, as quantize rounds it", () => {
   const formats = [
-    FP8_E4M3, FP8_E5M2, BF16, floatingPoint({ exp: 5, man: 5 }), floatingPoint({ exp: 4, man: 2, subnormals: false }),
-    floatingPoint({ exp: 4, man: 3, saturate: false }), floatingPoint({ exp: 8, man: 23 }),
+    FP8_E4M3,
+    FP8_E5M2,
+    BF16,
+    floatingPoint({ exp: 5, man: 5 }),
+    floatingPoint({ exp: 4, man: 2, subnormals: false }),
+    floatingPoint({ exp: 4, man: 3, saturate: false }),
+    floatingPoint({ exp: 8, man: 23 }),
   ];
   // a is 1 x K, b is K x K diagonal: C_0j is the rounded product a_j b_jj itself.
   const K = 400;
-  const a = operands(K, -9, 5, 1), d = operands(K, -9, 5, 2);
+  const a = operands(K, -9, 5, 1),
+    d = operands(K, -9, 5, 2);
   const b = new Float32Array(K * K);
   for (let j = 0; j < K; j++) b[j * K + j] = d[j];
   const products = a.map((x, j) => x * d[j]);
   for (const product of formats) {
     const expected = quantize(products, product);
-    const got = lowPrecisionMatMulArray({ values: a, shape: [1, K] }, { values: b, shape: [K, K] },
-      { product, accumulator: { mantissaBits: 23 } });
+    const got = lowPrecisionMatMulArray(
+      { values: a, shape: [1, K] },
+      { values: b, shape: [K, K] },
+      { product, accumulator: { mantissaBits: 23 } },
+    );
     // The sum 0 + (-0) is +0: compare values, not the sign of zero. A product overflowing to
     // Inf (saturate: false) makes the accumulator's sum infinite.
     const finite = (v: number): number => (Number.isFinite(v) ? v + 0 : Infinity);
@@ -48,18 +65,29 @@ test("each product is rounded once to the product format, as quantize rounds it"
 });
 
 test("every output element equals accumulate() on its row-column product list, bit for bit", () => {
-  const M = 5, K = 97, N = 7; // N = 4 + 3: the four-wide kernel and the remainder
-  const a = operands(M * K, -4, 4, 3), b = operands(K * N, -4, 4, 4);
+  const M = 5,
+    K = 97,
+    N = 7; // N = 4 + 3: the four-wide kernel and the remainder
+  const a = operands(M * K, -4, 4, 3),
+    b = operands(K * N, -4, 4, 4);
   const product = floatingPoint({ exp: 5, man: 5 });
   const settings = [
-    { mantissaBits: 6 }, { mantissaBits: 9, chunk: 16 }, { mantissaBits: 4, chunk: 1 },
-    { mantissaBits: 7, rounding: "zero" as const }, { mantissaBits: 7, rounding: "zero" as const, chunk: 10 },
+    { mantissaBits: 6 },
+    { mantissaBits: 9, chunk: 16 },
+    { mantissaBits: 4, chunk: 1 },
+    { mantissaBits: 7, rounding: "zero" as const },
+    { mantissaBits: 7, rounding: "zero" as const, chunk: 10 },
     { mantissaBits: 5, rounding: "stochastic" as const, seed: 11, stream: 3 },
     { mantissaBits: 5, rounding: "stochastic" as const, seed: 11, chunk: 32 },
-    { mantissaBits: 6, exponentBits: 4 }, { mantissaBits: 8, exponentBits: 3, rounding: "zero" as const },
+    { mantissaBits: 6, exponentBits: 4 },
+    { mantissaBits: 8, exponentBits: 3, rounding: "zero" as const },
   ];
   for (const accumulator of settings) {
-    const got = lowPrecisionMatMulArray({ values: a, shape: [M, K] }, { values: b, shape: [K, N] }, { product, accumulator });
+    const got = lowPrecisionMatMulArray(
+      { values: a, shape: [M, K] },
+      { values: b, shape: [K, N] },
+      { product, accumulator },
+    );
     for (let i = 0; i < M; i++) {
       for (let j = 0; j < N; j++) {
         const row = new Float32Array(K);
@@ -74,9 +102,13 @@ test("every output element equals accumulate() on its row-column product list, b
 });
 
 test("lowPrecisionMatMul takes tensors and returns a [M, N] tensor", () => {
-  const a = tf.tensor2d(operands(6, -2, 2, 5), [2, 3]), b = tf.tensor2d(operands(12, -2, 2, 6), [3, 4]);
+  const a = tf.tensor2d(operands(6, -2, 2, 5), [2, 3]),
+    b = tf.tensor2d(operands(12, -2, 2, 6), [3, 4]);
   const before = tf.memory().numTensors;
-  const c = lowPrecisionMatMul(a, b, { product: floatingPoint({ exp: 8, man: 23 }), accumulator: { mantissaBits: 23 } });
+  const c = lowPrecisionMatMul(a, b, {
+    product: floatingPoint({ exp: 8, man: 23 }),
+    accumulator: { mantissaBits: 23 },
+  });
   assert.deepEqual(c.shape, [2, 4]);
   const reference = tf.matMul(a, b);
   const [x, y] = [c.dataSync(), reference.dataSync()];
@@ -87,13 +119,16 @@ test("lowPrecisionMatMul takes tensors and returns a [M, N] tensor", () => {
 });
 
 test("lowPrecisionDense: each of FWD, BWD, GRAD through the emulator or float32 by choice, no leaks", () => {
-  const x = tf.tensor2d(operands(8 * 20, -3, 1, 7), [8, 20]), w = tf.tensor2d(operands(20 * 6, -3, 1, 8), [20, 6]);
+  const x = tf.tensor2d(operands(8 * 20, -3, 1, 7), [8, 20]),
+    w = tf.tensor2d(operands(20 * 6, -3, 1, 8), [20, 6]);
   const accumulator = { mantissaBits: 4 };
   const before = tf.memory().numTensors;
   for (const gemms of [undefined, ["FWD"], ["BWD", "GRAD"]] as const) {
     const options = { product: FP8_E5M2, accumulator: accumulator, gemms: gemms };
     const on = new Set(gemms ?? ["FWD", "BWD", "GRAD"]);
-    const { value, grads } = tf.valueAndGrads((xs: tf.Tensor, ws: tf.Tensor) => lowPrecisionDense(xs, ws, options).square().sum())([x, w]);
+    const { value, grads } = tf.valueAndGrads((xs: tf.Tensor, ws: tf.Tensor) =>
+      lowPrecisionDense(xs, ws, options).square().sum(),
+    )([x, w]);
     const mm = (a: tf.Tensor2D, b: tf.Tensor2D, emulated: boolean) =>
       emulated ? lowPrecisionMatMul(a, b, { product: FP8_E5M2, accumulator: accumulator }) : tf.matMul(a, b);
     const expected = tf.tidy(() => {
@@ -105,10 +140,15 @@ test("lowPrecisionDense: each of FWD, BWD, GRAD through the emulator or float32 
     assert.deepEqual(Array.from(grads[0].dataSync()), Array.from(expected[1].dataSync()), `dx, gemms ${gemms}`);
     assert.deepEqual(Array.from(grads[1].dataSync()), Array.from(expected[2].dataSync()), `dw, gemms ${gemms}`);
     tf.dispose([value, ...grads, ...expected]);
-    tf.tidy(() => { lowPrecisionDense(x, w, options); });
+    tf.tidy(() => {
+      lowPrecisionDense(x, w, options);
+    });
   }
   assert.equal(tf.memory().numTensors, before, "tensors leaked");
-  assert.throws(() => lowPrecisionDense(x, w, { product: FP8_E5M2, accumulator: accumulator, gemms: ["FWD", "BACK" as "BWD"] }), /gemms/);
+  assert.throws(
+    () => lowPrecisionDense(x, w, { product: FP8_E5M2, accumulator: accumulator, gemms: ["FWD", "BACK" as "BWD"] }),
+    /gemms/,
+  );
   tf.dispose([x, w]);
 });
 
@@ -117,7 +157,30 @@ test("bad inputs: typed errors naming the parameter", () => {
   const b = { values: new Float32Array(8), shape: [4, 2] as [number, number] };
   const product = FP8_E4M3;
   assert.throws(() => lowPrecisionMatMulArray(a, b, { product, accumulator: { mantissaBits: 4 } }), /inner dimensions/);
-  assert.throws(() => lowPrecisionMatMulArray(a, { values: new Float32Array(6), shape: [3, 2] }, { product, accumulator: { mantissaBits: 0 } }), /mantissaBits must be an integer in \[1, 23\]/);
-  assert.throws(() => lowPrecisionMatMulArray(a, { values: new Float32Array(6), shape: [3, 2] }, { product: { kind: "fixed" } as never, accumulator: { mantissaBits: 4 } }), /options.product/);
-  assert.throws(() => lowPrecisionMatMulArray({ values: new Float32Array(5), shape: [2, 3] }, b, { product, accumulator: { mantissaBits: 4 } }), /rows \* columns/);
+  assert.throws(
+    () =>
+      lowPrecisionMatMulArray(
+        a,
+        { values: new Float32Array(6), shape: [3, 2] },
+        { product, accumulator: { mantissaBits: 0 } },
+      ),
+    /mantissaBits must be an integer in \[1, 23\]/,
+  );
+  assert.throws(
+    () =>
+      lowPrecisionMatMulArray(
+        a,
+        { values: new Float32Array(6), shape: [3, 2] },
+        { product: { kind: "fixed" } as never, accumulator: { mantissaBits: 4 } },
+      ),
+    /options.product/,
+  );
+  assert.throws(
+    () =>
+      lowPrecisionMatMulArray({ values: new Float32Array(5), shape: [2, 3] }, b, {
+        product,
+        accumulator: { mantissaBits: 4 },
+      }),
+    /rows \* columns/,
+  );
 });

@@ -13,7 +13,11 @@ import { minAccumulatorBits, monteCarloVrrEstimate, vrr } from "lowbit";
 
 test("vrr is within 0.03 of monteCarloVrr over n 64..16384, mAcc 4..14, with chunking and sparsity", () => {
   let worst = { gap: 0, cell: "" };
-  for (const [chunk, sparsity] of [[undefined, 0], [64, 0], [undefined, 0.5]] as const) {
+  for (const [chunk, sparsity] of [
+    [undefined, 0],
+    [64, 0],
+    [undefined, 0.5],
+  ] as const) {
     for (const n of [64, 256, 1024, 4096, 16384]) {
       for (const mAcc of [4, 5, 6, 8, 10, 12, 14]) {
         const c = chunk === undefined ? undefined : Math.min(chunk, n);
@@ -26,10 +30,20 @@ test("vrr is within 0.03 of monteCarloVrr over n 64..16384, mAcc 4..14, with chu
           measured = monteCarloVrrEstimate({ n, mAcc, mP: 5, chunk: c, sparsity, trials, seed: 1 });
         }
         const cell = `n=${n} mAcc=${mAcc} chunk=${c} sparsity=${sparsity}`;
-        assert.ok(measured.standardError <= 0.01, `${cell}: Monte-Carlo standard error ${measured.standardError} with ${trials} trials`);
+        assert.ok(
+          measured.standardError <= 0.01,
+          `${cell}: Monte-Carlo standard error ${measured.standardError} with ${trials} trials`,
+        );
         const gap = Math.abs(analytic - measured.vrr);
-        if (gap > worst.gap) worst = { gap, cell: `${cell}: vrr ${analytic.toFixed(4)}, Monte-Carlo ${measured.vrr.toFixed(4)} +- ${measured.standardError.toFixed(4)}` };
-        assert.ok(gap <= 0.03, `${cell}: vrr ${analytic} vs Monte-Carlo ${measured.vrr} +- ${measured.standardError} (${trials} trials)`);
+        if (gap > worst.gap)
+          worst = {
+            gap,
+            cell: `${cell}: vrr ${analytic.toFixed(4)}, Monte-Carlo ${measured.vrr.toFixed(4)} +- ${measured.standardError.toFixed(4)}`,
+          };
+        assert.ok(
+          gap <= 0.03,
+          `${cell}: vrr ${analytic} vs Monte-Carlo ${measured.vrr} +- ${measured.standardError} (${trials} trials)`,
+        );
       }
     }
   }

@@ -20,14 +20,27 @@ describe("initBackend", () => {
     assert.equal(info.name, "wasm");
     assert.equal(tf.getBackend(), "wasm");
     assert.equal(info.simd, true);
-    assert.ok(info.skipped.some((s) => /"node"/.test(s)), "the skipped node backend is reported");
-    assert.deepEqual(info.lowbitKernels.sort(),
-      ["BatchMatMul", "Conv2DBackpropFilter", "Conv2DBackpropInput", "MaxPoolGrad"]);
+    assert.ok(
+      info.skipped.some((s) => /"node"/.test(s)),
+      "the skipped node backend is reported",
+    );
+    assert.deepEqual(info.lowbitKernels.sort(), [
+      "BatchMatMul",
+      "Conv2DBackpropFilter",
+      "Conv2DBackpropInput",
+      "MaxPoolGrad",
+    ]);
   });
 
   test("an unknown name is a RangeError naming the allowed ones", async () => {
-    await assert.rejects(initBackend({ backend: "gpu" as never, quiet: true }), (e: Error) =>
-      e instanceof RangeError && /LOWBIT_BACKEND/.test(e.message) && /node, wasm, cpu/.test(e.message) && /"gpu"/.test(e.message));
+    await assert.rejects(
+      initBackend({ backend: "gpu" as never, quiet: true }),
+      (e: Error) =>
+        e instanceof RangeError &&
+        /LOWBIT_BACKEND/.test(e.message) &&
+        /node, wasm, cpu/.test(e.message) &&
+        /"gpu"/.test(e.message),
+    );
   });
 
   test("LOWBIT_BACKEND is read when no backend is passed", async () => {
@@ -41,8 +54,11 @@ describe("initBackend", () => {
   });
 
   test("forcing node without @tensorflow/tfjs-node installed is a clear error", { skip: hasTfjsNode() }, async () => {
-    await assert.rejects(initBackend({ backend: "node", quiet: true }), (e: Error) =>
-      e instanceof BackendUnavailableError && /"node" is unavailable/.test(e.message) && /tfjs-node/.test(e.message));
+    await assert.rejects(
+      initBackend({ backend: "node", quiet: true }),
+      (e: Error) =>
+        e instanceof BackendUnavailableError && /"node" is unavailable/.test(e.message) && /tfjs-node/.test(e.message),
+    );
   });
 
   test("the danfojs-node alias of tfjs-node is not taken for the native backend", async () => {

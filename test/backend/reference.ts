@@ -7,8 +7,19 @@
 import * as tf from "@tensorflow/tfjs";
 
 export interface ConvGeometry {
-  N: number; H: number; W: number; CI: number; KH: number; KW: number; CO: number;
-  sh: number; sw: number; OH: number; OW: number; top: number; left: number;
+  N: number;
+  H: number;
+  W: number;
+  CI: number;
+  KH: number;
+  KW: number;
+  CO: number;
+  sh: number;
+  sw: number;
+  OH: number;
+  OW: number;
+  top: number;
+  left: number;
 }
 
 function forEachTerm(g: ConvGeometry, visit: (xi: number, wi: number, yi: number) => void): void {
@@ -36,20 +47,25 @@ function forEachTerm(g: ConvGeometry, visit: (xi: number, wi: number, yi: number
 
 export function convBackpropFilterRef(g: ConvGeometry, x: Float32Array, dy: Float32Array): Float64Array {
   const dW = new Float64Array(g.KH * g.KW * g.CI * g.CO);
-  forEachTerm(g, (xi, wi, yi) => { dW[wi] += x[xi] * dy[yi]; });
+  forEachTerm(g, (xi, wi, yi) => {
+    dW[wi] += x[xi] * dy[yi];
+  });
   return dW;
 }
 
 export function convBackpropInputRef(g: ConvGeometry, w: Float32Array, dy: Float32Array): Float64Array {
   const dx = new Float64Array(g.N * g.H * g.W * g.CI);
-  forEachTerm(g, (xi, wi, yi) => { dx[xi] += w[wi] * dy[yi]; });
+  forEachTerm(g, (xi, wi, yi) => {
+    dx[xi] += w[wi] * dy[yi];
+  });
   return dx;
 }
 
 /** max |a - b| / max |b|: the error relative to the reference's scale. */
 export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) throw new Error(`length ${a.length} != ${b.length}`);
-  let err = 0, scale = 0;
+  let err = 0,
+    scale = 0;
   for (let i = 0; i < a.length; i++) {
     err = Math.max(err, Math.abs(a[i] - b[i]));
     scale = Math.max(scale, Math.abs(b[i]));

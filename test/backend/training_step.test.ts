@@ -23,8 +23,19 @@ describe("LeNet-5 training step on wasm", () => {
   test("tensor count and wasm buffers stay flat; the loss falls", () => {
     const model = lenet5({ seed: 3 });
     const optimizer = tf.train.adam(1e-3);
-    const x = tf.tensor4d(testData(32 * 28 * 28, 1).map((v) => (v + 1) / 2), [32, 28, 28, 1]);
-    const y = tf.oneHot(tf.tensor1d(Array.from({ length: 32 }, (_, i) => i % 10), "int32"), 10).toFloat();
+    const x = tf.tensor4d(
+      testData(32 * 28 * 28, 1).map((v) => (v + 1) / 2),
+      [32, 28, 28, 1],
+    );
+    const y = tf
+      .oneHot(
+        tf.tensor1d(
+          Array.from({ length: 32 }, (_, i) => i % 10),
+          "int32",
+        ),
+        10,
+      )
+      .toFloat();
     const losses: number[] = [];
     const step = () => {
       const loss = classifierStep(model, optimizer, x, y);
@@ -32,7 +43,8 @@ describe("LeNet-5 training step on wasm", () => {
       loss.dispose();
     };
     step(); // the first step creates the optimizer's slots
-    const tensors = tf.memory().numTensors, buffers = tf.engine().backend.numDataIds();
+    const tensors = tf.memory().numTensors,
+      buffers = tf.engine().backend.numDataIds();
     for (let i = 0; i < 15; i++) step();
     assert.equal(tf.memory().numTensors, tensors);
     assert.equal(tf.engine().backend.numDataIds(), buffers);

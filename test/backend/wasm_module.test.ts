@@ -17,7 +17,9 @@ function readSections(bytes: Uint8Array): number[] {
   let at = 8;
   while (at < bytes.length) {
     const id = bytes[at++];
-    let size = 0, shift = 0, b: number;
+    let size = 0,
+      shift = 0,
+      b: number;
     do {
       b = bytes[at++];
       size |= (b & 0x7f) << shift;
@@ -38,7 +40,13 @@ test("lowbit.wasm has no data segment and no memory of its own", () => {
   assert.deepEqual(WebAssembly.Module.imports(module), [{ module: "env", name: "memory", kind: "memory" }]);
   // The kernels' exports are the exported functions of lib/wasm's entry files, read from the sources.
   const exported = wasmEntries().flatMap((file) =>
-    [...readFileSync(join(__dirname, "..", "..", file), "utf8").matchAll(/^export function (\w+)/gm)].map((m) => m[1]));
+    [...readFileSync(join(__dirname, "..", "..", file), "utf8").matchAll(/^export function (\w+)/gm)].map((m) => m[1]),
+  );
   assert.ok(exported.includes("quantizeFloat") && exported.includes("xnorGemm"));
-  assert.deepEqual(WebAssembly.Module.exports(module).map((e) => e.name).sort(), exported.sort());
+  assert.deepEqual(
+    WebAssembly.Module.exports(module)
+      .map((e) => e.name)
+      .sort(),
+    exported.sort(),
+  );
 });

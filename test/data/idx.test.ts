@@ -86,8 +86,10 @@ describe("readIdx", () => {
     badType[2] = 0x0a;
     assert.throws(() => readIdx(badType), /unknown element type 0x0a/);
     assert.throws(() => readIdx(good.subarray(0, 9)), /truncated header/);
-    assert.throws(() => readIdx(good.subarray(0, good.length - 1)),
-      /payload has 5 bytes; uint8 \[2, 3\] needs 6 \(truncated file\?\)/);
+    assert.throws(
+      () => readIdx(good.subarray(0, good.length - 1)),
+      /payload has 5 bytes; uint8 \[2, 3\] needs 6 \(truncated file\?\)/,
+    );
     const long = new Uint8Array(good.length + 1);
     long.set(good);
     assert.throws(() => readIdx(long), /payload has 7 bytes; uint8 \[2, 3\] needs 6$/);
@@ -99,7 +101,10 @@ describe("readIdx", () => {
     try {
       const file = path.join(dir, "short-idx1-ubyte.gz");
       fs.writeFileSync(file, zlib.gzipSync(idx(0x08, [10], [1, 2, 3])));
-      assert.throws(() => readIdx(file), (e: Error) => e.message.includes(`IDX file ${file}: payload has 3 bytes`));
+      assert.throws(
+        () => readIdx(file),
+        (e: Error) => e.message.includes(`IDX file ${file}: payload has 3 bytes`),
+      );
     } finally {
       fs.rmSync(dir, { recursive: true });
     }

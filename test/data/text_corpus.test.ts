@@ -10,10 +10,19 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
 import * as tf from "@tensorflow/tfjs";
-import { DatasetNotFoundError, DEVILS_DICTIONARY_FILE, initBackend, loadDevilsDictionary, oneHotWindows, prepareDevilsDictionary, windowStarts } from "lowbit";
+import {
+  DatasetNotFoundError,
+  DEVILS_DICTIONARY_FILE,
+  initBackend,
+  loadDevilsDictionary,
+  oneHotWindows,
+  prepareDevilsDictionary,
+  windowStarts,
+} from "lowbit";
 
-const RAW = "00-database-short\n     The Devil's Dictionary\n\n   PREFACE\n\nThe  Devil's   Dictionary was begun.  \n\n" +
-  "ABASE, v.t.  To lower.\n    Said a man:  \"So.\"\n                      G.J.\n\n abcdefghijklmnopqrstuvwxyz\n";
+const RAW =
+  "00-database-short\n     The Devil's Dictionary\n\n   PREFACE\n\nThe  Devil's   Dictionary was begun.  \n\n" +
+  'ABASE, v.t.  To lower.\n    Said a man:  "So."\n                      G.J.\n\n abcdefghijklmnopqrstuvwxyz\n';
 
 describe("text corpus", () => {
   before(async () => {
@@ -21,8 +30,10 @@ describe("text corpus", () => {
   });
 
   it("prepares the dictd text: from the preface to the last entry, lowercase, one space per run", () => {
-    assert.equal(prepareDevilsDictionary(RAW),
-      "preface\n\nthe devil's dictionary was begun.\n\nabase, v.t. to lower.\n said a man: \"so.\"\n g.j.\n");
+    assert.equal(
+      prepareDevilsDictionary(RAW),
+      'preface\n\nthe devil\'s dictionary was begun.\n\nabase, v.t. to lower.\n said a man: "so."\n g.j.\n',
+    );
   });
 
   it("loads a gzip file: sorted vocabulary, ids that decode to the text, contiguous 90/5/5 splits", () => {
@@ -38,11 +49,16 @@ describe("text corpus", () => {
   });
 
   it("names the install command when the Debian package is missing", () => {
-    assert.throws(() => loadDevilsDictionary({ file: "/nonexistent/devil.dict.dz" }),
-      (e: unknown) => e instanceof DatasetNotFoundError && /apt-get install --no-install-recommends dict-devil/.test(e.message));
+    assert.throws(
+      () => loadDevilsDictionary({ file: "/nonexistent/devil.dict.dz" }),
+      (e: unknown) =>
+        e instanceof DatasetNotFoundError && /apt-get install --no-install-recommends dict-devil/.test(e.message),
+    );
   });
 
-  it("the installed dict-devil: about 358 thousand characters of English", { skip: !fs.existsSync(DEVILS_DICTIONARY_FILE) && "dict-devil not installed" }, () => {
+  it("the installed dict-devil: about 358 thousand characters of English", {
+    skip: !fs.existsSync(DEVILS_DICTIONARY_FILE) && "dict-devil not installed",
+  }, () => {
     const c = loadDevilsDictionary();
     assert.ok(c.ids.length > 350000 && c.ids.length < 370000, `${c.ids.length}`);
     assert.ok(c.vocab.length < 64, `${c.vocab.length}`);
@@ -60,6 +76,9 @@ describe("text corpus", () => {
     let u = 0;
     const starts = windowStarts(ids, 4, { count: 50, random: () => (u = (u + 0.137) % 1) });
     assert.ok(starts.every((s) => Number.isInteger(s) && s >= 0 && s + 4 < ids.length));
-    assert.throws(() => oneHotWindows(ids, [7], 4, 4), { name: "RangeError", message: /oneHotWindows start must be an integer in \[0, 5\]; got 7/ });
+    assert.throws(() => oneHotWindows(ids, [7], 4, 4), {
+      name: "RangeError",
+      message: /oneHotWindows start must be an integer in \[0, 5\]; got 7/,
+    });
   });
 });

@@ -6,15 +6,32 @@ import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import {
-  BOS, EOS, initBackend, numberSplit, numberTranslation, numberWords, PAD, translationBatch, Vocabulary,
+  BOS,
+  EOS,
+  initBackend,
+  numberSplit,
+  numberTranslation,
+  numberWords,
+  PAD,
+  translationBatch,
+  Vocabulary,
 } from "lowbit";
 
 describe("numberWords", () => {
   test("hand-written cases", () => {
     const cases: [number, string][] = [
-      [0, "zero"], [7, "seven"], [13, "thirteen"], [20, "twenty"], [42, "forty two"], [100, "one hundred"],
-      [105, "one hundred five"], [990, "nine hundred ninety"], [1000, "one thousand"], [5006, "five thousand six"],
-      [305020, "three hundred five thousand twenty"], [999999, "nine hundred ninety nine thousand nine hundred ninety nine"],
+      [0, "zero"],
+      [7, "seven"],
+      [13, "thirteen"],
+      [20, "twenty"],
+      [42, "forty two"],
+      [100, "one hundred"],
+      [105, "one hundred five"],
+      [990, "nine hundred ninety"],
+      [1000, "one thousand"],
+      [5006, "five thousand six"],
+      [305020, "three hundred five thousand twenty"],
+      [999999, "nine hundred ninety nine thousand nine hundred ninety nine"],
     ];
     for (const [n, s] of cases) assert.equal(numberWords(n).join(" "), s, String(n));
   });
@@ -44,7 +61,8 @@ describe("numberTranslation", () => {
     const train = numberTranslation({ split: "train", size: 3000, seed: 1 });
     const test_ = numberTranslation({ split: "test", size: 300, seed: 1 });
     const numbers = (pairs: typeof train.pairs) => new Set(pairs.map((p) => Number(p.target.join(""))));
-    for (const p of [...train.pairs, ...test_.pairs]) assert.deepEqual(p.source, numberWords(Number(p.target.join(""))));
+    for (const p of [...train.pairs, ...test_.pairs])
+      assert.deepEqual(p.source, numberWords(Number(p.target.join(""))));
     const inTrain = numbers(train.pairs);
     for (const n of numbers(test_.pairs)) assert.ok(!inTrain.has(n), `${n} is in both splits`);
     for (const n of inTrain) assert.equal(numberSplit(n), "train");
@@ -72,11 +90,16 @@ describe("numberTranslation", () => {
 });
 
 describe("translationBatch", () => {
-  before(async () => { await initBackend({ backend: "wasm", quiet: true }); });
+  before(async () => {
+    await initBackend({ backend: "wasm", quiet: true });
+  });
 
   test("one-hot layout: reversed left-padded source, BOS-shifted decoder input, EOS-terminated target", () => {
     const t = numberTranslation({ split: "train", size: 1, seed: 0, maxDigits: 2 });
-    const pairs = [{ source: ["forty", "two"], target: ["4", "2"] }, { source: ["seven"], target: ["7"] }];
+    const pairs = [
+      { source: ["forty", "two"], target: ["4", "2"] },
+      { source: ["seven"], target: ["7"] },
+    ];
     const before_ = tf.memory().numTensors;
     const b = translationBatch(pairs, t);
     const ids = (x: tf.Tensor3D) => {
@@ -85,14 +108,27 @@ describe("translationBatch", () => {
       t.dispose();
       return v;
     };
-    const s = t.source, g = t.target;
+    const s = t.source,
+      g = t.target;
     assert.equal(t.sourceLength, 2);
     assert.equal(t.targetLength, 3);
-    assert.deepEqual(ids(b.source), [[s.id("two"), s.id("forty")], [s.id(PAD), s.id("seven")]]);
-    assert.deepEqual(ids(b.decoderInput), [[g.id(BOS), g.id("4"), g.id("2")], [g.id(BOS), g.id("7"), g.id(PAD)]]);
-    assert.deepEqual(ids(b.decoderTarget), [[g.id("4"), g.id("2"), g.id(EOS)], [g.id("7"), g.id(EOS), g.id(PAD)]]);
+    assert.deepEqual(ids(b.source), [
+      [s.id("two"), s.id("forty")],
+      [s.id(PAD), s.id("seven")],
+    ]);
+    assert.deepEqual(ids(b.decoderInput), [
+      [g.id(BOS), g.id("4"), g.id("2")],
+      [g.id(BOS), g.id("7"), g.id(PAD)],
+    ]);
+    assert.deepEqual(ids(b.decoderTarget), [
+      [g.id("4"), g.id("2"), g.id(EOS)],
+      [g.id("7"), g.id(EOS), g.id(PAD)],
+    ]);
     const sums = b.source.sum(-1);
-    assert.deepEqual(sums.arraySync(), [[1, 1], [1, 1]]);
+    assert.deepEqual(sums.arraySync(), [
+      [1, 1],
+      [1, 1],
+    ]);
     sums.dispose();
     b.dispose();
     assert.equal(tf.memory().numTensors, before_);

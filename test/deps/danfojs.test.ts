@@ -6,9 +6,9 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -53,12 +53,16 @@ const VULNERABLE = ["request@2.88.2", "tough-cookie@2.5.0", "form-data@2.3.3"];
 
 describe("dependencies", () => {
   test("no vulnerable version of request, tough-cookie or form-data is locked or installed", () => {
-    const locked = lockedPackages(), installed = new Set(installedPackages());
+    const locked = lockedPackages(),
+      installed = new Set(installedPackages());
     for (const pkg of VULNERABLE) {
       assert.ok(!locked.has(pkg), `${pkg} is in package-lock.json`);
       assert.ok(!installed.has(pkg), `${pkg} is in node_modules`);
     }
-    assert.ok([...installed].some((p) => p.startsWith("@cypress/request@")), "danfojs-node's request is @cypress/request");
+    assert.ok(
+      [...installed].some((p) => p.startsWith("@cypress/request@")),
+      "danfojs-node's request is @cypress/request",
+    );
   });
 });
 
@@ -69,14 +73,25 @@ describe("danfojs-node in the notebooks", () => {
   test("loads the maintained request fork, not request 2.88.2", () => {
     const loaded = Object.keys(require.cache).filter((f) => /[\\/]node_modules[\\/]request[\\/]/.test(f));
     assert.ok(loaded.length > 0, "danfojs-node loads request at import");
-    const manifest = path.join(loaded[0].slice(0, loaded[0].search(/[\\/]node_modules[\\/]request[\\/]/)), "node_modules", "request", "package.json");
+    const manifest = path.join(
+      loaded[0].slice(0, loaded[0].search(/[\\/]node_modules[\\/]request[\\/]/)),
+      "node_modules",
+      "request",
+      "package.json",
+    );
     assert.equal(JSON.parse(fs.readFileSync(manifest, "utf8")).name, "@cypress/request");
   });
 
   test("a DataFrame from rows and from columns, as showTable reads them", () => {
-    const rows = new dfd.DataFrame([{ bits: 8, accuracy: 99.1 }, { bits: 4, accuracy: 98.7 }]);
+    const rows = new dfd.DataFrame([
+      { bits: 8, accuracy: 99.1 },
+      { bits: 4, accuracy: 98.7 },
+    ]);
     assert.deepEqual(rows.columns, ["bits", "accuracy"]);
-    assert.deepEqual(rows.values, [[8, 99.1], [4, 98.7]]);
+    assert.deepEqual(rows.values, [
+      [8, 99.1],
+      [4, 98.7],
+    ]);
     const columns = new dfd.DataFrame({ epoch: [1, 2, 3], loss: [0.5, 0.25, 0.125] });
     assert.deepEqual(columns.shape, [3, 2]);
     assert.deepEqual(columns.index, [0, 1, 2]);
@@ -93,7 +108,10 @@ describe("danfojs-node in the notebooks", () => {
       assert.equal(fs.readFileSync(file, "utf8").trim().split("\n")[0], "config,energy (pJ)");
       const back = await dfd.readCSV(file);
       assert.deepEqual(back.columns, ["config", "energy (pJ)"]);
-      assert.deepEqual(back.values, [["fp32", 4.6], ["wage-2888", 0.23]]);
+      assert.deepEqual(back.values, [
+        ["fp32", 4.6],
+        ["wage-2888", 0.23],
+      ]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

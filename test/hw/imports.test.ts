@@ -22,7 +22,8 @@ function sources(dir: string): string[] {
   });
 }
 
-const IMPORT = /(?:import|export)[^'"]*?from\s+["'](\.[^'"]+)["']|require\(\s*["'](\.[^'"]+)["']\s*\)|import\s+["'](\.[^'"]+)["']/g;
+const IMPORT =
+  /(?:import|export)[^'"]*?from\s+["'](\.[^'"]+)["']|require\(\s*["'](\.[^'"]+)["']\s*\)|import\s+["'](\.[^'"]+)["']/g;
 
 const TYPE_ONLY = /^(?:import|export)\s+type\s/;
 
@@ -45,7 +46,8 @@ function graph({ types }: { types: boolean }): Map<string, string[]> {
 test("no file under lib/hw reaches lib/models, directly or through other files", () => {
   const edges = graph({ types: true });
   for (const start of [...edges.keys()].filter((f) => f.startsWith(join(LIB, "hw")))) {
-    const seen = new Set<string>(), path = new Map<string, string>([[start, start]]);
+    const seen = new Set<string>(),
+      path = new Map<string, string>([[start, start]]);
     const todo = [start];
     while (todo.length > 0) {
       const file = todo.pop()!;
@@ -68,7 +70,8 @@ test("lib has no import cycle (of imports that load a module)", () => {
     state.set(file, "open");
     stack.push(file);
     for (const dep of edges.get(file) ?? []) {
-      if (state.get(dep) === "open") assert.fail(`import cycle: ${[...stack.slice(stack.indexOf(dep)), dep].join(" -> ")}`);
+      if (state.get(dep) === "open")
+        assert.fail(`import cycle: ${[...stack.slice(stack.indexOf(dep)), dep].join(" -> ")}`);
       if (state.get(dep) === undefined) visit(dep);
     }
     stack.pop();

@@ -6,8 +6,24 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  accumulatorFor, BINARY_OPERAND, FP16, FP16_OPERAND, FP32_OPERAND, finnAccumulatorBits, fixedPoint, floatOperand,
-  intOperand, logOperand, macCost, operandBits, operandName, operandOf, TERNARY_OPERAND, binary, ternary, powerOfTwo,
+  accumulatorFor,
+  BINARY_OPERAND,
+  FP16,
+  FP16_OPERAND,
+  FP32_OPERAND,
+  finnAccumulatorBits,
+  fixedPoint,
+  floatOperand,
+  intOperand,
+  logOperand,
+  macCost,
+  operandBits,
+  operandName,
+  operandOf,
+  TERNARY_OPERAND,
+  binary,
+  ternary,
+  powerOfTwo,
 } from "lowbit";
 
 const close = (a: number, b: number) => assert.ok(Math.abs(a - b) <= 1e-12 * Math.abs(b), `${a} vs ${b}`);
@@ -19,10 +35,26 @@ test("quant formats map to operands; names and storage bits", () => {
   assert.deepEqual(operandOf("x", binary()), BINARY_OPERAND);
   assert.deepEqual(operandOf("x", ternary()), TERNARY_OPERAND);
   assert.deepEqual(operandOf("x", powerOfTwo({ bits: 6 })), logOperand(6));
-  assert.deepEqual([FP32_OPERAND, FP16_OPERAND, floatOperand(8, 7), floatOperand(5, 2), intOperand(2), BINARY_OPERAND, TERNARY_OPERAND].map(operandName),
-    ["fp32", "fp16", "bf16", "e5m2", "int2", "binary", "ternary"]);
-  assert.deepEqual([FP32_OPERAND, floatOperand(5, 2), BINARY_OPERAND, TERNARY_OPERAND, logOperand(6)].map(operandBits), [32, 8, 1, 2, 6]);
-  assert.throws(() => operandOf("hwConfig weight", { kind: "decimal" } as never), /hwConfig weight kind must be one of/);
+  assert.deepEqual(
+    [
+      FP32_OPERAND,
+      FP16_OPERAND,
+      floatOperand(8, 7),
+      floatOperand(5, 2),
+      intOperand(2),
+      BINARY_OPERAND,
+      TERNARY_OPERAND,
+    ].map(operandName),
+    ["fp32", "fp16", "bf16", "e5m2", "int2", "binary", "ternary"],
+  );
+  assert.deepEqual(
+    [FP32_OPERAND, floatOperand(5, 2), BINARY_OPERAND, TERNARY_OPERAND, logOperand(6)].map(operandBits),
+    [32, 8, 1, 2, 6],
+  );
+  assert.throws(
+    () => operandOf("hwConfig weight", { kind: "decimal" } as never),
+    /hwConfig weight kind must be one of/,
+  );
   assert.throws(() => operandOf("hwConfig weight", 8 as never), TypeError);
 });
 
@@ -41,21 +73,31 @@ test("FINN-R's accumulator width equals the brute-force bits of the largest sign
   assert.equal(finnAccumulatorBits(1024, 8, 8), 26);
   assert.equal(finnAccumulatorBits(1024, 1, 1), 12); // popcount difference in [-1024, 1024]
   assert.equal(finnAccumulatorBits(1, 1, 1, false), 3); // FINN-R's unsigned case: alpha = 1
-  assert.throws(() => finnAccumulatorBits(0, 8, 8), /finnAccumulatorBits n must be an integer in \[1, 2\^53 - 1\]; got 0/);
+  assert.throws(
+    () => finnAccumulatorBits(0, 8, 8),
+    /finnAccumulatorBits n must be an integer in \[1, 2\^53 - 1\]; got 0/,
+  );
 });
 
 test("accumulatorFor: exact integer width, the operands' float, or the config's operand", () => {
   assert.deepEqual(accumulatorFor(intOperand(2), intOperand(8), 800, "exact"), intOperand(19));
   assert.deepEqual(accumulatorFor(BINARY_OPERAND, BINARY_OPERAND, 1024, "exact"), intOperand(12));
-  assert.deepEqual(accumulatorFor(TERNARY_OPERAND, intOperand(8), 16, "exact"), intOperand(finnAccumulatorBits(16, 2, 8)));
+  assert.deepEqual(
+    accumulatorFor(TERNARY_OPERAND, intOperand(8), 16, "exact"),
+    intOperand(finnAccumulatorBits(16, 2, 8)),
+  );
   assert.deepEqual(accumulatorFor(BINARY_OPERAND, FP32_OPERAND, 100, "exact"), FP32_OPERAND);
   assert.deepEqual(accumulatorFor(FP16_OPERAND, floatOperand(5, 2), 100, "exact"), FP16_OPERAND);
   assert.deepEqual(accumulatorFor(FP16_OPERAND, FP16_OPERAND, 100, FP32_OPERAND), FP32_OPERAND);
-  assert.throws(() => accumulatorFor(FP16_OPERAND, FP16_OPERAND, 100, BINARY_OPERAND), /accumulator must be an integer or float operand/);
+  assert.throws(
+    () => accumulatorFor(FP16_OPERAND, FP16_OPERAND, 100, BINARY_OPERAND),
+    /accumulator must be an integer or float operand/,
+  );
 });
 
 test("each scheme's energy is the sum of its published or bit-cell parts", () => {
-  const int8 = intOperand(8), int32 = intOperand(32);
+  const int8 = intOperand(8),
+    int32 = intOperand(32);
   let m = macCost(int8, int8, int32);
   assert.equal(m.scheme, "int");
   close(m.energyPj, 0.2 + 0.1);
@@ -83,8 +125,11 @@ test("each scheme's energy is the sum of its published or bit-cell parts", () =>
   assert.equal(m.scheme, "shift");
   close(m.energyPj, 5 * 8 * CELL + 0.05);
   m = macCost(logOperand(4), FP16_OPERAND, FP16_OPERAND);
-  close(m.energyPj, 0.03 * 5 / 8 + 0.4); // an add of the 5 exponent bits, then the FP16 add
-  assert.throws(() => macCost(int8, int8, BINARY_OPERAND), /accumulator must be an integer or float operand; got binary/);
+  close(m.energyPj, (0.03 * 5) / 8 + 0.4); // an add of the 5 exponent bits, then the FP16 add
+  assert.throws(
+    () => macCost(int8, int8, BINARY_OPERAND),
+    /accumulator must be an integer or float operand; got binary/,
+  );
 });
 
 test("a binary MAC costs less than a 2-bit one, and MAC energy grows with the width", () => {

@@ -1,9 +1,17 @@
 /** Memory access energy: the published reads exactly, the sqrt-capacity law between and beyond them, the level choice. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { accessEnergy, DEFAULT_DRAM_PJ64, MEMORY_READS_45NM, memoryLevelFor, memoryLevels, sramReadEnergy } from "lowbit";
+import {
+  accessEnergy,
+  DEFAULT_DRAM_PJ64,
+  MEMORY_READS_45NM,
+  memoryLevelFor,
+  memoryLevels,
+  sramReadEnergy,
+} from "lowbit";
 
-const KB = 1024, MB = 1024 * 1024;
+const KB = 1024,
+  MB = 1024 * 1024;
 const close = (a: number, b: number) => assert.ok(Math.abs(a - b) <= 1e-12 * Math.abs(b), `${a} vs ${b}`);
 
 test("published 64-bit reads: 8 KB 10 pJ, 32 KB 20 pJ, 1 MB 100 pJ, DRAM 1300-2600 pJ", () => {
@@ -12,7 +20,10 @@ test("published 64-bit reads: 8 KB 10 pJ, 32 KB 20 pJ, 1 MB 100 pJ, DRAM 1300-26
   assert.equal(sramReadEnergy(MB), 100);
   assert.deepEqual(MEMORY_READS_45NM.at(-1)?.energyPj64, [1300, 2600]);
   assert.equal(DEFAULT_DRAM_PJ64, 1950);
-  assert.deepEqual(memoryLevels().map((l) => l.energyPj64), [10, 20, 100, 1950]);
+  assert.deepEqual(
+    memoryLevels().map((l) => l.energyPj64),
+    [10, 20, 100, 1950],
+  );
   assert.equal(memoryLevels(1300).at(-1)?.energyPj64, 1300);
   assert.match(memoryLevels().at(-1)!.source, /range 1300-2600 pJ, lowbit uses 1950/);
 });

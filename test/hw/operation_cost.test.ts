@@ -6,7 +6,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  bitCell, floatAdd, floatLawCoefficients, floatMultiply, HOROWITZ_45NM, intAdd, intMultiply, publishedOpCost,
+  bitCell,
+  floatAdd,
+  floatLawCoefficients,
+  floatMultiply,
+  HOROWITZ_45NM,
+  intAdd,
+  intMultiply,
+  publishedOpCost,
 } from "lowbit";
 
 const close = (actual: number, expected: number, rel = 1e-12) =>
@@ -14,16 +21,27 @@ const close = (actual: number, expected: number, rel = 1e-12) =>
 
 test("every published point is returned exactly, with its source", () => {
   const table: [string, number, number, number][] = [
-    ["intAdd", 8, 0.03, 36], ["intAdd", 16, 0.05, 67], ["intAdd", 32, 0.1, 137],
-    ["intMultiply", 8, 0.2, 282], ["intMultiply", 32, 3.1, 3495],
-    ["floatAdd", 16, 0.4, 1360], ["floatAdd", 32, 0.9, 4184],
-    ["floatMultiply", 16, 1.1, 1640], ["floatMultiply", 32, 3.7, 7700],
+    ["intAdd", 8, 0.03, 36],
+    ["intAdd", 16, 0.05, 67],
+    ["intAdd", 32, 0.1, 137],
+    ["intMultiply", 8, 0.2, 282],
+    ["intMultiply", 32, 3.1, 3495],
+    ["floatAdd", 16, 0.4, 1360],
+    ["floatAdd", 32, 0.9, 4184],
+    ["floatMultiply", 16, 1.1, 1640],
+    ["floatMultiply", 32, 3.7, 7700],
   ];
   assert.equal(HOROWITZ_45NM.length, table.length);
   const float = { 16: [5, 10], 32: [8, 23] } as Record<number, [number, number]>;
   for (const [op, bits, energy, area] of table) {
-    const c = op === "intAdd" ? intAdd(bits) : op === "intMultiply" ? intMultiply(bits)
-      : op === "floatAdd" ? floatAdd(...float[bits]) : floatMultiply(...float[bits]);
+    const c =
+      op === "intAdd"
+        ? intAdd(bits)
+        : op === "intMultiply"
+          ? intMultiply(bits)
+          : op === "floatAdd"
+            ? floatAdd(...float[bits])
+            : floatMultiply(...float[bits]);
     assert.equal(c.energyPj, energy, `${op} ${bits}`);
     assert.equal(c.areaUm2, area, `${op} ${bits}`);
     assert.match(c.source, /^Horowitz, ISSCC 2014/);
@@ -78,8 +96,14 @@ test("scaling laws are monotonic in every width", () => {
 });
 
 test("float law c_m (m+1)^2 + c_e e: positive coefficients through both published points", () => {
-  const points = [{ e: 5, m: 10, add: [0.4, 1360], mult: [1.1, 1640] }, { e: 8, m: 23, add: [0.9, 4184], mult: [3.7, 7700] }];
-  for (const [op, key] of [["floatAdd", "add"], ["floatMultiply", "mult"]] as const) {
+  const points = [
+    { e: 5, m: 10, add: [0.4, 1360], mult: [1.1, 1640] },
+    { e: 8, m: 23, add: [0.9, 4184], mult: [3.7, 7700] },
+  ];
+  for (const [op, key] of [
+    ["floatAdd", "add"],
+    ["floatMultiply", "mult"],
+  ] as const) {
     (["energyPj", "areaUm2"] as const).forEach((metric, j) => {
       const [cm, ce] = floatLawCoefficients(op, metric);
       assert.ok(cm > 0 && ce > 0, `${op} ${metric}: ${cm}, ${ce}`);

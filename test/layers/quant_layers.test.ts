@@ -7,13 +7,24 @@ import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import {
-  formatQuantizer, fixedPoint, initBackend, quantDense, sumSquaredError, trainStep, wageActivation,
-  wageError, wageGradient, wageInit, wageWeight,
+  formatQuantizer,
+  fixedPoint,
+  initBackend,
+  quantDense,
+  sumSquaredError,
+  trainStep,
+  wageActivation,
+  wageError,
+  wageGradient,
+  wageInit,
+  wageWeight,
 } from "lowbit";
 
 /** WAGE's Q(x, k) in float64: clip(sigma * round(x / sigma), -1 + sigma, 1 - sigma), ties to even. */
 function Q(x: number, k: number): number {
-  const s = 2 ** (1 - k), v = x / s, f = Math.floor(v);
+  const s = 2 ** (1 - k),
+    v = x / s,
+    f = Math.floor(v);
   const r = v - f > 0.5 ? f + 1 : v - f < 0.5 ? f : f % 2 === 0 ? f : f + 1;
   return Math.min(1 - s, Math.max(-1 + s, r * s));
 }
@@ -32,7 +43,10 @@ describe("quantized layers", () => {
   });
 
   test("WAGE layer scales reproduce the authors' logged MNIST values with sqrt(3 / fanIn)", () => {
-    assert.deepEqual([25, 800, 1024, 512].map((n) => wageInit(n, 2, { gain: 3 }).alpha), [2, 16, 16, 8]);
+    assert.deepEqual(
+      [25, 800, 1024, 512].map((n) => wageInit(n, 2, { gain: 3 }).alpha),
+      [2, 16, 16, 8],
+    );
     assert.equal(wageInit(25, 2).limit, 0.75); // max(sqrt(6/25) = 0.49, 1.5 * 0.5)
   });
 
@@ -40,7 +54,13 @@ describe("quantized layers", () => {
     const [batch, inDim, units, alpha] = [6, 40, 7, 4];
     // Inputs on the 8-bit grid and ternary weights: every product and sum is exact in float32.
     const x = data(batch * inDim, 1).map((v) => Q(v, 8));
-    const layer = quantDense({ units, activation: "relu", useBias: false, scale: alpha, quant: { weight: wageWeight(2), activation: wageActivation(8) } });
+    const layer = quantDense({
+      units,
+      activation: "relu",
+      useBias: false,
+      scale: alpha,
+      quant: { weight: wageWeight(2), activation: wageActivation(8) },
+    });
     const y = layer.apply(tf.tensor2d(x, [batch, inDim])) as tf.Tensor;
     const w = layer.masterKernel().dataSync();
     const expected: number[] = [];
@@ -51,9 +71,15 @@ describe("quantized layers", () => {
         expected.push(Q(Math.max(0, z / alpha), 8));
       }
     }
-    assert.deepEqual([...y.dataSync()].map((v) => v + 0), expected.map((v) => v + 0));
+    assert.deepEqual(
+      [...y.dataSync()].map((v) => v + 0),
+      expected.map((v) => v + 0),
+    );
     // (-0 and 0 compare equal: + 0 turns -0 into 0)
-    assert.deepEqual([...layer.quantizedKernel().dataSync()].map((v) => v + 0), [...w].map((v) => Q(v, 2) + 0));
+    assert.deepEqual(
+      [...layer.quantizedKernel().dataSync()].map((v) => v + 0),
+      [...w].map((v) => Q(v, 2) + 0),
+    );
   });
 
   test("the error quantizer changes only the backward signal, which is Q(e / Shift(max|e|), 8)", () => {
@@ -64,12 +90,15 @@ describe("quantized layers", () => {
       layer.build([4, 5]);
       return layer;
     };
-    const plain = make(false), quantized = make(true);
+    const plain = make(false),
+      quantized = make(true);
     const f = (layer: ReturnType<typeof make>) => (t: tf.Tensor) => (layer.apply(t) as tf.Tensor).mul(r).sum();
     assert.deepEqual([...(plain.apply(x) as tf.Tensor).dataSync()], [...(quantized.apply(x) as tf.Tensor).dataSync()]);
     const gx = tf.grad(f(quantized))(x).dataSync();
     // Reference: e = r (dL/dy), m = max|e|, eq = Q(e / 2^round(log2 m), 8), dx = eq W^T.
-    const e = r.dataSync(), m = Math.max(...e.map(Math.abs)), shift = 2 ** Math.round(Math.log2(m));
+    const e = r.dataSync(),
+      m = Math.max(...e.map(Math.abs)),
+      shift = 2 ** Math.round(Math.log2(m));
     const w = quantized.masterKernel().dataSync();
     for (let b = 0; b < 4; b++) {
       for (let i = 0; i < 5; i++) {
@@ -82,7 +111,11 @@ describe("quantized layers", () => {
 
   test("straight-through: the master weights get the gradient computed with the quantized weights", () => {
     const x = tf.tensor2d(data(3 * 4, 4), [3, 4]);
-    const layer = quantDense({ units: 2, useBias: false, quant: { weight: formatQuantizer(fixedPoint({ bits: 3, frac: 1 })) } });
+    const layer = quantDense({
+      units: 2,
+      useBias: false,
+      quant: { weight: formatQuantizer(fixedPoint({ bits: 3, frac: 1 })) },
+    });
     layer.build([3, 4]);
     const w = layer.masterKernel() as tf.Variable;
     const { grads } = tf.variableGrads(() => (layer.apply(x) as tf.Tensor).square().sum() as tf.Scalar, [w]);
@@ -94,8 +127,29 @@ describe("quantized layers", () => {
   test("tensor count is the same after 10 and after 500 WAGE training steps", () => {
     const model = tf.sequential({
       layers: [
-        quantDense({ inputShape: [16], units: 12, activation: "relu", useBias: false, weightClip: 1 - 2 ** -7, quant: { weight: wageWeight(2), activation: wageActivation(8), error: wageError(8), gradient: wageGradient(8, { seed: 1 }) } }),
-        quantDense({ units: 4, useBias: false, quant: { weight: wageWeight(2), activation: wageActivation(8), error: wageError(8), gradient: wageGradient(8, { seed: 2 }) } }),
+        quantDense({
+          inputShape: [16],
+          units: 12,
+          activation: "relu",
+          useBias: false,
+          weightClip: 1 - 2 ** -7,
+          quant: {
+            weight: wageWeight(2),
+            activation: wageActivation(8),
+            error: wageError(8),
+            gradient: wageGradient(8, { seed: 1 }),
+          },
+        }),
+        quantDense({
+          units: 4,
+          useBias: false,
+          quant: {
+            weight: wageWeight(2),
+            activation: wageActivation(8),
+            error: wageError(8),
+            gradient: wageGradient(8, { seed: 2 }),
+          },
+        }),
       ],
     });
     const optimizer = tf.train.sgd(1);
@@ -105,18 +159,31 @@ describe("quantized layers", () => {
       for (let i = 0; i < n; i++) trainStep(model, optimizer, sumSquaredError, x, y).dispose();
     };
     steps(10);
-    const after10 = tf.memory().numTensors, buffers = tf.engine().backend.numDataIds();
+    const after10 = tf.memory().numTensors,
+      buffers = tf.engine().backend.numDataIds();
     steps(490);
     assert.equal(tf.memory().numTensors, after10);
     assert.equal(tf.engine().backend.numDataIds(), buffers);
     const w = (model.layers[0] as ReturnType<typeof quantDense>).masterKernel().dataSync();
-    assert.ok(w.every((v) => Math.abs(v) <= 1 - 2 ** -7 + 1e-7), "master weights clipped");
+    assert.ok(
+      w.every((v) => Math.abs(v) <= 1 - 2 ** -7 + 1e-7),
+      "master weights clipped",
+    );
   });
 
   test("bad configs are clear errors", () => {
-    assert.throws(() => quantDense({ units: 3, quant: { weights: wageWeight(2) } as never }), /unknown entry "weights"; allowed: weight, activation, gradient, error/);
-    assert.throws(() => quantDense({ units: 3, quant: { weight: fixedPoint({ bits: 8, frac: 2 }) as never } }), /quant.weight must be a quantizer/);
-    assert.throws(() => quantDense({ units: 3, activation: "tanh" as never }), /activation must be one of linear, relu, hardTanh, sign/);
+    assert.throws(
+      () => quantDense({ units: 3, quant: { weights: wageWeight(2) } as never }),
+      /unknown entry "weights"; allowed: weight, activation, gradient, error/,
+    );
+    assert.throws(
+      () => quantDense({ units: 3, quant: { weight: fixedPoint({ bits: 8, frac: 2 }) as never } }),
+      /quant.weight must be a quantizer/,
+    );
+    assert.throws(
+      () => quantDense({ units: 3, activation: "tanh" as never }),
+      /activation must be one of linear, relu, hardTanh, sign/,
+    );
     assert.throws(() => quantDense({ units: 0 }), /quantDense units must be an integer in \[1, 2\^53 - 1\]/);
     assert.throws(() => wageWeight(2) && fixedPoint({ bits: 0, frac: 0 }), /fixedPoint bits/);
   });

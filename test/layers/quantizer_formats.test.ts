@@ -8,13 +8,32 @@ import { before, test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import {
-  binary, dfpQuantizer, fixedPoint, FP32, FP8_E4M3, Format, formatQuantizer, initBackend, logQuantizer, powerOfTwo, quantize, Rng,
-  sqWeight, ternary, wageActivation, wageError, wageGradient, wageWeight, dynamicFixedPointFormat, logQuantizerFormat,
+  binary,
+  dfpQuantizer,
+  fixedPoint,
+  FP32,
+  FP8_E4M3,
+  type Format,
+  formatQuantizer,
+  initBackend,
+  logQuantizer,
+  powerOfTwo,
+  quantize,
+  Rng,
+  sqWeight,
+  ternary,
+  wageActivation,
+  wageError,
+  wageGradient,
+  wageWeight,
+  dynamicFixedPointFormat,
+  logQuantizerFormat,
   type ScaledFormat,
 } from "lowbit";
 
 const rng = new Rng(11);
-const sample = (n: number, spread: number) => tf.tensor1d(Float32Array.from({ length: n }, () => (rng.next() * 2 - 1) * spread));
+const sample = (n: number, spread: number) =>
+  tf.tensor1d(Float32Array.from({ length: n }, () => (rng.next() * 2 - 1) * spread));
 
 /** y / scale is a value of `format`: quantizing it changes nothing. */
 function assertInFormat(y: tf.Tensor, format: Format, scale = 1): void {
@@ -59,12 +78,16 @@ test("data-scaled quantizers declare their scaled format, whose elements are DFP
 
 test("formatQuantizer declares its format; sqWeight binary or ternary at ratio 1, FP32 below", () => {
   assert.deepEqual(formatQuantizer(FP8_E4M3).format, FP8_E4M3);
-  const bwn = sqWeight({ base: "bwn" }), twn = sqWeight({ base: "twn", threshold: 0.6 });
+  const bwn = sqWeight({ base: "bwn" }),
+    twn = sqWeight({ base: "twn", threshold: 0.6 });
   assert.deepEqual([bwn.format, twn.format], [binary(), ternary({ threshold: 0.6 })]);
   // BWN per channel: +-alpha_c, one scale per output channel (the last axis).
   const w = bwn.apply(sample(64, 1).reshape([16, 4]));
   const alphas = tf.tidy(() => w.abs().max(0));
-  assertInFormat(tf.tidy(() => w.div(alphas)), binary());
+  assertInFormat(
+    tf.tidy(() => w.div(alphas)),
+    binary(),
+  );
   bwn.ratio = 0.5;
   assert.deepEqual(bwn.format, FP32);
   tf.dispose([w, alphas]);

@@ -12,10 +12,18 @@ const AP2 = (v: number) => (v === 0 ? 0 : Math.sign(v) * 2 ** Math.round(Math.lo
 
 /** Float64 shift batch norm over rows of [n, channels]; moving statistics given for inference. */
 function reference(
-  x: Float32Array, channels: number, gamma: number[], beta: number[], eps: number, shiftVariance: boolean,
+  x: Float32Array,
+  channels: number,
+  gamma: number[],
+  beta: number[],
+  eps: number,
+  shiftVariance: boolean,
   moving?: { mean: number[]; variance: number[] },
 ): { y: number[]; mean: number[]; variance: number[] } {
-  const n = x.length / channels, y = new Array<number>(x.length), mean: number[] = [], variance: number[] = [];
+  const n = x.length / channels,
+    y = new Array<number>(x.length),
+    mean: number[] = [],
+    variance: number[] = [];
   for (let c = 0; c < channels; c++) {
     let mu = 0;
     for (let i = 0; i < n; i++) mu += x[i * channels + c];
@@ -37,7 +45,10 @@ function reference(
 function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, what: string): void {
   assert.equal(actual.length, expected.length);
   for (let i = 0; i < expected.length; i++) {
-    assert.ok(Math.abs(actual[i] - expected[i]) <= tol * Math.max(1, Math.abs(expected[i])), `${what}[${i}] = ${actual[i]}, expected ${expected[i]}`);
+    assert.ok(
+      Math.abs(actual[i] - expected[i]) <= tol * Math.max(1, Math.abs(expected[i])),
+      `${what}[${i}] = ${actual[i]}, expected ${expected[i]}`,
+    );
   }
 }
 
@@ -59,18 +70,31 @@ describe("shift-based batch norm", () => {
       const x = testData(n * channels, 3).map((v, i) => v * (1 + (i % channels)) + (i % channels) - 2);
       const layer = shiftBatchNorm({ shiftVariance, momentum, epsilon: eps });
       layer.build([null, channels]);
-      const gamma = [...testData(channels, 4)].map((v) => 3 * v), beta = [...testData(channels, 5)];
+      const gamma = [...testData(channels, 4)].map((v) => 3 * v),
+        beta = [...testData(channels, 5)];
       layer.setWeights([tf.tensor1d(gamma), tf.tensor1d(beta), tf.zeros([channels]), tf.ones([channels])]);
       const y = layer.apply(tf.tensor2d(x, [n, channels]), { training: true }) as tf.Tensor;
       const ref = reference(x, channels, gamma, beta, eps, shiftVariance);
       assertClose(y.dataSync(), ref.y, 1e-5, "y");
       const [, , movingMean, movingVariance] = layer.getWeights();
-      assertClose(movingMean.dataSync(), ref.mean.map((m) => (1 - momentum) * m), 1e-6, "moving mean");
-      assertClose(movingVariance.dataSync(), ref.variance.map((v) => momentum + (1 - momentum) * v), 1e-6, "moving variance");
+      assertClose(
+        movingMean.dataSync(),
+        ref.mean.map((m) => (1 - momentum) * m),
+        1e-6,
+        "moving mean",
+      );
+      assertClose(
+        movingVariance.dataSync(),
+        ref.variance.map((v) => momentum + (1 - momentum) * v),
+        1e-6,
+        "moving variance",
+      );
       // Inference normalizes with the moving statistics.
       const inference = layer.apply(tf.tensor2d(x, [n, channels])) as tf.Tensor;
-      const expected = reference(x, channels, gamma, beta, eps, shiftVariance,
-        { mean: [...movingMean.dataSync()], variance: [...movingVariance.dataSync()] });
+      const expected = reference(x, channels, gamma, beta, eps, shiftVariance, {
+        mean: [...movingMean.dataSync()],
+        variance: [...movingVariance.dataSync()],
+      });
       assertClose(inference.dataSync(), expected.y, 1e-5, "inference y");
     });
   }
@@ -92,10 +116,12 @@ describe("shift-based batch norm", () => {
     layer.setWeights([tf.tensor1d(gamma), tf.zeros([channels]), tf.zeros([channels]), tf.ones([channels])]);
     const y = (layer.apply(tf.tensor2d(x, [n, channels]), { training: true }) as tf.Tensor).dataSync();
     for (let c = 0; c < channels; c++) {
-      let mu = 0, v = 0;
+      let mu = 0,
+        v = 0;
       for (let i = 0; i < n; i++) mu += x[i * channels + c] / n;
       for (let i = 0; i < n; i++) v += (x[i * channels + c] - mu) ** 2 / n;
-      const exact = gamma[c] / Math.sqrt(v + 1e-4), shifted = y[c] / (x[c] - mu);
+      const exact = gamma[c] / Math.sqrt(v + 1e-4),
+        shifted = y[c] / (x[c] - mu);
       const log2Ratio = Math.log2(shifted / exact);
       assert.ok(Math.abs(log2Ratio) <= 1.25 + 1e-6, `channel ${c}: log2 ratio ${log2Ratio}`);
     }
@@ -107,14 +133,19 @@ describe("shift-based batch norm", () => {
     layer.build([null, 3]);
     const [gamma, beta] = layer.trainableWeights.map((v) => v.read() as tf.Variable);
     const step = () => {
-      const g = tf.tidy(() => tf.variableGrads(() => (layer.apply(x, { training: true }) as tf.Tensor).sum() as tf.Scalar, [gamma, beta]).grads[beta.name]);
+      const g = tf.tidy(
+        () =>
+          tf.variableGrads(() => (layer.apply(x, { training: true }) as tf.Tensor).sum() as tf.Scalar, [gamma, beta])
+            .grads[beta.name],
+      );
       const v = g.dataSync();
       g.dispose();
       return v;
     };
     assert.deepEqual([...step()], [8, 8, 8]);
     for (let i = 0; i < 3; i++) step();
-    const tensors = tf.memory().numTensors, buffers = tf.engine().backend.numDataIds();
+    const tensors = tf.memory().numTensors,
+      buffers = tf.engine().backend.numDataIds();
     for (let i = 0; i < 20; i++) step();
     assert.equal(tf.memory().numTensors, tensors);
     assert.equal(tf.engine().backend.numDataIds(), buffers);

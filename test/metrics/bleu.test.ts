@@ -20,7 +20,8 @@ describe("corpusBleu", () => {
     // hyp "the cat sat on mat" (c = 5), ref "the cat sat on the mat" (r = 6)
     // 1-grams 5/5, 2-grams (the cat, cat sat, sat on; not "on mat") 3/4, 3-grams 2/3, 4-grams 1/2
     const s = corpusBleu([words("the cat sat on mat")], [[words("the cat sat on the mat")]]);
-    const expected = Math.exp(1 - 6 / 5) * Math.exp((Math.log(1) + Math.log(3 / 4) + Math.log(2 / 3) + Math.log(1 / 2)) / 4);
+    const expected =
+      Math.exp(1 - 6 / 5) * Math.exp((Math.log(1) + Math.log(3 / 4) + Math.log(2 / 3) + Math.log(1 / 2)) / 4);
     assert.deepEqual(s.precisions, [1, 3 / 4, 2 / 3, 1 / 2]);
     assert.equal(s.hypothesisLength, 5);
     assert.equal(s.referenceLength, 6);
@@ -54,9 +55,13 @@ describe("corpusBleu", () => {
   });
 
   test("NLTK's documented corpus_bleu example: 0.5920778868801042", () => {
-    const hyp1 = words("It is a guide to action which ensures that the military always obeys the commands of the party");
+    const hyp1 = words(
+      "It is a guide to action which ensures that the military always obeys the commands of the party",
+    );
     const ref1a = words("It is a guide to action that ensures that the military will forever heed Party commands");
-    const ref1b = words("It is the guiding principle which guarantees the military forces always being under the command of the Party");
+    const ref1b = words(
+      "It is the guiding principle which guarantees the military forces always being under the command of the Party",
+    );
     const ref1c = words("It is the practical guide for the army always to heed the directions of the party");
     const hyp2 = words("he read the book because he was interested in world history");
     const ref2a = words("he was interested in world history because he read the book");

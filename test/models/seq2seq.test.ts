@@ -7,8 +7,18 @@ import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import {
-  BOS, corpusBleu, dfpQuantizer, greedyDecode, initBackend, numberTranslation, QuantLayer, seq2seq, softmaxCrossEntropy,
-  storeQuantized, translationBatch, trainStep,
+  BOS,
+  corpusBleu,
+  dfpQuantizer,
+  greedyDecode,
+  initBackend,
+  numberTranslation,
+  QuantLayer,
+  seq2seq,
+  softmaxCrossEntropy,
+  storeQuantized,
+  translationBatch,
+  trainStep,
 } from "lowbit";
 
 const task = () => numberTranslation({ split: "train", size: 64, seed: 0, maxDigits: 2 });
@@ -16,8 +26,13 @@ function dfpModel(t: ReturnType<typeof task>, seed = 1) {
   let s = 10 * seed;
   const q = () => dfpQuantizer({ bits: 8 }, { rounding: "stochastic", seed: s++ });
   const model = seq2seq({
-    sourceVocab: t.source.size, targetVocab: t.target.size, sourceLength: t.sourceLength, targetLength: t.targetLength,
-    hidden: 16, seed: seed, quant: () => ({ weight: q(), activation: q(), error: q(), gradient: q() }),
+    sourceVocab: t.source.size,
+    targetVocab: t.target.size,
+    sourceLength: t.sourceLength,
+    targetLength: t.targetLength,
+    hidden: 16,
+    seed: seed,
+    quant: () => ({ weight: q(), activation: q(), error: q(), gradient: q() }),
   });
   return { model, optimizer: storeQuantized(tf.train.adam(0.01), () => q()) };
 }
@@ -33,17 +48,29 @@ describe("seq2seq", () => {
     const b = translationBatch(t.pairs.slice(0, 5), t);
     const out = model.apply([b.source, b.decoderInput]) as tf.Tensor;
     assert.deepEqual(out.shape, [5, t.targetLength, t.target.size]);
-    assert.deepEqual(model.layers.filter((l) => l instanceof QuantLayer).map((l) => l.name), ["encoder", "decoder", "output"]);
+    assert.deepEqual(
+      model.layers.filter((l) => l instanceof QuantLayer).map((l) => l.name),
+      ["encoder", "decoder", "output"],
+    );
     tf.dispose(out);
     b.dispose();
   });
 
   test("the decoder depends on the source only through the encoder's state", () => {
     const t = task();
-    const model = seq2seq({ sourceVocab: t.source.size, targetVocab: t.target.size, sourceLength: t.sourceLength, targetLength: t.targetLength, hidden: 8 });
+    const model = seq2seq({
+      sourceVocab: t.source.size,
+      targetVocab: t.target.size,
+      sourceLength: t.sourceLength,
+      targetLength: t.targetLength,
+      hidden: 8,
+    });
     const b = translationBatch(t.pairs.slice(0, 2), t);
     const swapped = tf.reverse(b.source, 0);
-    const logits = tf.tidy(() => [model.apply([b.source, b.decoderInput]) as tf.Tensor, model.apply([swapped, b.decoderInput]) as tf.Tensor]);
+    const logits = tf.tidy(() => [
+      model.apply([b.source, b.decoderInput]) as tf.Tensor,
+      model.apply([swapped, b.decoderInput]) as tf.Tensor,
+    ]);
     const [a, c] = logits.map((t) => t.arraySync()) as number[][][][];
     tf.dispose(logits);
     const diff = a.flat(2).reduce((m, v, i) => Math.max(m, Math.abs(v - c.flat(2)[i])), 0);
@@ -76,7 +103,14 @@ describe("seq2seq", () => {
 
   test("greedyDecode equals the argmax of each position given the tokens decoded before it", () => {
     const t = task();
-    const model = seq2seq({ sourceVocab: t.source.size, targetVocab: t.target.size, sourceLength: t.sourceLength, targetLength: t.targetLength, hidden: 8, seed: 3 });
+    const model = seq2seq({
+      sourceVocab: t.source.size,
+      targetVocab: t.target.size,
+      sourceLength: t.sourceLength,
+      targetLength: t.targetLength,
+      hidden: 8,
+      seed: 3,
+    });
     const b = translationBatch(t.pairs.slice(0, 3), t);
     const before_ = tf.memory().numTensors;
     const ids = greedyDecode(model, b.source, t.target.id(BOS));
@@ -99,7 +133,14 @@ describe("seq2seq", () => {
 
   test("learns a tiny task (one- and two-digit numbers) in float", () => {
     const t = numberTranslation({ split: "train", size: 640, seed: 0, maxDigits: 2 });
-    const model = seq2seq({ sourceVocab: t.source.size, targetVocab: t.target.size, sourceLength: t.sourceLength, targetLength: t.targetLength, hidden: 32, seed: 1 });
+    const model = seq2seq({
+      sourceVocab: t.source.size,
+      targetVocab: t.target.size,
+      sourceLength: t.sourceLength,
+      targetLength: t.targetLength,
+      hidden: 32,
+      seed: 1,
+    });
     const optimizer = tf.train.adam(0.02);
     for (let epoch = 0; epoch < 6; epoch++) {
       for (let i = 0; i < t.pairs.length; i += 64) {
@@ -112,7 +153,11 @@ describe("seq2seq", () => {
     const b = translationBatch(pairs, t);
     const hyp = greedyDecode(model, b.source, t.target.id(BOS)).map((r) => t.target.decode(r));
     b.dispose();
-    const unigram = corpusBleu(hyp, pairs.map((p) => [p.target]), { maxOrder: 2 }).bleu;
+    const unigram = corpusBleu(
+      hyp,
+      pairs.map((p) => [p.target]),
+      { maxOrder: 2 },
+    ).bleu;
     assert.ok(unigram > 0.5, `BLEU-2 ${unigram}`);
   });
 });

@@ -19,18 +19,25 @@ after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ["--import", "tsx", ...args], { cwd: ROOT, env: { ...process.env, ...env } });
-    let stdout = "", stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (c: string) => { stdout += c; });
-    child.stderr.setEncoding("utf8").on("data", (c: string) => { stderr += c; });
+    let stdout = "",
+      stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (c: string) => {
+      stdout += c;
+    });
+    child.stderr.setEncoding("utf8").on("data", (c: string) => {
+      stderr += c;
+    });
     child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
 }
 
 describe("jupyterDataDir without the jupyter command: jupyter_core's rules", () => {
   const home = "/home/u";
-  const dir = (platform: NodeJS.Platform, env: NodeJS.ProcessEnv) => jupyterDataDir({ platform, env, home, askJupyter: false });
+  const dir = (platform: NodeJS.Platform, env: NodeJS.ProcessEnv) =>
+    jupyterDataDir({ platform, env, home, askJupyter: false });
   it("JUPYTER_DATA_DIR first, on every platform", () => {
-    for (const platform of ["linux", "darwin", "win32"] as const) assert.equal(dir(platform, { JUPYTER_DATA_DIR: "/d" }), "/d");
+    for (const platform of ["linux", "darwin", "win32"] as const)
+      assert.equal(dir(platform, { JUPYTER_DATA_DIR: "/d" }), "/d");
   });
   it("Linux: $XDG_DATA_HOME/jupyter, else ~/.local/share/jupyter", () => {
     assert.equal(dir("linux", {}), "/home/u/.local/share/jupyter");
@@ -57,25 +64,38 @@ describe("writeKernelSpec", () => {
     assert.equal(findTslab([ROOT]), TSLAB, "tslab is found from a folder that installed it");
   });
   it("refuses a name Jupyter would not accept, and a missing tslab, naming what to do", () => {
-    assert.throws(() => writeKernelSpec({ dataDir: tmp, name: "my kernel", tslab: TSLAB }), /kernel name must be ASCII letters/);
-    assert.throws(() => writeKernelSpec({ dataDir: tmp, tslab: path.join(tmp, "no-tslab") }), /tslab kernel is not installed.*npm install tslab@1\.0\.22/);
+    assert.throws(
+      () => writeKernelSpec({ dataDir: tmp, name: "my kernel", tslab: TSLAB }),
+      /kernel name must be ASCII letters/,
+    );
+    assert.throws(
+      () => writeKernelSpec({ dataDir: tmp, tslab: path.join(tmp, "no-tslab") }),
+      /tslab kernel is not installed.*npm install tslab@1\.0\.22/,
+    );
     assert.throws(() => findTslab([os.tmpdir()]), /tslab kernel is not installed \(looked from /);
   });
 });
 
 describe("the commands", () => {
   it("npm run kernel -- --user and lowbit kernel write into the user's Jupyter data directory", async () => {
-    const user = path.join(tmp, "user"), other = path.join(tmp, "other");
+    const user = path.join(tmp, "user"),
+      other = path.join(tmp, "other");
     const [script, cli] = await Promise.all([
       run(["scripts/kernel.ts", "--user"], { JUPYTER_DATA_DIR: user }),
       run(["lib/cli.ts", "kernel", "--json"], { JUPYTER_DATA_DIR: other }),
     ]);
     assert.equal(script.code, 0, script.stderr);
     assert.match(script.stdout, new RegExp(`written to ${path.join(user, "kernels", "tslab", "kernel.json")}`));
-    assert.equal(JSON.parse(fs.readFileSync(path.join(user, "kernels", "tslab", "kernel.json"), "utf8")).argv[1], TSLAB);
+    assert.equal(
+      JSON.parse(fs.readFileSync(path.join(user, "kernels", "tslab", "kernel.json"), "utf8")).argv[1],
+      TSLAB,
+    );
     assert.equal(cli.code, 0, cli.stderr);
     const o = JSON.parse(cli.stdout);
-    assert.deepEqual([o.name, o.dataDir, o.file], ["tslab", other, path.join(other, "kernels", "tslab", "kernel.json")]);
+    assert.deepEqual(
+      [o.name, o.dataDir, o.file],
+      ["tslab", other, path.join(other, "kernels", "tslab", "kernel.json")],
+    );
     assert.ok(fs.existsSync(o.file));
   });
 });

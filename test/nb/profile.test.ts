@@ -1,8 +1,8 @@
 import { afterEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { byProfile, profile, readResults, writeResults } from "lowbit";
 
 const saved = process.env.LOWBIT_PROFILE;
@@ -45,10 +45,14 @@ describe("writeResults / readResults", () => {
 
   it("refuses NaN and Infinity, naming the key path, rather than writing null", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lowbit-results-"));
-    assert.throws(() => writeResults("nan", { epochs: [{ loss: 1 }, { loss: NaN }] }, { dir }),
-      { name: "RangeError", message: /writeResults\("nan"\): results\.epochs\[1\]\.loss is NaN.*"NaN"/ });
-    assert.throws(() => writeResults("inf", { errors: [0.5, -Infinity] }, { dir }),
-      { name: "RangeError", message: /results\.errors\[1\] is -Infinity/ });
+    assert.throws(() => writeResults("nan", { epochs: [{ loss: 1 }, { loss: NaN }] }, { dir }), {
+      name: "RangeError",
+      message: /writeResults\("nan"\): results\.epochs\[1\]\.loss is NaN.*"NaN"/,
+    });
+    assert.throws(() => writeResults("inf", { errors: [0.5, -Infinity] }, { dir }), {
+      name: "RangeError",
+      message: /results\.errors\[1\] is -Infinity/,
+    });
     assert.throws(() => writeResults("top", Infinity, { dir }), { name: "RangeError", message: /results is Infinity/ });
     assert.deepEqual(fs.readdirSync(dir), [], "nothing written");
     writeResults("explicit", { loss: "NaN", missing: null }, { dir });

@@ -6,7 +6,16 @@
 import { before, test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { builtModelLayers, cost, gemmShapes, initBackend, networkNames, registeredNetwork, registerNetwork, vggNet } from "lowbit";
+import {
+  builtModelLayers,
+  cost,
+  gemmShapes,
+  initBackend,
+  networkNames,
+  registeredNetwork,
+  registerNetwork,
+  vggNet,
+} from "lowbit";
 
 const lengths = (net: string) => gemmShapes(net).map((g) => `${g.fwd}/${g.bwd}/${g.grad}`);
 
@@ -15,14 +24,29 @@ before(async () => {
 });
 
 test("the specs and the model zoo in one registry, each name once, in registration order", () => {
-  assert.deepEqual(networkNames(), ["resnet32", "resnet18", "alexnet", "lenet5", "vgg7", "wage-lenet5", "qnn-mlp", "vgg-net", "char-lstm"]);
+  assert.deepEqual(networkNames(), [
+    "resnet32",
+    "resnet18",
+    "alexnet",
+    "lenet5",
+    "vgg7",
+    "wage-lenet5",
+    "qnn-mlp",
+    "vgg-net",
+    "char-lstm",
+  ]);
   const wage = registeredNetwork("wage-lenet5");
   assert.equal(wage.batch, 64);
   assert.match(wage.description, /wageLeNet5/);
   assert.equal(registeredNetwork("wage-lenet5"), wage); // built once, then cached
-  assert.throws(() => registerNetwork({ name: "lenet5", description: "again", dataset: "MNIST", batch: 1, layers: () => [] }),
-    /registerNetwork: a network "lenet5" is already registered/);
-  assert.throws(() => registeredNetwork("resnet50"), /registeredNetwork network must be one of "resnet32", .*"char-lstm" or a NetworkSpec; got "resnet50"/);
+  assert.throws(
+    () => registerNetwork({ name: "lenet5", description: "again", dataset: "MNIST", batch: 1, layers: () => [] }),
+    /registerNetwork: a network "lenet5" is already registered/,
+  );
+  assert.throws(
+    () => registeredNetwork("resnet50"),
+    /registeredNetwork network must be one of "resnet32", .*"char-lstm" or a NetworkSpec; got "resnet50"/,
+  );
 });
 
 test("accum and hw read the same registered shapes: a zoo network's GEMM lengths and costs", () => {
@@ -31,7 +55,10 @@ test("accum and hw read the same registered shapes: a zoo network's GEMM lengths
   assert.deepEqual(lengths("wage-lenet5"), lengths("lenet5"));
   assert.deepEqual(lengths("wage-lenet5")[0], "25/800/36864");
   const fromCost = cost("qnn-mlp", "bnn", { phase: "training" }).layers.map((l) => l.gemms.map((g) => g.n));
-  assert.deepEqual(fromCost, gemmShapes("qnn-mlp").map((g, i) => (i === 0 ? [g.fwd, g.grad] : [g.fwd, g.bwd, g.grad])));
+  assert.deepEqual(
+    fromCost,
+    gemmShapes("qnn-mlp").map((g, i) => (i === 0 ? [g.fwd, g.grad] : [g.fwd, g.bwd, g.grad])),
+  );
   assert.deepEqual(lengths("char-lstm")[0], `${64 + 256}/${4 * 256}/${64 * 64}`);
 });
 

@@ -10,11 +10,11 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import * as fs from "fs";
-import * as path from "path";
-import { chromium, Browser } from "playwright-core";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { chromium, type Browser } from "playwright-core";
 import { findChromium, plotlyNbextensionUrl } from "lowbit";
-import { JUPYTER_NOTEBOOK, JupyterServer, startJupyter } from "../../scripts/jupyter-server";
+import { JUPYTER_NOTEBOOK, type JupyterServer, startJupyter } from "../../scripts/jupyter-server";
 import { timeFirstFigure } from "../../scripts/first-figure";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -24,9 +24,20 @@ const FIGURES = 4;
 /** What saving after Run All may add per figure: its JSON, static SVG and loader. */
 const BYTES_PER_FIGURE = 100 * 1024;
 const chromiumPath = findChromium();
-const missing = !JUPYTER_NOTEBOOK ? "jupyter-notebook is not installed" : chromiumPath === undefined ? "Chromium is not installed" : undefined;
-const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-  "--disable-component-update", "--disable-sync", "--no-first-run"];
+const missing = !JUPYTER_NOTEBOOK
+  ? "jupyter-notebook is not installed"
+  : chromiumPath === undefined
+    ? "Chromium is not installed"
+    : undefined;
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
 
 describe("notebook 00 in Jupyter Notebook", { skip: !process.env.CI && missing }, () => {
   fs.mkdirSync(path.join(ROOT, "out"), { recursive: true });
@@ -66,19 +77,38 @@ describe("notebook 00 in Jupyter Notebook", { skip: !process.env.CI && missing }
     await page.click("#celllink");
     await page.click("#run_all_cells");
     await page.waitForSelector(".output_area .plot-container .main-svg", { timeout: 120000 });
-    await page.waitForFunction((n) => document.querySelectorAll(".output_area .lowbit-figure .plot-container").length >= n
-      || document.querySelector(".output_error, .output_stderr pre")?.textContent?.includes("Error"), FIGURES, { timeout: 180000 });
+    await page.waitForFunction(
+      (n) =>
+        document.querySelectorAll(".output_area .lowbit-figure .plot-container").length >= n ||
+        document.querySelector(".output_error, .output_stderr pre")?.textContent?.includes("Error"),
+      FIGURES,
+      { timeout: 180000 },
+    );
     // Run All has finished when the kernel is idle again with no cell waiting ("In [*]").
-    await page.waitForFunction(() => document.querySelector("#kernel_indicator_icon.kernel_idle_icon") !== null
-      && Array.from(document.querySelectorAll(".input_prompt")).every((p) => !p.textContent?.includes("*")), undefined, { timeout: 180000 });
+    await page.waitForFunction(
+      () =>
+        document.querySelector("#kernel_indicator_icon.kernel_idle_icon") !== null &&
+        Array.from(document.querySelectorAll(".input_prompt")).every((p) => !p.textContent?.includes("*")),
+      undefined,
+      { timeout: 180000 },
+    );
     const plots = await page.locator(".output_area .lowbit-figure .plot-container").count();
     const errors = await page.locator(".output_area .output_error").allTextContents();
-    console.log(`notebook 00 in Jupyter: ${plots} interactive plots in ${((performance.now() - started) / 1000).toFixed(1)} s; ` +
-      `aborted external requests: ${external.length === 0 ? "none" : external.join(", ")}`);
+    console.log(
+      `notebook 00 in Jupyter: ${plots} interactive plots in ${((performance.now() - started) / 1000).toFixed(1)} s; ` +
+        `aborted external requests: ${external.length === 0 ? "none" : external.join(", ")}`,
+    );
     assert.deepEqual(errors, []);
     assert.equal(plots, FIGURES, "four figures drawn by plotly.js");
-    assert.ok(!external.some((u) => /plot\.ly|plotly|cdn/i.test(u)), `plotly requested from the network: ${external.join(", ")}`);
-    assert.deepEqual([...new Set(plotlyRequests)], [`${base}/${plotlyNbextensionUrl()}`], "plotly.js comes from the server, once");
+    assert.ok(
+      !external.some((u) => /plot\.ly|plotly|cdn/i.test(u)),
+      `plotly requested from the network: ${external.join(", ")}`,
+    );
+    assert.deepEqual(
+      [...new Set(plotlyRequests)],
+      [`${base}/${plotlyNbextensionUrl()}`],
+      "plotly.js comes from the server, once",
+    );
     // The progress bar ended at 100 % in place: one entry per epoch, not one per update.
     const progress = await page.locator(".output_area progress").count();
     assert.equal(progress, 2);
@@ -86,10 +116,16 @@ describe("notebook 00 in Jupyter Notebook", { skip: !process.env.CI && missing }
     // Save as the user would (File > Save: the front end PUTs the notebook to the contents API).
     // Against the source: Jupyter may have autosaved part of the outputs already.
     const before = fs.statSync(path.join(ROOT, "notebooks", NOTEBOOK)).size;
-    await page.evaluate(() => (window as unknown as { Jupyter: { notebook: { save_notebook(): Promise<unknown> } } }).Jupyter.notebook.save_notebook());
+    await page.evaluate(() =>
+      (
+        window as unknown as { Jupyter: { notebook: { save_notebook(): Promise<unknown> } } }
+      ).Jupyter.notebook.save_notebook(),
+    );
     const saved = fs.readFileSync(path.join(work, NOTEBOOK), "utf8");
     const added = saved.length - before;
-    console.log(`notebook 00 saved after Run All: ${before} -> ${saved.length} bytes (+${(added / 1024).toFixed(1)} KB, ${(added / FIGURES / 1024).toFixed(1)} KB per figure)`);
+    console.log(
+      `notebook 00 saved after Run All: ${before} -> ${saved.length} bytes (+${(added / 1024).toFixed(1)} KB, ${(added / FIGURES / 1024).toFixed(1)} KB per figure)`,
+    );
     const outputs = (JSON.parse(saved) as { cells: { outputs?: unknown[] }[] }).cells.flatMap((c) => c.outputs ?? []);
     assert.ok(outputs.length > 0, "the saved notebook holds the outputs");
     assert.doesNotMatch(saved, /plotly\.js v\d/, "the plotly.js bundle is not stored in the notebook");

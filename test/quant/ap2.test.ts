@@ -31,9 +31,36 @@ describe("ap2", () => {
   test("the same exact bits on the cpu and wasm backends for tiny, subnormal, zero, -0, huge, Inf, NaN (issue 16)", () => {
     const sqrt2 = Math.fround(Math.SQRT2);
     const special = [
-      2 ** -30, -(2 ** -24), 1e-10, -1e-9, 1e-20, 1e-40, -1e-40, 2 ** -149, 3 * 2 ** -149, 5 * 2 ** -149, -(2 ** -127),
-      2 ** -126, 1.5 * 2 ** -126, 0, -0, Infinity, -Infinity, NaN, 3.4e38, -2.3e38, 2.5e38, 2 ** 127,
-      sqrt2, -sqrt2, sqrt2 * (1 + 2 ** -23), sqrt2 * 2 ** -140, sqrt2 * (1 + 2 ** -23) * 2 ** -140, 0.75, 1.5, -3,
+      2 ** -30,
+      -(2 ** -24),
+      1e-10,
+      -1e-9,
+      1e-20,
+      1e-40,
+      -1e-40,
+      2 ** -149,
+      3 * 2 ** -149,
+      5 * 2 ** -149,
+      -(2 ** -127),
+      2 ** -126,
+      1.5 * 2 ** -126,
+      0,
+      -0,
+      Infinity,
+      -Infinity,
+      NaN,
+      3.4e38,
+      -2.3e38,
+      2.5e38,
+      2 ** 127,
+      sqrt2,
+      -sqrt2,
+      sqrt2 * (1 + 2 ** -23),
+      sqrt2 * 2 ** -140,
+      sqrt2 * (1 + 2 ** -23) * 2 ** -140,
+      0.75,
+      1.5,
+      -3,
     ];
     let s = 5;
     const random = Array.from({ length: 5000 }, () => {
@@ -49,13 +76,17 @@ describe("ap2", () => {
       const y = ap2(t);
       const got = bits(y.dataSync());
       for (let i = 0; i < x.length; i++) {
-        if (got[i] !== expected[i]) assert.fail(`${backend}: ap2(${x[i]}) = ${y.dataSync()[i]}, expected ${ap2Ref(x[i])}`);
+        if (got[i] !== expected[i])
+          assert.fail(`${backend}: ap2(${x[i]}) = ${y.dataSync()[i]}, expected ${ap2Ref(x[i])}`);
       }
       t.dispose();
       y.dispose();
     }
     tf.setBackend("wasm");
-    assert.deepEqual([...ap2(tf.tensor([1e-10, -1e-10, 1e-40])).dataSync()], [2 ** -33, -(2 ** -33), Math.fround(2 ** -133)]);
+    assert.deepEqual(
+      [...ap2(tf.tensor([1e-10, -1e-10, 1e-40])).dataSync()],
+      [2 ** -33, -(2 ** -33), Math.fround(2 ** -133)],
+    );
   });
 
   test("bad input is a TypeError; no tensor leaks", () => {

@@ -7,19 +7,49 @@ import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import {
-  BF16, binary, blockFloatingPoint, checkFormat, fixedPoint, floatingPoint, Format, FORMAT_KINDS, formatArithmetic, formatBits,
-  formatLabel, formatQuantizer, FP16, FP8_E4M3, initBackend, integer, operandOf, powerOfTwo, quantize, ternary,
-  exponentScale, scaled,
+  BF16,
+  binary,
+  blockFloatingPoint,
+  checkFormat,
+  fixedPoint,
+  floatingPoint,
+  type Format,
+  FORMAT_KINDS,
+  formatArithmetic,
+  formatBits,
+  formatLabel,
+  formatQuantizer,
+  FP16,
+  FP8_E4M3,
+  initBackend,
+  integer,
+  operandOf,
+  powerOfTwo,
+  quantize,
+  ternary,
+  exponentScale,
+  scaled,
 } from "lowbit";
 
 const FORMATS: Format[] = [
-  fixedPoint({ bits: 8, frac: 4 }), fixedPoint({ bits: 6, frac: -2, symmetric: true }), FP16, BF16, FP8_E4M3,
-  floatingPoint({ exp: 4, man: 2, subnormals: false, saturate: false }), integer({ bits: 5, scale: 0.1, signed: false }),
-  powerOfTwo({ bits: 5, maxExponent: 3 }), binary(), binary({ stochastic: true }), ternary({ threshold: 0.5 }),
-  blockFloatingPoint({ bits: 8, blockSize: 4 }), blockFloatingPoint({ bits: 6, axis: 1 }),
+  fixedPoint({ bits: 8, frac: 4 }),
+  fixedPoint({ bits: 6, frac: -2, symmetric: true }),
+  FP16,
+  BF16,
+  FP8_E4M3,
+  floatingPoint({ exp: 4, man: 2, subnormals: false, saturate: false }),
+  integer({ bits: 5, scale: 0.1, signed: false }),
+  powerOfTwo({ bits: 5, maxExponent: 3 }),
+  binary(),
+  binary({ stochastic: true }),
+  ternary({ threshold: 0.5 }),
+  blockFloatingPoint({ bits: 8, blockSize: 4 }),
+  blockFloatingPoint({ bits: 6, axis: 1 }),
   scaled({
-    element: fixedPoint({ bits: 8, frac: 0 }), scale: { rule: "max", target: 64 },
-    scaleFormat: exponentScale({ bits: 8 }), granularity: { kind: "block", axis: -1, size: 4 },
+    element: fixedPoint({ bits: 8, frac: 0 }),
+    scale: { rule: "max", target: 64 },
+    scaleFormat: exponentScale({ bits: 8 }),
+    granularity: { kind: "block", axis: -1, size: 4 },
   }),
 ];
 
@@ -33,7 +63,10 @@ test("every kind is in FORMAT_KINDS, and checkFormat(JSON round trip) equals the
 });
 
 test("a format read back from JSON gives the same bits in quantize and formatQuantizer, the same label and operand", () => {
-  const x = tf.tensor2d(Float32Array.from({ length: 32 }, (_, i) => Math.sin(i * 1.7) * 3), [4, 8]);
+  const x = tf.tensor2d(
+    Float32Array.from({ length: 32 }, (_, i) => Math.sin(i * 1.7) * 3),
+    [4, 8],
+  );
   for (const f of FORMATS) {
     const parsed = JSON.parse(JSON.stringify(f)) as Format;
     const options = { rounding: "stochastic" as const, seed: 5 };
@@ -49,8 +82,20 @@ test("a format read back from JSON gives the same bits in quantize and formatQua
 
 test("labels, bits and arithmetic of each kind (the layers' summaries and lib/hw read these)", () => {
   assert.deepEqual(FORMATS.map(formatLabel), [
-    "fixed<8,4>", "fixed<6,-2>", "float<e5,m10>", "float<e8,m7>", "float<e4,m3>", "float<e4,m2>", "int5", "pow2<5>", "binary",
-    "binary", "ternary", "bfp<8>", "bfp<6>", "fixed<8,0> x max/e8m0 block 4@-1",
+    "fixed<8,4>",
+    "fixed<6,-2>",
+    "float<e5,m10>",
+    "float<e8,m7>",
+    "float<e4,m3>",
+    "float<e4,m2>",
+    "int5",
+    "pow2<5>",
+    "binary",
+    "binary",
+    "ternary",
+    "bfp<8>",
+    "bfp<6>",
+    "fixed<8,0> x max/e8m0 block 4@-1",
   ]);
   // A scaled format stores its element's bits per value (the scales are stored once per group).
   assert.deepEqual(FORMATS.map(formatBits), [8, 6, 16, 16, 8, 7, 5, 5, 1, 1, 2, 8, 6, 8]);
@@ -73,22 +118,47 @@ test("checkFormat fills defaults of a hand-written format", () => {
 
 test("values that are not formats: typed errors naming the argument, the kind list, the field", () => {
   const x = new Float32Array(4);
-  assert.throws(() => quantize(x, { kind: "fixd", bits: 8, frac: 0 } as never), (e: Error) => e instanceof TypeError &&
-    /quantize format kind must be one of "fixed", "float", "integer", "powerOfTwo", "binary", "ternary", "blockFloat", "scaled"; got "fixd"/.test(e.message));
+  assert.throws(
+    () => quantize(x, { kind: "fixd", bits: 8, frac: 0 } as never),
+    (e: Error) =>
+      e instanceof TypeError &&
+      /quantize format kind must be one of "fixed", "float", "integer", "powerOfTwo", "binary", "ternary", "blockFloat", "scaled"; got "fixd"/.test(
+        e.message,
+      ),
+  );
   assert.throws(() => quantize(x, null as never), /quantize format must be a format value/);
   assert.throws(() => quantize(x, "FP16" as never), TypeError);
-  assert.throws(() => quantize(x, { kind: "fixed", bits: 99, frac: 0 } as never), /quantize format: fixedPoint bits must be an integer in \[1, 64\]; got 99/);
+  assert.throws(
+    () => quantize(x, { kind: "fixed", bits: 99, frac: 0 } as never),
+    /quantize format: fixedPoint bits must be an integer in \[1, 64\]; got 99/,
+  );
   // A valid fixed-point format wider than float32 holds: quantize names its own limit.
   assert.throws(() => quantize(x, { kind: "fixed", bits: 32, frac: 0 } as never), /quantize.*24/);
   assert.throws(() => quantize(x, { kind: "fixed", bits: "8", frac: 0 } as never), RangeError);
   assert.throws(() => quantize(x, { kind: "fixed", bits: 8, frac: 0, symetric: true } as never), /got also "symetric"/);
-  assert.throws(() => quantize(x, { kind: "float", exp: 5, man: 10, saturate: "no" } as never),
-    (e: Error) => e instanceof TypeError && /quantize format: floatingPoint saturate must be true or false; got "no"/.test(e.message));
-  assert.throws(() => quantize(x, { kind: "integer", bits: 8, scale: "0.1" } as never), /quantize format: integer scale must be/);
+  assert.throws(
+    () => quantize(x, { kind: "float", exp: 5, man: 10, saturate: "no" } as never),
+    (e: Error) =>
+      e instanceof TypeError &&
+      /quantize format: floatingPoint saturate must be true or false; got "no"/.test(e.message),
+  );
+  assert.throws(
+    () => quantize(x, { kind: "integer", bits: 8, scale: "0.1" } as never),
+    /quantize format: integer scale must be/,
+  );
   assert.throws(() => quantize(x, { kind: "ternary", threshold: -1 } as never), /ternary threshold/);
   assert.throws(() => quantize(x, { kind: "blockFloat", bits: 8 } as never), /exactly one of blockSize and axis/);
-  assert.throws(() => formatQuantizer({ kind: "powerOfTwo", bits: 12 } as never), /formatQuantizer format: powerOfTwo bits must be an integer in \[2, 8\]/);
-  assert.throws(() => operandOf("hwConfig weight", { kind: "fixed", bits: 0, frac: 0 } as never), /hwConfig weight: fixedPoint bits/);
-  assert.throws(() => operandOf("hwConfig weight", { kind: "binary", stochastic: 1 } as never), /hwConfig weight: binary stochastic must be true or false/);
+  assert.throws(
+    () => formatQuantizer({ kind: "powerOfTwo", bits: 12 } as never),
+    /formatQuantizer format: powerOfTwo bits must be an integer in \[2, 8\]/,
+  );
+  assert.throws(
+    () => operandOf("hwConfig weight", { kind: "fixed", bits: 0, frac: 0 } as never),
+    /hwConfig weight: fixedPoint bits/,
+  );
+  assert.throws(
+    () => operandOf("hwConfig weight", { kind: "binary", stochastic: 1 } as never),
+    /hwConfig weight: binary stochastic must be true or false/,
+  );
   assert.throws(() => binary({ stochastic: "yes" as never }), TypeError);
 });

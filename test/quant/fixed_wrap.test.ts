@@ -6,7 +6,8 @@ import assert from "node:assert/strict";
 import { decode, encode, fixedPoint, quantizeValue } from "lowbit";
 
 function wrapReference(q: bigint, bits: number): bigint {
-  const m = 1n << BigInt(bits), half = m >> 1n;
+  const m = 1n << BigInt(bits),
+    half = m >> 1n;
   const r = ((q % m) + m) % m;
   return r >= half ? r - m : r;
 }

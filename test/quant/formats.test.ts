@@ -7,10 +7,20 @@ import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import {
-  binary, blockFloatingPoint, countAbove, dynamicFixedPoint, elementHash, fracFromMax, initBackend, integer,
-  maxAbsOf, powerOfTwo, quantize, ternary,
+  binary,
+  blockFloatingPoint,
+  countAbove,
+  dynamicFixedPoint,
+  elementHash,
+  fracFromMax,
+  initBackend,
+  integer,
+  maxAbsOf,
+  powerOfTwo,
+  quantize,
+  ternary,
 } from "lowbit";
-import { fixedRef, integerRef, Mode } from "./reference";
+import { fixedRef, integerRef, type Mode } from "./reference";
 
 const MODES: Mode[] = ["nearest", "stochastic", "zero", "floor"];
 
@@ -45,7 +55,10 @@ describe("more formats", () => {
         const expected = integerRef(x, 4, 0.1, signed, mode, 4);
         const y = quantize(x, integer({ bits: 4, scale: 0.1, signed }), { rounding: mode, seed: 4 });
         assertValues(y, expected);
-        assertValues(quantize(tf.tensor(x), integer({ bits: 4, scale: 0.1, signed }), { rounding: mode, seed: 4 }).dataSync(), expected);
+        assertValues(
+          quantize(tf.tensor(x), integer({ bits: 4, scale: 0.1, signed }), { rounding: mode, seed: 4 }).dataSync(),
+          expected,
+        );
       });
     }
   }
@@ -54,8 +67,14 @@ describe("more formats", () => {
     // float32(0.35) / float32(0.1) = 3.4999999..., float32(1.45) / float32(0.1) = 14.500000...;
     // float32 division rounds both to ties, which ties-to-even sent to 4 and 14.
     const s = Math.fround(0.1);
-    assert.deepEqual([...quantize(Float32Array.of(0.35, 1.45), integer({ bits: 8, scale: 0.1 }))], [3 * s, 15 * s].map(Math.fround));
-    assert.deepEqual([...quantize(tf.tensor([0.35, 1.45]), integer({ bits: 8, scale: 0.1 })).dataSync()], [3 * s, 15 * s].map(Math.fround));
+    assert.deepEqual(
+      [...quantize(Float32Array.of(0.35, 1.45), integer({ bits: 8, scale: 0.1 }))],
+      [3 * s, 15 * s].map(Math.fround),
+    );
+    assert.deepEqual(
+      [...quantize(tf.tensor([0.35, 1.45]), integer({ bits: 8, scale: 0.1 })).dataSync()],
+      [3 * s, 15 * s].map(Math.fround),
+    );
   });
 
   test("integer equals the exact rational reference over wide ranges, ties, subnormals and every rounding, on every path", () => {
@@ -100,7 +119,9 @@ describe("more formats", () => {
       const [minE, maxE] = [-6, 0];
       const expected = x.map((v, i) => {
         if (Number.isNaN(v)) return NaN;
-        const a = Math.abs(v), s = v < 0 || Object.is(v, -0) ? -1 : 1, h = elementHash(5, 0, i);
+        const a = Math.abs(v),
+          s = v < 0 || Object.is(v, -0) ? -1 : 1,
+          h = elementHash(5, 0, i);
         const away = mode === "floor" && s < 0;
         let m: number;
         if (a >= 2 ** minE) {
@@ -127,10 +148,13 @@ describe("more formats", () => {
   }
 
   test("powerOfTwo stochastic rounding is unbiased in the linear domain", () => {
-    const y = quantize(new Float32Array(1_000_000).fill(0.3), powerOfTwo({ bits: 4 }), { rounding: "stochastic", seed: 1 });
+    const y = quantize(new Float32Array(1_000_000).fill(0.3), powerOfTwo({ bits: 4 }), {
+      rounding: "stochastic",
+      seed: 1,
+    });
     const mean = y.reduce((s, v) => s + v, 0) / y.length;
     // between 0.25 and 0.5: p(up) = 0.2, sd of one draw 0.25 * 0.4
-    assert.ok(Math.abs(mean - Math.fround(0.3)) < 4 * 0.1 / 1000, `mean ${mean}`);
+    assert.ok(Math.abs(mean - Math.fround(0.3)) < (4 * 0.1) / 1000, `mean ${mean}`);
   });
 
   test("binary: deterministic sign with +1 at 0 and -0; stochastic with probability hard_sigmoid", () => {
@@ -141,7 +165,7 @@ describe("more formats", () => {
       const y = quantize(new Float32Array(n).fill(v), binary({ stochastic: true }), { seed: 3 });
       const p = Math.min(1, Math.max(0, (Math.fround(v) + 1) / 2));
       const ones = y.reduce((c, b) => c + (b === 1 ? 1 : 0), 0) / n;
-      assert.ok(Math.abs(ones - p) <= 4 * Math.sqrt(p * (1 - p) / n), `v ${v}: ${ones} vs ${p}`);
+      assert.ok(Math.abs(ones - p) <= 4 * Math.sqrt((p * (1 - p)) / n), `v ${v}: ${ones} vs ${p}`);
     }
   });
 
@@ -164,7 +188,10 @@ describe("more formats", () => {
     const a = Math.fround((0.5 + 0.9 + Math.fround(0.3)) / 3);
     assert.deepEqual([...quantize(x, ternary())], [0, -a, a, 0, a].map(Math.fround));
     assert.deepEqual([...quantize(tf.tensor(x, [5, 1]), ternary()).dataSync()], [0, -a, a, 0, a].map(Math.fround));
-    assert.deepEqual([...quantize(x, ternary({ threshold: 0 }))].map((v) => Math.sign(v)), [1, -1, 1, -1, 1]);
+    assert.deepEqual(
+      [...quantize(x, ternary({ threshold: 0 }))].map((v) => Math.sign(v)),
+      [1, -1, 1, -1, 1],
+    );
   });
 
   /**
@@ -172,7 +199,14 @@ describe("more formats", () => {
    * largest finite magnitude; NaN stays NaN, +-Inf saturate. Element i of the whole array draws
    * elementHash(seed, stream, i).
    */
-  function bfpRef(x: Float32Array, bits: number, block: number, mode: Mode = "nearest", seed = 0, stream = 0): Float32Array {
+  function bfpRef(
+    x: Float32Array,
+    bits: number,
+    block: number,
+    mode: Mode = "nearest",
+    seed = 0,
+    stream = 0,
+  ): Float32Array {
     const y = new Float32Array(x.length);
     for (let b = 0; b < x.length; b += block) {
       let m = 0;
@@ -189,7 +223,10 @@ describe("more formats", () => {
     // Largest magnitude 1e-37 < 2^(8-129): the step 2^-frac needs frac > 127, past float32.
     const tiny = Float32Array.of(1e-37, 0, -5e-38, 2e-38);
     const y = quantize(tiny, blockFloatingPoint({ bits: 8, blockSize: 4 }));
-    assert.ok(y.every((v) => Number.isFinite(v)), `no NaN: ${[...y]}`);
+    assert.ok(
+      y.every((v) => Number.isFinite(v)),
+      `no NaN: ${[...y]}`,
+    );
     assertValues(y, bfpRef(tiny, 8, 4));
     assert.equal(y[1], 0);
     // Subnormal blocks are exact at enough bits, and round on the 2^-149 grid at few.
@@ -199,7 +236,28 @@ describe("more formats", () => {
   });
 
   test("block floating point: Inf saturates and NaN stays NaN in its own element; finite values and other blocks are untouched (issue 16)", () => {
-    const x = Float32Array.of(1000, Infinity, 3, -7, 1.5, -2.25, 0.5, 1, NaN, 8, -1, 0.25, -Infinity, 0, 0, 0, NaN, NaN, Infinity, 0);
+    const x = Float32Array.of(
+      1000,
+      Infinity,
+      3,
+      -7,
+      1.5,
+      -2.25,
+      0.5,
+      1,
+      NaN,
+      8,
+      -1,
+      0.25,
+      -Infinity,
+      0,
+      0,
+      0,
+      NaN,
+      NaN,
+      Infinity,
+      0,
+    );
     const y = quantize(x, blockFloatingPoint({ bits: 8, blockSize: 4 }));
     // The first block's exponent is that of 1000 (E = 9, step 8): Inf -> 127 * 8.
     assertValues(y.subarray(0, 4), [1000, 1016, 0, -8]);
@@ -259,11 +317,18 @@ describe("more formats", () => {
     const cols = quantize(tf.tensor(x, [6, 10]), blockFloatingPoint({ bits: 6, axis: 0 }));
     const xT = tf.tensor(x, [6, 10]).transpose().dataSync() as Float32Array;
     assertValues(cols.transpose().dataSync(), bfpRef(xT, 6, 6));
-    assert.throws(() => quantize(tf.tensor(x, [6, 10]), blockFloatingPoint({ bits: 6, blockSize: 4 })), /blockSize must divide the last axis \(10\); got 4/);
+    assert.throws(
+      () => quantize(tf.tensor(x, [6, 10]), blockFloatingPoint({ bits: 6, blockSize: 4 })),
+      /blockSize must divide the last axis \(10\); got 4/,
+    );
   });
 
   test("dynamic fixed point, max rule, per tensor and per channel", () => {
-    const x = tf.tensor([[0.5, -3.2], [1.1, 0.01], [-0.7, 0.02]]);
+    const x = tf.tensor([
+      [0.5, -3.2],
+      [1.1, 0.01],
+      [-0.7, 0.02],
+    ]);
     const perTensor = dynamicFixedPoint({ bits: 8 });
     const y = perTensor.quantize(x);
     assert.deepEqual(perTensor.frac, [8 - 2 - 1]); // floor(log2 3.2) = 1
@@ -287,17 +352,36 @@ describe("more formats", () => {
     assertValues(y, fixedRef(x.dataSync() as Float32Array, 8, 4, "nearest"));
     assert.equal(y[0], 4);
     assert.equal(y[3], -4);
-    for (const [m, frac] of [[1, 6], [0.5, 7], [2 ** -126, 132 - 6], [0.99999994, 7], [1.0000001, 6], [3e38, 8 - 2 - 127]] as const) {
+    for (const [m, frac] of [
+      [1, 6],
+      [0.5, 7],
+      [2 ** -126, 132 - 6],
+      [0.99999994, 7],
+      [1.0000001, 6],
+      [3e38, 8 - 2 - 127],
+    ] as const) {
       assert.equal(fracFromMax(8, m), Math.max(8 - 128, Math.min(126, frac)), `fracFromMax(8, ${m})`);
     }
     const perChannel = dynamicFixedPoint({ bits: 6, granularity: "channel" });
-    const z = perChannel.quantize(tf.tensor([[2, 0.25], [-1, -0.125]])).dataSync();
+    const z = perChannel
+      .quantize(
+        tf.tensor([
+          [2, 0.25],
+          [-1, -0.125],
+        ]),
+      )
+      .dataSync();
     assert.deepEqual(perChannel.frac, [3, 6]);
     assertValues(z, [2, 0.25, -1, -0.125]);
   });
 
   test("dynamic fixed point: a NaN or Inf does not move the exponent of the finite values", () => {
-    const x = tf.tensor([[0.5, -3.2], [Infinity, 0.01], [-0.7, NaN], [0.1, -Infinity]]);
+    const x = tf.tensor([
+      [0.5, -3.2],
+      [Infinity, 0.01],
+      [-0.7, NaN],
+      [0.1, -Infinity],
+    ]);
     const perTensor = dynamicFixedPoint({ bits: 8 });
     const y = perTensor.quantize(x).dataSync();
     assert.deepEqual(perTensor.frac, [5]); // from 3.2, as without the specials
@@ -331,7 +415,10 @@ describe("more formats", () => {
     assert.throws(() => blockFloatingPoint({ bits: 8 }), /exactly one of blockSize and axis/);
     assert.throws(() => ternary({ threshold: -1 }), /ternary threshold must be a finite number >= 0/);
     assert.throws(() => dynamicFixedPoint({ bits: 8, maxOverflowRate: 1 }), /maxOverflowRate must be in \[0, 1\)/);
-    assert.throws(() => dynamicFixedPoint({ bits: 8, exponent: "mean" as never }), /dynamicFixedPoint exponent must be one of "max", "overflow"/);
+    assert.throws(
+      () => dynamicFixedPoint({ bits: 8, exponent: "mean" as never }),
+      /dynamicFixedPoint exponent must be one of "max", "overflow"/,
+    );
   });
 });
 

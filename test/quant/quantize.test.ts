@@ -8,10 +8,28 @@ import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import {
-  BF16, blockFloatingPoint, elementHash, FP16, FP8_E4M3, FP8_E5M2, fixedPoint, floatingPoint, floatingPointRange,
-  Format, initBackend, integer, powerOfTwo, quantize, quantizeGradient, setQuantizationSeed, sigma, shift, ste, wageQ,
+  BF16,
+  blockFloatingPoint,
+  elementHash,
+  FP16,
+  FP8_E4M3,
+  FP8_E5M2,
+  fixedPoint,
+  floatingPoint,
+  floatingPointRange,
+  type Format,
+  initBackend,
+  integer,
+  powerOfTwo,
+  quantize,
+  quantizeGradient,
+  setQuantizationSeed,
+  sigma,
+  shift,
+  ste,
+  wageQ,
 } from "lowbit";
-import { binary16, fixedRef, floatRef, Mode } from "./reference";
+import { binary16, fixedRef, floatRef, type Mode } from "./reference";
 
 const MODES: Mode[] = ["nearest", "stochastic", "zero", "floor"];
 
@@ -63,25 +81,46 @@ describe("quantize", () => {
     assert.throws(() => shift(0), /shift x must be a positive finite number/);
   });
 
-  for (const [bits, frac] of [[8, 4], [4, 0], [2, 1], [1, 0], [12, 10], [24, 0]]) {
+  for (const [bits, frac] of [
+    [8, 4],
+    [4, 0],
+    [2, 1],
+    [1, 0],
+    [12, 10],
+    [24, 0],
+  ]) {
     for (const mode of MODES) {
       test(`fixedPoint(${bits}, ${frac}) ${mode}: every code, tie and saturation`, () => {
         const step = 2 ** -frac;
-        const x = gridProbe(-(2 ** (bits - 1)) * step, (2 ** (bits - 1) - 1) * step,
-          bits > 12 ? step * 2 ** (bits - 10) : step);
+        const x = gridProbe(
+          -(2 ** (bits - 1)) * step,
+          (2 ** (bits - 1) - 1) * step,
+          bits > 12 ? step * 2 ** (bits - 10) : step,
+        );
         const extra = Float32Array.from([NaN, Infinity, -Infinity, 1e30, -1e30, 0, -0]);
         const all = Float32Array.from([...x, ...extra]);
         const f = fixedPoint({ bits, frac });
-        assertSameBits(quantize(all, f, { rounding: mode, seed: 7 }), fixedRef(all, bits, frac, mode, 7), "Float32Array");
-        assertSameBits(quantize(tf.tensor(all), f, { rounding: mode, seed: 7 }).dataSync() as Float32Array,
-          fixedRef(all, bits, frac, mode, 7), "wasm tensor");
+        assertSameBits(
+          quantize(all, f, { rounding: mode, seed: 7 }),
+          fixedRef(all, bits, frac, mode, 7),
+          "Float32Array",
+        );
+        assertSameBits(
+          quantize(tf.tensor(all), f, { rounding: mode, seed: 7 }).dataSync() as Float32Array,
+          fixedRef(all, bits, frac, mode, 7),
+          "wasm tensor",
+        );
       });
     }
   }
 
   test("symmetric fixed point drops the most negative code", () => {
     const x = Float32Array.from([-5, -1, -0.9, 0.9, 5]);
-    assertSameBits(quantize(x, fixedPoint({ bits: 3, frac: 1, symmetric: true })), fixedRef(x, 3, 1, "nearest", 0, 0, true), "symmetric");
+    assertSameBits(
+      quantize(x, fixedPoint({ bits: 3, frac: 1, symmetric: true })),
+      fixedRef(x, 3, 1, "nearest", 0, 0, true),
+      "symmetric",
+    );
   });
 
   test("floatingPoint({exp: 5, man: 10, saturate: false}) is IEEE binary16 on 10^6 values", () => {
@@ -93,17 +132,25 @@ describe("quantize", () => {
   test("every binary16 code round-trips, NaN stays NaN, Inf stays Inf without saturation", () => {
     const codes = new Float32Array(65536);
     for (let c = 0; c < 65536; c++) {
-      const s = c & 0x8000 ? -1 : 1, e = (c >> 10) & 0x1f, m = c & 0x3ff;
+      const s = c & 0x8000 ? -1 : 1,
+        e = (c >> 10) & 0x1f,
+        m = c & 0x3ff;
       codes[c] = e === 31 ? (m ? NaN : s * Infinity) : e === 0 ? s * m * 2 ** -24 : s * (1 + m / 1024) * 2 ** (e - 15);
     }
     assertSameBits(quantize(codes, floatingPoint({ exp: 5, man: 10, saturate: false })), codes, "round trip");
   });
 
-  for (const [name, spec, exp, man] of [["E4M3", FP8_E4M3, 4, 3], ["E5M2", FP8_E5M2, 5, 2]] as const) {
+  for (const [name, spec, exp, man] of [
+    ["E4M3", FP8_E4M3, 4, 3],
+    ["E5M2", FP8_E5M2, 5, 2],
+  ] as const) {
     test(`every FP8 ${name} code round-trips under every rounding`, () => {
-      const bias = 2 ** (exp - 1) - 1, codes: number[] = [];
+      const bias = 2 ** (exp - 1) - 1,
+        codes: number[] = [];
       for (let c = 0; c < 256; c++) {
-        const s = c & 0x80 ? -1 : 1, e = (c >> man) & (2 ** exp - 1), m = c & (2 ** man - 1);
+        const s = c & 0x80 ? -1 : 1,
+          e = (c >> man) & (2 ** exp - 1),
+          m = c & (2 ** man - 1);
         if (e === 2 ** exp - 1) continue; // Inf / NaN codes
         codes.push(e === 0 ? s * m * 2 ** (1 - bias - man) : s * (1 + m / 2 ** man) * 2 ** (e - bias));
       }
@@ -112,15 +159,34 @@ describe("quantize", () => {
     });
   }
 
-  for (const spec of [FP16, BF16, FP8_E4M3, FP8_E5M2, floatingPoint({ exp: 3, man: 2, subnormals: false }), floatingPoint({ exp: 8, man: 0, saturate: false })]) {
+  for (const spec of [
+    FP16,
+    BF16,
+    FP8_E4M3,
+    FP8_E5M2,
+    floatingPoint({ exp: 3, man: 2, subnormals: false }),
+    floatingPoint({ exp: 8, man: 0, saturate: false }),
+  ]) {
     for (const mode of MODES) {
       test(`floatingPoint(${JSON.stringify(spec)}) ${mode} equals the float64 reference`, () => {
         const r = floatingPointRange(spec);
         const x = Float32Array.from([
           ...randomSpread(20000, 3, Math.log2(r.minSubnormal) - 2, Math.log2(r.maxFinite) + 1),
-          NaN, Infinity, -Infinity, 0, -0, r.maxFinite, -r.maxFinite, r.minNormal, r.minSubnormal / 2,
+          NaN,
+          Infinity,
+          -Infinity,
+          0,
+          -0,
+          r.maxFinite,
+          -r.maxFinite,
+          r.minNormal,
+          r.minSubnormal / 2,
         ]);
-        assertSameBits(quantize(x, spec, { rounding: mode, seed: 3, stream: 9 }), floatRef(x, spec, mode, 3, 9), "Float32Array");
+        assertSameBits(
+          quantize(x, spec, { rounding: mode, seed: 3, stream: 9 }),
+          floatRef(x, spec, mode, 3, 9),
+          "Float32Array",
+        );
       });
     }
   }
@@ -144,7 +210,7 @@ describe("quantize", () => {
       const p = Math.fround(v - lower) / step;
       let up = 0;
       for (let i = 0; i < n; i++) if (y[i] !== lower) up++;
-      const se = Math.sqrt(p * (1 - p) / n);
+      const se = Math.sqrt((p * (1 - p)) / n);
       assert.ok(Math.abs(up / n - p) < 4 * se, `${kind} ${v}: rounded up ${up / n}, expected ${p} (4 SE = ${4 * se})`);
       let meanError = 0;
       for (let i = 0; i < n; i++) meanError += (y[i] - Math.fround(v)) / n;
@@ -153,7 +219,9 @@ describe("quantize", () => {
   });
 
   describe("the exact resolution of stochastic rounding: up iff k * 2^-24 < frac, k = elementHash >>> 8 (issue 16)", () => {
-    const seed = 12, stream = 3, n = 4099; // SIMD blocks of 16 and a scalar tail
+    const seed = 12,
+      stream = 3,
+      n = 4099; // SIMD blocks of 16 and a scalar tail
     const hashK = (i: number) => elementHash(seed, stream, i) >>> 8;
 
     /**
@@ -165,7 +233,8 @@ describe("quantize", () => {
      * 1 - r with r = |x| - floor|x| < 1/2 there.
      */
     function crafted(ks: number[], negative: boolean): { frac: number[]; up: boolean[] } {
-      const frac: number[] = [], up: boolean[] = [];
+      const frac: number[] = [],
+        up: boolean[] = [];
       ks.forEach((k, i) => {
         const fine = negative ? k > 2 ** 23 : k < 2 ** 23 && k > 0;
         const u = k * 2 ** -24;
@@ -192,9 +261,11 @@ describe("quantize", () => {
         const y = quantize(x, f, { rounding: "stochastic", seed, stream });
         const t = quantize(tf.tensor(x), f, { rounding: "stochastic", seed, stream }).dataSync();
         for (let i = 0; i < n; i++) {
-          const expected = negative ? (up[i] ? 0 : -1) : (up[i] ? 1 : 0);
+          const expected = negative ? (up[i] ? 0 : -1) : up[i] ? 1 : 0;
           if (y[i] !== expected || t[i] !== expected) {
-            assert.fail(`${negative ? "negative" : "positive"} element ${i}: k = ${ks[i]}, frac = ${frac[i]}: got ${y[i]} / ${t[i]}, expected ${expected}`);
+            assert.fail(
+              `${negative ? "negative" : "positive"} element ${i}: k = ${ks[i]}, frac = ${frac[i]}: got ${y[i]} / ${t[i]}, expected ${expected}`,
+            );
           }
         }
       }
@@ -213,7 +284,10 @@ describe("quantize", () => {
         const x = Float32Array.from(frac, input);
         const y = quantize(x, format, { rounding: "stochastic", seed, stream });
         for (let i = 0; i < n; i++) {
-          if (y[i] !== output(up[i])) assert.fail(`${what} element ${i}: k = ${ks[i]}, frac = ${frac[i]}: got ${y[i]}, expected ${output(up[i])}`);
+          if (y[i] !== output(up[i]))
+            assert.fail(
+              `${what} element ${i}: k = ${ks[i]}, frac = ${frac[i]}: got ${y[i]}, expected ${output(up[i])}`,
+            );
         }
       }
       // Block floating point, blocks [x, 1.5] at 2 bits: the exponent of 1.5 gives step 1.
@@ -223,24 +297,33 @@ describe("quantize", () => {
       even.frac.forEach((v, j) => (x[2 * j] = v));
       const y = quantize(x, blockFloatingPoint({ bits: 2, blockSize: 2 }), { rounding: "stochastic", seed, stream });
       for (let j = 0; j < n; j++) {
-        if (y[2 * j] !== (even.up[j] ? 1 : 0)) assert.fail(`block floating point element ${2 * j}: k = ${evenKs[j]}, frac = ${even.frac[j]}: got ${y[2 * j]}`);
+        if (y[2 * j] !== (even.up[j] ? 1 : 0))
+          assert.fail(
+            `block floating point element ${2 * j}: k = ${evenKs[j]}, frac = ${even.frac[j]}: got ${y[2 * j]}`,
+          );
       }
     });
 
     test("a fraction of a step in (0, 2^-24] rounds up exactly when k = 0 (probability 2^-24, not 0)", () => {
       // Find a call with an element whose k is 0 (one in 2^24), then check every element.
-      let found = -1, at = -1;
+      let found = -1,
+        at = -1;
       for (let s = 0; found < 0; s++) {
         for (let i = 0; i < 20; i++) {
-          if ((elementHash(seed, s, i) >>> 8) === 0) [found, at] = [s, i];
+          if (elementHash(seed, s, i) >>> 8 === 0) [found, at] = [s, i];
         }
       }
       const x = new Float32Array(20).fill(2 ** -30);
       // Powers of two from 2^127 only: |x| / 2^127 = 2^-157 is below float32's range, not below 2^-24.
-      const cases = [[fixedPoint({ bits: 8, frac: 0 }), 1], [integer({ bits: 8, scale: 1 }), 1], [powerOfTwo({ bits: 2, maxExponent: 127 }), 2 ** 127]] as const;
+      const cases = [
+        [fixedPoint({ bits: 8, frac: 0 }), 1],
+        [integer({ bits: 8, scale: 1 }), 1],
+        [powerOfTwo({ bits: 2, maxExponent: 127 }), 2 ** 127],
+      ] as const;
       for (const [format, one] of cases) {
         const y = quantize(x, format, { rounding: "stochastic", seed, stream: found });
-        for (let i = 0; i < 20; i++) assert.equal(y[i], (elementHash(seed, found, i) >>> 8) === 0 ? one : 0, `${format.kind} element ${i}`);
+        for (let i = 0; i < 20; i++)
+          assert.equal(y[i], elementHash(seed, found, i) >>> 8 === 0 ? one : 0, `${format.kind} element ${i}`);
         assert.equal(y[at], one);
       }
     });
@@ -259,7 +342,11 @@ describe("quantize", () => {
       assert.equal(y[i], expected, `Float32Array element ${i}`);
       assert.equal(t[i], expected, `tensor element ${i}`);
     }
-    assertSameBits(quantize(x, f, { rounding: "stochastic", seed: 2 }), fixedRef(x, 8, -20, "stochastic", 2), "stochastic");
+    assertSameBits(
+      quantize(x, f, { rounding: "stochastic", seed: 2 }),
+      fixedRef(x, 8, -20, "stochastic", 2),
+      "stochastic",
+    );
   });
 
   test("same seed: bit-identical across calls and between the cpu and wasm backends; other seeds differ", () => {
@@ -267,16 +354,30 @@ describe("quantize", () => {
     for (const format of [fixedPoint({ bits: 8, frac: 6 }), FP8_E5M2]) {
       const a = quantize(x, format, { rounding: "stochastic", seed: 1 });
       assertSameBits(quantize(x, format, { rounding: "stochastic", seed: 1 }), a, "same seed");
-      assertSameBits(quantize(tf.tensor(x), format, { rounding: "stochastic", seed: 1 }).dataSync() as Float32Array, a, "wasm");
+      assertSameBits(
+        quantize(tf.tensor(x), format, { rounding: "stochastic", seed: 1 }).dataSync() as Float32Array,
+        a,
+        "wasm",
+      );
       tf.setBackend("cpu");
       try {
-        assertSameBits(quantize(tf.tensor(x), format, { rounding: "stochastic", seed: 1 }).dataSync() as Float32Array, a, "cpu");
+        assertSameBits(
+          quantize(tf.tensor(x), format, { rounding: "stochastic", seed: 1 }).dataSync() as Float32Array,
+          a,
+          "cpu",
+        );
       } finally {
         tf.setBackend("wasm");
       }
       const b = quantize(x, format, { rounding: "stochastic", seed: 2 });
-      assert.ok(a.some((v, i) => v !== b[i]), "another seed gives other bits");
-      assert.ok(a.some((v, i) => v !== quantize(x, format, { rounding: "stochastic", seed: 1, stream: 1 })[i]), "another stream too");
+      assert.ok(
+        a.some((v, i) => v !== b[i]),
+        "another seed gives other bits",
+      );
+      assert.ok(
+        a.some((v, i) => v !== quantize(x, format, { rounding: "stochastic", seed: 1, stream: 1 })[i]),
+        "another stream too",
+      );
     }
   });
 
@@ -284,7 +385,8 @@ describe("quantize", () => {
     const x = new Float32Array(1000).fill(0.5);
     const f = fixedPoint({ bits: 4, frac: 0 });
     setQuantizationSeed(9);
-    const first = quantize(x, f, { rounding: "stochastic" }), second = quantize(x, f, { rounding: "stochastic" });
+    const first = quantize(x, f, { rounding: "stochastic" }),
+      second = quantize(x, f, { rounding: "stochastic" });
     assert.ok(first.some((v, i) => v !== second[i]));
     setQuantizationSeed(9);
     assertSameBits(quantize(x, f, { rounding: "stochastic" }), first, "replay");
@@ -296,30 +398,67 @@ describe("quantize", () => {
     // quantize() holds values in float32 and refuses what float32 cannot hold, naming why.
     assert.throws(() => fixedPoint({ bits: 0, frac: 0 }), /fixedPoint bits must be an integer in \[1, 64\]; got 0/);
     assert.throws(() => fixedPoint({ bits: 65, frac: 0 }), /fixedPoint bits must be an integer in \[1, 64\]; got 65/);
-    assert.throws(() => quantize(x, fixedPoint({ bits: 33, frac: 0 })), /quantize fixedPoint bits \(values are held in float32: 24 significant bits\) must be an integer in \[1, 24\]; got 33/);
+    assert.throws(
+      () => quantize(x, fixedPoint({ bits: 33, frac: 0 })),
+      /quantize fixedPoint bits \(values are held in float32: 24 significant bits\) must be an integer in \[1, 24\]; got 33/,
+    );
     assert.throws(() => quantize(x, fixedPoint({ bits: 25, frac: 0 })), /\[1, 24\]; got 25/);
-    assert.throws(() => quantize(x, fixedPoint({ bits: 8, frac: 0, overflow: "wrap" })), /quantize fixedPoint overflow must be "saturate" .*; got "wrap"/);
-    assert.throws(() => fixedPoint({ bits: 8, frac: 0, overflow: "modular" as never }), /fixedPoint overflow must be one of "saturate", "wrap"; got "modular"/);
-    assert.throws(() => fixedPoint({ bits: 8, frac: 0, symmetric: true, overflow: "wrap" }), /overflow "wrap" needs symmetric false/);
+    assert.throws(
+      () => quantize(x, fixedPoint({ bits: 8, frac: 0, overflow: "wrap" })),
+      /quantize fixedPoint overflow must be "saturate" .*; got "wrap"/,
+    );
+    assert.throws(
+      () => fixedPoint({ bits: 8, frac: 0, overflow: "modular" as never }),
+      /fixedPoint overflow must be one of "saturate", "wrap"; got "modular"/,
+    );
+    assert.throws(
+      () => fixedPoint({ bits: 8, frac: 0, symmetric: true, overflow: "wrap" }),
+      /overflow "wrap" needs symmetric false/,
+    );
     assert.throws(() => fixedPoint({ bits: 1.5, frac: 0 }), /fixedPoint bits/);
-    assert.throws(() => fixedPoint({ bits: 8, frac: 200 }), /fixedPoint frac must be an integer in \[-120, 126\]; got 200/);
-    assert.throws(() => floatingPoint({ exp: 12, man: 3 }), /floatingPoint exp must be an integer in \[2, 11\]; got 12/);
-    assert.throws(() => floatingPoint({ exp: 4, man: 53 }), /floatingPoint man must be an integer in \[0, 52\]; got 53/);
-    assert.throws(() => floatingPoint({ exp: 4, man: NaN }), /floatingPoint man must be an integer in \[0, 52\]; got NaN/);
-    assert.throws(() => quantize(x, floatingPoint({ exp: 9, man: 3 })), /quantize floatingPoint exp \(values are held in float32: 8 exponent bits\) must be an integer in \[2, 8\]; got 9/);
+    assert.throws(
+      () => fixedPoint({ bits: 8, frac: 200 }),
+      /fixedPoint frac must be an integer in \[-120, 126\]; got 200/,
+    );
+    assert.throws(
+      () => floatingPoint({ exp: 12, man: 3 }),
+      /floatingPoint exp must be an integer in \[2, 11\]; got 12/,
+    );
+    assert.throws(
+      () => floatingPoint({ exp: 4, man: 53 }),
+      /floatingPoint man must be an integer in \[0, 52\]; got 53/,
+    );
+    assert.throws(
+      () => floatingPoint({ exp: 4, man: NaN }),
+      /floatingPoint man must be an integer in \[0, 52\]; got NaN/,
+    );
+    assert.throws(
+      () => quantize(x, floatingPoint({ exp: 9, man: 3 })),
+      /quantize floatingPoint exp \(values are held in float32: 8 exponent bits\) must be an integer in \[2, 8\]; got 9/,
+    );
     assert.throws(() => quantize(x, floatingPoint({ exp: 11, man: 52 })), /exp .* \[2, 8\]; got 11/);
-    assert.throws(() => quantize(tf.tensor([1]), floatingPoint({ exp: 8, man: 24 })), /quantize floatingPoint man \(values are held in float32: 23 mantissa bits\) must be an integer in \[0, 23\]; got 24/);
-    assert.throws(() => quantize(x, FP16, { rounding: "up" as never }), /quantize rounding must be one of "nearest", "stochastic", "zero", "floor"; got "up"/);
+    assert.throws(
+      () => quantize(tf.tensor([1]), floatingPoint({ exp: 8, man: 24 })),
+      /quantize floatingPoint man \(values are held in float32: 23 mantissa bits\) must be an integer in \[0, 23\]; got 24/,
+    );
+    assert.throws(
+      () => quantize(x, FP16, { rounding: "up" as never }),
+      /quantize rounding must be one of "nearest", "stochastic", "zero", "floor"; got "up"/,
+    );
     assert.throws(() => quantize(x, { kind: "fixed", bits: 40, frac: 0, symmetric: false }), /fixedPoint bits/);
     assert.throws(() => quantize(x, { kind: "posit" } as never), TypeError);
     assert.throws(() => quantize(tf.tensor([1, 2], undefined, "int32"), FP16), /float32 tensor; got int32/);
-    assert.throws(() => quantize(x, FP16, { rounding: "stochastic", seed: -1 }), /quantize seed must be an integer in \[0, 2\^32 - 1\]/);
+    assert.throws(
+      () => quantize(x, FP16, { rounding: "stochastic", seed: -1 }),
+      /quantize seed must be an integer in \[0, 2\^32 - 1\]/,
+    );
   });
 
   test("no tensor or wasm-buffer leaks", () => {
     const x = tf.tensor(randomSpread(4096, 1, -5, 5));
     quantize(x, FP16).dispose();
-    const tensors = tf.memory().numTensors, buffers = tf.engine().backend.numDataIds();
+    const tensors = tf.memory().numTensors,
+      buffers = tf.engine().backend.numDataIds();
     for (let i = 0; i < 10; i++) quantize(x, fixedPoint({ bits: 8, frac: 3 }), { rounding: "stochastic" }).dispose();
     assert.equal(tf.memory().numTensors, tensors);
     assert.equal(tf.engine().backend.numDataIds(), buffers);
@@ -337,15 +476,32 @@ describe("ste and quantizeGradient", () => {
     const q = (t: tf.Tensor) => quantize(t, fixedPoint({ bits: 2, frac: 0 }));
     assert.deepEqual([...ste(q)(x).dataSync()], [-2, -1, -0, 0, 1, 1]);
     assert.deepEqual([...tf.grad(ste(q))(x).dataSync()], [1, 1, 1, 1, 1, 1]);
-    assert.deepEqual([...tf.grad(ste(q, { clip: 1 }))(x).dataSync()], [0, 1, 1, 1, 1, 0]);
-    assert.deepEqual([...tf.grad(ste(q, { clip: [0, 5] }))(x).dataSync()], [0, 0, 0, 1, 1, 1]);
+    assert.deepEqual(
+      [
+        ...tf
+          .grad(ste(q, { clip: 1 }))(x)
+          .dataSync(),
+      ],
+      [0, 1, 1, 1, 1, 0],
+    );
+    assert.deepEqual(
+      [
+        ...tf
+          .grad(ste(q, { clip: [0, 5] }))(x)
+          .dataSync(),
+      ],
+      [0, 0, 0, 1, 1, 1],
+    );
     assert.throws(() => ste(q, { clip: [1, -1] }), /ste clip must be a range/);
   });
 
   test("quantizeGradient is the identity forward and quantizes the gradient backward", () => {
     const x = tf.tensor([0.1, 0.2, 0.3]);
-    const w = tf.tensor([0.30, 0.61, -0.12]);
-    const f = (t: tf.Tensor) => quantizeGradient(t, fixedPoint({ bits: 8, frac: 2 })).mul(w).sum();
+    const w = tf.tensor([0.3, 0.61, -0.12]);
+    const f = (t: tf.Tensor) =>
+      quantizeGradient(t, fixedPoint({ bits: 8, frac: 2 }))
+        .mul(w)
+        .sum();
     assert.deepEqual([...quantizeGradient(x, FP16).dataSync()], [...x.dataSync()]);
     assert.deepEqual([...tf.grad(f)(x).dataSync()], [0.25, 0.5, -0]);
   });

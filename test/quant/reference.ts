@@ -10,7 +10,8 @@ import { elementHash } from "lowbit";
 export type Mode = "nearest" | "stochastic" | "zero" | "floor";
 
 export function roundHalfEven(v: number): number {
-  const f = Math.floor(v), d = v - f;
+  const f = Math.floor(v),
+    d = v - f;
   if (d > 0.5) return f + 1;
   if (d < 0.5) return f;
   return f % 2 === 0 ? f : f + 1;
@@ -18,11 +19,15 @@ export function roundHalfEven(v: number): number {
 
 function roundInt(v: number, mode: Mode, h: () => number, bitsDropped?: number): number {
   switch (mode) {
-    case "nearest": return roundHalfEven(v);
-    case "zero": return Math.trunc(v);
-    case "floor": return Math.floor(v);
+    case "nearest":
+      return roundHalfEven(v);
+    case "zero":
+      return Math.trunc(v);
+    case "floor":
+      return Math.floor(v);
     case "stochastic": {
-      const f = Math.floor(v), frac = v - f;
+      const f = Math.floor(v),
+        frac = v - f;
       if (bitsDropped !== undefined) {
         const k = bitsDropped;
         if (k === 0) return v;
@@ -38,9 +43,17 @@ function roundInt(v: number, mode: Mode, h: () => number, bitsDropped?: number):
 
 /** Fixed point; element i of x draws elementHash(seed, stream, first + i). */
 export function fixedRef(
-  x: Float32Array, bits: number, frac: number, mode: Mode, seed = 0, stream = 0, symmetric = false, first = 0,
+  x: Float32Array,
+  bits: number,
+  frac: number,
+  mode: Mode,
+  seed = 0,
+  stream = 0,
+  symmetric = false,
+  first = 0,
 ): Float32Array {
-  const qmax = 2 ** (bits - 1) - 1, qmin = symmetric ? -qmax : -(2 ** (bits - 1));
+  const qmax = 2 ** (bits - 1) - 1,
+    qmin = symmetric ? -qmax : -(2 ** (bits - 1));
   return x.map((v, i) => {
     if (Number.isNaN(v)) return NaN;
     const q = roundInt(v * 2 ** frac, mode, () => elementHash(seed, stream, first + i));
@@ -48,11 +61,17 @@ export function fixedRef(
   });
 }
 
-export interface FloatSpec { exp: number; man: number; subnormals?: boolean; saturate?: boolean }
+export interface FloatSpec {
+  exp: number;
+  man: number;
+  subnormals?: boolean;
+  saturate?: boolean;
+}
 
 export function floatRef(x: Float32Array, s: FloatSpec, mode: Mode, seed = 0, stream = 0): Float32Array {
   const { exp, man, subnormals = true, saturate = true } = s;
-  const bias = 2 ** (exp - 1) - 1, emin = 1 - bias;
+  const bias = 2 ** (exp - 1) - 1,
+    emin = 1 - bias;
   const maxFinite = (2 - 2 ** -man) * 2 ** bias;
   return x.map((v, i) => {
     if (Number.isNaN(v)) return NaN;
@@ -115,14 +134,17 @@ export function roundRational(num: bigint, den: bigint, mode: Mode, h: number): 
   if (num % den !== 0n && num < 0n) floor -= 1n;
   const r = num - floor * den; // in [0, den)
   switch (mode) {
-    case "floor": return floor;
-    case "zero": return num < 0n && r > 0n ? floor + 1n : floor;
+    case "floor":
+      return floor;
+    case "zero":
+      return num < 0n && r > 0n ? floor + 1n : floor;
     case "nearest": {
       if (2n * r < den) return floor;
       if (2n * r > den) return floor + 1n;
       return floor % 2n === 0n ? floor : floor + 1n;
     }
-    case "stochastic": return BigInt(h >>> 8) * den < r * 2n ** 24n ? floor + 1n : floor;
+    case "stochastic":
+      return BigInt(h >>> 8) * den < r * 2n ** 24n ? floor + 1n : floor;
   }
 }
 
@@ -131,10 +153,19 @@ export function roundRational(num: bigint, den: bigint, mode: Mode, h: number): 
  * the float32 values x and scale, clamped, times scale rounded once to float32.
  */
 export function integerRef(
-  x: Float32Array, bits: number, scale: number, signed: boolean, mode: Mode, seed = 0, stream = 0,
+  x: Float32Array,
+  bits: number,
+  scale: number,
+  signed: boolean,
+  mode: Mode,
+  seed = 0,
+  stream = 0,
 ): Float32Array {
-  const s = Math.fround(scale), se = exact(s);
-  const [qmin, qmax] = signed ? [-(2n ** BigInt(bits - 1)), 2n ** BigInt(bits - 1) - 1n] : [0n, 2n ** BigInt(bits) - 1n];
+  const s = Math.fround(scale),
+    se = exact(s);
+  const [qmin, qmax] = signed
+    ? [-(2n ** BigInt(bits - 1)), 2n ** BigInt(bits - 1) - 1n]
+    : [0n, 2n ** BigInt(bits) - 1n];
   return x.map((v, i) => {
     if (Number.isNaN(v)) return NaN;
     if (!Number.isFinite(v)) return Number(v > 0 ? qmax : qmin) * s;

@@ -17,7 +17,8 @@ import { fixedRef, type Mode } from "./reference";
 
 /** floor(log2 m) of a positive finite float32 m, from its bits. */
 export function float32ExponentRef(m: number): number {
-  const f = new Float32Array([m]), u = new Uint32Array(f.buffer)[0];
+  const f = new Float32Array([m]),
+    u = new Uint32Array(f.buffer)[0];
   const field = u >>> 23;
   return field > 0 ? field - 127 : -149 + 31 - Math.clz32(u);
 }
@@ -32,7 +33,14 @@ function finiteMaxAbs(x: ArrayLike<number>): number {
 }
 
 /** Fixed point with a fractional length per element; element i draws elementHash(seed, stream, i). */
-function fixedPerElement(x: Float32Array, bits: number, fracOf: (i: number) => number, mode: Mode, seed: number, stream: number): Float32Array {
+function fixedPerElement(
+  x: Float32Array,
+  bits: number,
+  fracOf: (i: number) => number,
+  mode: Mode,
+  seed: number,
+  stream: number,
+): Float32Array {
   const y = new Float32Array(x.length);
   for (let i = 0; i < x.length; i++) {
     const v = fixedRef(x.subarray(i, i + 1), bits, fracOf(i), mode, seed, stream, false, i)[0];
@@ -52,11 +60,19 @@ export class DfpRef {
   frac: number[] | undefined;
   history: { call: number; frac: number[]; overflowRate: number }[] = [];
   calls = 0;
-  constructor(readonly o: { bits: number; granularity?: "tensor" | "channel"; exponent?: "max" | "overflow"; maxOverflowRate?: number; updateEvery?: number }) {}
+  constructor(
+    readonly o: {
+      bits: number;
+      granularity?: "tensor" | "channel";
+      exponent?: "max" | "overflow";
+      maxOverflowRate?: number;
+      updateEvery?: number;
+    },
+  ) {}
 
   quantize(x: Float32Array, shape: number[], mode: Mode, seed: number, stream: number): Float32Array {
     const { bits, granularity = "tensor", exponent = "max", maxOverflowRate = 1e-4, updateEvery = 1 } = this.o;
-    const channels = granularity === "channel" ? shape[shape.length - 1] ?? 1 : 1;
+    const channels = granularity === "channel" ? (shape[shape.length - 1] ?? 1) : 1;
     const rows = x.length / channels;
     const qmax = 2 ** (bits - 1) - 1;
     const count = (frac: number[]) => {
@@ -78,7 +94,8 @@ export class DfpRef {
         }
       } else frac = [...this.frac];
       if (exponent === "overflow") {
-        const now = count(frac), oneLess = count(frac.map((f) => f + 1));
+        const now = count(frac),
+          oneLess = count(frac.map((f) => f + 1));
         frac = frac.map((f, c) => {
           if (now[c] / rows > maxOverflowRate) return Math.max(bits - 128, f - 1);
           if (oneLess[c] / rows <= maxOverflowRate) return Math.min(126, f + 1);
@@ -97,7 +114,14 @@ export class DfpRef {
 }
 
 /** Block floating point along the last axis (consecutive blocks), as before. */
-export function bfpRef(x: Float32Array, bits: number, blockSize: number, mode: Mode, seed = 0, stream = 0): Float32Array {
+export function bfpRef(
+  x: Float32Array,
+  bits: number,
+  blockSize: number,
+  mode: Mode,
+  seed = 0,
+  stream = 0,
+): Float32Array {
   const fracs: number[] = [];
   for (let b = 0; b < x.length / blockSize; b++) {
     const m = finiteMaxAbs(x.subarray(b * blockSize, (b + 1) * blockSize));
@@ -120,7 +144,8 @@ export function bfpAxisRef(x: tf.Tensor, bits: number, axis: number, mode: Mode,
 
 /** BWN per output channel (last axis): a_i = mean |W_i| over its finite values (the fix). */
 export function bwnRef(w: Float32Array, channels: number): { q: Float32Array; scales: Float32Array } {
-  const sums = new Float64Array(channels), n = new Float64Array(channels);
+  const sums = new Float64Array(channels),
+    n = new Float64Array(channels);
   for (let j = 0; j < w.length; j++) {
     if (Number.isFinite(w[j])) {
       sums[j % channels] += Math.abs(w[j]);
@@ -137,8 +162,13 @@ export function bwnRef(w: Float32Array, channels: number): { q: Float32Array; sc
 }
 
 /** TWN per output channel with the layer-wide threshold, as before (verbatim). */
-export function twnRef(w: Float32Array, channels: number, threshold = 0.7): { q: Float32Array; scales: Float32Array; delta: number } {
-  let sum = 0, count = 0;
+export function twnRef(
+  w: Float32Array,
+  channels: number,
+  threshold = 0.7,
+): { q: Float32Array; scales: Float32Array; delta: number } {
+  let sum = 0,
+    count = 0;
   for (let i = 0; i < w.length; i++) {
     const a = Math.abs(w[i]);
     if (a !== Infinity && a === a) {
@@ -147,7 +177,8 @@ export function twnRef(w: Float32Array, channels: number, threshold = 0.7): { q:
     }
   }
   const delta = count > 0 ? Math.fround(threshold * (sum / count)) : 0;
-  const keptSum = new Float64Array(channels), kept = new Float64Array(channels);
+  const keptSum = new Float64Array(channels),
+    kept = new Float64Array(channels);
   for (let j = 0; j < w.length; j++) {
     if ((w[j] > delta || w[j] < -delta) && Number.isFinite(w[j])) {
       keptSum[j % channels] += Math.abs(w[j]);
@@ -157,7 +188,8 @@ export function twnRef(w: Float32Array, channels: number, threshold = 0.7): { q:
   const scales = Float32Array.from(keptSum, (s, i) => (kept[i] > 0 ? s / kept[i] : 0));
   const q = new Float32Array(w.length);
   for (let j = 0; j < w.length; j++) {
-    const a = scales[j % channels], v = w[j];
+    const a = scales[j % channels],
+      v = w[j];
     q[j] = v > delta ? a : v < -delta ? -a : Number.isNaN(v) ? NaN : 0;
   }
   return { q, scales, delta };
@@ -182,7 +214,13 @@ export function wageGradientRef(g: tf.Tensor, k: number, eta: number, seed: numb
   const m = finiteMaxAbs(g.dataSync());
   if (!(m > 0)) return new Float32Array(g.size);
   const scaled = g.mul(eta / shiftRef(m));
-  const q = tf.tensor(quantize(scaled.dataSync() as Float32Array, fixedPoint({ bits: 24, frac: 0 }), { rounding: "stochastic", seed, stream }));
+  const q = tf.tensor(
+    quantize(scaled.dataSync() as Float32Array, fixedPoint({ bits: 24, frac: 0 }), {
+      rounding: "stochastic",
+      seed,
+      stream,
+    }),
+  );
   const y = q.mul(2 ** (1 - k));
   const out = y.dataSync() as Float32Array;
   tf.dispose([scaled, q, y]);
@@ -190,7 +228,13 @@ export function wageGradientRef(g: tf.Tensor, k: number, eta: number, seed: numb
 }
 
 /** QNN's log quantizer: powerOfTwo({ bits, maxExponent: ceil(log2 max|x|) }), as before. */
-export function logQuantizerRef(x: Float32Array, bits: number, rounding: Rounding, seed: number, stream: number): Float32Array {
+export function logQuantizerRef(
+  x: Float32Array,
+  bits: number,
+  rounding: Rounding,
+  seed: number,
+  stream: number,
+): Float32Array {
   const m = finiteMaxAbs(x);
   const lowest = -126 + 2 ** (bits - 1) - 2;
   const maxExponent = m > 0 ? Math.min(127, Math.max(lowest, Math.ceil(Math.log2(m)))) : 0;

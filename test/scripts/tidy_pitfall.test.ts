@@ -6,17 +6,25 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import { findNotebookTidyPitfalls, findPitfallsInFiles, findTidyPitfalls, projectFiles } from "../../scripts/tidy-pitfall";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import {
+  findNotebookTidyPitfalls,
+  findPitfallsInFiles,
+  findTidyPitfalls,
+  projectFiles,
+} from "../../scripts/tidy-pitfall";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
 describe("tf.tidy pitfall guard", () => {
   test("no tf.tidy in lib, bench, scripts, test or notebooks returns tensor data", () => {
     const files = projectFiles(ROOT);
-    assert.ok(files.some((f) => f.endsWith(".ipynb")) && files.some((f) => f.endsWith(path.join("xnor", "xnor_matmul.ts"))), "scans the project");
+    assert.ok(
+      files.some((f) => f.endsWith(".ipynb")) && files.some((f) => f.endsWith(path.join("xnor", "xnor_matmul.ts"))),
+      "scans the project",
+    );
     const found = findPitfallsInFiles(files).map((p) => `${path.relative(ROOT, p.file)}:${p.line}: ${p.text}`);
     assert.deepEqual(found, [], "read data outside tf.tidy and dispose the tensor");
   });
@@ -36,7 +44,10 @@ describe("tf.tidy pitfall guard", () => {
     ];
     for (const source of planted) assert.equal(findTidyPitfalls(source, "planted.ts").length, 1, source);
     const multiLine = "const z = 1;\nconst c = tf.tidy(() => {\n  return x.dataSync();\n});\n";
-    assert.deepEqual(findTidyPitfalls(multiLine, "m.ts").map((p) => p.line), [2]);
+    assert.deepEqual(
+      findTidyPitfalls(multiLine, "m.ts").map((p) => p.line),
+      [2],
+    );
   });
 
   test("lets scalars, tensors and data read outside tidy through", () => {
@@ -55,12 +66,15 @@ describe("tf.tidy pitfall guard", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tidy-pitfall-"));
     try {
       const file = path.join(dir, "n.ipynb");
-      fs.writeFileSync(file, JSON.stringify({
-        cells: [
-          { cell_type: "markdown", source: ["tf.tidy(() => x.dataSync()) in prose is not code"] },
-          { cell_type: "code", source: ["const a = 1;\n", "const v = tf.tidy(() => x.dataSync());\n"] },
-        ],
-      }));
+      fs.writeFileSync(
+        file,
+        JSON.stringify({
+          cells: [
+            { cell_type: "markdown", source: ["tf.tidy(() => x.dataSync()) in prose is not code"] },
+            { cell_type: "code", source: ["const a = 1;\n", "const v = tf.tidy(() => x.dataSync());\n"] },
+          ],
+        }),
+      );
       const found = findNotebookTidyPitfalls(file);
       assert.equal(found.length, 1);
       assert.match(found[0].file, /n\.ipynb cell 2$/);

@@ -6,18 +6,26 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "child_process";
-import * as path from "path";
+import { spawn } from "node:child_process";
+import * as path from "node:path";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
 function train(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "train-lenet.ts"), "--train", "64", "--batch", "64", ...args],
-      { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "", stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (c: string) => { stdout += c; });
-    child.stderr.setEncoding("utf8").on("data", (c: string) => { stderr += c; });
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", path.join(ROOT, "scripts", "train-lenet.ts"), "--train", "64", "--batch", "64", ...args],
+      { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let stdout = "",
+      stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (c: string) => {
+      stdout += c;
+    });
+    child.stderr.setEncoding("utf8").on("data", (c: string) => {
+      stderr += c;
+    });
     child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
 }
@@ -51,7 +59,19 @@ describe("npm run train arguments", () => {
     const r = await train("--help");
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^Usage: npm run train -- \[options\]/);
-    for (const option of ["--model", "--dataset", "--epochs", "--batch", "--lr", "--eta", "--variant", "--seed", "--train", "--min-accuracy", "--results"]) {
+    for (const option of [
+      "--model",
+      "--dataset",
+      "--epochs",
+      "--batch",
+      "--lr",
+      "--eta",
+      "--variant",
+      "--seed",
+      "--train",
+      "--min-accuracy",
+      "--results",
+    ]) {
       assert.match(r.stdout, new RegExp(`\\n  ${option} <\\w+> +\\S`), option);
     }
     for (const line of r.stdout.split("\n")) assert.ok(line.length <= 100, line);

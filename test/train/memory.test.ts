@@ -15,8 +15,20 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import {
-  charLstm, dfpQuantizer, initBackend, lenet5, loadCheckpoint, qnnMlp, quantLeNet5, saveCheckpoint, seq2seq,
-  softmaxCrossEntropy, sumSquaredError, trainStep, vggNet, wageLeNet5,
+  charLstm,
+  dfpQuantizer,
+  initBackend,
+  lenet5,
+  loadCheckpoint,
+  qnnMlp,
+  quantLeNet5,
+  saveCheckpoint,
+  seq2seq,
+  softmaxCrossEntropy,
+  sumSquaredError,
+  trainStep,
+  vggNet,
+  wageLeNet5,
 } from "lowbit";
 import type { Loss } from "lowbit";
 import { COMBINATIONS, makeOptimizer } from "./resume_fixture";
@@ -43,38 +55,72 @@ interface Case {
 
 const MODELS: Record<string, Case> = {
   lenet5: {
-    make: () => lenet5({ inputShape: [16, 16, 1], numClasses: 3 }), x: () => uniform([1, 16, 16, 1], 1), y: () => oneHot([1], 3, 2),
+    make: () => lenet5({ inputShape: [16, 16, 1], numClasses: 3 }),
+    x: () => uniform([1, 16, 16, 1], 1),
+    y: () => oneHot([1], 3, 2),
     only: (c) => c.wrapper === "none",
   },
   quantLeNet5: {
     make: () => quantLeNet5((i) => ({ quant: dfp(10 * i) }), { widths: { filters: [2, 2], units: 4 } }),
-    x: () => uniform([1, 28, 28, 1], 1), y: () => oneHot([1], 10, 2),
+    x: () => uniform([1, 28, 28, 1], 1),
+    y: () => oneHot([1], 10, 2),
   },
   // WAGE trains with plain SGD (its eta is in the gradient quantizer): bare and in each wrapper.
   wageLeNet5: {
-    make: () => wageLeNet5(), x: () => uniform([1, 28, 28, 1], 1), y: () => oneHot([1], 10, 2), loss: sumSquaredError,
+    make: () => wageLeNet5(),
+    x: () => uniform([1, 28, 28, 1], 1),
+    y: () => oneHot([1], 10, 2),
+    loss: sumSquaredError,
     only: (c) => c.optimizer === "sgd",
   },
   "qnnMlp shift batch norm": {
     make: () => qnnMlp({ hidden: [4], inputShape: [2, 2, 1], numClasses: 3, batchNorm: "shift", gradientBits: 6 }),
-    x: () => uniform([2, 2, 2, 1], 1), y: () => oneHot([2], 3, 2),
+    x: () => uniform([2, 2, 2, 1], 1),
+    y: () => oneHot([2], 3, 2),
   },
   "vggNet float batch norm": {
-    make: () => vggNet({ inputShape: [4, 4, 1], numClasses: 3, filters: [2], convsPerStage: 1, units: 4, quant: (l) => dfp(10 * l.index) }),
-    x: () => uniform([2, 4, 4, 1], 1), y: () => oneHot([2], 3, 2),
+    make: () =>
+      vggNet({
+        inputShape: [4, 4, 1],
+        numClasses: 3,
+        filters: [2],
+        convsPerStage: 1,
+        units: 4,
+        quant: (l) => dfp(10 * l.index),
+      }),
+    x: () => uniform([2, 4, 4, 1], 1),
+    y: () => oneHot([2], 3, 2),
   },
   charLstm: {
-    make: () => charLstm({ vocab: 3, hidden: 2, layers: 1, quant: (l) => dfp(10 * l.index), gates: () => ({ output: dfpQuantizer({ bits: 8 }, { rounding: "stochastic", seed: 9 }) }) }),
-    x: () => oneHot([1, 2], 3, 1), y: () => oneHot([1, 2], 3, 2),
+    make: () =>
+      charLstm({
+        vocab: 3,
+        hidden: 2,
+        layers: 1,
+        quant: (l) => dfp(10 * l.index),
+        gates: () => ({ output: dfpQuantizer({ bits: 8 }, { rounding: "stochastic", seed: 9 }) }),
+      }),
+    x: () => oneHot([1, 2], 3, 1),
+    y: () => oneHot([1, 2], 3, 2),
   },
   seq2seq: {
-    make: () => seq2seq({ sourceVocab: 3, targetVocab: 3, sourceLength: 2, targetLength: 2, hidden: 2, quant: (l) => dfp(10 * l.index) }),
-    x: () => [oneHot([1, 2], 3, 1), oneHot([1, 2], 3, 3)], y: () => oneHot([1, 2], 3, 2),
+    make: () =>
+      seq2seq({
+        sourceVocab: 3,
+        targetVocab: 3,
+        sourceLength: 2,
+        targetLength: 2,
+        hidden: 2,
+        quant: (l) => dfp(10 * l.index),
+      }),
+    x: () => [oneHot([1, 2], 3, 1), oneHot([1, 2], 3, 3)],
+    y: () => oneHot([1, 2], 3, 2),
   },
 };
 
 const STEPS = Number(process.env.LOWBIT_LEAK_STEPS ?? 3);
-if (!Number.isInteger(STEPS) || STEPS < 1) throw new RangeError(`LOWBIT_LEAK_STEPS must be an integer >= 1, got ${process.env.LOWBIT_LEAK_STEPS}`);
+if (!Number.isInteger(STEPS) || STEPS < 1)
+  throw new RangeError(`LOWBIT_LEAK_STEPS must be an integer >= 1, got ${process.env.LOWBIT_LEAK_STEPS}`);
 
 describe("tensor count over training and checkpoints", () => {
   const dir = mkdtempSync(join(tmpdir(), "lowbit-memory-"));
@@ -84,10 +130,14 @@ describe("tensor count over training and checkpoints", () => {
 
   for (const [name, c] of Object.entries(MODELS)) {
     test(`${name}: flat over steps, saves and loads`, async () => {
-      const x = c.x(), y = c.y(), loss = c.loss ?? softmaxCrossEntropy, path = join(dir, name);
+      const x = c.x(),
+        y = c.y(),
+        loss = c.loss ?? softmaxCrossEntropy,
+        path = join(dir, name);
       const leaks: string[] = [];
       for (const combination of COMBINATIONS.filter(c.only ?? (() => true))) {
-        const m = c.make(), optimizer = makeOptimizer(combination.optimizer, combination.wrapper);
+        const m = c.make(),
+          optimizer = makeOptimizer(combination.optimizer, combination.wrapper);
         const cycle = async (steps: number) => {
           for (let i = 0; i < steps; i++) trainStep(m, optimizer, loss, x, y).dispose();
           await saveCheckpoint(path, m, optimizer, 0, []);
@@ -96,7 +146,8 @@ describe("tensor count over training and checkpoints", () => {
         await cycle(1); // the first step makes the optimizer's slots
         const start = tf.memory().numTensors;
         await cycle(STEPS);
-        if (tf.memory().numTensors !== start) leaks.push(`${combination.name}: ${tf.memory().numTensors - start} tensors`);
+        if (tf.memory().numTensors !== start)
+          leaks.push(`${combination.name}: ${tf.memory().numTensors - start} tensors`);
         optimizer.dispose();
         m.dispose();
       }

@@ -24,10 +24,14 @@ describe("storeQuantized", () => {
   });
 
   test("nearest freezes updates below half a step; stochastic rounding moves by the update on average", () => {
-    const n = 20000, steps = 10, update = 0.01; // 0.16 of a 1/16 step per step
+    const n = 20000,
+      steps = 10,
+      update = 0.01; // 0.16 of a 1/16 step per step
     const run = (rounding: "nearest" | "stochastic") => {
       const w = tf.variable(tf.zeros([n]), true, `stored_${rounding}`);
-      const optimizer = storeQuantized(tf.train.sgd(1), () => formatQuantizer(fixedPoint({ bits: 8, frac: 4 }), { rounding: rounding, seed: 7 }));
+      const optimizer = storeQuantized(tf.train.sgd(1), () =>
+        formatQuantizer(fixedPoint({ bits: 8, frac: 4 }), { rounding: rounding, seed: 7 }),
+      );
       const g = tf.fill([n], -update);
       const before_ = tf.memory().numTensors;
       for (let i = 0; i < steps; i++) optimizer.applyGradients({ [w.name]: g });
@@ -39,12 +43,13 @@ describe("storeQuantized", () => {
     assert.equal(run("nearest"), 0);
     // Sum of 10 steps, each a Bernoulli(0.16) multiple of 1/16 per weight (from 0 the grid point keeps the fraction).
     const mean = run("stochastic");
-    const sd = Math.sqrt(steps * 0.16 * 0.84 / n) / 16;
+    const sd = Math.sqrt((steps * 0.16 * 0.84) / n) / 16;
     assert.ok(Math.abs(mean - steps * update) < 5 * sd, `mean ${mean}, expected ${steps * update}`);
   });
 
   test("each variable gets its own quantizer (dynamic fixed point keeps one exponent per tensor)", () => {
-    const a = tf.variable(tf.tensor1d([1, 0.5]), true, "stored_a"), b = tf.variable(tf.tensor1d([0.01, 0.002]), true, "stored_b");
+    const a = tf.variable(tf.tensor1d([1, 0.5]), true, "stored_a"),
+      b = tf.variable(tf.tensor1d([0.01, 0.002]), true, "stored_b");
     const optimizer = storeQuantized(tf.train.sgd(0), () => dfpQuantizer({ bits: 8 }));
     optimizer.applyGradients({ [a.name]: tf.zeros([2]), [b.name]: tf.zeros([2]) });
     const fracOf = (name: string) => (optimizer.quantizers.get(name) as ReturnType<typeof dfpQuantizer>).dfp.frac;

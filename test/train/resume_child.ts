@@ -10,7 +10,8 @@ import { COMBINATIONS, makeOptimizer, model, STEPS, trainSteps } from "./resume_
 async function main(dir: string): Promise<void> {
   await initBackend({ backend: "wasm", quiet: true });
   for (const { optimizer: o, wrapper, name } of COMBINATIONS) {
-    const m = model(), optimizer = makeOptimizer(o, wrapper);
+    const m = model(),
+      optimizer = makeOptimizer(o, wrapper);
     const { epochsDone, history } = await loadCheckpoint(join(dir, `${name}.half`), m, optimizer);
     trainSteps(m, optimizer, STEPS / 2, STEPS);
     await saveCheckpoint(join(dir, `${name}.resumed`), m, optimizer, epochsDone, history);

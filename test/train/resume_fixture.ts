@@ -10,8 +10,18 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import {
-  dfpQuantizer, floatingPoint, quantDense, quantize, quantizeUpdates, quantLstm, setQuantizationSeed, shiftAdaMax,
-  softmaxCrossEntropy, storeQuantized, trainStep, wageGradient,
+  dfpQuantizer,
+  floatingPoint,
+  quantDense,
+  quantize,
+  quantizeUpdates,
+  quantLstm,
+  setQuantizationSeed,
+  shiftAdaMax,
+  softmaxCrossEntropy,
+  storeQuantized,
+  trainStep,
+  wageGradient,
 } from "lowbit";
 import type { QuantLayer, TensorQuantizer, WageGradientQuantizer } from "lowbit";
 
@@ -29,7 +39,8 @@ export const OPTIMIZERS: Record<string, () => tf.Optimizer> = {
 };
 
 let seeds = 100;
-const dfp = (bits = 8) => dfpQuantizer({ bits, exponent: "overflow", updateEvery: 2 }, { rounding: "stochastic", seed: seeds++ });
+const dfp = (bits = 8) =>
+  dfpQuantizer({ bits, exponent: "overflow", updateEvery: 2 }, { rounding: "stochastic", seed: seeds++ });
 
 export const WRAPPERS: Record<string, (inner: tf.Optimizer) => tf.Optimizer> = {
   none: (inner) => inner,
@@ -37,11 +48,15 @@ export const WRAPPERS: Record<string, (inner: tf.Optimizer) => tf.Optimizer> = {
   quantizeUpdates: (inner) => quantizeUpdates(inner, dfp(8)),
 };
 
-export const COMBINATIONS = Object.keys(OPTIMIZERS).flatMap((o) => Object.keys(WRAPPERS).map((w) => ({ optimizer: o, wrapper: w, name: `${w}-${o}` })));
+export const COMBINATIONS = Object.keys(OPTIMIZERS).flatMap((o) =>
+  Object.keys(WRAPPERS).map((w) => ({ optimizer: o, wrapper: w, name: `${w}-${o}` })),
+);
 
 /** Stochastic rounding to e5m4 from the global stream sequence. */
 const unseeded = (): TensorQuantizer => ({
-  label: "float<e5,m4> stochastic, global stream", bits: 10, calls: 0,
+  label: "float<e5,m4> stochastic, global stream",
+  bits: 10,
+  calls: 0,
   apply: (x) => quantize(x, floatingPoint({ exp: 5, man: 4 }), { rounding: "stochastic" }),
 });
 
@@ -52,8 +67,21 @@ export function model(): tf.LayersModel {
   const q = () => ({ weight: dfp(), activation: dfp(), error: dfp(), gradient: dfp() });
   return tf.sequential({
     layers: [
-      quantLstm({ inputShape: [3, 5], units: 4, returnSequences: false, quant: q(), gates: { input: dfp(), output: dfp() }, seed: 1, name: "lstm" }),
-      quantDense({ units: 3, quant: { ...q(), error: unseeded(), gradient: wageGradient(8, { eta: 0.5, seed: 3 }) }, seed: 2, name: "out" }),
+      quantLstm({
+        inputShape: [3, 5],
+        units: 4,
+        returnSequences: false,
+        quant: q(),
+        gates: { input: dfp(), output: dfp() },
+        seed: 1,
+        name: "lstm",
+      }),
+      quantDense({
+        units: 3,
+        quant: { ...q(), error: unseeded(), gradient: wageGradient(8, { eta: 0.5, seed: 3 }) },
+        seed: 2,
+        name: "out",
+      }),
     ],
   });
 }
@@ -67,8 +95,21 @@ export function makeOptimizer(optimizer: string, wrapper: string): tf.Optimizer 
 export function trainSteps(m: tf.LayersModel, optimizer: tf.Optimizer, first: number, last: number): void {
   for (let step = first; step < last; step++) {
     if (step === 2) ((m.layers[1] as QuantLayer).quant.gradient as WageGradientQuantizer).eta = 0.25;
-    const x = tf.tensor3d(Float32Array.from({ length: 4 * 3 * 5 }, (_, i) => (((i * 7919 + step * 104729) % 1000) - 500) / 250), [4, 3, 5]);
-    const y = tf.tidy(() => tf.oneHot(tf.tensor1d(Int32Array.from({ length: 4 }, (_, i) => (i + step) % 3), "int32"), 3).cast("float32"));
+    const x = tf.tensor3d(
+      Float32Array.from({ length: 4 * 3 * 5 }, (_, i) => (((i * 7919 + step * 104729) % 1000) - 500) / 250),
+      [4, 3, 5],
+    );
+    const y = tf.tidy(() =>
+      tf
+        .oneHot(
+          tf.tensor1d(
+            Int32Array.from({ length: 4 }, (_, i) => (i + step) % 3),
+            "int32",
+          ),
+          3,
+        )
+        .cast("float32"),
+    );
     trainStep(m, optimizer, softmaxCrossEntropy, x, y).dispose();
     tf.dispose([x, y]);
   }

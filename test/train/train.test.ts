@@ -9,8 +9,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import {
-  dfpQuantizer, fixedPoint, formatQuantizer, initBackend, loadMnist, quantConv2d, quantDense,
-  quantizeUpdates, shiftAdaMax, toDataFrame, train,
+  dfpQuantizer,
+  fixedPoint,
+  formatQuantizer,
+  initBackend,
+  loadMnist,
+  quantConv2d,
+  quantDense,
+  quantizeUpdates,
+  shiftAdaMax,
+  toDataFrame,
+  train,
 } from "lowbit";
 
 /** A small conv net with every tensor in 8-bit dynamic fixed point with stochastic rounding. */
@@ -23,7 +32,16 @@ function model(): tf.Sequential {
   });
   return tf.sequential({
     layers: [
-      quantConv2d({ inputShape: [28, 28, 1], filters: 6, kernelSize: 5, strides: 2, activation: "relu", quant: q(10), seed: 1, name: "conv" }),
+      quantConv2d({
+        inputShape: [28, 28, 1],
+        filters: 6,
+        kernelSize: 5,
+        strides: 2,
+        activation: "relu",
+        quant: q(10),
+        seed: 1,
+        name: "conv",
+      }),
       tf.layers.flatten(),
       quantDense({ units: 10, quant: q(20), seed: 2, name: "fc" }),
     ],
@@ -40,13 +58,27 @@ describe("train", () => {
   });
 
   const run = async (epochs: number, checkpoint?: string, m = model(), optimizer = tf.train.adam(0.003)) => {
-    const result = await train({ model: m, data, epochs, batchSize: 32, optimizer, seed: 5, checkpoint, resume: true, progress: false });
+    const result = await train({
+      model: m,
+      data,
+      epochs,
+      batchSize: 32,
+      optimizer,
+      seed: 5,
+      checkpoint,
+      resume: true,
+      progress: false,
+    });
     return { m, result, weights: m.getWeights().map((w) => [...w.dataSync()]) };
   };
 
   test("the same seeds give the same losses and weights to the bit", async () => {
-    const a = await run(1), b = await run(1);
-    assert.deepEqual(a.result.history.map((r) => r.loss), b.result.history.map((r) => r.loss));
+    const a = await run(1),
+      b = await run(1);
+    assert.deepEqual(
+      a.result.history.map((r) => r.loss),
+      b.result.history.map((r) => r.loss),
+    );
     assert.deepEqual(a.weights, b.weights);
   });
 
@@ -63,9 +95,15 @@ describe("train", () => {
 
   test("early stopping after `patience` epochs without improvement", async () => {
     const result = await train({
-      model: model(), data, epochs: 10, batchSize: 64, optimizer: tf.train.sgd(0), seed: 1,
+      model: model(),
+      data,
+      epochs: 10,
+      batchSize: 64,
+      optimizer: tf.train.sgd(0),
+      seed: 1,
       // (stochastic rounding moves the accuracy a little even with a zero learning rate)
-      earlyStop: { patience: 2, minDelta: 0.05 }, progress: false,
+      earlyStop: { patience: 2, minDelta: 0.05 },
+      progress: false,
     });
     assert.equal(result.stoppedEarly, true);
     assert.equal(result.history.length, 3);
@@ -80,8 +118,14 @@ describe("train", () => {
   });
 
   test("bad options name the parameter", async () => {
-    await assert.rejects(train({ model: model(), data, epochs: 0, batchSize: 8, optimizer: tf.train.sgd(0.1) }), /train epochs must be an integer in \[1, 2\^53 - 1\]/);
-    await assert.rejects(train({ model: model(), data, epochs: 1, batchSize: 8, optimizer: tf.train.sgd(0.1), loss: "mse" as never }), /train loss must be a function or one of/);
+    await assert.rejects(
+      train({ model: model(), data, epochs: 0, batchSize: 8, optimizer: tf.train.sgd(0.1) }),
+      /train epochs must be an integer in \[1, 2\^53 - 1\]/,
+    );
+    await assert.rejects(
+      train({ model: model(), data, epochs: 1, batchSize: 8, optimizer: tf.train.sgd(0.1), loss: "mse" as never }),
+      /train loss must be a function or one of/,
+    );
   });
 });
 
@@ -102,10 +146,13 @@ describe("quantizeUpdates", () => {
 
   test("with stochastic rounding small updates move the weights on average", () => {
     const w = tf.variable(tf.zeros([20000]), true, "quantized_update_sr");
-    const optimizer = quantizeUpdates(tf.train.sgd(1), formatQuantizer(fixedPoint({ bits: 8, frac: 4 }), { rounding: "stochastic", seed: 3 }));
+    const optimizer = quantizeUpdates(
+      tf.train.sgd(1),
+      formatQuantizer(fixedPoint({ bits: 8, frac: 4 }), { rounding: "stochastic", seed: 3 }),
+    );
     optimizer.applyGradients({ [w.name]: tf.fill([20000], -0.01) }); // update 0.01 = 0.16 of a step
     const mean = w.mean().dataSync()[0];
-    assert.ok(Math.abs(mean - 0.01) < 4 * Math.sqrt(0.16 * 0.84 / 20000) / 16, `mean ${mean}`);
+    assert.ok(Math.abs(mean - 0.01) < (4 * Math.sqrt((0.16 * 0.84) / 20000)) / 16, `mean ${mean}`);
   });
 });
 
@@ -115,11 +162,18 @@ describe("shiftAdaMax", () => {
   });
 
   test("three steps equal a float64 reference of the shift-based update", () => {
-    const w0 = [0.5, -0.3, 0.02], grads = [[0.1, -0.4, 0.003], [0.2, 0.1, -0.5], [-0.05, 0.3, 0.2]];
+    const w0 = [0.5, -0.3, 0.02],
+      grads = [
+        [0.1, -0.4, 0.003],
+        [0.2, 0.1, -0.5],
+        [-0.05, 0.3, 0.2],
+      ];
     const w = tf.variable(tf.tensor1d(w0), true, "shift_adamax_w");
     const optimizer = shiftAdaMax(0.01);
     const ap2 = (x: number) => (x === 0 ? 0 : Math.sign(x) * 2 ** Math.round(Math.log2(Math.abs(x))));
-    const ref = [...w0], m = [0, 0, 0], v = [0, 0, 0];
+    const ref = [...w0],
+      m = [0, 0, 0],
+      v = [0, 0, 0];
     grads.forEach((g, step) => {
       optimizer.applyGradients({ [w.name]: tf.tensor1d(g) });
       const size = ap2(0.01 / (1 - 0.9 ** (step + 1)));
@@ -129,7 +183,8 @@ describe("shiftAdaMax", () => {
         ref[i] -= size * m[i] * ap2(1 / (v[i] + 1e-8));
       }
       const got = w.dataSync();
-      for (let i = 0; i < 3; i++) assert.ok(Math.abs(got[i] - ref[i]) < 1e-6, `step ${step} w[${i}] = ${got[i]}, expected ${ref[i]}`);
+      for (let i = 0; i < 3; i++)
+        assert.ok(Math.abs(got[i] - ref[i]) < 1e-6, `step ${step} w[${i}] = ${got[i]}, expected ${ref[i]}`);
     });
   });
 });

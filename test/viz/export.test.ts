@@ -4,9 +4,9 @@
  */
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { closeFigureRenderer, exportFigure, findChromium, lineChart } from "lowbit";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lowbit-export-"));
@@ -16,8 +16,12 @@ after(async () => {
 });
 
 const fig = lineChart(
-  [{ name: "float32", y: [2.3, 1.1, 0.6, 0.4] }, { name: "8-bit", y: [2.3, 1.3, 0.8, 0.5], error: [0, 0.1, 0.1, 0.05] }],
-  { title: "Export test", x: { title: "step" }, y: { title: "loss", log: true } });
+  [
+    { name: "float32", y: [2.3, 1.1, 0.6, 0.4] },
+    { name: "8-bit", y: [2.3, 1.3, 0.8, 0.5], error: [0, 0.1, 0.1, 0.05] },
+  ],
+  { title: "Export test", x: { title: "step" }, y: { title: "loss", log: true } },
+);
 
 /** Width and height from a PNG's signature and IHDR chunk (the first chunk, by the PNG spec). */
 function pngSize(bytes: Buffer): { width: number; height: number } {
@@ -27,7 +31,9 @@ function pngSize(bytes: Buffer): { width: number; height: number } {
   return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
 }
 
-describe("exportFigure", { skip: findChromium() === undefined && !process.env.CI && "Chromium is not installed" }, () => {
+describe("exportFigure", {
+  skip: findChromium() === undefined && !process.env.CI && "Chromium is not installed",
+}, () => {
   it("writes a PNG of width x height at scale", async () => {
     const started = performance.now();
     const file = await exportFigure(fig, path.join(dir, "a", "loss.png"), { width: 500, height: 300, scale: 2 });
@@ -35,7 +41,9 @@ describe("exportFigure", { skip: findChromium() === undefined && !process.env.CI
     assert.deepEqual(pngSize(fs.readFileSync(file)), { width: 1000, height: 600 });
     const again = performance.now();
     const one = await exportFigure(fig, path.join(dir, "loss1.png"), { width: 321, height: 123, scale: 1 });
-    console.log(`png export: first ${first.toFixed(0)} ms (browser start), next ${(performance.now() - again).toFixed(0)} ms`);
+    console.log(
+      `png export: first ${first.toFixed(0)} ms (browser start), next ${(performance.now() - again).toFixed(0)} ms`,
+    );
     assert.deepEqual(pngSize(fs.readFileSync(one)), { width: 321, height: 123 });
   });
 
@@ -58,7 +66,10 @@ describe("exportFigure html", () => {
   });
 
   it("names the allowed extensions for another one", async () => {
-    await assert.rejects(exportFigure(fig, path.join(dir, "loss.pdf")), /exportFigure file must end in \.html, \.svg, \.png; got ".*loss\.pdf"/);
+    await assert.rejects(
+      exportFigure(fig, path.join(dir, "loss.pdf")),
+      /exportFigure file must end in \.html, \.svg, \.png; got ".*loss\.pdf"/,
+    );
   });
 });
 
@@ -68,8 +79,10 @@ describe("exportFigure without Chromium", () => {
     const saved = process.env.LOWBIT_CHROMIUM;
     process.env.LOWBIT_CHROMIUM = path.join(dir, "no-such-chromium");
     try {
-      await assert.rejects(exportFigure(fig, path.join(dir, "none.png")),
-        /not found at LOWBIT_CHROMIUM=.*no-such-chromium\. Install it with\n {2}sudo apt-get install --no-install-recommends chromium fonts-liberation/);
+      await assert.rejects(
+        exportFigure(fig, path.join(dir, "none.png")),
+        /not found at LOWBIT_CHROMIUM=.*no-such-chromium\. Install it with\n {2}sudo apt-get install --no-install-recommends chromium fonts-liberation/,
+      );
       assert.ok(fs.statSync(await exportFigure(fig, path.join(dir, "still.html"))).size > 1e6);
     } finally {
       if (saved === undefined) delete process.env.LOWBIT_CHROMIUM;

@@ -5,8 +5,12 @@ import { barChart, heatmap, histogram, lineChart } from "lowbit";
 describe("figure builders", () => {
   it("lineChart: one scatter trace per series, default x, log axis range in log10 units, error bars", () => {
     const fig = lineChart(
-      [{ name: "a", y: [1, 10, 100] }, { name: "b", x: [1, 2, 3], y: new Float32Array([3, 2, 1]), error: [0.1, 0.2, 0.3] }],
-      { title: "t", y: { log: true, range: [1, 1000] } });
+      [
+        { name: "a", y: [1, 10, 100] },
+        { name: "b", x: [1, 2, 3], y: new Float32Array([3, 2, 1]), error: [0.1, 0.2, 0.3] },
+      ],
+      { title: "t", y: { log: true, range: [1, 1000] } },
+    );
     assert.equal(fig.data.length, 2);
     assert.deepEqual(fig.data[0].x, [0, 1, 2]);
     assert.deepEqual(fig.data[1].y, [3, 2, 1]);
@@ -14,11 +18,20 @@ describe("figure builders", () => {
     const yaxis = fig.layout.yaxis as { type: string; range: number[] };
     assert.equal(yaxis.type, "log");
     assert.deepEqual(yaxis.range, [0, 3]);
-    assert.throws(() => lineChart([{ name: "c", x: [1, 2], y: [1] }]), /lineChart series "c" y has 1 entries; expected 2/);
+    assert.throws(
+      () => lineChart([{ name: "c", x: [1, 2], y: [1] }]),
+      /lineChart series "c" y has 1 entries; expected 2/,
+    );
   });
 
   it("heatmap: rows top-down, labels, annotations per cell; ragged rows are refused", () => {
-    const fig = heatmap([[1, 2], [3, 4]], { xLabels: ["p", "q"], annotate: true });
+    const fig = heatmap(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      { xLabels: ["p", "q"], annotate: true },
+    );
     assert.equal(fig.data[0].type, "heatmap");
     assert.equal((fig.layout.yaxis as { autorange: string }).autorange, "reversed");
     assert.equal((fig.layout.annotations as unknown[]).length, 4);
@@ -26,12 +39,21 @@ describe("figure builders", () => {
   });
 
   it("histogram overlays series; barChart groups them, one value per category", () => {
-    const h = histogram([{ name: "w", values: [1, 2, 2] }, { name: "q", values: [1, 1] }], { bins: 10 });
+    const h = histogram(
+      [
+        { name: "w", values: [1, 2, 2] },
+        { name: "q", values: [1, 1] },
+      ],
+      { bins: 10 },
+    );
     assert.equal(h.layout.barmode, "overlay");
     assert.equal(h.data[0].nbinsx, 10);
     const b = barChart(["8 bit", "4 bit"], [{ name: "acc", values: [99, 98], error: [0.1, 0.2] }]);
     assert.equal(b.layout.barmode, "group");
     assert.deepEqual(b.data[0].x, ["8 bit", "4 bit"]);
-    assert.throws(() => barChart(["a"], [{ name: "s", values: [1, 2] }]), /barChart series "s" values has 2 entries; expected 1/);
+    assert.throws(
+      () => barChart(["a"], [{ name: "s", values: [1, 2] }]),
+      /barChart series "s" values has 2 entries; expected 1/,
+    );
   });
 });

@@ -1,9 +1,9 @@
 /** installPlotlyNbextension: the bundle copied byte for byte where Jupyter serves nbextensions/. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { installPlotlyNbextension, plotlyNbextensionUrl, plotlyVersion } from "lowbit";
 
 test("copies the bundle under nbextensions/lowbit/, once, and drops other releases", () => {

@@ -6,7 +6,12 @@
  * does the multiplication.
  */
 import {
-  BatchMatMul, BatchMatMulAttrs, BatchMatMulInputs, KernelConfig, KernelFunc, TensorInfo,
+  BatchMatMul,
+  type BatchMatMulAttrs,
+  type BatchMatMulInputs,
+  type KernelConfig,
+  type KernelFunc,
+  type TensorInfo,
 } from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { tfjsWasmKernel } from "./tfjs_wasm_kernels";
@@ -22,8 +27,8 @@ function batchMatMul(args: { inputs: BatchMatMulInputs; backend: BackendWasm; at
   const { backend, attrs } = args;
   const multiply = tfjsWasmKernel(BatchMatMul).kernelFunc;
   if (!attrs.transposeA && !attrs.transposeB) return multiply(args as never) as TensorInfo;
-  const a = attrs.transposeA ? swapLastTwo(backend, args.inputs.a as TensorInfo) : args.inputs.a as TensorInfo;
-  const b = attrs.transposeB ? swapLastTwo(backend, args.inputs.b as TensorInfo) : args.inputs.b as TensorInfo;
+  const a = attrs.transposeA ? swapLastTwo(backend, args.inputs.a as TensorInfo) : (args.inputs.a as TensorInfo);
+  const b = attrs.transposeB ? swapLastTwo(backend, args.inputs.b as TensorInfo) : (args.inputs.b as TensorInfo);
   const out = multiply({ inputs: { a, b }, backend, attrs: { transposeA: false, transposeB: false } }) as TensorInfo;
   if (attrs.transposeA) release(backend, a);
   if (attrs.transposeB) release(backend, b);

@@ -9,8 +9,12 @@
  * the forward's work. NHWC; any stride; padding "same", "valid" or explicit.
  */
 import {
-  Conv2DBackpropFilter, Conv2DBackpropFilterAttrs, Conv2DBackpropFilterInputs, KernelConfig,
-  KernelFunc, TensorInfo,
+  Conv2DBackpropFilter,
+  type Conv2DBackpropFilterAttrs,
+  type Conv2DBackpropFilterInputs,
+  type KernelConfig,
+  type KernelFunc,
+  type TensorInfo,
 } from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { lowbitWasm } from "../lowbit_wasm";
@@ -23,9 +27,11 @@ function conv2dBackpropFilter(args: {
   attrs: Conv2DBackpropFilterAttrs;
 }): TensorInfo {
   const { backend, attrs } = args;
-  const x = args.inputs.x as TensorInfo, dy = args.inputs.dy as TensorInfo;
+  const x = args.inputs.x as TensorInfo,
+    dy = args.inputs.dy as TensorInfo;
   const c = nhwcConvInfo(Conv2DBackpropFilter, x.shape, attrs.filterShape, attrs);
-  const N = c.batchSize, CO = c.outChannels;
+  const N = c.batchSize,
+    CO = c.outChannels;
   const taps = c.filterHeight * c.filterWidth * c.inChannels;
   const pixels = c.outHeight * c.outWidth;
   const chunk = imagesPerChunk(N, taps * pixels);
@@ -39,12 +45,32 @@ function conv2dBackpropFilter(args: {
     const cols = count * pixels;
     const colT = backend.makeOutput([1, taps, cols], "float32");
     kernels.im2colTransposed(
-      addressOf(backend, xT), N, c.inHeight, c.inWidth, c.inChannels, c.outHeight, c.outWidth,
-      c.filterHeight, c.filterWidth, c.strideHeight, c.strideWidth, c.dilationHeight,
-      c.dilationWidth, c.padInfo.top, c.padInfo.left, n0, count, addressOf(backend, colT));
+      addressOf(backend, xT),
+      N,
+      c.inHeight,
+      c.inWidth,
+      c.inChannels,
+      c.outHeight,
+      c.outWidth,
+      c.filterHeight,
+      c.filterWidth,
+      c.strideHeight,
+      c.strideWidth,
+      c.dilationHeight,
+      c.dilationWidth,
+      c.padInfo.top,
+      c.padInfo.left,
+      n0,
+      count,
+      addressOf(backend, colT),
+    );
     const { rows: dyRows, copied } = rowRange(backend, dy, pixels * CO, n0, count, [1, cols, CO]);
-    const part = runWasmKernel(backend, "BatchMatMul", { a: colT, b: dyRows },
-      { transposeA: false, transposeB: false });
+    const part = runWasmKernel(
+      backend,
+      "BatchMatMul",
+      { a: colT, b: dyRows },
+      { transposeA: false, transposeB: false },
+    );
     release(backend, colT);
     if (copied) release(backend, dyRows);
     if (dW === undefined) {

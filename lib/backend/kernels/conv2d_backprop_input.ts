@@ -10,8 +10,12 @@
  * "valid" or explicit.
  */
 import {
-  Conv2DBackpropInput, Conv2DBackpropInputAttrs, Conv2DBackpropInputInputs, KernelConfig,
-  KernelFunc, TensorInfo,
+  Conv2DBackpropInput,
+  type Conv2DBackpropInputAttrs,
+  type Conv2DBackpropInputInputs,
+  type KernelConfig,
+  type KernelFunc,
+  type TensorInfo,
 } from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { lowbitWasm } from "../lowbit_wasm";
@@ -24,9 +28,11 @@ function conv2dBackpropInput(args: {
   attrs: Conv2DBackpropInputAttrs;
 }): TensorInfo {
   const { backend, attrs } = args;
-  const dy = args.inputs.dy as TensorInfo, filter = args.inputs.filter as TensorInfo;
+  const dy = args.inputs.dy as TensorInfo,
+    filter = args.inputs.filter as TensorInfo;
   const c = nhwcConvInfo(Conv2DBackpropInput, attrs.inputShape, filter.shape, attrs);
-  const N = c.batchSize, CO = c.outChannels;
+  const N = c.batchSize,
+    CO = c.outChannels;
   const taps = c.filterHeight * c.filterWidth * c.inChannels;
   const pixels = c.outHeight * c.outWidth;
   const chunk = imagesPerChunk(N, taps * pixels);
@@ -35,17 +41,40 @@ function conv2dBackpropInput(args: {
   // W as [CO, taps], so that the GEMM needs no transposed operand (XNNPACK's slow path).
   const wT = runWasmKernel(backend, "Transpose", { x: reshaped(filter, [taps, CO]) }, { perm: [1, 0] });
   const dx = backend.makeOutput(attrs.inputShape, "float32");
-  backend.wasm.HEAPU8.fill(0, addressOf(backend, dx), addressOf(backend, dx) + N * c.inHeight * c.inWidth * c.inChannels * 4);
+  backend.wasm.HEAPU8.fill(
+    0,
+    addressOf(backend, dx),
+    addressOf(backend, dx) + N * c.inHeight * c.inWidth * c.inChannels * 4,
+  );
   for (let n0 = 0; n0 < N; n0 += chunk) {
     const count = Math.min(chunk, N - n0);
     const cols = count * pixels;
     const { rows: dyRows, copied } = rowRange(backend, dy, pixels * CO, n0, count, [1, cols, CO]);
-    const dcol = runWasmKernel(backend, "BatchMatMul", { a: dyRows, b: reshaped(wT, [1, CO, taps]) },
-      { transposeA: false, transposeB: false });
+    const dcol = runWasmKernel(
+      backend,
+      "BatchMatMul",
+      { a: dyRows, b: reshaped(wT, [1, CO, taps]) },
+      { transposeA: false, transposeB: false },
+    );
     kernels.col2imAdd(
-      addressOf(backend, dcol), c.inHeight, c.inWidth, c.inChannels, c.outHeight, c.outWidth,
-      c.filterHeight, c.filterWidth, c.strideHeight, c.strideWidth, c.dilationHeight,
-      c.dilationWidth, c.padInfo.top, c.padInfo.left, n0, count, addressOf(backend, dx));
+      addressOf(backend, dcol),
+      c.inHeight,
+      c.inWidth,
+      c.inChannels,
+      c.outHeight,
+      c.outWidth,
+      c.filterHeight,
+      c.filterWidth,
+      c.strideHeight,
+      c.strideWidth,
+      c.dilationHeight,
+      c.dilationWidth,
+      c.padInfo.top,
+      c.padInfo.left,
+      n0,
+      count,
+      addressOf(backend, dx),
+    );
     release(backend, dcol);
     if (copied) release(backend, dyRows);
   }

@@ -21,7 +21,12 @@ export function nhwcConvInfo(
   return backend_util.computeConv2DInfo(
     xShape as [number, number, number, number],
     filterShape as [number, number, number, number],
-    attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, "channelsLast",
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    "channelsLast",
   );
 }
 

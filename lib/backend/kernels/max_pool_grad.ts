@@ -6,30 +6,52 @@
  * and four at a time (NHWC).
  */
 import {
-  backend_util, KernelConfig, KernelFunc, MaxPoolGrad, MaxPoolGradAttrs, MaxPoolGradInputs,
-  TensorInfo,
+  backend_util,
+  type KernelConfig,
+  type KernelFunc,
+  MaxPoolGrad,
+  type MaxPoolGradAttrs,
+  type MaxPoolGradInputs,
+  type TensorInfo,
 } from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { lowbitWasm } from "../lowbit_wasm";
 import { addressOf } from "./wasm_heap";
 
-function maxPoolGrad(args: {
-  inputs: MaxPoolGradInputs;
-  backend: BackendWasm;
-  attrs: MaxPoolGradAttrs;
-}): TensorInfo {
+function maxPoolGrad(args: { inputs: MaxPoolGradInputs; backend: BackendWasm; attrs: MaxPoolGradAttrs }): TensorInfo {
   const { backend, attrs } = args;
-  const x = args.inputs.input as TensorInfo, dy = args.inputs.dy as TensorInfo;
+  const x = args.inputs.input as TensorInfo,
+    dy = args.inputs.dy as TensorInfo;
   const p = backend_util.computePool2DInfo(
-    x.shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1,
-    attrs.pad, attrs.dimRoundingMode);
+    x.shape as [number, number, number, number],
+    attrs.filterSize,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+  );
   const dx = backend.makeOutput(x.shape, "float32");
   // Per-channel running maximum and its position, for one output pixel at a time.
   const scratch = backend.wasm._malloc(p.inChannels * 8);
   lowbitWasm(backend).maxPoolGrad(
-    addressOf(backend, x), addressOf(backend, dy), addressOf(backend, dx), p.batchSize,
-    p.inHeight, p.inWidth, p.inChannels, p.outHeight, p.outWidth, p.filterHeight, p.filterWidth,
-    p.strideHeight, p.strideWidth, p.padInfo.top, p.padInfo.left, scratch, scratch + p.inChannels * 4);
+    addressOf(backend, x),
+    addressOf(backend, dy),
+    addressOf(backend, dx),
+    p.batchSize,
+    p.inHeight,
+    p.inWidth,
+    p.inChannels,
+    p.outHeight,
+    p.outWidth,
+    p.filterHeight,
+    p.filterWidth,
+    p.strideHeight,
+    p.strideWidth,
+    p.padInfo.top,
+    p.padInfo.left,
+    scratch,
+    scratch + p.inChannels * 4,
+  );
   backend.wasm._free(scratch);
   return dx;
 }

@@ -3,7 +3,7 @@
  * allocated there, and the backend's own kernels called directly (no engine, no tape), the way
  * tfjs's kernels compose each other.
  */
-import { getKernel, NamedAttrMap, TensorInfo } from "@tensorflow/tfjs";
+import { getKernel, type NamedAttrMap, type TensorInfo } from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 
 /** Byte offset of a tensor's data on the wasm heap. */
@@ -33,7 +33,12 @@ export function reshaped(t: TensorInfo, shape: number[]): TensorInfo {
  * `shape`: `t` itself when that is all of it, else a copy. Release the copy with `release`.
  */
 export function rowRange(
-  backend: BackendWasm, t: TensorInfo, rowSize: number, start: number, count: number, shape: number[],
+  backend: BackendWasm,
+  t: TensorInfo,
+  rowSize: number,
+  start: number,
+  count: number,
+  shape: number[],
 ): { rows: TensorInfo; copied: boolean } {
   const total = t.shape.reduce((a, b) => a * b, 1);
   if (start === 0 && count * rowSize === total) return { rows: reshaped(t, shape), copied: false };

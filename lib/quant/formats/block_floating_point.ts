@@ -19,7 +19,7 @@
  * An instance of the scaled formats: lib/quant/scaled/instances.ts (blockFloatingPointAsScaled).
  */
 import { checkInteger } from "../../core/checks";
-import { FormatKind, gridInfo, roundScaled, twosComplementCode, twosComplementValue } from "./format_kind";
+import { type FormatKind, gridInfo, roundScaled, twosComplementCode, twosComplementValue } from "./format_kind";
 
 export interface BlockFloatingPointFormat {
   readonly kind: "blockFloat";

@@ -7,7 +7,7 @@
  * quantize() holds values in float32 and takes at most 24 bits and saturation.
  */
 import { checkBoolean, checkInteger, checkOneOf } from "../../core/checks";
-import { FormatKind, gridInfo, roundScaled, twosComplementCode, twosComplementValue } from "./format_kind";
+import { type FormatKind, gridInfo, roundScaled, twosComplementCode, twosComplementValue } from "./format_kind";
 
 export const FIXED_POINT_OVERFLOWS = ["saturate", "wrap"] as const;
 export type FixedPointOverflow = (typeof FIXED_POINT_OVERFLOWS)[number];
@@ -35,16 +35,25 @@ export interface FixedPointOptions {
   overflow?: FixedPointOverflow;
 }
 
-export function fixedPoint({ bits, frac, symmetric = false, overflow = "saturate" }: FixedPointOptions): FixedPointFormat {
+export function fixedPoint({
+  bits,
+  frac,
+  symmetric = false,
+  overflow = "saturate",
+}: FixedPointOptions): FixedPointFormat {
   checkInteger("fixedPoint bits", bits, 1, 64);
   // Every value's magnitude, from the step 2^-frac to 2^(bits-1-frac), is in float32's normal range.
   checkInteger("fixedPoint frac", frac, bits - 128, 126);
   checkBoolean("fixedPoint symmetric", symmetric);
   checkOneOf("fixedPoint overflow", overflow, FIXED_POINT_OVERFLOWS);
   if (overflow === "wrap" && symmetric) {
-    throw new RangeError("lowbit: fixedPoint overflow \"wrap\" needs symmetric false (wrap-around is modulo 2^bits, over the full two's complement range)");
+    throw new RangeError(
+      'lowbit: fixedPoint overflow "wrap" needs symmetric false (wrap-around is modulo 2^bits, over the full two\'s complement range)',
+    );
   }
-  return overflow === "wrap" ? { kind: "fixed", bits, frac, symmetric, overflow } : { kind: "fixed", bits, frac, symmetric };
+  return overflow === "wrap"
+    ? { kind: "fixed", bits, frac, symmetric, overflow }
+    : { kind: "fixed", bits, frac, symmetric };
 }
 
 /**
@@ -52,7 +61,13 @@ export function fixedPoint({ bits, frac, symmetric = false, overflow = "saturate
  * Above 53 bits qmin, qmax, min and max are float64 roundings of the exact ends (the nearest
  * float64 to 2^63 - 1 is 2^63); fixedPointCodeRange() gives them exactly.
  */
-export function fixedPointRange(f: FixedPointFormat): { step: number; min: number; max: number; qmin: number; qmax: number } {
+export function fixedPointRange(f: FixedPointFormat): {
+  step: number;
+  min: number;
+  max: number;
+  qmin: number;
+  qmax: number;
+} {
   const step = 2 ** -f.frac;
   const qmax = 2 ** (f.bits - 1) - 1;
   const qmin = f.symmetric ? -qmax : -(2 ** (f.bits - 1));
@@ -86,7 +101,7 @@ export const fixedPointKind: FormatKind<FixedPointFormat> = {
     // infinity has no residue, NaN as in the fixed-point accumulator (lib/accum/fixed_accumulator.ts).
     if (!Number.isFinite(q)) return NaN;
     const m = 2 ** f.bits;
-    return ((((q - r.qmin) % m) + m) % m + r.qmin) * r.step;
+    return (((((q - r.qmin) % m) + m) % m) + r.qmin) * r.step;
   },
   nearest: (f, x) => fixedPointKind.round(f, x, "nearest", 0),
   codeOf: (f, value) => twosComplementCode(value * 2 ** f.frac, f.bits),

@@ -10,7 +10,7 @@
  * 240) and E5M2 (57344), not the OCP "FN" variant of E4M3 that reuses the top exponent (448).
  */
 import { checkBoolean, checkInteger } from "../../core/checks";
-import { exponentOf, FormatKind, roundScaled } from "./format_kind";
+import { exponentOf, type FormatKind, roundScaled } from "./format_kind";
 
 export interface FloatingPointFormat {
   readonly kind: "float";
@@ -29,7 +29,12 @@ export interface FloatingPointOptions {
   saturate?: boolean;
 }
 
-export function floatingPoint({ exp, man, subnormals = true, saturate = true }: FloatingPointOptions): FloatingPointFormat {
+export function floatingPoint({
+  exp,
+  man,
+  subnormals = true,
+  saturate = true,
+}: FloatingPointOptions): FloatingPointFormat {
   checkInteger("floatingPoint exp", exp, 2, 11);
   checkInteger("floatingPoint man", man, 0, 52);
   checkBoolean("floatingPoint subnormals", subnormals);
@@ -45,12 +50,20 @@ export const FP8_E5M2 = floatingPoint({ exp: 5, man: 2 });
 
 /** Exponent range and extreme values of a floating-point format. */
 export function floatingPointRange(f: FloatingPointFormat): {
-  bias: number; emin: number; emax: number; maxFinite: number; minNormal: number; minSubnormal: number;
+  bias: number;
+  emin: number;
+  emax: number;
+  maxFinite: number;
+  minNormal: number;
+  minSubnormal: number;
 } {
   const bias = 2 ** (f.exp - 1) - 1;
-  const emin = 1 - bias, emax = bias;
+  const emin = 1 - bias,
+    emax = bias;
   return {
-    bias, emin, emax,
+    bias,
+    emin,
+    emax,
     maxFinite: (2 - 2 ** -f.man) * 2 ** emax,
     minNormal: 2 ** emin,
     minSubnormal: f.subnormals ? 2 ** (emin - f.man) : 2 ** emin,
@@ -82,9 +95,17 @@ export const floatingPointKind: FormatKind<FloatingPointFormat> = {
   info: (f) => {
     const r = floatingPointRange(f);
     return {
-      bits: 1 + f.exp + f.man, codes: 2 ** (1 + f.exp + f.man), signed: true, max: r.maxFinite,
-      emax: r.emax, emin: r.emin, minNormal: r.minNormal, minSubnormal: r.minSubnormal, epsilon: 2 ** -f.man,
-      hasInf: !f.saturate, hasNaN: f.man > 0,
+      bits: 1 + f.exp + f.man,
+      codes: 2 ** (1 + f.exp + f.man),
+      signed: true,
+      max: r.maxFinite,
+      emax: r.emax,
+      emin: r.emin,
+      minNormal: r.minNormal,
+      minSubnormal: r.minSubnormal,
+      epsilon: 2 ** -f.man,
+      hasInf: !f.saturate,
+      hasNaN: f.man > 0,
     };
   },
   arithmetic: (f) => ({ kind: "float", exp: f.exp, man: f.man }),
@@ -134,7 +155,8 @@ export const floatingPointKind: FormatKind<FloatingPointFormat> = {
     const magnitudeCodes = 2 ** (f.exp + f.man);
     const sign = code >= magnitudeCodes ? -1 : 1;
     const rest = code % magnitudeCodes;
-    const field = Math.floor(rest / 2 ** f.man), mantissa = rest % 2 ** f.man;
+    const field = Math.floor(rest / 2 ** f.man),
+      mantissa = rest % 2 ** f.man;
     if (field === 2 ** f.exp - 1) return mantissa === 0 ? sign * Infinity : NaN;
     if (field === 0) return sign * mantissa * 2 ** (r.emin - f.man);
     return sign * (2 ** f.man + mantissa) * 2 ** (field - r.bias - f.man);

@@ -99,9 +99,12 @@ export function roundScaled(v: number, rounding: Rounding, hash: number): number
       const d = v - f;
       return d > 0.5 || (d === 0.5 && f % 2 !== 0) ? f + 1 : f;
     }
-    case "zero": return Math.trunc(v);
-    case "floor": return f;
-    case "stochastic": return (hash >>> 8) * 2 ** -24 + f < v ? f + 1 : f;
+    case "zero":
+      return Math.trunc(v);
+    case "floor":
+      return f;
+    case "stochastic":
+      return (hash >>> 8) * 2 ** -24 + f < v ? f + 1 : f;
   }
 }
 
@@ -118,8 +121,16 @@ export function twosComplementValue(code: number, bits: number): number {
 /** FormatInfo of a uniform grid q * step, q an integer in [qmin, qmax] (qmin <= 0 < qmax or qmax = 0). */
 export function gridInfo(bits: number, qmin: number, qmax: number, step: number): FormatInfo {
   return {
-    bits, codes: 2 ** bits, signed: qmin < 0, max: qmax * step,
-    emax: exponentOf(Math.max(qmax, -qmin) * step), emin: exponentOf(step),
-    minNormal: step, minSubnormal: step, epsilon: step, hasInf: false, hasNaN: false,
+    bits,
+    codes: 2 ** bits,
+    signed: qmin < 0,
+    max: qmax * step,
+    emax: exponentOf(Math.max(qmax, -qmin) * step),
+    emin: exponentOf(step),
+    minNormal: step,
+    minSubnormal: step,
+    epsilon: step,
+    hasInf: false,
+    hasNaN: false,
   };
 }

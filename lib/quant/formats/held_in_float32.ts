@@ -20,7 +20,9 @@ export function checkHeldInFloat32(what: string, f: Format): void {
   } else if (f.kind === "fixed") {
     checkInteger(`${what} fixedPoint bits (values are held in float32: 24 significant bits)`, f.bits, 1, 24);
     if (f.overflow === "wrap") {
-      throw new RangeError(`lowbit: ${what} fixedPoint overflow must be "saturate" (its kernels clamp; wrap-around is emulated by the accumulators of accumulate() and lowPrecisionMatMul()); got "wrap"`);
+      throw new RangeError(
+        `lowbit: ${what} fixedPoint overflow must be "saturate" (its kernels clamp; wrap-around is emulated by the accumulators of accumulate() and lowPrecisionMatMul()); got "wrap"`,
+      );
     }
   }
 }

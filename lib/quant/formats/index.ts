@@ -12,7 +12,17 @@ export type { IntegerFormat, IntegerOptions } from "./integer";
 export { powerOfTwo, powerOfTwoRange } from "./power_of_two";
 export type { PowerOfTwoFormat, PowerOfTwoOptions } from "./power_of_two";
 export {
-  FORMAT_KINDS, MAX_CODE_BITS, checkFormat, decode, encode, formatArithmetic, formatBits, formatInfo, formatLabel, quantizeValue, scaled,
+  FORMAT_KINDS,
+  MAX_CODE_BITS,
+  checkFormat,
+  decode,
+  encode,
+  formatArithmetic,
+  formatBits,
+  formatInfo,
+  formatLabel,
+  quantizeValue,
+  scaled,
 } from "./registry";
 export type { Format } from "./registry";
 export { exponentScale, powerOfTwoScale, scaledLabel, SCALE_ROUNDINGS, SCALE_RULES } from "./scaled";

@@ -6,7 +6,7 @@
  */
 import { checkBoolean, checkInteger } from "../../core/checks";
 import type { Rounding } from "../rounding";
-import { exponentOf, FormatKind, gridInfo, twosComplementCode, twosComplementValue } from "./format_kind";
+import { exponentOf, type FormatKind, gridInfo, twosComplementCode, twosComplementValue } from "./format_kind";
 
 export interface IntegerFormat {
   readonly kind: "integer";
@@ -45,7 +45,8 @@ function exactParts(v: number): { mantissa: bigint; exponent: number } {
 
 /** The exact quotient x / s rounded to an integer by `rounding` (stochastic as roundScaled: u < fraction). */
 function roundQuotient(x: number, s: number, rounding: Rounding, hash: number): bigint {
-  const a = exactParts(x), b = exactParts(s);
+  const a = exactParts(x),
+    b = exactParts(s);
   const shift = a.exponent - b.exponent;
   const num = shift >= 0 ? a.mantissa << BigInt(shift) : a.mantissa;
   const den = shift >= 0 ? b.mantissa : b.mantissa << BigInt(-shift);
@@ -53,10 +54,14 @@ function roundQuotient(x: number, s: number, rounding: Rounding, hash: number): 
   if (num % den !== 0n && num < 0n) floor -= 1n;
   const r = num - floor * den; // in [0, den)
   switch (rounding) {
-    case "floor": return floor;
-    case "zero": return num < 0n && r > 0n ? floor + 1n : floor;
-    case "nearest": return 2n * r > den || (2n * r === den && floor % 2n !== 0n) ? floor + 1n : floor;
-    case "stochastic": return BigInt(hash >>> 8) * den < r * 2n ** 24n ? floor + 1n : floor;
+    case "floor":
+      return floor;
+    case "zero":
+      return num < 0n && r > 0n ? floor + 1n : floor;
+    case "nearest":
+      return 2n * r > den || (2n * r === den && floor % 2n !== 0n) ? floor + 1n : floor;
+    case "stochastic":
+      return BigInt(hash >>> 8) * den < r * 2n ** 24n ? floor + 1n : floor;
   }
 }
 
@@ -74,13 +79,15 @@ export const integerKind: FormatKind<IntegerFormat> = {
   label: (f) => `int${f.bits}`,
   bits: (f) => f.bits,
   info: (f) => {
-    const r = integerRange(f), s = Math.fround(f.scale);
+    const r = integerRange(f),
+      s = Math.fround(f.scale);
     return { ...gridInfo(f.bits, r.qmin, r.qmax, s), max: Math.fround(r.qmax * s) };
   },
   arithmetic: (f) => ({ kind: "int", bits: f.bits }),
   round: (f, x, rounding, hash) => {
     if (Number.isNaN(x)) return NaN;
-    const r = integerRange(f), s = Math.fround(f.scale);
+    const r = integerRange(f),
+      s = Math.fround(f.scale);
     if (!Number.isFinite(x)) return Math.fround((x > 0 ? r.qmax : r.qmin) * s);
     const q = roundQuotient(x, s, rounding, hash);
     return Math.fround(Number(q < BigInt(r.qmin) ? BigInt(r.qmin) : q > BigInt(r.qmax) ? BigInt(r.qmax) : q) * s);

@@ -5,7 +5,7 @@
  * integer; stochastic rounding is unbiased in the linear domain (see lib/wasm/power_of_two.ts).
  */
 import { checkInteger } from "../../core/checks";
-import { exponentOf, FormatKind } from "./format_kind";
+import { exponentOf, type FormatKind } from "./format_kind";
 
 export interface PowerOfTwoFormat {
   readonly kind: "powerOfTwo";
@@ -49,9 +49,17 @@ export const powerOfTwoKind: FormatKind<PowerOfTwoFormat> = {
   info: (f) => {
     const r = powerOfTwoRange(f);
     return {
-      bits: f.bits, codes: 2 ** f.bits, signed: true, max: 2 ** r.maxExponent, emax: r.maxExponent,
-      emin: r.minExponent, minNormal: 2 ** r.minExponent, minSubnormal: 2 ** r.minExponent, epsilon: 1,
-      hasInf: false, hasNaN: false,
+      bits: f.bits,
+      codes: 2 ** f.bits,
+      signed: true,
+      max: 2 ** r.maxExponent,
+      emax: r.maxExponent,
+      emin: r.minExponent,
+      minNormal: 2 ** r.minExponent,
+      minSubnormal: 2 ** r.minExponent,
+      epsilon: 1,
+      hasInf: false,
+      hasNaN: false,
     };
   },
   arithmetic: (f) => ({ kind: "log", bits: f.bits }),
@@ -65,17 +73,24 @@ export const powerOfTwoKind: FormatKind<PowerOfTwoFormat> = {
     if (a >= 2 ** (r.maxExponent + 1)) {
       m = 2 ** r.maxExponent;
     } else if (a >= 2 ** r.minExponent) {
-      const e = exponentOf(a), ratio = a / 2 ** e; // in [1, 2), exact
+      const e = exponentOf(a),
+        ratio = a / 2 ** e; // in [1, 2), exact
       // Math.SQRT2 is the smallest double above sqrt(2), which is irrational: ratio > sqrt(2) iff ratio >= SQRT2.
-      const up = rounding === "nearest" ? ratio >= Math.SQRT2
-        : rounding === "stochastic" ? (hash >>> 9) + (ratio - 1) * 2 ** 23 >= 2 ** 23
-        : away && ratio > 1;
+      const up =
+        rounding === "nearest"
+          ? ratio >= Math.SQRT2
+          : rounding === "stochastic"
+            ? (hash >>> 9) + (ratio - 1) * 2 ** 23 >= 2 ** 23
+            : away && ratio > 1;
       m = Math.min(2 ** r.maxExponent, 2 ** (up ? e + 1 : e));
     } else {
       const ratio = a / 2 ** r.minExponent; // in [0, 1)
-      const up = rounding === "nearest" ? 2 * ratio >= Math.SQRT2
-        : rounding === "stochastic" ? (hash >>> 8) * 2 ** -24 < ratio
-        : away && ratio > 0;
+      const up =
+        rounding === "nearest"
+          ? 2 * ratio >= Math.SQRT2
+          : rounding === "stochastic"
+            ? (hash >>> 8) * 2 ** -24 < ratio
+            : away && ratio > 0;
       m = up ? 2 ** r.minExponent : 0;
     }
     return negative ? -m : m;
@@ -87,7 +102,8 @@ export const powerOfTwoKind: FormatKind<PowerOfTwoFormat> = {
   },
   valueOf: (f, code) => {
     const signBit = 2 ** (f.bits - 1);
-    const c = code % signBit, m = c === 0 ? 0 : 2 ** (powerOfTwoRange(f).minExponent + c - 1);
+    const c = code % signBit,
+      m = c === 0 ? 0 : 2 ** (powerOfTwoRange(f).minExponent + c - 1);
     return code >= signBit ? -m : m;
   },
 };

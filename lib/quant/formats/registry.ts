@@ -4,7 +4,7 @@
  * the Format union and its value in FORMAT_KIND_TABLE; quantize() then needs its kernel (quantize.ts).
  */
 import { checkOneOf } from "../../core/checks";
-import { ROUNDINGS, Rounding } from "../rounding";
+import { ROUNDINGS, type Rounding } from "../rounding";
 import { binaryKind, type BinaryFormat } from "./binary";
 import { blockFloatingPointKind, type BlockFloatingPointFormat } from "./block_floating_point";
 import { fixedPointKind, type FixedPointFormat } from "./fixed_point";
@@ -17,13 +17,28 @@ import { ternaryKind, type TernaryFormat } from "./ternary";
 
 /** A number format: a plain JSON-serializable value of one of the registered kinds. */
 export type Format =
-  | FixedPointFormat | FloatingPointFormat | IntegerFormat | PowerOfTwoFormat | BinaryFormat | TernaryFormat
-  | BlockFloatingPointFormat | ScaledFormat;
+  | FixedPointFormat
+  | FloatingPointFormat
+  | IntegerFormat
+  | PowerOfTwoFormat
+  | BinaryFormat
+  | TernaryFormat
+  | BlockFloatingPointFormat
+  | ScaledFormat;
 
 // The scaled kind works through its element's kind, so it gets this registry's lookups.
 const FORMAT_KIND_TABLE: readonly { readonly kind: Format["kind"] }[] = [
-  fixedPointKind, floatingPointKind, integerKind, powerOfTwoKind, binaryKind, ternaryKind, blockFloatingPointKind,
-  scaledKind((what, f) => checkFormat(what, f), (f) => kindOf(f)),
+  fixedPointKind,
+  floatingPointKind,
+  integerKind,
+  powerOfTwoKind,
+  binaryKind,
+  ternaryKind,
+  blockFloatingPointKind,
+  scaledKind(
+    (what, f) => checkFormat(what, f),
+    (f) => kindOf(f),
+  ),
 ];
 
 /** The `kind` of every registered format kind. */
@@ -41,12 +56,16 @@ function kindOf(f: Format): FormatKind<Format> {
  */
 export function checkFormat(what: string, value: unknown): Format {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new TypeError(`lowbit: ${what} must be a format value (fixedPoint(...), FP16, ...); got ${JSON.stringify(value)}`);
+    throw new TypeError(
+      `lowbit: ${what} must be a format value (fixedPoint(...), FP16, ...); got ${JSON.stringify(value)}`,
+    );
   }
   const kind = (value as { kind?: unknown }).kind;
   if (!(FORMAT_KINDS as readonly unknown[]).includes(kind)) {
     // A TypeError: the value is not a format at all.
-    throw new TypeError(`lowbit: ${what} kind must be one of ${FORMAT_KINDS.map((k) => `"${k}"`).join(", ")}; got ${JSON.stringify(kind)}`);
+    throw new TypeError(
+      `lowbit: ${what} kind must be one of ${FORMAT_KINDS.map((k) => `"${k}"`).join(", ")}; got ${JSON.stringify(kind)}`,
+    );
   }
   const k = kindOf(value as Format);
   let format: Format;
@@ -61,7 +80,11 @@ export function checkFormat(what: string, value: unknown): Format {
   }
   const unknown = Object.keys(value).filter((key) => !(key in format));
   if (unknown.length > 0) {
-    throw new RangeError(`lowbit: ${what} (kind "${kind}") has fields ${Object.keys(format).map((f) => `"${f}"`).join(", ")}; got also ${unknown.map((f) => `"${f}"`).join(", ")}`);
+    throw new RangeError(
+      `lowbit: ${what} (kind "${kind}") has fields ${Object.keys(format)
+        .map((f) => `"${f}"`)
+        .join(", ")}; got also ${unknown.map((f) => `"${f}"`).join(", ")}`,
+    );
   }
   return format;
 }
@@ -118,9 +141,12 @@ export const MAX_CODE_BITS = 16;
 
 function codedFormat(what: string, format: Format): { f: Format; kind: FormatKind<Format>; info: FormatInfo } {
   const f = checkFormat(`${what} format`, format);
-  const kind = kindOf(f), info = kind.info(f);
+  const kind = kindOf(f),
+    info = kind.info(f);
   if (info.bits > MAX_CODE_BITS) {
-    throw new RangeError(`lowbit: ${what} format must have at most ${MAX_CODE_BITS} bits; got ${info.bits} (${kind.label(f)})`);
+    throw new RangeError(
+      `lowbit: ${what} format must have at most ${MAX_CODE_BITS} bits; got ${info.bits} (${kind.label(f)})`,
+    );
   }
   return { f, kind, info };
 }
@@ -146,7 +172,9 @@ export function encode(format: Format, x: number): number {
 export function decode(format: Format, code: number): number {
   const { f, kind, info } = codedFormat("decode", format);
   if (!(Number.isInteger(code) && code >= 0 && code < info.codes)) {
-    throw new RangeError(`lowbit: decode code must be an integer in [0, ${info.codes - 1}] for ${kind.label(f)}; got ${code}`);
+    throw new RangeError(
+      `lowbit: decode code must be an integer in [0, ${info.codes - 1}] for ${kind.label(f)}; got ${code}`,
+    );
   }
   return kind.valueOf(f, code);
 }

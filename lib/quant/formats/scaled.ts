@@ -55,7 +55,15 @@ export type ScaleRule =
   | { readonly rule: "learned"; readonly init: number }
   | { readonly rule: "overflow"; readonly maxOverflowRate: number; readonly target?: number };
 
-export const SCALE_RULES = ["max", "meanAbs", "meanAbsDeviation", "meanAbsKept", "fixed", "learned", "overflow"] as const;
+export const SCALE_RULES = [
+  "max",
+  "meanAbs",
+  "meanAbsDeviation",
+  "meanAbsKept",
+  "fixed",
+  "learned",
+  "overflow",
+] as const;
 
 /** How log2 of a power-of-two scale is rounded. */
 export const SCALE_ROUNDINGS = ["floor", "ceil", "nearest"] as const;
@@ -63,7 +71,12 @@ export type ScaleRounding = (typeof SCALE_ROUNDINGS)[number];
 
 export type ScaleFormat =
   | { readonly kind: "float32" }
-  | { readonly kind: "powerOfTwo"; readonly rounding: ScaleRounding; readonly minExponent: number; readonly maxExponent: number }
+  | {
+      readonly kind: "powerOfTwo";
+      readonly rounding: ScaleRounding;
+      readonly minExponent: number;
+      readonly maxExponent: number;
+    }
   | { readonly kind: "exponent"; readonly bits: number; readonly rounding: ScaleRounding }
   | { readonly kind: "format"; readonly format: Format };
 
@@ -125,9 +138,15 @@ function checkedRule(s: ScaleRule): ScaleRule {
 }
 
 /** A power-of-two scale 2^e, e = rounding(log2 r) clamped to [minExponent, maxExponent]. */
-export function powerOfTwoScale(
-  { rounding, minExponent = -149, maxExponent = 127 }: { rounding: ScaleRounding; minExponent?: number; maxExponent?: number },
-): ScaleFormat {
+export function powerOfTwoScale({
+  rounding,
+  minExponent = -149,
+  maxExponent = 127,
+}: {
+  rounding: ScaleRounding;
+  minExponent?: number;
+  maxExponent?: number;
+}): ScaleFormat {
   checkOneOf("powerOfTwoScale rounding", rounding, SCALE_ROUNDINGS);
   // Beyond float32's powers of two for scales that only divide (WAGE's shift of a huge gradient).
   checkInteger("powerOfTwoScale minExponent", minExponent, -300, 300);
@@ -154,17 +173,25 @@ export function scaleExponentRange(f: ScaleFormat): { min: number; max: number }
 
 function checkedScaleFormat(f: ScaleFormat, checkFormat: (f: Format) => Format): ScaleFormat {
   switch (f?.kind) {
-    case "float32": return { kind: "float32" };
-    case "powerOfTwo": return powerOfTwoScale(f);
-    case "exponent": return exponentScale(f);
-    case "format": return { kind: "format", format: checkFormat(f.format) };
-    default: throw new TypeError(`lowbit: scaled scaleFormat must be float32, powerOfTwo, exponent or format; got ${JSON.stringify(f)}`);
+    case "float32":
+      return { kind: "float32" };
+    case "powerOfTwo":
+      return powerOfTwoScale(f);
+    case "exponent":
+      return exponentScale(f);
+    case "format":
+      return { kind: "format", format: checkFormat(f.format) };
+    default:
+      throw new TypeError(
+        `lowbit: scaled scaleFormat must be float32, powerOfTwo, exponent or format; got ${JSON.stringify(f)}`,
+      );
   }
 }
 
 function checkedGranularity(g: Granularity): Granularity {
   switch (g?.kind) {
-    case "tensor": return { kind: "tensor" };
+    case "tensor":
+      return { kind: "tensor" };
     case "channel":
       checkInteger("scaled granularity.axis", g.axis, -8, 7);
       return { kind: "channel", axis: g.axis };
@@ -173,7 +200,8 @@ function checkedGranularity(g: Granularity): Granularity {
       if (g.size === undefined) return { kind: "block", axis: g.axis };
       checkInteger("scaled granularity.size", g.size, 1);
       return { kind: "block", axis: g.axis, size: g.size };
-    default: throw new TypeError(`lowbit: scaled granularity must be tensor, channel or block; got ${JSON.stringify(g)}`);
+    default:
+      throw new TypeError(`lowbit: scaled granularity must be tensor, channel or block; got ${JSON.stringify(g)}`);
   }
 }
 
@@ -183,18 +211,32 @@ function checkedGranularity(g: Granularity): Granularity {
  */
 export function checkedScaled(o: ScaledOptions, checkFormat: (f: Format) => Format): ScaledFormat {
   const element = checkFormat(o.element);
-  if (element.kind === "blockFloat") throw new TypeError("lowbit: scaled element must be an element-wise format or a scaled one; got blockFloat (itself a scaled format: use scaled())");
+  if (element.kind === "blockFloat")
+    throw new TypeError(
+      "lowbit: scaled element must be an element-wise format or a scaled one; got blockFloat (itself a scaled format: use scaled())",
+    );
   const scale = checkedRule(o.scale);
   const scaleFormat = checkedScaleFormat(o.scaleFormat ?? { kind: "float32" }, checkFormat);
   if (scale.rule === "overflow" && scaleExponentRange(scaleFormat) === undefined) {
-    throw new RangeError("lowbit: scaled scale rule overflow moves the scale by powers of two: its scaleFormat must be powerOfTwo or exponent");
+    throw new RangeError(
+      "lowbit: scaled scale rule overflow moves the scale by powers of two: its scaleFormat must be powerOfTwo or exponent",
+    );
   }
   if (scale.rule === "meanAbsKept" && element.kind !== "ternary") {
-    throw new RangeError(`lowbit: scaled scale rule meanAbsKept needs a ternary element (the kept values are its nonzero ones); got ${element.kind}`);
+    throw new RangeError(
+      `lowbit: scaled scale rule meanAbsKept needs a ternary element (the kept values are its nonzero ones); got ${element.kind}`,
+    );
   }
   const emptyScale = o.emptyScale ?? 1;
   if (emptyScale !== 0 || scale.rule === "overflow") checkPositive("scaled emptyScale", emptyScale);
-  return { kind: "scaled", element, scale, scaleFormat, granularity: checkedGranularity(o.granularity ?? { kind: "tensor" }), emptyScale };
+  return {
+    kind: "scaled",
+    element,
+    scale,
+    scaleFormat,
+    granularity: checkedGranularity(o.granularity ?? { kind: "tensor" }),
+    emptyScale,
+  };
 }
 
 /** A short label, e.g. "fixed<8,0> x max/2^floor block 32@-1". */
@@ -202,10 +244,17 @@ export function scaledLabel(f: ScaledFormat, elementLabel: (f: Format) => string
   const s = f.scale;
   const rule = s.rule === "fixed" ? `${s.value}` : s.rule === "learned" ? "learned" : s.rule;
   const sf = f.scaleFormat;
-  const format = sf.kind === "float32" ? "f32" : sf.kind === "powerOfTwo" ? `2^${sf.rounding}`
-    : sf.kind === "exponent" ? `e${sf.bits}m0` : elementLabel(sf.format);
+  const format =
+    sf.kind === "float32"
+      ? "f32"
+      : sf.kind === "powerOfTwo"
+        ? `2^${sf.rounding}`
+        : sf.kind === "exponent"
+          ? `e${sf.bits}m0`
+          : elementLabel(sf.format);
   const g = f.granularity;
-  const where = g.kind === "tensor" ? "" : g.kind === "channel" ? ` channel ${g.axis}` : ` block ${g.size ?? "all"}@${g.axis}`;
+  const where =
+    g.kind === "tensor" ? "" : g.kind === "channel" ? ` channel ${g.axis}` : ` block ${g.size ?? "all"}@${g.axis}`;
   return `${elementLabel(f.element)} x ${rule}/${format}${where}`;
 }
 
@@ -217,7 +266,8 @@ export function scaledLabel(f: ScaledFormat, elementLabel: (f: Format) => string
  * registry: that would be an import cycle).
  */
 export function scaledKind(
-  check: (what: string, f: unknown) => Format, kindOf: (f: Format) => FormatKind<Format>,
+  check: (what: string, f: unknown) => Format,
+  kindOf: (f: Format) => FormatKind<Format>,
 ): FormatKind<ScaledFormat> {
   const element = (f: ScaledFormat) => kindOf(f.element);
   const kind: FormatKind<ScaledFormat> = {

@@ -14,7 +14,8 @@
  * value: Delta = 0. The sum runs in float64; Delta is rounded once to float32.
  */
 export function twnThreshold(x: Float32Array, threshold: number): number {
-  let sum = 0, n = 0;
+  let sum = 0,
+    n = 0;
   for (let i = 0; i < x.length; i++) {
     const a = Math.abs(x[i]);
     if (Number.isFinite(a)) {

@@ -3,10 +3,10 @@
  * value into kernel arguments.
  */
 import type { LowbitWasm } from "../../backend/lowbit_wasm";
-import { fixedPointRange, FixedPointFormat } from "../formats/fixed_point";
-import { floatingPointRange, FloatingPointFormat } from "../formats/floating_point";
-import { integerRange, IntegerFormat } from "../formats/integer";
-import { powerOfTwoRange, PowerOfTwoFormat } from "../formats/power_of_two";
+import { fixedPointRange, type FixedPointFormat } from "../formats/fixed_point";
+import { floatingPointRange, type FloatingPointFormat } from "../formats/floating_point";
+import { integerRange, type IntegerFormat } from "../formats/integer";
+import { powerOfTwoRange, type PowerOfTwoFormat } from "../formats/power_of_two";
 import type { BinaryFormat } from "../formats/binary";
 
 /**
@@ -30,8 +30,13 @@ export interface Ap2 {
 
 /** The formats a kernel rounds to element by element. */
 export type KernelFormat =
-  | FixedPointFormat | FloatingPointFormat | IntegerFormat | PowerOfTwoFormat | BinaryFormat
-  | GroupedFixedPoint | Ap2;
+  | FixedPointFormat
+  | FloatingPointFormat
+  | IntegerFormat
+  | PowerOfTwoFormat
+  | BinaryFormat
+  | GroupedFixedPoint
+  | Ap2;
 
 /** What a kernel needs besides the data: the format, the rounding code, the hash key words. */
 export interface QuantizeAttrs {
@@ -52,7 +57,12 @@ function float32Bits(v: number): number {
 }
 
 export function runQuantizeKernel(
-  k: LowbitWasm, src: number, dst: number, n: number, attrs: QuantizeAttrs, place: PlaceArray,
+  k: LowbitWasm,
+  src: number,
+  dst: number,
+  n: number,
+  attrs: QuantizeAttrs,
+  place: PlaceArray,
 ): void {
   const { format: f, mode, a, b } = attrs;
   switch (f.kind) {
@@ -65,8 +75,21 @@ export function runQuantizeKernel(
       const r = floatingPointRange(f);
       // quantum = 2^-s; 1 / quantum = 2^s can exceed float32 (s up to 149): two factors.
       const s = f.subnormals ? f.man - r.emin : -r.emin;
-      k.quantizeFloat(src, dst, n, f.man, float32Bits(r.minNormal), float32Bits(r.maxFinite),
-        f.saturate ? 1 : 0, 2 ** -s, 2 ** Math.ceil(s / 2), 2 ** Math.floor(s / 2), mode, a, b);
+      k.quantizeFloat(
+        src,
+        dst,
+        n,
+        f.man,
+        float32Bits(r.minNormal),
+        float32Bits(r.maxFinite),
+        f.saturate ? 1 : 0,
+        2 ** -s,
+        2 ** Math.ceil(s / 2),
+        2 ** Math.floor(s / 2),
+        mode,
+        a,
+        b,
+      );
       return;
     }
     case "integer": {

@@ -3,11 +3,18 @@
  * on the others (cpu, tensorflow) it copies the data through lowbit's own wasm memory. Both run
  * the same WebAssembly code, so every backend gives the same bits.
  */
-import { KernelConfig, KernelFunc, NamedAttrMap, registerKernel, TensorInfo, util } from "@tensorflow/tfjs";
+import {
+  type KernelConfig,
+  type KernelFunc,
+  type NamedAttrMap,
+  registerKernel,
+  type TensorInfo,
+  util,
+} from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { lowbitWasm, standaloneWasm } from "../../backend/lowbit_wasm";
 import { checkKernelSize } from "../../core/checks";
-import { QuantizeAttrs, runQuantizeKernel } from "./elementwise";
+import { type QuantizeAttrs, runQuantizeKernel } from "./elementwise";
 
 export const LOWBIT_QUANTIZE = "LowbitQuantize";
 
@@ -34,12 +41,18 @@ function onWasm({ inputs: { x }, backend, attrs }: Args & { backend: BackendWasm
   const out = backend.makeOutput(x.shape, "float32");
   const address = (t: TensorInfo) => backend.dataIdMap.get(t.dataId)!.memoryOffset;
   let scratch: number | undefined;
-  runQuantizeKernel(lowbitWasm(backend), address(x), address(out), util.sizeFromShape(x.shape),
-    attrs as unknown as QuantizeAttrs, (array) => {
+  runQuantizeKernel(
+    lowbitWasm(backend),
+    address(x),
+    address(out),
+    util.sizeFromShape(x.shape),
+    attrs as unknown as QuantizeAttrs,
+    (array) => {
       scratch = backend.wasm._malloc(array.byteLength);
       backend.wasm.HEAP32.set(array, scratch >> 2);
       return scratch;
-    });
+    },
+  );
   if (scratch !== undefined) backend.wasm._free(scratch);
   return out;
 }

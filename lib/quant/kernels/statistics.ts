@@ -7,7 +7,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { LowbitWasm, lowbitWasm, standaloneWasm } from "../../backend/lowbit_wasm";
+import { type LowbitWasm, lowbitWasm, standaloneWasm } from "../../backend/lowbit_wasm";
 import { checkKernelSize } from "../../core/checks";
 
 function withData<T>(x: tf.Tensor, run: (k: LowbitWasm, address: number, n: number) => T): T {

@@ -47,8 +47,14 @@ export function groupMaxAbs(x: Float32Array, layout: GroupLayout): Float64Array 
  * Mean of |x - center_g| per group over the finite values (center 0: mean |x|), and, with
  * `keep`, only over the finite values with keep(x) true.
  */
-export function groupMeanAbs(x: Float32Array, layout: GroupLayout, center?: Float64Array, keep?: (v: number) => boolean): Float64Array {
-  const sum = new Float64Array(layout.groups), count = new Float64Array(layout.groups);
+export function groupMeanAbs(
+  x: Float32Array,
+  layout: GroupLayout,
+  center?: Float64Array,
+  keep?: (v: number) => boolean,
+): Float64Array {
+  const sum = new Float64Array(layout.groups),
+    count = new Float64Array(layout.groups);
   forEachRun(x.length, layout, (g, start, end) => {
     const c = center === undefined ? 0 : center[g];
     for (let j = start; j < end; j++) {
@@ -70,7 +76,8 @@ function means(sum: Float64Array, count: Float64Array): Float64Array {
 
 /** Mean of x per group over the finite values. */
 export function groupMean(x: Float32Array, layout: GroupLayout): Float64Array {
-  const sum = new Float64Array(layout.groups), count = new Float64Array(layout.groups);
+  const sum = new Float64Array(layout.groups),
+    count = new Float64Array(layout.groups);
   forEachRun(x.length, layout, (g, start, end) => {
     for (let j = start; j < end; j++) {
       if (Number.isFinite(x[j])) {
@@ -83,8 +90,13 @@ export function groupMean(x: Float32Array, layout: GroupLayout): Float64Array {
 }
 
 /** Per group: how many |x| exceed limits[g] (an Inf counts: it saturates), and the group sizes. */
-export function groupCountAbove(x: Float32Array, layout: GroupLayout, limits: ArrayLike<number>): { above: Float64Array; size: Float64Array } {
-  const above = new Float64Array(layout.groups), size = new Float64Array(layout.groups);
+export function groupCountAbove(
+  x: Float32Array,
+  layout: GroupLayout,
+  limits: ArrayLike<number>,
+): { above: Float64Array; size: Float64Array } {
+  const above = new Float64Array(layout.groups),
+    size = new Float64Array(layout.groups);
   forEachRun(x.length, layout, (g, start, end) => {
     size[g] += end - start;
     const limit = limits[g];

@@ -4,6 +4,11 @@ export type { ScaledQuantizeOptions } from "./quantize_scaled";
 export { ScaledQuantizer, scaledQuantizer } from "./scaled_quantizer";
 export type { ScaledQuantizerRecord, ScaledQuantizerState } from "./scaled_quantizer";
 export {
-  blockFloatingPointAsScaled, bwnFormat, dynamicFixedPointFormat, logQuantizerFormat, twnFormat, wageErrorFormat,
+  blockFloatingPointAsScaled,
+  bwnFormat,
+  dynamicFixedPointFormat,
+  logQuantizerFormat,
+  twnFormat,
+  wageErrorFormat,
   wageGradientFormat,
 } from "./instances";

@@ -38,14 +38,22 @@ import { ternary } from "../formats/ternary";
 /** Checks that v is a power of two 2^k (k an integer in [-126, 127]); returns k. */
 export function checkPowerOfTwo(what: string, v: number): number {
   const k = Math.log2(v);
-  if (!(Number.isInteger(k) && k >= -126 && k <= 127)) throw new RangeError(`lowbit: ${what} must be a power of two in [2^-126, 2^127]; got ${v}`);
+  if (!(Number.isInteger(k) && k >= -126 && k <= 127))
+    throw new RangeError(`lowbit: ${what} must be a power of two in [2^-126, 2^127]; got ${v}`);
   return k;
 }
 
-export function dynamicFixedPointFormat(
-  { bits, granularity = "tensor", exponent = "max", maxOverflowRate = 1e-4 }:
-  { bits: number; granularity?: "tensor" | "channel"; exponent?: "max" | "overflow"; maxOverflowRate?: number },
-): ScaledFormat {
+export function dynamicFixedPointFormat({
+  bits,
+  granularity = "tensor",
+  exponent = "max",
+  maxOverflowRate = 1e-4,
+}: {
+  bits: number;
+  granularity?: "tensor" | "channel";
+  exponent?: "max" | "overflow";
+  maxOverflowRate?: number;
+}): ScaledFormat {
   checkInteger("dynamicFixedPoint bits", bits, 2, 24);
   checkOneOf("dynamicFixedPoint granularity", granularity, ["tensor", "channel"] as const);
   checkOneOf("dynamicFixedPoint exponent", exponent, ["max", "overflow"] as const);
@@ -67,7 +75,8 @@ export function blockFloatingPointAsScaled(f: BlockFloatingPointFormat): ScaledF
     element: fixedPoint({ bits: f.bits, frac: 0 }),
     scale: { rule: "max", target: 2 ** (f.bits - 2) },
     scaleFormat: powerOfTwoScale({ rounding: "floor", minExponent: -149, maxExponent: 127 }),
-    granularity: f.blockSize !== undefined ? { kind: "block", axis: -1, size: f.blockSize } : { kind: "block", axis: f.axis! },
+    granularity:
+      f.blockSize !== undefined ? { kind: "block", axis: -1, size: f.blockSize } : { kind: "block", axis: f.axis! },
     emptyScale: 2 ** (2 - f.bits),
   });
 }
@@ -76,7 +85,13 @@ export function bwnFormat(granularity: Granularity = { kind: "channel", axis: -1
   return scaled({ element: binary(), scale: { rule: "meanAbs" }, granularity, emptyScale: 0 });
 }
 
-export function twnFormat({ threshold = 0.7, granularity = { kind: "channel", axis: -1 } }: { threshold?: number; granularity?: Granularity } = {}): ScaledFormat {
+export function twnFormat({
+  threshold = 0.7,
+  granularity = { kind: "channel", axis: -1 },
+}: {
+  threshold?: number;
+  granularity?: Granularity;
+} = {}): ScaledFormat {
   return scaled({ element: ternary({ threshold }), scale: { rule: "meanAbsKept" }, granularity, emptyScale: 0 });
 }
 
@@ -85,13 +100,21 @@ const SHIFT = powerOfTwoScale({ rounding: "nearest", minExponent: -300, maxExpon
 
 export function wageErrorFormat(k: number, gamma = 1): ScaledFormat {
   checkPowerOfTwo("wageError gamma", gamma);
-  return scaled({ element: fixedPoint({ bits: k, frac: k - 1, symmetric: true }), scale: { rule: "max", target: gamma }, scaleFormat: SHIFT });
+  return scaled({
+    element: fixedPoint({ bits: k, frac: k - 1, symmetric: true }),
+    scale: { rule: "max", target: gamma },
+    scaleFormat: SHIFT,
+  });
 }
 
 /** WAGE's G before its sigma(kG): integers up to 2^23 (the scaled gradient is at most eta * sqrt(2)). */
 export function wageGradientFormat(eta: number): ScaledFormat {
   checkPowerOfTwo("wageGradient eta", eta);
-  return scaled({ element: fixedPoint({ bits: 24, frac: 0 }), scale: { rule: "max", target: eta }, scaleFormat: SHIFT });
+  return scaled({
+    element: fixedPoint({ bits: 24, frac: 0 }),
+    scale: { rule: "max", target: eta },
+    scaleFormat: SHIFT,
+  });
 }
 
 export function logQuantizerFormat(bits: number): ScaledFormat {

@@ -37,13 +37,21 @@ export interface ScaledQuantizeOptions extends QuantizeOptions {
 /** The largest finite value of an element format: the "max" rule's default target. */
 export function elementMax(f: Format): number {
   switch (f.kind) {
-    case "fixed": return fixedPointRange(f).max;
-    case "integer": return integerRange(f).qmax * Math.fround(f.scale);
-    case "float": return floatingPointRange(f).maxFinite;
-    case "powerOfTwo": return 2 ** f.maxExponent;
-    case "binary": case "ternary": return 1;
-    case "blockFloat": return 2 ** (f.bits - 1) - 1;
-    case "scaled": return elementMax(f.element);
+    case "fixed":
+      return fixedPointRange(f).max;
+    case "integer":
+      return integerRange(f).qmax * Math.fround(f.scale);
+    case "float":
+      return floatingPointRange(f).maxFinite;
+    case "powerOfTwo":
+      return 2 ** f.maxExponent;
+    case "binary":
+    case "ternary":
+      return 1;
+    case "blockFloat":
+      return 2 ** (f.bits - 1) - 1;
+    case "scaled":
+      return elementMax(f.element);
   }
 }
 
@@ -55,16 +63,26 @@ export function groupLayout(shape: readonly number[], f: ScaledFormat): GroupLay
   const rank = shape.length;
   const axis = g.axis < 0 ? g.axis + rank : g.axis;
   if (axis < 0 || axis >= rank) {
-    throw new RangeError(`lowbit: scaled granularity.axis must be in [${-rank}, ${rank - 1}] for a rank-${rank} input; got ${g.axis}`);
+    throw new RangeError(
+      `lowbit: scaled granularity.axis must be in [${-rank}, ${rank - 1}] for a rank-${rank} input; got ${g.axis}`,
+    );
   }
   if (g.kind === "channel") {
-    return { inner: Math.max(1, shape.slice(axis + 1).reduce((a, b) => a * b, 1)), groups: Math.max(1, shape[axis]) };
+    return {
+      inner: Math.max(
+        1,
+        shape.slice(axis + 1).reduce((a, b) => a * b, 1),
+      ),
+      groups: Math.max(1, shape[axis]),
+    };
   }
   const last = shape[rank - 1];
   const size = g.size ?? last;
   if (last % size !== 0) {
     // (Blocks along another axis reach here with that axis moved last.)
-    throw new RangeError(`lowbit: scaled granularity.size, the blockSize must divide the last axis (${last}); got ${size}`);
+    throw new RangeError(
+      `lowbit: scaled granularity.size, the blockSize must divide the last axis (${last}); got ${size}`,
+    );
   }
   return { inner: size, groups: Math.max(1, n / size) };
 }
@@ -82,19 +100,28 @@ export function rawScales(input: ScaledInput, f: ScaledFormat, options: ScaledQu
   const s = f.scale;
   const perGroup = (v: number) => new Float64Array(layout.groups).fill(v);
   switch (s.rule) {
-    case "fixed": return perGroup(s.value);
+    case "fixed":
+      return perGroup(s.value);
     case "learned": {
       const v = options.learnedScale ?? s.init;
       if (typeof v === "number") return perGroup(v);
-      if (v.length !== layout.groups) throw new RangeError(`lowbit: scaled learnedScale must have one value per group (${layout.groups}); got ${v.length}`);
+      if (v.length !== layout.groups)
+        throw new RangeError(
+          `lowbit: scaled learnedScale must have one value per group (${layout.groups}); got ${v.length}`,
+        );
       return Float64Array.from(v);
     }
-    case "max": case "overflow": {
+    case "max":
+    case "overflow": {
       // One group of a tensor: lowbit's one-pass wasm reduction, without copying the data out.
-      const m = layout.groups === 1 && input.tensor !== undefined ? Float64Array.of(maxAbsOf(input.tensor)) : groupMaxAbs(input.values(), layout);
+      const m =
+        layout.groups === 1 && input.tensor !== undefined
+          ? Float64Array.of(maxAbsOf(input.tensor))
+          : groupMaxAbs(input.values(), layout);
       return divided(m, s.target ?? elementMax(f.element));
     }
-    case "meanAbs": return divided(groupMeanAbs(input.values(), layout), s.target ?? 1);
+    case "meanAbs":
+      return divided(groupMeanAbs(input.values(), layout), s.target ?? 1);
     case "meanAbsDeviation": {
       const x = input.values();
       return divided(groupMeanAbs(x, layout, groupMean(x, layout)), s.target ?? 1);
@@ -102,7 +129,10 @@ export function rawScales(input: ScaledInput, f: ScaledFormat, options: ScaledQu
     case "meanAbsKept": {
       const x = input.values();
       const delta = ternaryDelta(x, f.element);
-      return divided(groupMeanAbs(x, layout, undefined, (v) => v > delta || v < -delta), s.target ?? 1);
+      return divided(
+        groupMeanAbs(x, layout, undefined, (v) => v > delta || v < -delta),
+        s.target ?? 1,
+      );
     }
   }
 }
@@ -118,7 +148,12 @@ function ternaryDelta(x: Float32Array, element: Format): number {
 }
 
 /** The group scales of a stateless evaluation (the overflow rule: its first step from "max"). */
-export function groupScales(input: ScaledInput, f: ScaledFormat, options: ScaledQuantizeOptions, previous?: Int32Array): GroupScales {
+export function groupScales(
+  input: ScaledInput,
+  f: ScaledFormat,
+  options: ScaledQuantizeOptions,
+  previous?: Int32Array,
+): GroupScales {
   if (f.scale.rule === "overflow" && previous !== undefined) return overflowStep(input, f, previous);
   const scales = roundScales(rawScales(input, f, options), f.scaleFormat, f.emptyScale, quantizeScaleVector);
   return f.scale.rule === "overflow" ? overflowStep(input, f, scales.exponents!) : scales;
@@ -142,7 +177,11 @@ const quantizeScaleVector = (s: Float32Array, format: Format) => quantizeArrayTo
  * Counts of |x| above the element's largest value times scales[g], per group: Inf counts
  * (it saturates).
  */
-export function saturatingCounts(input: ScaledInput, f: ScaledFormat, scales: ArrayLike<number>): { above: Float64Array; size: Float64Array } {
+export function saturatingCounts(
+  input: ScaledInput,
+  f: ScaledFormat,
+  scales: ArrayLike<number>,
+): { above: Float64Array; size: Float64Array } {
   const top = elementMax(f.element);
   const limits = Array.from(scales, (s) => top * s);
   if (input.layout.groups === 1 && input.tensor !== undefined && Math.fround(limits[0]) === limits[0]) {
@@ -159,8 +198,16 @@ export function saturatingCounts(input: ScaledInput, f: ScaledFormat, scales: Ar
 function overflowStep(input: ScaledInput, f: ScaledFormat, exponents: Int32Array): GroupScales {
   const rate = (f.scale as { maxOverflowRate: number }).maxOverflowRate;
   const range = scaleExponentRange(f.scaleFormat)!;
-  const now = saturatingCounts(input, f, Array.from(exponents, (e) => 2 ** e));
-  const oneLess = saturatingCounts(input, f, Array.from(exponents, (e) => 2 ** (e - 1)));
+  const now = saturatingCounts(
+    input,
+    f,
+    Array.from(exponents, (e) => 2 ** e),
+  );
+  const oneLess = saturatingCounts(
+    input,
+    f,
+    Array.from(exponents, (e) => 2 ** (e - 1)),
+  );
   const next = exponents.map((e, g) => {
     if (now.above[g] / now.size[g] > rate) return Math.min(range.max, e + 1);
     if (oneLess.above[g] / oneLess.size[g] <= rate) return Math.max(range.min, e - 1);
@@ -171,7 +218,12 @@ function overflowStep(input: ScaledInput, f: ScaledFormat, exponents: Int32Array
 
 /** Elements x / s rounded to the element format, and (unless `elementsOnly`) times s again. */
 function applyScales<T extends tf.Tensor | Float32Array>(
-  x: T, input: ScaledInput, f: ScaledFormat, scales: GroupScales, options: QuantizeOptions, elementsOnly: boolean,
+  x: T,
+  input: ScaledInput,
+  f: ScaledFormat,
+  scales: GroupScales,
+  options: QuantizeOptions,
+  elementsOnly: boolean,
 ): T {
   const el = f.element;
   const { layout } = input;
@@ -183,20 +235,33 @@ function applyScales<T extends tf.Tensor | Float32Array>(
     if (f.granularity.kind === "tensor" && fracs[0] >= el.bits - 128 && fracs[0] <= 126) {
       return quantizeWith(x, fixedPoint({ bits: el.bits, frac: fracs[0], symmetric: el.symmetric }), options);
     }
-    return quantizeWith(x, { kind: "groupedFixed", bits: el.bits, qmin: grid.qmin, inner: layout.inner, fracs }, options);
+    return quantizeWith(
+      x,
+      { kind: "groupedFixed", bits: el.bits, qmin: grid.qmin, inner: layout.inner, fracs },
+      options,
+    );
   }
   if (!elementsOnly && e !== undefined && el.kind === "powerOfTwo" && f.granularity.kind === "tensor") {
     const top = el.maxExponent + e[0];
-    if (top <= 127 && top - 2 ** (el.bits - 1) + 2 >= -126) return quantizeWith(x, powerOfTwo({ bits: el.bits, maxExponent: top }), options);
+    if (top <= 127 && top - 2 ** (el.bits - 1) + 2 >= -126)
+      return quantizeWith(x, powerOfTwo({ bits: el.bits, maxExponent: top }), options);
   }
-  if (elementsOnly && e !== undefined && layout.groups === 1 && !(x instanceof Float32Array) && e[0] >= -127 && e[0] <= 149) {
+  if (
+    elementsOnly &&
+    e !== undefined &&
+    layout.groups === 1 &&
+    !(x instanceof Float32Array) &&
+    e[0] >= -127 &&
+    e[0] <= 149
+  ) {
     // One power-of-two scale: float32(x / 2^e) is tfjs's float32 product x * 2^-e (a float32).
     return tf.tidy(() => quantizeArrayTo((x as tf.Tensor).mul(tf.scalar(2 ** -e[0])), el, options)) as T;
   }
   const v = input.values();
   const y = new Float32Array(v.length);
   const s = scales.scales;
-  let g = 0, left = layout.inner;
+  let g = 0,
+    left = layout.inner;
   const next = () => {
     if (--left === 0) {
       left = layout.inner;
@@ -206,13 +271,15 @@ function applyScales<T extends tf.Tensor | Float32Array>(
   if (el.kind === "binary" && !el.stochastic) {
     // sign(x / s) is sign(x), even where x / s would underflow to a zero of the wrong sign.
     for (let j = 0; j < v.length; j++, next()) {
-      const a = elementsOnly ? 1 : Math.fround(s[g]), w = v[j];
+      const a = elementsOnly ? 1 : Math.fround(s[g]),
+        w = v[j];
       y[j] = w >= 0 ? a : w < 0 ? -a : NaN;
     }
   } else if (el.kind === "ternary") {
     const delta = twnThreshold(v, el.threshold);
     for (let j = 0; j < v.length; j++, next()) {
-      const a = elementsOnly ? 1 : Math.fround(s[g]), w = v[j];
+      const a = elementsOnly ? 1 : Math.fround(s[g]),
+        w = v[j];
       y[j] = w > delta ? a : w < -delta ? -a : Number.isNaN(w) ? NaN : 0;
     }
   } else {
@@ -234,7 +301,12 @@ export type ScalesOf = (input: ScaledInput) => GroupScales;
  * `arrayShape`; blocks of an array run along its last axis).
  */
 export function quantizeScaledWith<T extends tf.Tensor | Float32Array>(
-  x: T, f: ScaledFormat, options: QuantizeOptions, scalesOf: ScalesOf, elementsOnly = false, arrayShape?: readonly number[],
+  x: T,
+  f: ScaledFormat,
+  options: QuantizeOptions,
+  scalesOf: ScalesOf,
+  elementsOnly = false,
+  arrayShape?: readonly number[],
 ): T {
   const g = f.granularity;
   if (x instanceof Float32Array) {
@@ -251,7 +323,9 @@ export function quantizeScaledWith<T extends tf.Tensor | Float32Array>(
       const perm = [...Array(t.rank).keys()].filter((d) => d !== axis).concat(axis);
       const inverse = perm.map((_, d) => perm.indexOf(d));
       const lastAxis: ScaledFormat = { ...f, granularity: { ...g, axis: -1 } };
-      return tf.tidy(() => quantizeScaledWith(t.transpose(perm), lastAxis, options, scalesOf, elementsOnly).transpose(inverse)) as T;
+      return tf.tidy(() =>
+        quantizeScaledWith(t.transpose(perm), lastAxis, options, scalesOf, elementsOnly).transpose(inverse),
+      ) as T;
     }
   }
   const layout = groupLayout(t.shape, f);
@@ -261,7 +335,11 @@ export function quantizeScaledWith<T extends tf.Tensor | Float32Array>(
 }
 
 /** quantize() for a scaled format: the scales of this call's statistics. */
-export function quantizeScaled<T extends tf.Tensor | Float32Array>(x: T, f: ScaledFormat, options: ScaledQuantizeOptions = {}): T {
+export function quantizeScaled<T extends tf.Tensor | Float32Array>(
+  x: T,
+  f: ScaledFormat,
+  options: ScaledQuantizeOptions = {},
+): T {
   return quantizeScaledWith(x, f, options, (input) => groupScales(input, f, options));
 }
 
@@ -269,6 +347,10 @@ export function quantizeScaled<T extends tf.Tensor | Float32Array>(x: T, f: Scal
  * The elements Q_element(x / s_g) without the scale: what WAGE passes on (its errors and
  * updates stay in units of the shift), computed as z = float32(x / s_g), then rounded.
  */
-export function scaledElements<T extends tf.Tensor | Float32Array>(x: T, f: ScaledFormat, options: ScaledQuantizeOptions = {}): T {
+export function scaledElements<T extends tf.Tensor | Float32Array>(
+  x: T,
+  f: ScaledFormat,
+  options: ScaledQuantizeOptions = {},
+): T {
   return quantizeScaledWith(x, f, options, (input) => groupScales(input, f, options), true);
 }

@@ -22,9 +22,12 @@ export function floorLog2(r: number): number {
 export function roundLog2(r: number, rounding: ScaleRounding): number {
   const e = floorLog2(r);
   switch (rounding) {
-    case "floor": return e;
-    case "ceil": return r > 2 ** e ? e + 1 : e;
-    case "nearest": return r * r >= 2 ** (2 * e + 1) ? e + 1 : e;
+    case "floor":
+      return e;
+    case "ceil":
+      return r > 2 ** e ? e + 1 : e;
+    case "nearest":
+      return r * r >= 2 ** (2 * e + 1) ? e + 1 : e;
   }
 }
 
@@ -39,7 +42,10 @@ export interface GroupScales {
  * the format). `quantizeScales` rounds a Float32Array to a lowbit format (quantize()).
  */
 export function roundScales(
-  raw: Float64Array, f: ScaleFormat, emptyScale: number, quantizeScales: (s: Float32Array, format: Format) => Float32Array,
+  raw: Float64Array,
+  f: ScaleFormat,
+  emptyScale: number,
+  quantizeScales: (s: Float32Array, format: Format) => Float32Array,
 ): GroupScales {
   // Plain loops: typed arrays' map and from with a callback are several times slower in V8.
   const n = raw.length;
@@ -53,7 +59,8 @@ export function roundScales(
   if (range !== undefined) {
     const rounding = (f as { rounding: ScaleRounding }).rounding;
     // A zero empty scale (BWN's a = 0 of an all-zero channel) has no exponent: its scale stays 0.
-    const exponents = new Int32Array(n), scales = new Float64Array(n);
+    const exponents = new Int32Array(n),
+      scales = new Float64Array(n);
     for (let g = 0; g < n; g++) {
       if (r[g] === 0) continue;
       exponents[g] = Math.min(range.max, Math.max(range.min, roundLog2(r[g], rounding)));

@@ -42,7 +42,8 @@ export class ScaledQuantizer {
 
   constructor(format: ScaledFormat, { updateEvery = 1 }: { updateEvery?: number } = {}) {
     const f = checkFormat("scaledQuantizer format", format);
-    if (f.kind !== "scaled") throw new TypeError(`lowbit: scaledQuantizer format must be a scaled format; got ${f.kind}`);
+    if (f.kind !== "scaled")
+      throw new TypeError(`lowbit: scaledQuantizer format must be a scaled format; got ${f.kind}`);
     checkInteger("scaledQuantizer updateEvery", updateEvery, 1);
     this.format = f;
     this.updateEvery = updateEvery;
@@ -54,15 +55,21 @@ export class ScaledQuantizer {
     return quantizeScaledWith(x, f, options as QuantizeOptions, (input) => {
       const current = this.scales;
       if (current !== undefined && current.scales.length !== input.layout.groups) {
-        throw new RangeError(`lowbit: ${what} was set up for ${current.scales.length} channel(s), got a tensor with ${input.layout.groups}`);
+        throw new RangeError(
+          `lowbit: ${what} was set up for ${current.scales.length} channel(s), got a tensor with ${input.layout.groups}`,
+        );
       }
       if (this.calls++ % this.updateEvery === 0 || current === undefined) {
         const next = groupScales(input, f, options, current?.exponents);
         const { above, size } = saturatingCounts(input, f, next.scales);
-        const saturated = above.reduce((a, b) => a + b, 0), n = size.reduce((a, b) => a + b, 0);
+        const saturated = above.reduce((a, b) => a + b, 0),
+          n = size.reduce((a, b) => a + b, 0);
         this.scales = next;
         this.history.push({
-          call: this.calls - 1, scales: Array.from(next.scales), exponents: next.exponents && Array.from(next.exponents), overflowRate: saturated / n,
+          call: this.calls - 1,
+          scales: Array.from(next.scales),
+          exponents: next.exponents && Array.from(next.exponents),
+          overflowRate: saturated / n,
         });
       }
       return this.scales!;
@@ -71,14 +78,18 @@ export class ScaledQuantizer {
 
   saveState(): ScaledQuantizerState {
     return {
-      scales: this.scales && Array.from(this.scales.scales), exponents: this.scales?.exponents && Array.from(this.scales.exponents),
-      calls: this.calls, history: this.history.map((r) => ({ ...r, scales: [...r.scales], exponents: r.exponents && [...r.exponents] })),
+      scales: this.scales && Array.from(this.scales.scales),
+      exponents: this.scales?.exponents && Array.from(this.scales.exponents),
+      calls: this.calls,
+      history: this.history.map((r) => ({ ...r, scales: [...r.scales], exponents: r.exponents && [...r.exponents] })),
     };
   }
 
   loadState(state: ScaledQuantizerState): void {
-    this.scales = state.scales === undefined ? undefined
-      : { scales: Float64Array.from(state.scales), exponents: state.exponents && Int32Array.from(state.exponents) };
+    this.scales =
+      state.scales === undefined
+        ? undefined
+        : { scales: Float64Array.from(state.scales), exponents: state.exponents && Int32Array.from(state.exponents) };
     this.calls = state.calls;
     this.history.splice(0, this.history.length, ...state.history);
   }

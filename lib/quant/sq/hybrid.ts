@@ -8,14 +8,22 @@
 import { checkChannels } from "./per_channel";
 import type { SqGranularity } from "./relative_error";
 
-export function hybridWeight(w: Float32Array, q: Float32Array, channels: number, keptReal: ArrayLike<number>, granularity: SqGranularity = "filter"): Float32Array {
+export function hybridWeight(
+  w: Float32Array,
+  q: Float32Array,
+  channels: number,
+  keptReal: ArrayLike<number>,
+  granularity: SqGranularity = "filter",
+): Float32Array {
   checkChannels("hybridWeight", w, channels);
-  if (q.length !== w.length) throw new RangeError(`lowbit: hybridWeight q must have the length of w (${w.length}); got ${q.length}`);
+  if (q.length !== w.length)
+    throw new RangeError(`lowbit: hybridWeight q must have the length of w (${w.length}); got ${q.length}`);
   const units = granularity === "filter" ? channels : w.length;
   const real = new Uint8Array(units);
   for (let k = 0; k < keptReal.length; k++) {
     const i = keptReal[k];
-    if (!(Number.isInteger(i) && i >= 0 && i < units)) throw new RangeError(`lowbit: hybridWeight keptReal indices must be integers in [0, ${units - 1}]; got ${i}`);
+    if (!(Number.isInteger(i) && i >= 0 && i < units))
+      throw new RangeError(`lowbit: hybridWeight keptReal indices must be integers in [0, ${units - 1}]; got ${i}`);
     real[i] = 1;
   }
   const h = q.slice();

@@ -43,18 +43,27 @@ export const SQ_BASES: readonly SqBase[] = ["bwn", "twn"];
 export function checkChannels(what: string, w: Float32Array, channels: number): void {
   checkInteger(`${what} channels`, channels, 1);
   if (w.length === 0 || w.length % channels !== 0) {
-    throw new RangeError(`lowbit: ${what} needs weights whose length is a positive multiple of channels (${channels}); got length ${w.length}`);
+    throw new RangeError(
+      `lowbit: ${what} needs weights whose length is a positive multiple of channels (${channels}); got length ${w.length}`,
+    );
   }
 }
 
 /** The per-channel quantization of w ([rows, channels] flat) and its scales. */
 function perChannel(w: Float32Array, channels: number, f: ScaledFormat): { q: Float32Array; scales: Float32Array } {
   let scales: Float64Array | undefined;
-  const q = quantizeScaledWith(w, f, {}, (input) => {
-    const s = groupScales(input, f, {});
-    scales = s.scales;
-    return s;
-  }, false, [w.length / channels, channels]);
+  const q = quantizeScaledWith(
+    w,
+    f,
+    {},
+    (input) => {
+      const s = groupScales(input, f, {});
+      scales = s.scales;
+      return s;
+    },
+    false,
+    [w.length / channels, channels],
+  );
   return { q, scales: Float32Array.from(scales!) };
 }
 
@@ -74,9 +83,16 @@ export function twnPerChannel(w: Float32Array, channels: number, threshold = 0.7
 }
 
 /** The base quantizer by name. */
-export function perChannelQuantize(base: SqBase, w: Float32Array, channels: number, threshold = 0.7): PerChannelQuantized {
+export function perChannelQuantize(
+  base: SqBase,
+  w: Float32Array,
+  channels: number,
+  threshold = 0.7,
+): PerChannelQuantized {
   switch (base) {
-    case "bwn": return bwnPerChannel(w, channels);
-    case "twn": return twnPerChannel(w, channels, threshold);
+    case "bwn":
+      return bwnPerChannel(w, channels);
+    case "twn":
+      return twnPerChannel(w, channels, threshold);
   }
 }

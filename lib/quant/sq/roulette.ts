@@ -19,15 +19,21 @@ import { checkInteger } from "../../core/checks";
 import { Rng } from "../../core/random";
 
 /** The selected indices in draw order. */
-export function roulette(weights: ArrayLike<number>, count: number, options: { seed: number; stream?: number }): Int32Array {
+export function roulette(
+  weights: ArrayLike<number>,
+  count: number,
+  options: { seed: number; stream?: number },
+): Int32Array {
   const n = weights.length;
   checkInteger("roulette count", count, 0, n);
   for (let i = 0; i < n; i++) {
     const v = weights[i];
-    if (!(v >= 0 && Number.isFinite(v))) throw new RangeError(`lowbit: roulette weights must be finite numbers >= 0; got ${v} at index ${i}`);
+    if (!(v >= 0 && Number.isFinite(v)))
+      throw new RangeError(`lowbit: roulette weights must be finite numbers >= 0; got ${v} at index ${i}`);
   }
   const rng = new Rng(options.seed, options.stream ?? 0);
-  const keys = new Float64Array(n), ties = new Float64Array(n);
+  const keys = new Float64Array(n),
+    ties = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const u = 1 - rng.next(); // in (0, 1]
     keys[i] = weights[i] > 0 ? Math.log(u) / weights[i] : -Infinity;

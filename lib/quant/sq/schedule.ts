@@ -10,7 +10,8 @@ export const SQ_SCHEDULE: readonly number[] = [0.5, 0.75, 0.875, 1];
 
 /** Checks an SQ ratio: a number in [0, 1]. */
 export function checkSqRatio(what: string, ratio: number): void {
-  if (!(ratio >= 0 && ratio <= 1)) throw new RangeError(`lowbit: ${what} must be a number in [0, 1] (the fraction quantized); got ${ratio}`);
+  if (!(ratio >= 0 && ratio <= 1))
+    throw new RangeError(`lowbit: ${what} must be a number in [0, 1] (the fraction quantized); got ${ratio}`);
 }
 
 /** How many of n filters (or elements) stay in full precision at ratio r: floor((1 - r) * n). */

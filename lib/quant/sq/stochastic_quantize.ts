@@ -8,9 +8,9 @@
  * At r = 1 nothing is chosen and H = Q exactly (no random numbers are drawn).
  */
 import { checkOneOf } from "../../core/checks";
-import { perChannelQuantize, SQ_BASES, SqBase } from "./per_channel";
+import { perChannelQuantize, SQ_BASES, type SqBase } from "./per_channel";
 import { hybridWeight } from "./hybrid";
-import { relativeErrors, SQ_GRANULARITIES, SqGranularity } from "./relative_error";
+import { relativeErrors, SQ_GRANULARITIES, type SqGranularity } from "./relative_error";
 import { roulette } from "./roulette";
 import { checkSqRatio, keptRealCount } from "./schedule";
 
@@ -39,7 +39,11 @@ export interface StochasticQuantized {
   keptReal: Int32Array;
 }
 
-export function stochasticQuantize(w: Float32Array, channels: number, options: StochasticQuantizeOptions): StochasticQuantized {
+export function stochasticQuantize(
+  w: Float32Array,
+  channels: number,
+  options: StochasticQuantizeOptions,
+): StochasticQuantized {
   const { base, ratio, probability = "error", granularity = "filter", threshold = 0.7, seed, stream = 0 } = options;
   checkSqRatio("stochasticQuantize ratio", ratio);
   checkOneOf("stochasticQuantize base", base, SQ_BASES);
@@ -48,9 +52,10 @@ export function stochasticQuantize(w: Float32Array, channels: number, options: S
   const { q } = perChannelQuantize(base, w, channels, threshold);
   const errors = relativeErrors(w, q, channels, granularity);
   const count = keptRealCount(errors.length, ratio);
-  const keptReal = count === 0
-    ? new Int32Array(0)
-    : roulette(probability === "error" ? errors : new Float64Array(errors.length).fill(1), count, { seed, stream });
+  const keptReal =
+    count === 0
+      ? new Int32Array(0)
+      : roulette(probability === "error" ? errors : new Float64Array(errors.length).fill(1), count, { seed, stream });
   const hybrid = count === 0 ? q.slice() : hybridWeight(w, q, channels, keptReal, granularity);
   return { hybrid, quantized: q, errors, keptReal };
 }

@@ -72,7 +72,7 @@ function overflow(g: FixedGrid, q: bigint): bigint {
  * stochastic rounding is keyedHash32(keyA, keyB, counter), taken only when the sum is off the grid.
  */
 function addTerm(g: FixedGrid, q: bigint, x: number, keyA: number, keyB: number, counter: number): bigint | undefined {
-  if (x !== x) return undefined;
+  if (Number.isNaN(x)) return undefined;
   if (x === Infinity || x === -Infinity) return g.wrap ? undefined : x > 0 ? g.qmax : g.qmin;
   if (x === 0) return q;
   // x = M 2^E exactly: M the 53-bit significand (an exact float64 integer), E its exponent.
@@ -123,7 +123,7 @@ function overflowNumber(g: FixedGrid, q: number): number {
       r = (q - qmin) % span;
     return (r < 0 ? r + span : r) + qmin;
   }
-  return q > qmax ? qmax : q < qmin ? qmin : q;
+  return Math.min(qmax, Math.max(qmin, q)); // NaN stays NaN
 }
 
 /** addTerm on a code of at most NUMBER_BITS bits held as a float64 integer; NaN stands for NaN. */
@@ -181,10 +181,10 @@ export function sumFixed(
 ): number {
   if (g.bits <= NUMBER_BITS) {
     let total = 0;
-    for (let begin = 0; begin < n && total === total; begin += c) {
+    for (let begin = 0; begin < n && !Number.isNaN(total); begin += c) {
       const end = Math.min(n, begin + c);
       let s = 0;
-      for (let i = begin; i < end && s === s; i++) s = addTermNumber(g, s, terms[i], keyA, keyB, i);
+      for (let i = begin; i < end && !Number.isNaN(s); i++) s = addTermNumber(g, s, terms[i], keyA, keyB, i);
       total = overflowNumber(g, total + s);
     }
     return total * g.step;

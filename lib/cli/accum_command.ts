@@ -89,7 +89,10 @@ function accum(options: AccumOptions): void {
       "GRAD mAcc": r.gradMAcc,
     }));
     const columns = Object.keys(rows[0]);
-    if (options.csv) return writeLines(formatCsv(rows, columns));
+    if (options.csv) {
+      writeLines(formatCsv(rows, columns));
+      return;
+    }
     writeLines([
       ...wrapText(
         `${options.network}: minimum accumulator mantissa bits (mAcc) per GEMM (${describeRun({ mP, chunk, sparsity, tolerance })})`,
@@ -111,7 +114,10 @@ function accum(options: AccumOptions): void {
     return;
   }
   const rows: Row[] = around.map((r) => ({ mAcc: r.mAcc, VRR: r.vrr.toFixed(4), note: r.mAcc === m ? "minimum" : "" }));
-  if (options.csv) return writeLines(formatCsv(rows, ["mAcc", "VRR", "note"]));
+  if (options.csv) {
+    writeLines(formatCsv(rows, ["mAcc", "VRR", "note"]));
+    return;
+  }
   writeLines([
     ...wrapText(
       `minimum accumulator mantissa bits: ${m}  (n = ${n}, ${describeRun({ mP, chunk, sparsity, tolerance })})`,

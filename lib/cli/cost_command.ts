@@ -120,7 +120,10 @@ function costCommand(options: CostCommandOptions): void {
     return;
   }
   const all = Object.keys(rows[0]);
-  if (options.csv) return writeLines(formatCsv(rows, all));
+  if (options.csv) {
+    writeLines(formatCsv(rows, all));
+    return;
+  }
   const columns = options.wide ? all : NARROW_COLUMNS.filter((k) => all.includes(k));
   const shown: Row[] = rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, readable(v)])));
   writeLines([

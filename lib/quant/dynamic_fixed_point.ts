@@ -106,7 +106,7 @@ export class DynamicFixedPoint {
   loadState(state: ReturnType<DynamicFixedPoint["saveState"]>): void {
     const fromFrac = (frac: number[]) => frac.map((f) => 0 - f);
     this.state.loadState({
-      scales: state.frac && state.frac.map((f) => 2 ** -f),
+      scales: state.frac?.map((f) => 2 ** -f),
       exponents: state.frac && fromFrac(state.frac),
       calls: state.calls,
       history: state.history.map((r) => ({

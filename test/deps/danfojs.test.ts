@@ -96,7 +96,7 @@ describe("danfojs-node in the notebooks", () => {
     assert.deepEqual(columns.shape, [3, 2]);
     assert.deepEqual(columns.index, [0, 1, 2]);
     // A tensor-backed statistic (danfojs computes through tfjs): exact on these dyadic values.
-    assert.equal((columns["loss"] as import("danfojs-node").Series).sum(), 0.875);
+    assert.equal((columns.loss as import("danfojs-node").Series).sum(), 0.875);
   });
 
   test("a local CSV written by toCSV is read back by readCSV", async () => {

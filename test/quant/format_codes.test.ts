@@ -273,8 +273,10 @@ describe("encode / decode", () => {
           for (let i = 0; i + 1 < positive.length; i++)
             xs.push((positive[i] + positive[i + 1]) / 2, positive[i] * 0.75 + positive[i + 1] * 0.25);
           let s = 7;
-          for (let i = 0; i < 300; i++)
-            xs.push(((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) * max * 1.2);
+          for (let i = 0; i < 300; i++) {
+            s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+            xs.push((s / 2 ** 32) * max * 1.2);
+          }
           xs.push(max * 1.5, max * 4, Infinity);
           for (const x of xs) {
             const expected =
@@ -416,7 +418,10 @@ describe("encode / decode", () => {
 
   test("encode rounds as quantize does: encode(quantize(x)) === encode(x), random float32 x", () => {
     let s = 3;
-    const next = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+    const next = () => {
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      return s / 2 ** 32;
+    };
     // Ternary and block floating point scale by tensor statistics; a stochastic binarizer is random.
     const elementwise = roundTripFormats.filter(
       (f) => f.kind !== "ternary" && f.kind !== "blockFloat" && !(f.kind === "binary" && f.stochastic),
@@ -456,7 +461,10 @@ describe("encode / decode", () => {
       binary({ stochastic: true }),
     ];
     let s = 11;
-    const next = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+    const next = () => {
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      return s / 2 ** 32;
+    };
     const x = Float32Array.from({ length: 5000 }, () => (next() < 0.5 ? -1 : 1) * 2 ** (20 - 50 * next()));
     x.set([0, -0, Infinity, -Infinity, NaN, 1.5, -2.5, 0.3, 65520, 2 ** -25]);
     for (const f of formats) {

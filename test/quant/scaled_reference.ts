@@ -171,7 +171,7 @@ export function twnRef(
     count = 0;
   for (let i = 0; i < w.length; i++) {
     const a = Math.abs(w[i]);
-    if (a !== Infinity && a === a) {
+    if (Number.isFinite(a)) {
       sum += a;
       count++;
     }

@@ -17,6 +17,7 @@ import {
   floatingPoint,
   FP16,
   initBackend,
+  lowPrecisionConv2d,
   lowPrecisionDense,
   lowPrecisionMatMulArray,
   minAccumulatorBits,
@@ -96,7 +97,7 @@ test("accumulate: floatingPoint({ exp, man }) equals { mantissaBits: man, expone
   assert.equal(cases, 400);
 });
 
-test("lowPrecisionMatMul and lowPrecisionDense: an accumulator format with settings beside it equals the options form", () => {
+test("lowPrecisionMatMul, lowPrecisionDense and lowPrecisionConv2d: an accumulator format with settings beside it equals the options form", () => {
   const rng = new Rng(4);
   const M = 3,
     K = 70,
@@ -142,7 +143,34 @@ test("lowPrecisionMatMul and lowPrecisionDense: an accumulator format with setti
     accumulator: { mantissaBits: 7, exponentBits: 8, chunk: 16 },
   });
   assert.deepEqual([...dense.dataSync()], [...short.dataSync()]);
-  tf.dispose([x, w, dense, short]);
+  const image = tf.tensor4d(
+    Array.from({ length: 2 * 6 * 6 * 3 }, (_, i) => Math.cos(i)),
+    [2, 6, 6, 3],
+  );
+  const filter = tf.tensor4d(
+    Array.from({ length: 3 * 3 * 3 * 4 }, (_, i) => Math.sin(i) / 4),
+    [3, 3, 3, 4],
+  );
+  for (const rounding of ROUNDINGS) {
+    const conv = lowPrecisionConv2d(image, filter, {
+      product: FP16,
+      accumulator: floatingPoint({ exp: 5, man: 6 }),
+      rounding,
+      chunk: 9,
+      seed: 3,
+      strides: 2,
+      padding: "same",
+    });
+    const convShort = lowPrecisionConv2d(image, filter, {
+      product: FP16,
+      accumulator: { mantissaBits: 6, exponentBits: 5, rounding, chunk: 9, seed: 3 },
+      strides: 2,
+      padding: "same",
+    });
+    assert.deepEqual([...conv.dataSync()], [...convShort.dataSync()], rounding);
+    tf.dispose([conv, convShort]);
+  }
+  tf.dispose([x, w, dense, short, image, filter]);
 });
 
 test("a layer takes accumulation with an accumulator format (also one read back from JSON)", () => {

@@ -6,29 +6,15 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import * as path from "node:path";
+import { type ProcessResult, runProcess } from "../run_process";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
-function node(
-  script: string,
-  env: NodeJS.ProcessEnv = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const childEnv = { ...process.env, ...env };
-    if (env.LOWBIT_BACKEND === undefined) delete childEnv.LOWBIT_BACKEND;
-    const child = spawn(process.execPath, ["-e", script], { cwd: ROOT, env: childEnv });
-    let stdout = "",
-      stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (c: string) => {
-      stdout += c;
-    });
-    child.stderr.setEncoding("utf8").on("data", (c: string) => {
-      stderr += c;
-    });
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+function node(script: string, env: NodeJS.ProcessEnv = {}): Promise<ProcessResult> {
+  const childEnv = { ...process.env, ...env };
+  if (env.LOWBIT_BACKEND === undefined) delete childEnv.LOWBIT_BACKEND;
+  return runProcess(process.execPath, ["-e", script], { cwd: ROOT, env: childEnv });
 }
 
 /**

@@ -5,30 +5,19 @@
  */
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { findTslab, jupyterDataDir, writeKernelSpec } from "lowbit";
+import { type ProcessResult, runProcess } from "../run_process";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const TSLAB = path.join(ROOT, "node_modules", "tslab", "bin", "tslab");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "lowbit-kernel-"));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", ...args], { cwd: ROOT, env: { ...process.env, ...env } });
-    let stdout = "",
-      stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (c: string) => {
-      stdout += c;
-    });
-    child.stderr.setEncoding("utf8").on("data", (c: string) => {
-      stderr += c;
-    });
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+function run(args: string[], env: NodeJS.ProcessEnv): Promise<ProcessResult> {
+  return runProcess(process.execPath, ["--import", "tsx", ...args], { cwd: ROOT, env: { ...process.env, ...env } });
 }
 
 describe("jupyterDataDir without the jupyter command: jupyter_core's rules", () => {

@@ -9,21 +9,15 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { minAccumulatorBits } from "lowbit";
+import { type ProcessResult, runProcess } from "../run_process";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const LIB = path.join(ROOT, "lib");
 const VERSION = (JSON.parse(fs.readFileSync(path.join(LIB, "package.json"), "utf8")) as { version: string }).version;
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 /**
  * The environment of the commands: without the npm_* variables of an enclosing `npm test`
@@ -36,22 +30,11 @@ const ENV = Object.fromEntries(
   ),
 );
 
-function run(command: string, args: string[], cwd: string, timeoutMs = 120_000): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd, env: ENV, stdio: ["ignore", "pipe", "pipe"], timeout: timeoutMs });
-    let stdout = "",
-      stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (c: string) => {
-      stdout += c;
-    });
-    child.stderr.setEncoding("utf8").on("data", (c: string) => {
-      stderr += c;
-    });
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+function run(command: string, args: string[], cwd: string, timeoutMs = 120_000): Promise<ProcessResult> {
+  return runProcess(command, args, { cwd, env: ENV, timeout: timeoutMs });
 }
 
-const noStack = (r: Run) => assert.doesNotMatch(r.stderr, /^\s+at /m, "no stack trace");
+const noStack = (r: ProcessResult) => assert.doesNotMatch(r.stderr, /^\s+at /m, "no stack trace");
 
 describe("the packed lowbit, installed outside the clone", { timeout: 900_000 }, () => {
   let work = "",

@@ -6,27 +6,15 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import * as path from "node:path";
+import { type ProcessResult, runProcess } from "../run_process";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
-function train(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", path.join(ROOT, "scripts", "train-lenet.ts"), "--train", "64", "--batch", "64", ...args],
-      { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
-    );
-    let stdout = "",
-      stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (c: string) => {
-      stdout += c;
-    });
-    child.stderr.setEncoding("utf8").on("data", (c: string) => {
-      stderr += c;
-    });
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
+function train(...args: string[]): Promise<ProcessResult> {
+  const script = path.join(ROOT, "scripts", "train-lenet.ts");
+  return runProcess(process.execPath, ["--import", "tsx", script, "--train", "64", "--batch", "64", ...args], {
+    cwd: ROOT,
   });
 }
 

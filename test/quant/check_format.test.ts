@@ -136,6 +136,11 @@ test("values that are not formats: typed errors naming the argument, the kind li
   assert.throws(() => quantize(x, { kind: "fixed", bits: 32, frac: 0 } as never), /quantize.*24/);
   assert.throws(() => quantize(x, { kind: "fixed", bits: "8", frac: 0 } as never), RangeError);
   assert.throws(() => quantize(x, { kind: "fixed", bits: 8, frac: 0, symetric: true } as never), /got also "symetric"/);
+  // A default the factory leaves out of the value (overflow "saturate") may still be written out.
+  assert.deepEqual(
+    checkFormat("f", { kind: "fixed", bits: 8, frac: 0, symmetric: false, overflow: "saturate" }),
+    fixedPoint({ bits: 8, frac: 0 }),
+  );
   assert.throws(
     () => quantize(x, { kind: "float", exp: 5, man: 10, saturate: "no" } as never),
     (e: Error) =>

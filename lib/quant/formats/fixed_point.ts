@@ -85,6 +85,7 @@ export function fixedPointRange(f: FixedPointFormat): {
 export const fixedPointKind: FormatKind<FixedPointFormat> = {
   kind: "fixed",
   create: fixedPoint,
+  omittedDefaults: ["overflow"],
   label: (f) => `fixed<${f.bits},${f.frac}>`,
   bits: (f) => f.bits,
   info: (f) => {

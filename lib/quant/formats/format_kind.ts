@@ -75,6 +75,11 @@ export interface FormatKind<F extends { readonly kind: string }> {
   readonly codeOf: (f: F, value: number) => number;
   /** The value of a code in [0, 2^bits). */
   readonly valueOf: (f: F, code: number) => number;
+  /**
+   * Fields the factory leaves out of the value when they hold their default (so that values
+   * written before the field existed keep their JSON): given explicitly, they are not unknown.
+   */
+  readonly omittedDefaults?: readonly string[];
 }
 
 /**

@@ -78,7 +78,8 @@ export function checkFormat(what: string, value: unknown): Format {
     }
     throw e;
   }
-  const unknown = Object.keys(value).filter((key) => !(key in format));
+  const omitted = k.omittedDefaults ?? [];
+  const unknown = Object.keys(value).filter((key) => !(key in format) && !omitted.includes(key));
   if (unknown.length > 0) {
     throw new RangeError(
       `lowbit: ${what} (kind "${kind}") has fields ${Object.keys(format)

@@ -23,7 +23,7 @@
  */
 import { checkInteger, checkOneOf } from "../core/checks";
 import { hashKey } from "../core/random";
-import { fixedPoint, type FixedPointFormat, floatingPoint, type FloatingPointFormat } from "../quant/formats";
+import { checkFormat, type FixedPointFormat, type FloatingPointFormat } from "../quant/formats";
 import { sumExactWasm } from "./exact_wasm";
 import { fixedGrid, sumFixed } from "./fixed_accumulator";
 import {
@@ -83,16 +83,17 @@ export interface FixedAccumulator extends AccumulatorSettings {
 export type Accumulator = FloatAccumulator | FixedAccumulator;
 
 /**
- * A format value (also one written by hand or read back from JSON) checked by rebuilding it.
- * Lead: at the merge with the formats work (F), its checkFormat(what, value) replaces this.
+ * An accumulator format (also one written by hand or read back from JSON): a floatingPoint or
+ * fixedPoint format, validated by the format registry's checkFormat.
  */
 function checkedAccumulatorFormat(what: string, value: unknown): AccumulatorFormat {
   const kind = typeof value === "object" && value !== null ? (value as { kind?: unknown }).kind : undefined;
-  if (kind === "float") return floatingPoint(value as FloatingPointFormat);
-  if (kind === "fixed") return fixedPoint(value as FixedPointFormat);
-  throw new TypeError(
-    `lowbit: ${what} accumulator must be a floatingPoint or fixedPoint format (e.g. floatingPoint({ exp: 8, man: 7 })); got ${JSON.stringify(value)}`,
-  );
+  if (kind !== "float" && kind !== "fixed") {
+    throw new TypeError(
+      `lowbit: ${what} accumulator must be a floatingPoint or fixedPoint format (e.g. floatingPoint({ exp: 8, man: 7 })); got ${JSON.stringify(value)}`,
+    );
+  }
+  return checkFormat(`${what} accumulator`, value) as AccumulatorFormat;
 }
 
 /**

@@ -33,7 +33,7 @@
  * (its step does not grow with the sum) and is refused.
  */
 import { checkInteger, checkOneOf } from "../core/checks";
-import type { Format, FloatingPointFormat } from "../quant/formats";
+import { checkFormat, type FloatingPointFormat, type Format } from "../quant/formats";
 import { absMomentBetween, twoSidedTail } from "./normal";
 import { ACCUMULATOR_ROUNDINGS, type AccumulatorRounding } from "./rounding";
 
@@ -66,8 +66,8 @@ export interface CheckedVrrOptions {
 
 /**
  * The mantissa bits of a floating-point format given as `formatName`, or of the short form
- * `bitsName`: exactly one of the two, the format checked for its kind. Lead: at the merge with
- * the formats work (F), its checkFormat(what, value) can replace the kind test.
+ * `bitsName`: exactly one of the two, the format checked for its kind and by the registry's
+ * checkFormat.
  */
 export function mantissaOf(
   what: string,
@@ -96,8 +96,9 @@ export function mantissaOf(
       `lowbit: ${what} ${formatName} must be a floatingPoint format${why}; got ${JSON.stringify(format)}`,
     );
   }
-  checkInteger(`${what} ${formatName} man`, (format as FloatingPointFormat).man, range[0], range[1]);
-  return (format as FloatingPointFormat).man;
+  const { man } = checkFormat(`${what} ${formatName}`, format) as FloatingPointFormat;
+  checkInteger(`${what} ${formatName} man`, man, range[0], range[1]);
+  return man;
 }
 
 export function checkVrrOptions(

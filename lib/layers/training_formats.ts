@@ -12,7 +12,7 @@
  * place for it; lib/hw's cost(model, { batch, phase }) reads it with the layers' quantizers.
  */
 import type * as tf from "@tensorflow/tfjs";
-import type { Format } from "../quant";
+import { checkFormat, type Format } from "../quant";
 
 export interface TrainingFormats {
   input?: Format;
@@ -31,20 +31,17 @@ export function setTrainingFormats<M extends tf.LayersModel>(model: M, formats: 
     if (!KEYS.includes(key))
       throw new RangeError(`lowbit: setTrainingFormats has an unknown entry "${key}"; allowed: ${KEYS.join(", ")}`);
   }
+  const checked: TrainingFormats = { ...formats };
   for (const key of ["input", "master"] as const) {
     const f = formats[key];
-    if (f !== undefined && (typeof f !== "object" || f === null || typeof f.kind !== "string")) {
-      throw new TypeError(
-        `lowbit: setTrainingFormats ${key} must be a lowbit format (fixedPoint(...), FP16, ...); got ${JSON.stringify(f)}`,
-      );
-    }
+    if (f !== undefined) checked[key] = checkFormat(`setTrainingFormats ${key}`, f);
   }
   if (formats.shiftUpdate !== undefined && typeof formats.shiftUpdate !== "boolean") {
     throw new TypeError(
       `lowbit: setTrainingFormats shiftUpdate must be a boolean; got ${JSON.stringify(formats.shiftUpdate)}`,
     );
   }
-  recorded.set(model, { ...formats });
+  recorded.set(model, checked);
   return model;
 }
 

@@ -266,14 +266,20 @@ describe("cost(model, { batch, phase }): the model's own formats", () => {
     );
     assert.throws(
       () => setTrainingFormats(model, { master: 8 } as never),
-      (e: Error) => e instanceof TypeError && /setTrainingFormats master must be a lowbit format/.test(e.message),
+      (e: Error) => e instanceof TypeError && /setTrainingFormats master must be a format value/.test(e.message),
+    );
+    // The formats are checked whole, as everywhere a format enters (checkFormat).
+    assert.throws(
+      () => setTrainingFormats(model, { input: { kind: "fixed", bits: 99, frac: 0 } } as never),
+      /setTrainingFormats input: fixedPoint bits must be an integer in \[1, 64\]; got 99/,
     );
     assert.throws(() => setTrainingFormats(model, { shiftUpdate: "yes" } as never), /shiftUpdate must be a boolean/);
     model.dispose();
-    const float = setTrainingFormats(lenet5(), { master: { kind: "nibble" } as never });
+    // An unknown kind is refused where it is recorded, before cost reads it.
+    const float = lenet5();
     assert.throws(
-      () => cost(float, { batch: 2, phase: "training" }),
-      /cost master kind must be one of "int", "float", .*; got "nibble"/,
+      () => setTrainingFormats(float, { master: { kind: "nibble" } as never }),
+      /setTrainingFormats master kind must be one of "fixed", "float", .*; got "nibble"/,
     );
     float.dispose();
   });

@@ -64,7 +64,7 @@ function costCommand(options: CostCommandOptions): void {
   // registry) load TensorFlow.js.
   const hw = require("../hw") as typeof import("../hw");
   require("../models");
-  const tf = require("@tensorflow/tfjs") as typeof import("@tensorflow/tfjs");
+  const tf = require("../backend/tf") as typeof import("../backend/tf");
   tf.enableProdMode();
   const models = networkNames(),
     configs = Object.values(hw.HW_CONFIGS);

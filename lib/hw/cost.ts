@@ -29,7 +29,7 @@
  * array. The energies rest on the Horowitz 45 nm table (published.ts); everything that is not a
  * published point is lowbit's model, and the source fields say which is which.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../backend/tf";
 import type { Gemm } from "../accum/matmul";
 import { gemmShapes, type GemmShape } from "../accum/networks";
 import { checkInteger, checkOneOf } from "../core/checks";

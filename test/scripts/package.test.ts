@@ -114,7 +114,7 @@ describe("the packed lowbit, installed outside the clone", { timeout: 900_000 },
     fs.writeFileSync(
       path.join(app, "smoke.js"),
       `
-const tf = require("@tensorflow/tfjs");
+const tf = require("lowbit/tf");
 const lowbit = require("lowbit");
 (async () => {
   const info = await lowbit.initBackend({ quiet: true });

@@ -64,7 +64,7 @@ describe(
 describe("exportFigure html", () => {
   it("is self-contained: the plotly bundle inline, no external script", async () => {
     const html = fs.readFileSync(await exportFigure(fig, path.join(dir, "loss.html")), "utf8");
-    assert.match(html, /plotly\.js v\d/);
+    assert.match(html, /plotly\.js \(cartesian - minified\) v\d/);
     assert.match(html, /Plotly\.newPlot\("figure", \[\{"type":"scatter","name":"float32"/);
     assert.doesNotMatch(html, /<script[^>]+src=/);
   });

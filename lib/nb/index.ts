@@ -15,7 +15,17 @@ export { inNotebook, cellDisplay, updatableDisplay } from "./display";
 export type { NotebookDisplay } from "./display";
 export { KERNEL_NAME, TSLAB_VERSION, TslabNotFoundError, jupyterDataDir, writeKernelSpec } from "./kernel_spec";
 export type { JupyterDataDirOptions, KernelSpec, WriteKernelSpecOptions, WrittenKernelSpec } from "./kernel_spec";
-export { barChart, exportFigure, heatmap, histogram, lineChart, ProgressBar, show, showTable } from "../viz";
+export {
+  barChart,
+  exportFigure,
+  heatmap,
+  histogram,
+  lineChart,
+  OptionalPackageMissingError,
+  ProgressBar,
+  show,
+  showTable,
+} from "../viz";
 export type {
   AxisOptions,
   BarSeries,

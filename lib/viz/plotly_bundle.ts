@@ -3,12 +3,13 @@
  * labs often have no network. The bundle (about 4.8 MB) is read once per process.
  */
 import * as fs from "node:fs";
+import { resolveOptional } from "./optional_package";
 
 let cached: string | undefined;
 
 /** Path of the minified bundle, which defines `window.Plotly` when run in a page. */
 export function plotlyBundlePath(): string {
-  return require.resolve("plotly.js-dist-min");
+  return resolveOptional("plotly.js-dist-min", "plotly.js-dist-min", "figures");
 }
 
 /**

@@ -84,6 +84,37 @@ describe("the public API by topic", () => {
       assert.deepEqual(manifest.typesVersions["*"][entry.key.slice(2)], [entry.types.slice(2)], entry.key);
   });
 
+  it("lowbit/tf's declarations carry tfjs's chained methods (x.argMax()), for a program that imports only lowbit", () => {
+    // As tslab compiles a notebook: node10 resolution, ES2020, the cell the only source file.
+    const file = path.join(ROOT, "notebooks", "chained_methods.ts");
+    const source = [
+      'import * as tf from "lowbit/tf";',
+      'import { quantize, fixedPoint } from "lowbit";',
+      "const x: tf.Tensor = quantize(tf.tensor([0.3, -1.2]), fixedPoint({ bits: 4, frac: 2 }));",
+      "export const i: tf.Tensor = x.argMax().add(x.abs().max()).transpose();",
+      "",
+    ].join("\n");
+    const options: ts.CompilerOptions = {
+      module: ts.ModuleKind.CommonJS,
+      moduleResolution: ts.ModuleResolutionKind.Node10,
+      target: ts.ScriptTarget.ES2020,
+      skipLibCheck: true,
+      noEmit: true,
+      types: [],
+    };
+    const host = ts.createCompilerHost(options);
+    const read = host.getSourceFile.bind(host);
+    host.getSourceFile = (name, ...rest) =>
+      name === file ? ts.createSourceFile(name, source, ts.ScriptTarget.ES2020) : read(name, ...rest);
+    const exists = host.fileExists.bind(host);
+    host.fileExists = (name) => name === file || exists(name);
+    const diagnostics = ts.getPreEmitDiagnostics(ts.createProgram([file], options, host));
+    assert.deepEqual(
+      diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n")),
+      [],
+    );
+  });
+
   it("each topic has a module doc that names its subpath, and the top level's doc lists every topic", () => {
     for (const entry of [...TOPICS, ENTRIES.find((e) => e.key === "./tf")!]) {
       const source = path.join(LIB, entry.default.replace(/^\.\/dist\//, "").replace(/\.js$/, ".ts"));

@@ -7,7 +7,6 @@
  */
 import * as tf from "lowbit/tf";
 import {
-  binary,
   blockFloatingPoint,
   dynamicFixedPoint,
   FP16,
@@ -15,12 +14,10 @@ import {
   fixedPoint,
   type Format,
   initBackend,
-  integer,
   powerOfTwo,
   quantize,
-  ROUNDINGS,
-  ternary,
 } from "lowbit";
+import { binary, integer, ROUNDINGS, ternary } from "lowbit/quant";
 import { table } from "./timing";
 
 const N = 1 << 22;

@@ -5,23 +5,9 @@
  * backward convolution kernels' GFLOP/s next to the forward convolution's for each layer.
  */
 import * as tf from "lowbit/tf";
-import {
-  classifierStep,
-  dfpQuantizer,
-  forwardMacs,
-  initBackend,
-  lenet5,
-  type Loss,
-  lowbitWasmKernels,
-  qnnMlp,
-  quantLeNet5,
-  replacedWasmKernels,
-  softmaxCrossEntropy,
-  squaredHinge,
-  sumSquaredError,
-  trainStep,
-  wageLeNet5,
-} from "lowbit";
+import { dfpQuantizer, forwardMacs, initBackend, lenet5, qnnMlp, quantLeNet5, wageLeNet5 } from "lowbit";
+import { classifierStep, type Loss, softmaxCrossEntropy, squaredHinge, sumSquaredError, trainStep } from "lowbit/train";
+import { lowbitWasmKernels, replacedWasmKernels } from "lowbit/backend";
 import { medianMs, table } from "./timing";
 
 const BATCH = 128;

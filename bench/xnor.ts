@@ -19,7 +19,8 @@
  * bounds the whole network's speed-up to about 3.6x however fast the binary layers are.
  */
 import * as tf from "lowbit/tf";
-import { initBackend, loadMnist, packSigns, qnnMlp, Rng, xnorMatMul, xnorMlp } from "lowbit";
+import { initBackend, loadMnist, qnnMlp, Rng } from "lowbit";
+import { packSigns, xnorMatMul, xnorMlp } from "lowbit/models";
 import { measurePeak, type Peak } from "./peak";
 import { record } from "./report";
 import { cpuMs, paired, table } from "./timing";

@@ -7,3 +7,6 @@
 import "./backend";
 
 export * from "./backend/tf";
+// The chained methods' types (x.argMax()) for whoever imports lowbit/tf: an export that tf.d.ts
+// keeps, where lib/backend/tf.ts's `import type {}` of the same declarations leaves nothing.
+export type {} from "@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops";

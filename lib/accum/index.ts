@@ -1,4 +1,13 @@
-/** Accumulation precision: the bit-true accumulator, the analytic VRR model and its uses. */
+/**
+ * `lowbit/accum`: accumulation in low precision. accumulate() is the bit-true accumulator (a float
+ * or fixed-point format, nearest / zero / stochastic rounding, chunks); lowPrecisionMatMul,
+ * lowPrecisionDense and lowPrecisionConv2d run GEMMs through it (the layers' `accumulation`
+ * option); vrr() is the variance retention ratio of Sakr et al. (ICLR 2019), monteCarloVrr its
+ * simulation, minAccumulatorBits the smallest accumulator mantissa it allows, accumulationTable
+ * the same per GEMM (FWD, BWD, GRAD) of a registered network.
+ */
+import "../backend";
+
 export { accumulate } from "./accumulate";
 export type { AccumulatorFormat, AccumulatorOptions } from "./accumulate";
 export { ACCUMULATOR_ROUNDINGS } from "./rounding";

@@ -14,7 +14,7 @@
 import * as tf from "../backend/tf";
 import { checkEmulatedAccumulation, type EmulatedAccumulation } from "../accum/matmul";
 import { checkSeed } from "../core/checks";
-import { ste, transformGradient } from "../quant";
+import { ste, transformGradient } from "../quant/straight_through";
 import { type Activation, activate, ACTIVATIONS } from "./activations";
 import { checkQuantConfig, type QuantConfig, type QuantRole } from "./quant_config";
 

@@ -20,16 +20,9 @@
  * that is <= 2^(kG-1) - 1: eta <= 88 at kG = 8.
  */
 import * as tf from "../backend/tf";
-import {
-  maxAbsOf,
-  scaledElements,
-  shift,
-  sigma,
-  wageErrorFormat,
-  wageFormat,
-  wageGradientFormat,
-  wageQ,
-} from "../quant";
+import { maxAbsOf } from "../quant/kernels/statistics";
+import { scaledElements } from "../quant/scaled/quantize_scaled";
+import { shift, sigma, wageErrorFormat, wageFormat, wageGradientFormat, wageQ } from "../quant";
 import { checkSeed } from "../core/checks";
 import type { ScaledFormat } from "../quant";
 import type { TensorQuantizer } from "./tensor_quantizer";

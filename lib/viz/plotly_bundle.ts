@@ -6,12 +6,13 @@
  * first figure. It is read once per process.
  */
 import * as fs from "node:fs";
+import { resolveOptional } from "./optional_package";
 
 let cached: string | undefined;
 
 /** Path of the minified bundle, which defines `window.Plotly` when run in a page. */
 export function plotlyBundlePath(): string {
-  return require.resolve("plotly.js-cartesian-dist-min");
+  return resolveOptional("plotly.js-cartesian-dist-min", "plotly.js-cartesian-dist-min", "figures");
 }
 
 /**

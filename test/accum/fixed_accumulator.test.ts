@@ -11,17 +11,9 @@
 import { before, test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "lowbit/tf";
-import {
-  accumulate,
-  type FixedPointFormat,
-  fixedPoint,
-  floatingPoint,
-  hash32,
-  initBackend,
-  lowPrecisionMatMulArray,
-  quantDense,
-  Rng,
-} from "lowbit";
+import { accumulate, type FixedPointFormat, fixedPoint, floatingPoint, initBackend, quantDense, Rng } from "lowbit";
+import { lowPrecisionMatMulArray } from "lowbit/accum";
+import { hash32 } from "../../lib/dist/core/random";
 
 type Mode = "nearest" | "zero" | "stochastic";
 const MODES: Mode[] = ["nearest", "zero", "stochastic"];

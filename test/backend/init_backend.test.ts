@@ -2,7 +2,8 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "lowbit/tf";
-import { BackendUnavailableError, initBackend } from "lowbit";
+import { initBackend } from "lowbit";
+import { BackendUnavailableError } from "lowbit/backend";
 
 /** Whether TensorFlow's native binding is installed (not danfojs-node's alias of plain tfjs). */
 function hasTfjsNode(): boolean {

@@ -15,10 +15,12 @@ Module._resolveFilename = function (request, ...rest) {
   if (request === "danfojs-node") throw Object.assign(new Error("Cannot find module 'danfojs-node'"), { code: "MODULE_NOT_FOUND" });
   return resolve.call(this, request, ...rest);
 };
-const lowbit = require("lowbit");
+const { toDataFrame } = require("lowbit/notebook");
+const { cost } = require("lowbit/hw");
+const { DanfojsUnavailableError } = require("lowbit/core");
 const errors = [];
-for (const call of [() => lowbit.toDataFrame([]), () => lowbit.cost("lenet5", "fp32").toDataFrame()]) {
-  try { call(); errors.push(null); } catch (e) { errors.push({ name: e.name, typed: e instanceof lowbit.DanfojsUnavailableError, message: e.message }); }
+for (const call of [() => toDataFrame([]), () => cost("lenet5", "fp32").toDataFrame()]) {
+  try { call(); errors.push(null); } catch (e) { errors.push({ name: e.name, typed: e instanceof DanfojsUnavailableError, message: e.message }); }
 }
 console.log(JSON.stringify(errors));
 `;

@@ -9,32 +9,23 @@ import assert from "node:assert/strict";
 import type * as tf from "lowbit/tf";
 import {
   charLstm,
-  cost,
-  type CostReport,
   dfpQuantizer,
   fixedPoint,
   FP8_E4M3,
   floatingPoint,
   formatQuantizer,
-  HW_CONFIGS,
-  hwConfig,
   initBackend,
-  integer,
   lenet5,
-  operandBits,
-  operandName,
-  operandOf,
   qnnMlp,
   quantLeNet5,
   seq2seq,
-  setTrainingFormats,
-  sqWeight,
-  trainingFormats,
   vggNet,
   wageLeNet5,
-  powerOfTwoScale,
   scaled,
 } from "lowbit";
+import { integer, powerOfTwoScale } from "lowbit/quant";
+import { setTrainingFormats, sqWeight, trainingFormats } from "lowbit/layers";
+import { cost, type CostReport, HW_CONFIGS, hwConfig, operandBits, operandName, operandOf } from "lowbit/hw";
 
 /** Every figure of two reports, layer by layer and in total (the config aside). */
 function assertSameFigures(a: CostReport, b: CostReport): void {

@@ -15,16 +15,15 @@ import {
   formatQuantizer,
   initBackend,
   lenet5,
-  logQuantizer,
   qnnMlp,
   quantConv2d,
   quantDense,
   quantLstm,
   seq2seq,
   vggNet,
-  wageGradient,
   wageLeNet5,
 } from "lowbit";
+import { logQuantizer, wageGradient } from "lowbit/layers";
 
 const BAD_NUMBERS = [NaN, -1, 0.5, Infinity];
 

@@ -8,28 +8,22 @@ import assert from "node:assert/strict";
 import * as tf from "lowbit/tf";
 import {
   BF16,
-  binary,
   blockFloatingPoint,
   checkFormat,
   fixedPoint,
   floatingPoint,
   type Format,
-  FORMAT_KINDS,
-  formatArithmetic,
-  formatBits,
   formatLabel,
   formatQuantizer,
   FP16,
   FP8_E4M3,
   initBackend,
-  integer,
-  operandOf,
   powerOfTwo,
   quantize,
-  ternary,
-  exponentScale,
   scaled,
 } from "lowbit";
+import { binary, FORMAT_KINDS, formatArithmetic, formatBits, integer, ternary, exponentScale } from "lowbit/quant";
+import { operandOf } from "lowbit/hw";
 
 const FORMATS: Format[] = [
   fixedPoint({ bits: 8, frac: 4 }),

@@ -6,20 +6,10 @@
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "lowbit/tf";
-import {
-  binary,
-  blockFloatingPoint,
-  countAbove,
-  dynamicFixedPoint,
-  elementHash,
-  fracFromMax,
-  initBackend,
-  integer,
-  maxAbsOf,
-  powerOfTwo,
-  quantize,
-  ternary,
-} from "lowbit";
+import { blockFloatingPoint, dynamicFixedPoint, initBackend, powerOfTwo, quantize } from "lowbit";
+import { binary, fracFromMax, integer, ternary } from "lowbit/quant";
+import { countAbove, maxAbsOf } from "../../lib/dist/quant/kernels/statistics";
+import { elementHash } from "../../lib/dist/core/random";
 import { fixedRef, integerRef, type Mode } from "./reference";
 
 const MODES: Mode[] = ["nearest", "stochastic", "zero", "floor"];

@@ -8,38 +8,36 @@ import assert from "node:assert/strict";
 import * as tf from "lowbit/tf";
 import {
   blockFloatingPoint,
-  blockFloatingPointAsScaled,
-  bwnFormat,
-  bwnPerChannel,
   checkFormat,
-  countAbove,
   dfpQuantizer,
-  dynamicFixedPointFormat,
-  exponentScale,
   fixedPoint,
   floatingPoint,
-  type Granularity,
   initBackend,
-  integer,
-  logQuantizer,
-  logQuantizerFormat,
-  maxAbsOf,
-  powerOfTwoScale,
   quantize,
-  quantizeScaled,
   scaled,
-  scaledElements,
-  type ScaledQuantizer,
   scaledQuantizer,
+} from "lowbit";
+import {
+  bwnFormat,
+  bwnPerChannel,
+  dynamicFixedPointFormat,
+  exponentScale,
+  type Granularity,
+  integer,
+  logQuantizerFormat,
+  powerOfTwoScale,
+  type ScaledQuantizer,
   SCALE_ROUNDINGS,
   setQuantizationSeed,
   twnFormat,
   twnPerChannel,
-  wageError,
   wageErrorFormat,
-  wageGradient,
   wageGradientFormat,
-} from "lowbit";
+} from "lowbit/quant";
+import { logQuantizer, wageError, wageGradient } from "lowbit/layers";
+import { blockFloatingPointAsScaled } from "../../lib/dist/quant/scaled/instances";
+import { countAbove, maxAbsOf } from "../../lib/dist/quant/kernels/statistics";
+import { quantizeScaled, scaledElements } from "../../lib/dist/quant/scaled/quantize_scaled";
 import { fixedRef, floatRef, integerRef, type Mode } from "./reference";
 import {
   bfpAxisRef,

@@ -6,11 +6,11 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { quantize } from "lowbit";
 import {
   bwnPerChannel,
   hybridWeight,
   keptRealCount,
-  quantize,
   relativeErrors,
   roulette,
   SQ_SCHEDULE,
@@ -18,7 +18,7 @@ import {
   ternary,
   twnPerChannel,
   twnThreshold,
-} from "lowbit";
+} from "lowbit/quant";
 
 /** Deterministic test weights (an LCG), roughly uniform in [-scale, scale). */
 function weights(n: number, seed: number, scale = 1): Float32Array {

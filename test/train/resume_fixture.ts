@@ -9,21 +9,12 @@
  * a function of k.
  */
 import * as tf from "lowbit/tf";
-import {
-  dfpQuantizer,
-  floatingPoint,
-  quantDense,
-  quantize,
-  quantizeUpdates,
-  quantLstm,
-  setQuantizationSeed,
-  shiftAdaMax,
-  softmaxCrossEntropy,
-  storeQuantized,
-  trainStep,
-  wageGradient,
-} from "lowbit";
-import type { QuantLayer, TensorQuantizer, WageGradientQuantizer } from "lowbit";
+import { dfpQuantizer, floatingPoint, quantDense, quantize, quantLstm } from "lowbit";
+import { setQuantizationSeed } from "lowbit/quant";
+import { wageGradient } from "lowbit/layers";
+import { quantizeUpdates, shiftAdaMax, softmaxCrossEntropy, storeQuantized, trainStep } from "lowbit/train";
+import type { QuantLayer, TensorQuantizer } from "lowbit";
+import type { WageGradientQuantizer } from "lowbit/layers";
 
 export const STEPS = 8;
 

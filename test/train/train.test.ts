@@ -8,19 +8,9 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "lowbit/tf";
-import {
-  dfpQuantizer,
-  fixedPoint,
-  formatQuantizer,
-  initBackend,
-  loadMnist,
-  quantConv2d,
-  quantDense,
-  quantizeUpdates,
-  shiftAdaMax,
-  toDataFrame,
-  train,
-} from "lowbit";
+import { dfpQuantizer, fixedPoint, formatQuantizer, initBackend, loadMnist, quantConv2d, quantDense } from "lowbit";
+import { toDataFrame } from "lowbit/notebook";
+import { quantizeUpdates, shiftAdaMax, train } from "lowbit/train";
 
 /** A small conv net with every tensor in 8-bit dynamic fixed point with stochastic rounding. */
 function model(): tf.Sequential {

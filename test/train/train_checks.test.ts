@@ -2,7 +2,8 @@
 import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "lowbit/tf";
-import { initBackend, lenet5, loadMnist, shiftAdaMax, train } from "lowbit";
+import { initBackend, lenet5, loadMnist } from "lowbit";
+import { shiftAdaMax, train } from "lowbit/train";
 
 describe("train arguments", () => {
   let mnist: ReturnType<typeof loadMnist>;

@@ -7,7 +7,8 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { closeFigureRenderer, exportFigure, findChromium, lineChart } from "lowbit";
+import { exportFigure, lineChart } from "lowbit/notebook";
+import { closeFigureRenderer, findChromium } from "lowbit/viz";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lowbit-export-"));
 after(async () => {

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { installPlotlyNbextension, plotlyNbextensionUrl, plotlyVersion } from "lowbit";
+import { installPlotlyNbextension, plotlyNbextensionUrl, plotlyVersion } from "../../lib/dist/viz/plotly_nbextension";
 
 test("copies the bundle under nbextensions/lowbit/, once, and drops other releases", () => {
   const data = fs.mkdtempSync(path.join(os.tmpdir(), "lowbit-nbext-"));

@@ -14,6 +14,7 @@ export * from "./networks";
 export * from "./nb";
 export * from "./quant";
 export * from "./stats";
+export * from "./sweep";
 export * from "./train";
 export * from "./viz";
 export * from "./xnor";

@@ -15,7 +15,7 @@
  */
 import { createHash } from "node:crypto";
 import * as os from "node:os";
-import { Queue, QueueEvents } from "bullmq";
+import type * as BullMQ from "bullmq";
 import type { ExecutorCallbacks } from "./local_executor";
 import type { SweepRecord } from "./record";
 import { checkRedisReachable, redisConnection, SWEEP_QUEUE } from "./redis";
@@ -42,6 +42,8 @@ export async function runOnQueue(
   const { url, retries, signal } = options;
   if (runs.length === 0) return;
   await checkRedisReachable(url);
+  // Loaded here: importing lowbit should not load BullMQ (90 ms) for sweeps that do not use it.
+  const { Queue, QueueEvents } = require("bullmq") as typeof BullMQ;
   const connections = [redisConnection(url), redisConnection(url)];
   const queue = new Queue<SweepJobData>(SWEEP_QUEUE, { connection: connections[0] });
   const events = new QueueEvents(SWEEP_QUEUE, { connection: connections[1] });

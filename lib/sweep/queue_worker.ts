@@ -7,7 +7,7 @@
  * puts the job back in the queue.
  */
 import * as os from "node:os";
-import { type Job, Worker } from "bullmq";
+import type * as BullMQ from "bullmq";
 import { ChildRunner } from "./child_runner";
 import type { SweepJobData } from "./queue_executor";
 import type { SweepRecord } from "./record";
@@ -32,12 +32,13 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<void>
   const { url, concurrency = 1, lockDuration = 30000, stalledInterval = 30000, signal } = options;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   await checkRedisReachable(url);
+  const { Worker } = require("bullmq") as typeof BullMQ;
   const idle = Array.from({ length: concurrency }, () => new ChildRunner());
   const all = [...idle];
   const connection = redisConnection(url);
   const worker = new Worker<SweepJobData, SweepRecord>(
     SWEEP_QUEUE,
-    async (job: Job<SweepJobData, SweepRecord>) => {
+    async (job: BullMQ.Job<SweepJobData, SweepRecord>) => {
       const runner = idle.pop()!;
       const { run } = job.data;
       const what = `${run.key.slice(0, 8)} ${run.experiment} seed ${run.seed} attempt ${job.attemptsMade + 1}`;

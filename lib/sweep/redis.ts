@@ -2,7 +2,12 @@
  * The Redis side of sweeps on a queue: the queue's name, its URL, and connections that fail with
  * a message saying what to do when no Redis server answers (ioredis would retry silently forever).
  */
-import IORedis from "ioredis";
+import type IORedis from "ioredis";
+
+/** ioredis, loaded when a sweep uses a queue (importing lowbit does not pay for it). */
+function ioredis(): typeof IORedis {
+  return require("ioredis") as typeof IORedis;
+}
 
 /** The BullMQ queue every sweep submitter and `lowbit worker` share; a job's id names its sweep and run. */
 export const SWEEP_QUEUE = "lowbit-sweeps";
@@ -26,12 +31,14 @@ export function checkRedisUrl(what: string, url: unknown): string {
 
 /** A connection as BullMQ needs it (maxRetriesPerRequest null: blocking commands wait, they do not fail). */
 export function redisConnection(url: string): IORedis {
-  return new IORedis(url, { maxRetriesPerRequest: null, connectTimeout: CONNECT_TIMEOUT_MS, lazyConnect: false });
+  const Redis = ioredis();
+  return new Redis(url, { maxRetriesPerRequest: null, connectTimeout: CONNECT_TIMEOUT_MS, lazyConnect: false });
 }
 
 /** Resolves once `url` answers PING; rejects with what to do when it does not within 5 s. */
 export async function checkRedisReachable(url: string): Promise<void> {
-  const client = new IORedis(url, {
+  const Redis = ioredis();
+  const client = new Redis(url, {
     maxRetriesPerRequest: 0,
     connectTimeout: CONNECT_TIMEOUT_MS,
     retryStrategy: () => null,

@@ -28,14 +28,17 @@ export interface SweepSpec {
    * and are taken from the spec file's folder, or the current folder for sweep()), or a package name.
    */
   module?: string;
-  /** Configurations as a grid: every combination of one value per key (the last key varies fastest). */
-  grid?: Record<string, JsonValue[]>;
-  /** Configurations as a list (instead of grid). */
-  configurations?: JsonObject[];
+  /**
+   * Configurations as a grid: every combination of one value per key (the last key varies fastest).
+   * Values are JSON (checked): numbers, strings, format values, ...
+   */
+  grid?: Record<string, readonly unknown[]>;
+  /** Configurations as a list (instead of grid): objects of JSON values. */
+  configurations?: readonly object[];
   /** Settings every configuration shares (a configuration's own value of a key wins). */
-  base?: JsonObject;
+  base?: object;
   /** The seeds: a list of integers in [0, 2^32 - 1], or { count, from? } for from, from + 1, ... */
-  seeds: number[] | { count: number; from?: number };
+  seeds: readonly number[] | { count: number; from?: number };
   /** The output folder (relative: to the spec file's folder, or the current folder for sweep()). */
   output: string;
   /** Further attempts of a run whose experiment throws or whose worker dies; default 2. */

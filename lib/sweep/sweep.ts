@@ -70,9 +70,11 @@ export interface SweepResult {
 
 /** The records as rows (configuration labels over the records' configurations). */
 export function sweepRows(records: readonly SweepRecord[]): SweepRow[] {
-  const texts = [...new Set(records.map((r) => canonicalJson(r.config)))];
-  const labels = configurationLabels(texts.map((t) => JSON.parse(t) as JsonObject));
-  const labelOf = new Map(texts.map((t, i) => [t, labels[i]]));
+  // Each configuration as its first record writes it (labels keep the spec's key order).
+  const configs = new Map<string, JsonObject>();
+  for (const r of records) if (!configs.has(canonicalJson(r.config))) configs.set(canonicalJson(r.config), r.config);
+  const labels = configurationLabels([...configs.values()]);
+  const labelOf = new Map([...configs.keys()].map((t, i) => [t, labels[i]]));
   return records.map((r) => ({
     configuration: labelOf.get(canonicalJson(r.config))!,
     seed: r.seed,

@@ -7,7 +7,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { EXPERIMENTS, FP32, leastSquaresSgd, loadExperiment, mnistMlp, Rng } from "lowbit";
+import { EXPERIMENTS, FP32, type JsonObject, leastSquaresSgd, loadExperiment, mnistMlp, Rng } from "lowbit";
 
 /** SGD on the experiment's problem with float32 weights, written from the definition. */
 function float32Reference(seed: number, steps: number, d: number, lr: number, noise: number) {
@@ -38,7 +38,7 @@ describe("least-squares-sgd", () => {
     ]) {
       const got = leastSquaresSgd(
         {
-          format: FP32,
+          format: FP32 as unknown as JsonObject,
           steps: 300,
           dimension: d,
           learningRate: lr,

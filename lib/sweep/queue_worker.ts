@@ -41,11 +41,13 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<void>
     async (job: BullMQ.Job<SweepJobData, SweepRecord>) => {
       const runner = idle.pop()!;
       const { run } = job.data;
-      const what = `${run.key.slice(0, 8)} ${run.experiment} seed ${run.seed} attempt ${job.attemptsMade + 1}`;
+      // attemptsStarted counts every start, also those whose worker died (attemptsMade counts failures only).
+      const attempt = Math.max(1, job.attemptsStarted);
+      const what = `${run.key.slice(0, 8)} ${run.experiment} seed ${run.seed} attempt ${attempt}`;
       log(`lowbit worker ${process.pid}: started ${what} (from ${job.data.submitter})`);
       const t0 = performance.now();
       try {
-        const record = await runner.run(run, job.attemptsMade + 1);
+        const record = await runner.run(run, attempt);
         log(`lowbit worker ${process.pid}: finished ${what} in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
         return record;
       } catch (e) {

@@ -105,12 +105,12 @@ function readSpecFile(file: string): { spec: unknown; baseDir: string } {
  * recorded or has failed on every attempt, or when the sweep is interrupted.
  */
 export async function sweep(spec: SweepSpec | string, options: SweepOptions = {}): Promise<SweepResult> {
-  const { spec: value, baseDir } =
-    typeof spec === "string" ? readSpecFile(spec) : { spec, baseDir: path.resolve(options.baseDir ?? ".") };
-  const checked = checkSweepSpec(value, baseDir);
   const workers = options.workers ?? os.availableParallelism();
   checkInteger("sweep workers", workers, 1, 1024);
   if (options.queue !== undefined) checkRedisUrl("sweep queue", options.queue);
+  const { spec: value, baseDir } =
+    typeof spec === "string" ? readSpecFile(spec) : { spec, baseDir: path.resolve(options.baseDir ?? ".") };
+  const checked = checkSweepSpec(value, baseDir);
   const runs = sweepRuns(checked);
   const log = new ResultsLog(checked.output);
   const failures: SweepFailure[] = [];

@@ -36,15 +36,29 @@ export class WorkerExitedError extends Error {
   }
 }
 
+/** Node options a worker process inherits, with a value (separate or after "="), or alone. */
+const INHERITED_WITH_VALUE = ["--import", "--require", "-r", "--loader", "--experimental-loader", "--conditions", "-C"];
+const INHERITED_ALONE = /^--(max-old-space-size|max-semi-space-size|stack-size|enable-source-maps|no-warnings)(=|$)/;
+
 /**
- * Node options the worker processes inherit: the loaders (--import tsx lets a user's TypeScript
- * module load) and memory limits, without the test runner's, the debugger's or watch mode's.
+ * The Node options of this process that its worker processes get: loaders (`--import tsx` lets a
+ * user's TypeScript module load), module conditions and memory limits. Only those: fork() would
+ * otherwise pass all of process.execArgv, and with `node -e <script>` every worker process would
+ * run the script (which starts a sweep, which forks...) instead of child.js; the test runner's,
+ * the debugger's and watch mode's options do not belong in a worker either.
  */
-function childExecArgv(): string[] {
-  return process.execArgv.filter((a, i, all) => {
-    const flag = a.startsWith("--") ? a : all[i - 1];
-    return !/^--(test|inspect|watch|experimental-test)/.test(flag ?? "");
-  });
+export function childExecArgv(execArgv: readonly string[] = process.execArgv): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const a = execArgv[i];
+    const name = a.split("=")[0];
+    if (INHERITED_WITH_VALUE.includes(name)) {
+      if (a.includes("=")) kept.push(a);
+      else if (i + 1 < execArgv.length) kept.push(a, execArgv[++i]);
+    } else if (INHERITED_ALONE.test(a)) kept.push(a);
+    else if (["-e", "--eval", "-p", "--print", "--input-type"].includes(name) && !a.includes("=")) i++;
+  }
+  return kept;
 }
 
 export class ChildRunner {

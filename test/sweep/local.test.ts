@@ -7,15 +7,17 @@
  */
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { childExecArgv } from "../../lib/sweep/child_runner";
 import { leastSquaresSgd, readRecords, type SweepSpec, sweep, sweepRuns, checkSweepSpec } from "lowbit";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lowbit-sweep-local-"));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 const FIXTURES = path.join(__dirname, "fixtures");
+const ROOT = path.resolve(__dirname, "..", "..");
 
 const twelve = (output: string): SweepSpec => ({
   experiment: "least-squares-sgd",
@@ -141,6 +143,33 @@ describe("sweep on local workers", () => {
     assert.equal(second.ran, 12 - first.records.length);
     assert.equal(lines(output).length, 12);
     assert.equal(new Set(readRecords(output).map((r) => r.key)).size, 12);
+  });
+
+  test("worker processes inherit loaders and memory limits, not `node -e`'s script (regression: every worker ran it)", () => {
+    assert.deepEqual(
+      childExecArgv([
+        "-e",
+        "require('lowbit').sweep(...)",
+        "--import",
+        "tsx",
+        "--require=./setup.js",
+        "--max-old-space-size=4096",
+        "--test",
+        "--inspect=9229",
+        "--test-reporter",
+        "spec",
+        "-r",
+        "x",
+      ]),
+      ["--import", "tsx", "--require=./setup.js", "--max-old-space-size=4096", "-r", "x"],
+    );
+    const script =
+      `require("lowbit").sweep({ experiment: "least-squares-sgd", configurations: [{ steps: 10 }], seeds: [0, 1], ` +
+      `output: ${JSON.stringify(path.join(dir, "eval"))} }, { workers: 2, progress: false })` +
+      `.then((r) => console.log("recorded", r.records.length))`;
+    const r = spawnSync(process.execPath, ["-e", script], { cwd: ROOT, encoding: "utf8", timeout: 30000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, "recorded 2\n");
   });
 
   test("options are checked: workers and the queue URL", async () => {

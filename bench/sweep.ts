@@ -12,10 +12,10 @@ import * as path from "node:path";
 import { sweep } from "lowbit";
 import { table } from "./timing";
 
-const RUNS = 24;
+const RUNS = 32;
 const PAIRS = 3;
-/** Steps per run: about 0.3 s of one core here. */
-const STEPS = 60000;
+/** Steps per run: about 0.5 s of one core here. */
+const STEPS = 100000;
 
 async function runsPerHour(workers: number, folder: string): Promise<number> {
   const t0 = performance.now();

@@ -61,10 +61,19 @@ export function childExecArgv(execArgv: readonly string[] = process.execArgv): s
   return kept;
 }
 
+const isMemoryOption = (a: string): boolean => INHERITED_ALONE.test(a);
+
 export class ChildRunner {
   private child: ChildProcess | undefined;
   private pending: { key: string; resolve: (r: SweepRecord) => void; reject: (e: Error) => void } | undefined;
   private stopped = false;
+
+  /**
+   * `loaders`: whether the worker process gets this process's loaders (childExecArgv). Needed
+   * for a user's module that is not plain JavaScript (TypeScript under tsx); lowbit's own
+   * experiments are compiled, and a loader such as tsx costs each worker process 0.3-0.5 s to start.
+   */
+  constructor(private readonly loaders = true) {}
 
   run(run: SweepRun, attempt: number): Promise<SweepRecord> {
     if (this.stopped) return Promise.reject(new WorkerExitedError("lowbit: the sweep's worker was stopped"));
@@ -78,7 +87,7 @@ export class ChildRunner {
 
   private start(): ChildProcess {
     const child = fork(path.join(__dirname, "child.js"), [], {
-      execArgv: childExecArgv(),
+      execArgv: this.loaders ? childExecArgv() : childExecArgv().filter(isMemoryOption),
       // The child's stdout goes to our stderr: a command's stdout (--json) carries its result only.
       stdio: ["ignore", "pipe", "inherit", "ipc"],
       serialization: "advanced",

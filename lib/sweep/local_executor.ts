@@ -35,7 +35,9 @@ export async function runLocal(
       }
     }
   };
-  for (let i = 0; i < Math.min(workers, runs.length); i++) runners.push(new ChildRunner());
+  // Loaders (e.g. tsx) only for a user's module, which may need them.
+  const loaders = runs.some((r) => r.module !== undefined);
+  for (let i = 0; i < Math.min(workers, runs.length); i++) runners.push(new ChildRunner(loaders));
   try {
     await Promise.all(runners.map(loop));
   } finally {

@@ -61,7 +61,7 @@ describe("lowbit sweep", () => {
     assert.equal(readRecords(path.join(dir, "four-out")).length, 4);
   });
 
-  test("a run that fails on every attempt: exit code 1, the failures file named", async () => {
+  test("a run that fails on every attempt: counted on the bar, exit code 1, the failures file named", async () => {
     const file = specFile("bad-config", {
       experiment: "least-squares-sgd",
       configurations: [{ stepz: 3 }],
@@ -69,8 +69,9 @@ describe("lowbit sweep", () => {
       output: "bad-out",
       retries: 0,
     });
-    const r = await lowbit("sweep", file, "--workers", "1", "--no-progress");
+    const r = await lowbit("sweep", file, "--workers", "1");
     assert.equal(r.code, 1);
+    assert.match(r.stderr, /sweep least-squares-sgd 100% 1\/1 \d+s<0s 1 failed\n/, "the bar counts failures");
     assert.match(r.stderr, /error: 1 run\(s\) failed on every attempt \(their errors: .*bad-out\/failures.jsonl\)/);
     assert.match(
       fs.readFileSync(path.join(dir, "bad-out", "failures.jsonl"), "utf8"),

@@ -3,7 +3,9 @@
  * a queue worker): runs the runs its parent sends, one at a time, and sends back each record or
  * the experiment's error. It ignores SIGINT, which a terminal's Ctrl-C sends to the whole process
  * group, because its parent decides how to stop (it sends SIGTERM), and it exits when the parent
- * is gone (the IPC channel closes), so a killed worker leaves no orphan computing.
+ * is gone (the IPC channel closes): at once when idle, after its current run when the parent was
+ * killed mid-run (a synchronous experiment holds the event loop until it returns), so a killed
+ * worker leaves no orphan beyond one run.
  */
 import { runJob } from "./run_job";
 import type { ChildReply, ChildRequest } from "./child_runner";

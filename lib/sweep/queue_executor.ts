@@ -66,7 +66,7 @@ export async function runOnQueue(
     const state = await job.getState();
     if (state === "completed") settle(jobId, { record: job.returnvalue as unknown as SweepRecord });
     else if (state === "failed") {
-      if (retryFailed) await job.retry("failed");
+      if (retryFailed) await job.retry("failed", { resetAttemptsMade: true, resetAttemptsStarted: true });
       else settle(jobId, { error: job.failedReason, attempts: job.attemptsMade });
     }
     return state;

@@ -144,6 +144,32 @@ describe("sweep on a Redis queue", { skip: redisServerInstalled ? false : NOT_IN
     }
   });
 
+  test("a run that fails on every attempt: reported with the experiment's error, not recorded; the re-run tries again", async () => {
+    const output = path.join(dir, "failing");
+    const spec: SweepSpec = {
+      experiment: "least-squares-sgd",
+      configurations: [{ steps: 10 }, { stepz: 10 }],
+      seeds: [0],
+      output,
+      retries: 1,
+    };
+    const w = startWorker(redis.url);
+    try {
+      for (let round = 0; round < 2; round++) {
+        const result = await sweep(spec, { queue: redis.url, progress: false });
+        assert.equal(result.records.length, 1);
+        assert.equal(result.failures.length, 1, `round ${round}`);
+        assert.equal(result.failures[0].attempts, 2);
+        assert.match(result.failures[0].error, /has no configuration key "stepz"/);
+      }
+      assert.equal(readRecords(output).length, 1);
+      assert.equal(fs.readFileSync(path.join(output, "failures.jsonl"), "utf8").trim().split("\n").length, 2);
+    } finally {
+      w.child.kill("SIGTERM");
+      await w.exited;
+    }
+  });
+
   test("no Redis at the URL: an error that says so, at once", async () => {
     await assert.rejects(
       sweep(

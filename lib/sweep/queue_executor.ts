@@ -91,20 +91,25 @@ export async function runOnQueue(
       opts: { jobId, attempts: retries + 1, removeOnComplete: false, removeOnFail: false },
     }));
     for (let i = 0; i < toAdd.length; i += 500) await queue.addBulk(toAdd.slice(i, i + 500));
+    // Until every job is settled (or the sweep is stopped), checking the pending jobs' states every
+    // few seconds besides the events.
     await new Promise<void>((resolve) => {
-      wake = resolve;
-      if (pending.size === 0) resolve();
-      signal.addEventListener("abort", () => resolve(), { once: true });
-      const reconcile = async () => {
-        for (const id of [...pending.keys()]) if (!signal.aborted) await check(id, false).catch(() => {});
-        if (pending.size > 0 && !signal.aborted) timer = setTimeout(reconcile, RECONCILE_MS);
-      };
-      let timer = setTimeout(reconcile, RECONCILE_MS);
-      const done = wake;
-      wake = () => {
+      let timer: NodeJS.Timeout | undefined;
+      let finished = false;
+      const finish = () => {
+        finished = true;
         clearTimeout(timer);
-        done();
+        signal.removeEventListener("abort", finish);
+        resolve();
       };
+      wake = finish;
+      if (pending.size === 0 || signal.aborted) return finish();
+      signal.addEventListener("abort", finish, { once: true });
+      const reconcile = async () => {
+        for (const id of [...pending.keys()]) if (!finished) await check(id, false).catch(() => {});
+        if (!finished) timer = setTimeout(reconcile, RECONCILE_MS);
+      };
+      timer = setTimeout(reconcile, RECONCILE_MS);
     });
     if (signal.aborted) {
       // Stop the sweep's jobs that no worker has started; running ones finish and their records

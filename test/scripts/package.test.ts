@@ -221,6 +221,45 @@ try {
     }
   });
 
+  it("npx lowbit sweep: worker processes from the installed dist, a user module beside the spec", async (t) => {
+    if (unavailable) return t.skip(unavailable);
+    fs.writeFileSync(
+      path.join(app, "experiments.js"),
+      "exports.double = (config, { seed }) => ({ y: 2 * config.x + seed });\n",
+    );
+    fs.writeFileSync(
+      path.join(app, "sweep.json"),
+      JSON.stringify({
+        experiment: "double",
+        module: "./experiments.js",
+        grid: { x: [1, 2] },
+        seeds: [0, 10],
+        output: "sweep-out",
+      }),
+    );
+    const r = await run(
+      "npx",
+      ["--no-install", "lowbit", "sweep", "sweep.json", "--workers", "2", "--json", "--no-progress"],
+      app,
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(
+      JSON.parse(r.stdout).summary.map((s: { configuration: string; mean: number }) => [s.configuration, s.mean]),
+      [
+        ["x=1", 7],
+        ["x=2", 9],
+      ],
+    );
+    const records = fs
+      .readFileSync(path.join(app, "sweep-out", "results.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { commit: string | null; module: string });
+    assert.equal(records.length, 4);
+    // The app is no git checkout: the experiment's code has no commit to record.
+    assert.ok(records.every((x) => x.commit === null && x.module === "./experiments.js"));
+  });
+
   it("npx lowbit --version, accum --json, and kernel without tslab (a clear failure, exit 1)", async (t) => {
     if (unavailable) return t.skip(unavailable);
     const [version, accum, kernel] = await Promise.all([

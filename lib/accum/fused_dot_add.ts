@@ -89,9 +89,21 @@ export function operandExponent(x: number, emin: number): number {
   return Math.max(exponentOfValue(x), emin);
 }
 
-/** The operand exponents of every element of x. */
+/**
+ * The operand exponents of every element of x. For a Float32Array they are read from the
+ * float32 exponent fields (a normal's field - 127, clamped to emin), the general route only for
+ * zeros, float32 subnormals and specials.
+ */
 export function operandExponents(x: ArrayLike<number>, emin: number): Int32Array {
   const e = new Int32Array(x.length);
+  if (x instanceof Float32Array) {
+    const bits = new Uint32Array(x.buffer, x.byteOffset, x.length);
+    for (let i = 0; i < x.length; i++) {
+      const field = (bits[i] >>> 23) & 0xff;
+      e[i] = field === 0 || field === 0xff ? operandExponent(x[i], emin) : Math.max(field - 127, emin);
+    }
+    return e;
+  }
   for (let i = 0; i < x.length; i++) e[i] = operandExponent(x[i], emin);
   return e;
 }
@@ -137,12 +149,13 @@ export function fusedStep(
   }
   const F = unit.fractionalBits;
   const scale = POW2[F - E + POW2_BIAS];
-  let S: number;
+  // From +0: a zero sum is +0 whatever the signs of its zero terms (the reference model's sum).
+  let S = 0;
   if (unit.alignment === "zero") {
-    S = Math.trunc(c * scale);
+    S += Math.trunc(c * scale);
     for (let i = 0; i < count; i++) S += Math.trunc(a[ia + i] * b[ib + i] * scale);
   } else {
-    S = roundAligned(c * scale, "nearest");
+    S += roundAligned(c * scale, "nearest");
     for (let i = 0; i < count; i++) S += roundAligned(a[ia + i] * b[ib + i] * scale, "nearest");
   }
   if (!Number.isFinite(S)) return specialStep(a, ia, b, ib, count, c);
@@ -181,7 +194,7 @@ export function blockScaledStep(
   }
   const F = unit.fractionalBits;
   const scale = POW2[F - E + POW2_BIAS];
-  let S = roundAligned(c * scale, unit.alignment);
+  let S = 0 + roundAligned(c * scale, unit.alignment);
   let exact = c;
   for (let i = 0; i < count; i += run) {
     const end = Math.min(count, i + run),

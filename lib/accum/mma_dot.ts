@@ -53,10 +53,30 @@ function inScaleFormat(x: number, f: UnitFormat): boolean {
   return !(x < 0) && !Object.is(x, -0) && inUnitFormat(x, f) && (f.name !== "ue8m0" || x !== 0);
 }
 
+/**
+ * True for every element of a Float32Array holding values of f with a float32 exponent of at
+ * least f's emin: their float32 mantissa bits below f's man bits are zero and |x| <= maxFinite.
+ * Other elements (zeros, subnormals of f, specials) get the general test.
+ */
+function inUnitFormatFast(x: Float32Array, i: number, bits: Uint32Array, f: UnitFormat, lowMask: number): boolean {
+  const b = bits[i],
+    field = (b >>> 23) & 0xff;
+  if (field === 0 || field === 0xff || field - 127 < f.emin) return inUnitFormat(x[i], f);
+  return (b & lowMask) === 0 && Math.abs(x[i]) <= f.maxFinite;
+}
+
 /** Throws a RangeError naming the first element of x that is not a value of f. */
 export function checkInUnitFormat(what: string, x: ArrayLike<number>, f: UnitFormat, scale = false): void {
+  const fast = !scale && x instanceof Float32Array;
+  const bits = fast ? new Uint32Array(x.buffer, x.byteOffset, x.length) : new Uint32Array(0);
+  const lowMask = 2 ** (23 - f.man) - 1;
   for (let i = 0; i < x.length; i++) {
-    if (!(scale ? inScaleFormat(x[i], f) : inUnitFormat(x[i], f))) {
+    const ok = fast
+      ? inUnitFormatFast(x as Float32Array, i, bits, f, lowMask)
+      : scale
+        ? inScaleFormat(x[i], f)
+        : inUnitFormat(x[i], f);
+    if (!ok) {
       const range = `${f.infinities ? "" : "finite "}${scale ? "non-negative " : ""}values of ${f.name} (${f.man} mantissa bits, emin ${f.emin}, max ${f.maxFinite})`;
       throw new RangeError(
         `lowbit: ${what}[${i}] must be one of the ${range}; got ${x[i]} (round the operands to the preset's input format first)`,

@@ -19,9 +19,22 @@ function promotesToFloat32(p: Promotion): boolean {
   return p.format.mantissaBits === 23 && p.format.emin === -126 && p.format.maxFinite === (2 - 2 ** -23) * 2 ** 127;
 }
 
-/** C = A B (a [M, K], bt = B^T [N, K], exponents ea, eb) into out; false if the kernel does not apply. */
+/**
+ * True when the kernel's float32 lanes are exact (lib/wasm/fused_dot.ts): products of two
+ * operands with inputMan + 1 significant bits fit float32's 24, and so does the sum of g + 1
+ * integer terms below 2^(F + 2).
+ */
+function narrowUnit(unit: FusedDotAddUnit, inputMan: number): boolean {
+  return 2 * (inputMan + 1) <= 24 && unit.fractionalBits + 2 + Math.ceil(Math.log2(unit.group + 1)) <= 24;
+}
+
+/**
+ * C = A B (a [M, K], bt = B^T [N, K], exponents ea, eb; operands with inputMan mantissa bits)
+ * into out; false if the kernel does not apply.
+ */
 export function fusedMatMulWasm(
   unit: FusedDotAddUnit,
+  inputMan: number,
   a: Float32Array,
   ea: Int32Array,
   bt: Float32Array,
@@ -57,6 +70,7 @@ export function fusedMatMulWasm(
     o.maxFinite,
     o.rounding === "nearest" ? 1 : 0,
     promotion === undefined ? 0 : promotion.every,
+    narrowUnit(unit, inputMan) ? 1 : 0,
     C,
   );
   out.set(new Float32Array(buffer, C, M * N));

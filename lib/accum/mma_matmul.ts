@@ -57,7 +57,10 @@ export function mmaMatMul(
   for (let k = 0; k < K; k++) for (let j = 0; j < N; j++) bt[j * K + k] = b[k * N + j];
   const A: ChainOperand = { values: a, exponents: operandExponents(a, p.input.emin), offset: 0 };
   const B: ChainOperand = { values: bt, exponents: operandExponents(bt, p.input.emin), offset: 0 };
-  if (p.unit.kind === "fused" && fusedMatMulWasm(p.unit, a, A.exponents, bt, B.exponents, M, K, N, promotion, out))
+  if (
+    p.unit.kind === "fused" &&
+    fusedMatMulWasm(p.unit, p.input.man, a, A.exponents, bt, B.exponents, M, K, N, promotion, out)
+  )
     return;
   for (let i = 0; i < M; i++) {
     A.offset = i * K;

@@ -11,6 +11,12 @@
 // float32 values rounded to float32 is the correctly rounded sum: double rounding is innocuous
 // with 53 >= 2 * 24 + 2 bits), a finite overflow saturating at float32's largest value.
 //
+// Narrow units (`narrow`: products of at most 24 significant bits, F + 2 + log2(g + 1) <= 24,
+// e.g. FP8 inputs with F = 13) run the terms in float32 lanes, four per v128: a b, its scaling
+// and the integer terms and their sums are then exact in float32 as well, so the bits are the
+// same. A scale 2^(F - E) beyond float32's range (E far below F, only when every product is
+// zero) takes the float64 route.
+//
 // Pointers are byte offsets: a [M, K] and bt [N, K] float32 (bt is B transposed), ea and eb
 // their operand exponents as i32, out [M, N] float32.
 
@@ -49,7 +55,7 @@ function normalise(v: f64, man: i32, emin: i32, max: f64, nearestOut: i32): f64 
 @inline
 function step(
   a: usize, ea: usize, b: usize, eb: usize, count: i32, d: f64,
-  F: i32, alignNearest: i32, man: i32, emin: i32, outMax: f64, nearestOut: i32,
+  F: i32, alignNearest: i32, man: i32, emin: i32, outMax: f64, nearestOut: i32, narrow: i32,
 ): f64 {
   let E = addendExponent(d, emin);
   let k = 0;
@@ -71,7 +77,24 @@ function step(
   S += alignNearest ? nearest<f64>(d * scale) : trunc<f64>(d * scale);
   let acc = f64x2.splat(0);
   k = 0;
-  if (alignNearest) {
+  if (narrow && F - E <= 100) {
+    const S32 = f32x4.splat(<f32>scale);
+    let acc32 = f32x4.splat(0);
+    if (alignNearest) {
+      for (; k + 4 <= count; k += 4) {
+        const o = <usize>k << 2;
+        acc32 = f32x4.add(acc32, f32x4.nearest(f32x4.mul(f32x4.mul(v128.load(a + o), v128.load(b + o)), S32)));
+      }
+    } else {
+      for (; k + 4 <= count; k += 4) {
+        const o = <usize>k << 2;
+        acc32 = f32x4.add(acc32, f32x4.trunc(f32x4.mul(f32x4.mul(v128.load(a + o), v128.load(b + o)), S32)));
+      }
+    }
+    S +=
+      (<f64>f32x4.extract_lane(acc32, 0) + <f64>f32x4.extract_lane(acc32, 1)) +
+      (<f64>f32x4.extract_lane(acc32, 2) + <f64>f32x4.extract_lane(acc32, 3));
+  } else if (alignNearest) {
     for (; k + 4 <= count; k += 4) {
       const o = <usize>k << 2;
       const x = v128.load(a + o), y = v128.load(b + o);
@@ -111,7 +134,7 @@ function promote(acc: f64, d: f64): f64 {
 export function fusedMatMul(
   a: usize, ea: usize, bt: usize, eb: usize, M: i32, K: i32, N: i32,
   group: i32, F: i32, alignNearest: i32, man: i32, emin: i32, outMax: f64, nearestOut: i32,
-  promoteEvery: i32, out: usize,
+  promoteEvery: i32, narrow: i32, out: usize,
 ): void {
   const every = promoteEvery > 0 ? promoteEvery : K;
   for (let i = 0; i < M; i++) {
@@ -131,7 +154,7 @@ export function fusedMatMul(
         if (abs<f64>(d) == Infinity) continue; // finite products cannot change an Inf addend
         const count = min<i32>(group, K - k);
         const o = <usize>k << 2;
-        d = step(a + ra + o, ea + ra + o, bt + rb + o, eb + rb + o, count, d, F, alignNearest, man, emin, outMax, nearestOut);
+        d = step(a + ra + o, ea + ra + o, bt + rb + o, eb + rb + o, count, d, F, alignNearest, man, emin, outMax, nearestOut, narrow);
       }
       if (promoteEvery > 0) d = promote(total, d);
       store<f32>(out + ((<usize>i * <usize>N + <usize>j) << 2), <f32>d);

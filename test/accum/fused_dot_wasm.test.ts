@@ -1,6 +1,7 @@
 /**
  * The wasm fused dot-add kernel (lib/wasm/fused_dot.ts, through lowPrecisionMatMul) against the
- * JavaScript reference (mmaDot, fused_dot_add.ts) bit for bit: every plain preset, custom units
+ * JavaScript reference (mmaDot, fused_dot_add.ts) bit for bit: every plain preset (the FP8 ones
+ * on the kernel's float32 lanes, the others on float64 lanes), custom units (narrow and wide)
  * that round the aligned terms to nearest and the output to float16 (nearest), group sizes that
  * do not divide K or 4, promotion to float32, wide exponent ranges with subnormals and zeros,
  * sums that overflow to Inf in the middle of a chain, and the sign of zero sums.
@@ -64,6 +65,7 @@ test("the wasm kernel equals the reference for custom units: nearest alignment, 
     { ...base.unit, alignment: "nearest" as const },
     { ...base.unit, output: fp16Out },
     { ...base.unit, group: 5, fractionalBits: 9 },
+    { ...base.unit, group: 8, fractionalBits: 12, alignment: "nearest" as const },
     { ...base.unit, group: 3, fractionalBits: 30, alignment: "nearest" as const, output: fp16Out },
   ]) {
     const p = { ...base, name: "custom", unit };

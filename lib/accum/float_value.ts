@@ -54,3 +54,36 @@ export function roundToGrid(
   // n = 0 (a value below the smallest subnormal, toward zero) keeps x's sign as IEEE does.
   return r === 0 ? (x < 0 ? -0 : 0) : r;
 }
+
+/**
+ * Every element of a Float32Array rounded to nearest-even on the grid (man <= 23, emin >= -126),
+ * saturating at maxFinite: roundToGrid(x, man, emin, "nearest", maxFinite, maxFinite) element by
+ * element, fast. Above 2^emin the float32 bits are rounded as integers (add half a step minus one
+ * plus the kept lowest bit, clear the dropped bits: a carry moves into the exponent as it
+ * should); below, on the fixed grid q = 2^(emin - man) by the magic number C = 1.5 * 2^52 q,
+ * (x + C) - C being x rounded to nearest-even on that grid in float64. Inf and NaN stay.
+ */
+export function roundFloat32Array(x: Float32Array, man: number, emin: number, maxFinite: number): Float32Array {
+  const out = new Float32Array(x.length);
+  const bits = new Uint32Array(x.buffer, x.byteOffset, x.length),
+    outBits = new Uint32Array(out.buffer);
+  const shift = 23 - man,
+    low = shift === 0 ? 0 : 2 ** (shift - 1) - 1,
+    keep = ~(2 ** shift - 1);
+  const C = 1.5 * 2 ** 52 * 2 ** (emin - man);
+  for (let i = 0; i < x.length; i++) {
+    const b = bits[i],
+      field = (b >>> 23) & 0xff;
+    if (field === 0xff) out[i] = x[i];
+    else if (field - 127 >= emin) {
+      outBits[i] = shift === 0 ? b : (b + low + ((b >>> shift) & 1)) & keep;
+      const v = out[i];
+      if (Math.abs(v) > maxFinite) out[i] = v < 0 ? -maxFinite : maxFinite;
+    } else {
+      const v = x[i],
+        r = v + C - C;
+      out[i] = r === 0 ? (v < 0 || Object.is(v, -0) ? -0 : 0) : r;
+    }
+  }
+  return out;
+}

@@ -11,7 +11,7 @@
  * reference's presetDot.
  */
 import { checkOneOf } from "../core/checks";
-import { roundToGrid } from "./float_value";
+import { roundFloat32Array } from "./float_value";
 import { type ChainOperand, operandExponents, type Promotion } from "./fused_dot_add";
 import { fusedMatMulWasm } from "./fused_dot_wasm";
 import { checkInUnitFormat, presetDot } from "./mma_dot";
@@ -29,7 +29,7 @@ function prepared(what: string, x: Float32Array, p: MmaPreset, inputs: MmaInputH
     checkInUnitFormat(what, x, f);
     return x;
   }
-  return x.map((v) => roundToGrid(v, f.man, f.emin, "nearest", f.maxFinite, f.maxFinite));
+  return roundFloat32Array(x, f.man, f.emin, f.maxFinite);
 }
 
 /**

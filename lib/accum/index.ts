@@ -30,3 +30,5 @@ export { promotedSum } from "./promoted_sum";
 export type { PromotedSumOptions } from "./promoted_sum";
 export { integerDot } from "./integer_dot";
 export type { IntegerDotOptions } from "./integer_dot";
+export { presetSwamping } from "./preset_swamping";
+export type { PresetSwamping, PresetSwampingOptions, PresetSwampingRow } from "./preset_swamping";

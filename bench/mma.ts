@@ -8,7 +8,14 @@
  * busy shared machine slows both alike.
  */
 import * as tf from "@tensorflow/tfjs";
-import { lowPrecisionMatMulArray, MMA_PRESETS, type MmaPresetName, quantDense, Rng } from "lowbit";
+import {
+  type EmulatedAccumulation,
+  lowPrecisionMatMulArray,
+  MMA_PRESETS,
+  type MmaPresetName,
+  quantDense,
+  Rng,
+} from "lowbit";
 import { paired, table } from "./timing";
 
 function uniform(n: number, seed: number): Float32Array {
@@ -56,7 +63,7 @@ function gemms(): void {
   );
 }
 
-function mlp(accumulation: object | undefined): tf.Sequential {
+function mlp(accumulation: EmulatedAccumulation | undefined): tf.Sequential {
   return tf.sequential({
     layers: [
       quantDense({ units: 256, activation: "relu", inputShape: [784], seed: 1, accumulation }),

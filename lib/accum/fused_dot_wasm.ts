@@ -7,7 +7,7 @@
  * float32 itself (the kernel's float32 rounding); fusedMatMulWasm returns false otherwise.
  */
 import { wasmRegions } from "../xnor/wasm_regions";
-import type { FusedDotAddUnit, Promotion } from "./fused_dot_add";
+import type { FusedDotAddUnit, Promotion, UnitFormat } from "./fused_dot_add";
 
 function allFinite(x: Float32Array): boolean {
   for (let i = 0; i < x.length; i++) if (x[i] - x[i] !== 0) return false;
@@ -20,21 +20,23 @@ function promotesToFloat32(p: Promotion): boolean {
 }
 
 /**
- * True when the kernel's float32 lanes are exact (lib/wasm/fused_dot.ts): products of two
- * operands with inputMan + 1 significant bits fit float32's 24, and so does the sum of g + 1
- * integer terms below 2^(F + 2).
+ * How much of the kernel may run in float32 lanes exactly (lib/wasm/fused_dot.ts): 2 when
+ * products of two operands with man + 1 significant bits fit float32's 24 and its range (no
+ * overflow: bfloat16's products do not) and so does the sum of g + 1 integer terms below
+ * 2^(F + 2); 1 when only the products (and so each term) fit; else 0.
  */
-function narrowUnit(unit: FusedDotAddUnit, inputMan: number): boolean {
-  return 2 * (inputMan + 1) <= 24 && unit.fractionalBits + 2 + Math.ceil(Math.log2(unit.group + 1)) <= 24;
+function float32Lanes(unit: FusedDotAddUnit, input: UnitFormat): number {
+  if (2 * (input.man + 1) > 24 || input.maxFinite * input.maxFinite >= 2 ** 128) return 0;
+  return unit.fractionalBits + 2 + Math.ceil(Math.log2(unit.group + 1)) <= 24 ? 2 : 1;
 }
 
 /**
- * C = A B (a [M, K], bt = B^T [N, K], exponents ea, eb; operands with inputMan mantissa bits)
- * into out; false if the kernel does not apply.
+ * C = A B (a [M, K], bt = B^T [N, K], exponents ea, eb; operands of the format `input`) into
+ * out; false if the kernel does not apply.
  */
 export function fusedMatMulWasm(
   unit: FusedDotAddUnit,
-  inputMan: number,
+  input: UnitFormat,
   a: Float32Array,
   ea: Int32Array,
   bt: Float32Array,
@@ -70,7 +72,7 @@ export function fusedMatMulWasm(
     o.maxFinite,
     o.rounding === "nearest" ? 1 : 0,
     promotion === undefined ? 0 : promotion.every,
-    narrowUnit(unit, inputMan) ? 1 : 0,
+    float32Lanes(unit, input),
     C,
   );
   out.set(new Float32Array(buffer, C, M * N));

@@ -59,7 +59,7 @@ export function mmaMatMul(
   const B: ChainOperand = { values: bt, exponents: operandExponents(bt, p.input.emin), offset: 0 };
   if (
     p.unit.kind === "fused" &&
-    fusedMatMulWasm(p.unit, p.input.man, a, A.exponents, bt, B.exponents, M, K, N, promotion, out)
+    fusedMatMulWasm(p.unit, p.input, a, A.exponents, bt, B.exponents, M, K, N, promotion, out)
   )
     return;
   for (let i = 0; i < M; i++) {

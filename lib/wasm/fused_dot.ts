@@ -11,11 +11,15 @@
 // float32 values rounded to float32 is the correctly rounded sum: double rounding is innocuous
 // with 53 >= 2 * 24 + 2 bits), a finite overflow saturating at float32's largest value.
 //
-// Narrow units (`narrow`: products of at most 24 significant bits, F + 2 + log2(g + 1) <= 24,
-// e.g. FP8 inputs with F = 13) run the terms in float32 lanes, four per v128: a b, its scaling
-// and the integer terms and their sums are then exact in float32 as well, so the bits are the
-// same. A scale 2^(F - E) beyond float32's range (E far below F, only when every product is
-// zero) takes the float64 route.
+// `lanes` says how much runs in float32, four per v128, where that is exact too:
+//   2  products of at most 24 significant bits and F + 2 + log2(g + 1) <= 24 (FP8 inputs, F = 13):
+//      a b, its scaling, the integer terms and their sums, all exact in float32;
+//   1  products of at most 24 significant bits (FP16, BF16 inputs): a b, its scaling and each
+//      integer term (at most as many significant bits as the product) in float32, the sum in
+//      float64 pairs;
+//   0  everything in float64 pairs.
+// A scale 2^(F - E) beyond float32's range (E far below F: tiny products with a zero addend)
+// takes the float64 route. A term below 1 truncates to 0 however float32 rounded it.
 //
 // Pointers are byte offsets: a [M, K] and bt [N, K] float32 (bt is B transposed), ea and eb
 // their operand exponents as i32, out [M, N] float32.
@@ -55,7 +59,7 @@ function normalise(v: f64, man: i32, emin: i32, max: f64, nearestOut: i32): f64 
 @inline
 function step(
   a: usize, ea: usize, b: usize, eb: usize, count: i32, d: f64,
-  F: i32, alignNearest: i32, man: i32, emin: i32, outMax: f64, nearestOut: i32, narrow: i32,
+  F: i32, alignNearest: i32, man: i32, emin: i32, outMax: f64, nearestOut: i32, lanes: i32,
 ): f64 {
   let E = addendExponent(d, emin);
   let k = 0;
@@ -77,7 +81,8 @@ function step(
   S += alignNearest ? nearest<f64>(d * scale) : trunc<f64>(d * scale);
   let acc = f64x2.splat(0);
   k = 0;
-  if (narrow && F - E <= 100) {
+  const f32Scale = F - E <= 100;
+  if (lanes == 2 && f32Scale) {
     const S32 = f32x4.splat(<f32>scale);
     let acc32 = f32x4.splat(0);
     if (alignNearest) {
@@ -94,6 +99,15 @@ function step(
     S +=
       (<f64>f32x4.extract_lane(acc32, 0) + <f64>f32x4.extract_lane(acc32, 1)) +
       (<f64>f32x4.extract_lane(acc32, 2) + <f64>f32x4.extract_lane(acc32, 3));
+  } else if (lanes == 1 && f32Scale) {
+    const S32 = f32x4.splat(<f32>scale);
+    for (; k + 4 <= count; k += 4) {
+      const o = <usize>k << 2;
+      const scaled = f32x4.mul(f32x4.mul(v128.load(a + o), v128.load(b + o)), S32);
+      const t = alignNearest ? f32x4.nearest(scaled) : f32x4.trunc(scaled);
+      const th = i32x4.shuffle(t, t, 2, 3, 2, 3);
+      acc = f64x2.add(acc, f64x2.add(f64x2.promote_low_f32x4(t), f64x2.promote_low_f32x4(th)));
+    }
   } else if (alignNearest) {
     for (; k + 4 <= count; k += 4) {
       const o = <usize>k << 2;
@@ -134,7 +148,7 @@ function promote(acc: f64, d: f64): f64 {
 export function fusedMatMul(
   a: usize, ea: usize, bt: usize, eb: usize, M: i32, K: i32, N: i32,
   group: i32, F: i32, alignNearest: i32, man: i32, emin: i32, outMax: f64, nearestOut: i32,
-  promoteEvery: i32, narrow: i32, out: usize,
+  promoteEvery: i32, lanes: i32, out: usize,
 ): void {
   const every = promoteEvery > 0 ? promoteEvery : K;
   for (let i = 0; i < M; i++) {
@@ -154,7 +168,7 @@ export function fusedMatMul(
         if (abs<f64>(d) == Infinity) continue; // finite products cannot change an Inf addend
         const count = min<i32>(group, K - k);
         const o = <usize>k << 2;
-        d = step(a + ra + o, ea + ra + o, bt + rb + o, eb + rb + o, count, d, F, alignNearest, man, emin, outMax, nearestOut, narrow);
+        d = step(a + ra + o, ea + ra + o, bt + rb + o, eb + rb + o, count, d, F, alignNearest, man, emin, outMax, nearestOut, lanes);
       }
       if (promoteEvery > 0) d = promote(total, d);
       store<f32>(out + ((<usize>i * <usize>N + <usize>j) << 2), <f32>d);

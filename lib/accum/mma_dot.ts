@@ -23,6 +23,7 @@ import {
   type UnitFormat,
 } from "./fused_dot_add";
 import { MMA_PRESETS, type MmaPreset, type MmaPresetName } from "./mma_presets";
+import type { ExactFormat } from "./rounding";
 import { addRounded, checkedFloatAccumulator } from "./wide_accumulator";
 
 export interface MmaDotOptions {
@@ -209,9 +210,10 @@ export function presetDot(
   b: ChainOperand,
   length: number,
   promotion: Promotion | undefined,
-  fma?: ReturnType<typeof checkedFloatAccumulator>,
+  fma: ExactFormat | undefined = undefined,
 ): number {
   if (p.unit.kind === "fused") return fusedDot(p.unit, a, b, length, promotion);
+  // The FMA unit's accumulator, prepared once by callers that run many dot products.
   const f = fma ?? checkedFloatAccumulator("preset unit accumulator", p.unit.accumulator);
   if (promotion === undefined) return fmaChain(f, a.values, a.offset, b.values, b.offset, length, 0);
   let acc = 0;

@@ -16,6 +16,7 @@ import { type ChainOperand, operandExponents, type Promotion } from "./fused_dot
 import { fusedMatMulWasm } from "./fused_dot_wasm";
 import { checkInUnitFormat, presetDot } from "./mma_dot";
 import type { MmaPreset } from "./mma_presets";
+import { checkedFloatAccumulator } from "./wide_accumulator";
 
 export const MMA_INPUT_HANDLING = ["check", "round"] as const;
 /** "check": operands must already be values of the input format; "round": they are rounded to it. */
@@ -62,11 +63,13 @@ export function mmaMatMul(
     fusedMatMulWasm(p.unit, p.input, a, A.exponents, bt, B.exponents, M, K, N, promotion, out)
   )
     return;
+  const fma =
+    p.unit.kind === "fma" ? checkedFloatAccumulator("preset unit accumulator", p.unit.accumulator) : undefined;
   for (let i = 0; i < M; i++) {
     A.offset = i * K;
     for (let j = 0; j < N; j++) {
       B.offset = j * K;
-      out[i * N + j] = presetDot(p, A, B, K, promotion);
+      out[i * N + j] = presetDot(p, A, B, K, promotion, fma);
     }
   }
 }

@@ -188,7 +188,7 @@ export function accumulatorOptions(what: string, options: LowPrecisionMatMulOpti
   const { accumulator, rounding, chunk, seed, stream } = options;
   if (typeof accumulator !== "object" || accumulator === null || isPresetAccumulator(accumulator)) {
     throw new TypeError(
-      `lowbit: ${what} accumulator must be a floatingPoint or fixedPoint format, accumulate()'s options { mantissaBits, ... } or a name of MMA_PRESETS; got ${JSON.stringify(accumulator)}`,
+      `lowbit: ${what} accumulator must be a floatingPoint or fixedPoint format or accumulate()'s options { mantissaBits, ... } (or a matrix-unit preset, a name of MMA_PRESETS); got ${JSON.stringify(accumulator)}`,
     );
   }
   if ("kind" in accumulator) return { accumulator, rounding, chunk, seed, stream };

@@ -68,6 +68,14 @@ export interface LowPrecisionMatMulOptions {
    * format; "round" rounds them to it first (nearest-even, saturating).
    */
   inputs?: MmaInputHandling;
+  /**
+   * With a block-scaled preset ("blackwell-mxfp4", "blackwell-nvfp4") and inputs "check": a's
+   * block scales, [M, ceil(K / blockSize)] row-major, values of the preset's scale format.
+   * With inputs "round" they are computed (OCP MX rule for ue8m0, NVFP4's for ue4m3).
+   */
+  scalesA?: Float32Array;
+  /** b's block scales along K, [ceil(K / blockSize), N] row-major (see scalesA). */
+  scalesB?: Float32Array;
   /** With a format as accumulator: accumulate()'s rounding, chunk, seed and stream. */
   rounding?: AccumulatorOptions["rounding"];
   chunk?: number;
@@ -220,6 +228,8 @@ function checkOptions(options: LowPrecisionMatMulOptions, k: number): { q: Produ
     promoteEvery: options.promoteEvery,
     promoteTo: options.promoteTo,
     inputs: options.inputs,
+    scalesA: options.scalesA,
+    scalesB: options.scalesB,
   })
     .filter(([, v]) => v !== undefined)
     .map(([key]) => key);
@@ -252,7 +262,10 @@ export function lowPrecisionMatMulArray(
   const out = new Float32Array(M * N);
   if (isPresetAccumulator(options.accumulator)) {
     const { preset, promotion } = checkPresetOptions("lowPrecisionMatMul", options);
-    mmaMatMul(A.values, B.values, M, K, N, preset, promotion, options.inputs ?? "check", out);
+    mmaMatMul(A.values, B.values, M, K, N, preset, promotion, options.inputs ?? "check", out, {
+      a: options.scalesA,
+      b: options.scalesB,
+    });
     return out;
   }
   const { q, acc } = checkOptions(options, K);

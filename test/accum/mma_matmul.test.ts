@@ -107,7 +107,28 @@ test("lowPrecisionMatMul preset options: typed errors", () => {
     () => lowPrecisionMatMulArray(A, A, { accumulator: "hopper-fp8", promoteEvery: 48 }),
     /multiple of the unit's group 32/,
   );
-  assert.throws(() => lowPrecisionMatMulArray(A, A, { accumulator: "blackwell-mxfp4" }), /block-scaled/);
+  assert.throws(
+    () => lowPrecisionMatMulArray(A, A, { accumulator: "blackwell-mxfp4" }),
+    /scalesA must be a Float32Array of 2 block scales/,
+  );
+  assert.throws(
+    () =>
+      lowPrecisionMatMulArray(A, A, { accumulator: "blackwell-mxfp4", inputs: "round", scalesA: new Float32Array(2) }),
+    /inputs "round" computes the block scales/,
+  );
+  assert.throws(
+    () => lowPrecisionMatMulArray(A, A, { accumulator: "hopper-fp8", scalesA: new Float32Array(2) }),
+    /block-scaled presets/,
+  );
+  assert.throws(
+    () =>
+      lowPrecisionMatMulArray(A, A, {
+        accumulator: { mantissaBits: 8 },
+        product: FP8_E4M3,
+        scalesB: new Float32Array(2),
+      }),
+    /need a matrix-unit preset/,
+  );
   assert.throws(
     () => lowPrecisionMatMulArray(A, A, { accumulator: { mantissaBits: 8 }, product: FP8_E4M3, promoteEvery: 32 }),
     /need a matrix-unit preset/,
@@ -201,4 +222,94 @@ test("quantDense layers train with a preset in all three GEMMs: the loss falls, 
     b = run();
   assert.deepEqual(a, b);
   assert.ok(a[7] < a[0], `loss ${a[0]} -> ${a[7]}`);
+});
+
+const E2M1 = [0, 0.5, 1, 1.5, 2, 3, 4, 6];
+
+/** Nearest-even on a binary grid with `man` bits, smallest normal exponent emin, saturating at max (test's own). */
+/** floor(log2 m) for m > 0 by comparisons with exact powers of two, at least emin. */
+function floorLog2(m: number, emin = -200): number {
+  let e = emin;
+  while (2 ** (e + 1) <= m) e++;
+  return e;
+}
+
+function roundGrid(x: number, man: number, emin: number, max: number): number {
+  const m = Math.abs(x);
+  if (m === 0) return 0;
+  const e = floorLog2(m, emin);
+  const q = 2 ** (e - man);
+  const f = Math.floor(m / q),
+    r = m / q - f;
+  const n = r > 0.5 || (r === 0.5 && f % 2 === 1) ? f + 1 : f;
+  return Math.sign(x) * Math.min(max, n * q);
+}
+
+test("block-scaled presets in lowPrecisionMatMul: explicit scales equal mmaDot; inputs round applies the MX / NVFP4 rules", () => {
+  const rng = new Rng(12, 0);
+  for (const preset of ["blackwell-mxfp4", "blackwell-nvfp4"] as const) {
+    const size = preset === "blackwell-mxfp4" ? 32 : 16;
+    const [M, K, N] = [3, 100, 5];
+    const nb = Math.ceil(K / size);
+    const element = () => (rng.next() < 0.5 ? -1 : 1) * E2M1[Math.floor(rng.next() * 8)];
+    const scale = () =>
+      preset === "blackwell-mxfp4"
+        ? 2 ** Math.floor(rng.next() * 20 - 10)
+        : roundGrid(rng.next() * 100, 3, -6, 448) || 1;
+    const a = new Float32Array(M * K).map(element),
+      b = new Float32Array(K * N).map(element);
+    const sa = new Float32Array(M * nb).map(scale),
+      sb = new Float32Array(nb * N).map(scale);
+    const got = lowPrecisionMatMulArray(
+      { values: a, shape: [M, K] },
+      { values: b, shape: [K, N] },
+      { accumulator: preset, scalesA: sa, scalesB: sb },
+    );
+    for (let i = 0; i < M; i++)
+      for (let j = 0; j < N; j++) {
+        const want = mmaDot(a.subarray(i * K, (i + 1) * K), column(b, K, N, j), {
+          preset,
+          scalesA: sa.subarray(i * nb, (i + 1) * nb),
+          scalesB: Float32Array.from({ length: nb }, (_, h) => sb[h * N + j]),
+        });
+        assert.equal(got[i * N + j], Math.fround(want), `${preset} (${i},${j})`);
+      }
+    // inputs "round": the scale rule and element rounding written out here.
+    const x = new Float32Array(M * K).map(() => (rng.next() - 0.5) * 2 ** Math.floor(rng.next() * 16 - 8)),
+      y = new Float32Array(K * N).map(() => (rng.next() - 0.5) * 2 ** Math.floor(rng.next() * 16 - 8));
+    const quantizeBlocks = (v: number[]) => {
+      const amax = Math.max(...v.map(Math.abs));
+      let s = 1;
+      if (amax > 0) {
+        if (preset === "blackwell-mxfp4") s = 2 ** (floorLog2(amax) - 2);
+        else s = roundGrid(amax / 6, 3, -6, 448) || 1;
+      }
+      return { s, e: v.map((t) => roundGrid(t / s, 1, 0, 6)) };
+    };
+    const rounded = lowPrecisionMatMulArray(
+      { values: x, shape: [M, K] },
+      { values: y, shape: [K, N] },
+      { accumulator: preset, inputs: "round" },
+    );
+    for (let i = 0; i < M; i++)
+      for (let j = 0; j < N; j++) {
+        const rowBlocks = [],
+          colBlocks = [];
+        for (let h = 0; h < nb; h++) {
+          const ks = Array.from({ length: Math.min(K, (h + 1) * size) - h * size }, (_, t) => h * size + t);
+          rowBlocks.push(quantizeBlocks(ks.map((k) => x[i * K + k])));
+          colBlocks.push(quantizeBlocks(ks.map((k) => y[k * N + j])));
+        }
+        const want = mmaDot(
+          new Float32Array(rowBlocks.flatMap((q) => q.e)),
+          new Float32Array(colBlocks.flatMap((q) => q.e)),
+          {
+            preset,
+            scalesA: new Float32Array(rowBlocks.map((q) => q.s)),
+            scalesB: new Float32Array(colBlocks.map((q) => q.s)),
+          },
+        );
+        assert.equal(rounded[i * N + j], Math.fround(want), `${preset} round (${i},${j})`);
+      }
+  }
 });

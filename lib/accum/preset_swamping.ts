@@ -95,9 +95,9 @@ export function presetSwamping(options: PresetSwampingOptions): PresetSwamping {
     throw new TypeError("lowbit: presetSwamping lengths must be a non-empty array of integers");
   for (const n of lengths) checkInteger("presetSwamping lengths[i]", n, 1, 2 ** 24);
   checkInteger("presetSwamping trials", trials, 2, 2 ** 16);
-  if (trials * Math.max(...lengths) > 2 ** 26)
+  if (trials * Math.max(...lengths) > 2 ** 24)
     throw new RangeError(
-      `lowbit: presetSwamping trials * max(lengths) must be at most 2^26 (operands held at once); got ${trials} * ${Math.max(...lengths)}`,
+      `lowbit: presetSwamping trials * max(lengths) must be at most 2^24 (operands held at once, in several copies); got ${trials} * ${Math.max(...lengths)}`,
     );
   checkInteger("presetSwamping seed", seed, 0, 2 ** 32 - 1);
   checkInteger("presetSwamping maxLength", maxLength, 2, 2 ** 30);

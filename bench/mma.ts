@@ -7,7 +7,7 @@
  * CPU time (user + system), alternating baseline and preset runs (timing.ts paired), so that a
  * busy shared machine slows both alike.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "lowbit/tf";
 import {
   type EmulatedAccumulation,
   lowPrecisionMatMulArray,

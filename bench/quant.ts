@@ -5,7 +5,7 @@
  * composed from tfjs ops (what quantization costs without lowbit's kernels).
  * Target (issue 4): fixed and float stochastic rounding at >= 25% of the copy's rate.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "lowbit/tf";
 import {
   binary,
   blockFloatingPoint,

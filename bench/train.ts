@@ -4,7 +4,7 @@
  * wasm kernels where it has them (only the missing Conv2DBackpropFilter from lowbit). Then the
  * backward convolution kernels' GFLOP/s next to the forward convolution's for each layer.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "lowbit/tf";
 import {
   classifierStep,
   dfpQuantizer,

@@ -18,7 +18,7 @@
  * (784 x 1024 of the network's 2.9 M multiply-adds per image) stays a float product, which
  * bounds the whole network's speed-up to about 3.6x however fast the binary layers are.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "lowbit/tf";
 import { initBackend, loadMnist, packSigns, qnnMlp, Rng, xnorMatMul, xnorMlp } from "lowbit";
 import { measurePeak, type Peak } from "./peak";
 import { record } from "./report";

@@ -13,7 +13,7 @@
  * (training diverged) ends the run with exit code 1.
  */
 import { Command, CommanderError } from "commander";
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "lowbit/tf";
 import {
   DatasetNotFoundError,
   FlagError,

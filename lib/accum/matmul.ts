@@ -19,7 +19,7 @@
  * lowPrecisionDense(x, w, options): the same product as a differentiable op for training, each
  * of its three GEMMs (forward, backward error, weight gradient) emulated or float32 by choice.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../backend/tf";
 import { checkOneOf } from "../core/checks";
 import { hashKey } from "../core/random";
 import { floatingPoint, floatingPointRange, type FloatingPointFormat } from "../quant/formats";

@@ -27,7 +27,7 @@
  *               (accumulator.ts: FINN-R's no-overflow width, or the operands' float)
  * A quantizer that declares no format is an error: cost then needs an explicit configuration.
  */
-import type * as tf from "@tensorflow/tfjs";
+import type * as tf from "../backend/tf";
 import { type Gemm, GEMMS, isPresetAccumulator } from "../accum/matmul";
 import { resolvePreset } from "../accum/mma_dot";
 import { modelWeightLayers } from "../layers/model_layers";

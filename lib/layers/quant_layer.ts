@@ -11,7 +11,7 @@
  * pool's gradient goes to the first one rather than to the largest, maybe a negative one that
  * ReLU then blocks.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../backend/tf";
 import { checkEmulatedAccumulation, type EmulatedAccumulation } from "../accum/matmul";
 import { checkSeed } from "../core/checks";
 import { ste, transformGradient } from "../quant";

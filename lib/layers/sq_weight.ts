@@ -9,7 +9,7 @@
  * and the next call selects afresh at the new ratio. At ratio 1 the output is plain per-channel
  * BWN/TWN, bit for bit.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../backend/tf";
 import { checkInteger, checkOneOf } from "../core/checks";
 import {
   binary,

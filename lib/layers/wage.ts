@@ -19,7 +19,7 @@
  * at most ceil(eta sqrt(2)) (max|g| / Shift(max|g|) <= sqrt(2)), inside the k_G-bit range while
  * that is <= 2^(kG-1) - 1: eta <= 88 at kG = 8.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../backend/tf";
 import {
   maxAbsOf,
   scaledElements,

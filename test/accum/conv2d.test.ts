@@ -7,7 +7,7 @@
  */
 import { before, test } from "node:test";
 import * as assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "lowbit/tf";
 import { accumulate, floatingPoint, initBackend, lowPrecisionConv2d, quantConv2d, quantDense, Rng } from "lowbit";
 
 before(async () => {

@@ -7,7 +7,7 @@
  */
 import * as assert from "node:assert/strict";
 import { test } from "node:test";
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "lowbit/tf";
 import {
   FP8_E4M3,
   lowPrecisionConv2d,

@@ -1,7 +1,7 @@
 /** Backend selection: automatic order, forcing, and the errors of an unavailable or unknown name. */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "lowbit/tf";
 import { BackendUnavailableError, initBackend } from "lowbit";
 
 /** Whether TensorFlow's native binding is installed (not danfojs-node's alias of plain tfjs). */

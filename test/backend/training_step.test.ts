@@ -4,7 +4,7 @@
  */
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "lowbit/tf";
 import { classifierStep, forwardMacs, initBackend, lenet5 } from "lowbit";
 import { testData } from "./reference";
 

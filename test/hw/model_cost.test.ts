@@ -6,7 +6,7 @@
  */
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import type * as tf from "@tensorflow/tfjs";
+import type * as tf from "lowbit/tf";
 import {
   charLstm,
   cost,

@@ -6,7 +6,7 @@
  */
 import { before, test } from "node:test";
 import * as assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "lowbit/tf";
 import {
   binary,
   dfpQuantizer,

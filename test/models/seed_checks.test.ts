@@ -7,7 +7,7 @@
  */
 import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "lowbit/tf";
 import {
   charLstm,
   dfpQuantizer,

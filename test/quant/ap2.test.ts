@@ -5,7 +5,7 @@
  */
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "lowbit/tf";
 import { ap2, initBackend } from "lowbit";
 
 /** Exact: |x| in [2^e, 2^(e+1)) rounds up iff |x| > sqrt(2) 2^e, i.e. x^2 > 2^(2e+1) (exact in float64). */

@@ -68,9 +68,11 @@ describe("the packed lowbit, installed outside the clone", { timeout: 900_000 },
     if (work !== "") fs.rmSync(work, { recursive: true, force: true });
   });
 
-  it("the tarball holds the compiled JavaScript, the types, the wasm binary and the command, nothing else", () => {
+  it("the tarball holds the compiled JavaScript, the types, the wasm binary, the command, its README and licence, nothing else", () => {
     for (const file of [
       "package.json",
+      "README.md",
+      "LICENSE",
       "bin/lowbit.js",
       "dist/index.js",
       "dist/index.d.ts",
@@ -82,7 +84,12 @@ describe("the packed lowbit, installed outside the clone", { timeout: 900_000 },
       assert.ok(packed.includes(file), `${file} is packed`);
     }
     const stray = packed.filter(
-      (f) => !(f === "package.json" || f.startsWith("bin/") || /^dist\/.*(\.js|\.d\.ts|\.wasm)$/.test(f)),
+      (f) =>
+        !(
+          ["package.json", "README.md", "LICENSE"].includes(f) ||
+          f.startsWith("bin/") ||
+          /^dist\/.*(\.js|\.d\.ts|\.wasm)$/.test(f)
+        ),
     );
     assert.deepEqual(stray, [], "no sources, source maps or tests");
     assert.ok(packed.every((f) => !/\.test\./.test(f)));
@@ -114,7 +121,7 @@ describe("the packed lowbit, installed outside the clone", { timeout: 900_000 },
     fs.writeFileSync(
       path.join(app, "smoke.js"),
       `
-const tf = require("@tensorflow/tfjs");
+const tf = require("lowbit/tf");
 const lowbit = require("lowbit");
 (async () => {
   const info = await lowbit.initBackend({ quiet: true });

@@ -8,7 +8,7 @@
  * schedule changes before the half (so only the checkpoint can carry it). The data of step k is
  * a function of k.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "lowbit/tf";
 import {
   dfpQuantizer,
   floatingPoint,

@@ -1,7 +1,7 @@
 /** train()'s argument checks: an empty split and a bad seed are clear errors before any step. */
 import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "lowbit/tf";
 import { initBackend, lenet5, loadMnist, shiftAdaMax, train } from "lowbit";
 
 describe("train arguments", () => {

@@ -1,0 +1,9 @@
+/**
+ * `lowbit/tf`: TensorFlow.js on lowbit's backend, for notebooks, scripts and tests:
+ * `import * as tf from "lowbit/tf"`. The same instance lowbit computes with (lib/backend/tf.ts:
+ * tfjs-core with its gradients, tfjs-layers, the cpu fallback), with the wasm backend and
+ * lowbit's kernels picked on first use, as importing lowbit does.
+ */
+import "./backend";
+
+export * from "./backend/tf";

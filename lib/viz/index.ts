@@ -1,4 +1,5 @@
 /** Display: figure builders, inline figures and tables in notebooks, export to files, progress. */
+export { NotebookProgress } from "./notebook_progress";
 export { ProgressBar } from "./progress_bar";
 export type { ProgressBarOptions } from "./progress_bar";
 export { lineChart, heatmap, histogram, barChart } from "./figure";

@@ -11,7 +11,7 @@
  * a setter of its own.
  */
 import * as tf from "../backend/tf";
-import { WrappedOptimizer } from "./wrapped_optimizer";
+import { optimizerChain } from "./optimizer_state";
 
 /** A learning rate, or a schedule: the rate of the step about to run (0-based step and epoch). */
 export type LearningRate = number | ((at: { step: number; epoch: number }) => number);
@@ -27,15 +27,17 @@ function checkRate(what: string, value: number): void {
 
 /** The optimizer that computes the update: the innermost of a chain of lowbit wrappers. */
 function computing(optimizer: tf.Optimizer): tf.Optimizer {
-  let o = optimizer;
-  while (o instanceof WrappedOptimizer) o = o.inner;
-  return o;
+  return optimizerChain(optimizer).at(-1)!;
+}
+
+/** tf.Optimizer's Symbol.hasInstance reads `minimize` of what it is given: undefined would throw. */
+export function isOptimizer(o: unknown): o is tf.Optimizer {
+  return typeof o === "object" && o !== null && o instanceof tf.Optimizer;
 }
 
 /** The learning rate `optimizer` uses now (its getConfig().learningRate). */
 export function learningRateOf(optimizer: tf.Optimizer): number {
-  if (!(optimizer instanceof tf.Optimizer))
-    throw new TypeError("lowbit: learningRateOf optimizer must be a tf.Optimizer");
+  if (!isOptimizer(optimizer)) throw new TypeError("lowbit: learningRateOf optimizer must be a tf.Optimizer");
   const rate = computing(optimizer).getConfig().learningRate;
   if (typeof rate !== "number")
     throw new TypeError(
@@ -49,8 +51,7 @@ export function learningRateOf(optimizer: tf.Optimizer): number {
  * next updates; its state (moments, step count) is kept.
  */
 export function setLearningRate(optimizer: tf.Optimizer, value: number): void {
-  if (!(optimizer instanceof tf.Optimizer))
-    throw new TypeError("lowbit: setLearningRate optimizer must be a tf.Optimizer");
+  if (!isOptimizer(optimizer)) throw new TypeError("lowbit: setLearningRate optimizer must be a tf.Optimizer");
   checkRate("setLearningRate value", value);
   const o = computing(optimizer);
   const setter = (o as Partial<RateSetter>).setLearningRate;

@@ -11,6 +11,7 @@
  */
 import * as tf from "../backend/tf";
 import { QuantLayer } from "../layers";
+import { isOptimizer } from "./learning_rate";
 import type { Loss } from "./losses";
 
 /**
@@ -40,7 +41,7 @@ export function checkGroups(what: string, groups: readonly ParameterGroup[]): vo
     if (!(w instanceof RegExp || typeof w === "function" || Array.isArray(w)))
       throw new TypeError(`lowbit: ${what}[${i}].weights must be a RegExp, an array of weight names or a function`);
     if (g.frozen === true) return;
-    if (!(g.optimizer instanceof tf.Optimizer))
+    if (!isOptimizer(g.optimizer))
       throw new TypeError(`lowbit: ${what}[${i}].optimizer must be a tf.Optimizer (or set frozen: true)`);
   });
 }

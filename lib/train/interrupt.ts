@@ -11,7 +11,8 @@
  * step; the loop then returns normally, the cell goes on and prints that it was interrupted. A
  * second SIGINT before the loop has stopped goes to the listeners it replaced (tslab's
  * interrupt), or, with none, ends the process as Node would have. The loop must yield to the
- * event loop between steps for the listener to run (train() does, once per step).
+ * event loop between steps for the listener to run (train() does, once per step), and it must
+ * not be made in the synchronous part of a tslab cell (see train()).
  */
 
 type SigintListener = (signal: NodeJS.Signals) => void;

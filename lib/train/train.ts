@@ -289,6 +289,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       : typeof options.progress === "object"
         ? options.progress
         : (notebookTrainingProgress() ?? new TerminalProgress());
+  // Out of the caller's synchronous turn first: tslab runs a cell's synchronous part with
+  // vm's breakOnSigint, which removes the SIGINT listeners and afterwards restores the signal's
+  // previous disposition; a listener added within that turn would be left without a handler
+  // and the next SIGINT would end the kernel (node 20 lib/vm.js sigintHandlersWrap).
+  await yieldToEventLoop();
   const guard = new InterruptGuard(options.signal, options.interruptible ?? true);
   const steps: StepRecord[] = [];
   const label = options.label ?? "train";

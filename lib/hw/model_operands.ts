@@ -73,7 +73,7 @@ function accumulatorOf(layer: tf.layers.Layer): Record<Gemm, AccumulatorSpec> {
   const emulated = layer instanceof QuantLayer ? layer.accumulation : undefined;
   const spec = (gemm: Gemm): AccumulatorSpec => {
     if (emulated === undefined || !(emulated.gemms ?? GEMMS).includes(gemm)) return "exact";
-    const acc = emulated.accumulator;
+    const acc = emulated.accumulators?.[gemm] ?? emulated.accumulator;
     // A format as it is; the short form { mantissaBits, exponentBits? } with an unbounded exponent
     // is priced with float32's 8 exponent bits.
     if ("kind" in acc) return operandOf("accumulation accumulator", acc);

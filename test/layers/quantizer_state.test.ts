@@ -65,7 +65,9 @@ describe("quantizerState", () => {
       quant: { weight: dfpQuantizer({ bits: 6 }) },
     });
     const model = tf.sequential({ layers: [layer] });
-    tf.tidy(() => model.apply(tf.ones([1, 4, 2])));
+    tf.tidy(() => {
+      model.apply(tf.ones([1, 4, 2]));
+    });
     const state = quantizerState(layer);
     assert.deepEqual(Object.keys(state), ["weight", "gates.output"]);
     assert.equal(state["gates.output"].bits, 6);

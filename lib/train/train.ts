@@ -32,7 +32,7 @@ import { layerQuantizerState } from "../layers/quantizer_state";
 import { loadCheckpoint, saveCheckpoint } from "./checkpoint";
 import type { EpochRecord, StepRecord } from "./history";
 import { InterruptGuard, yieldToEventLoop } from "./interrupt";
-import { type LearningRate, rateAt, setLearningRate } from "./learning_rate";
+import { isOptimizer, type LearningRate, rateAt, setLearningRate } from "./learning_rate";
 import { type Loss, LOSSES, type LossName } from "./losses";
 import { TerminalProgress } from "./terminal_progress";
 import { notebookTrainingProgress, type TrainingProgress } from "./training_progress";
@@ -191,6 +191,14 @@ function metricOf(record: EpochRecord, metric: string): number | undefined {
 }
 
 function checkOptions(options: TrainOptions): void {
+  if (typeof options !== "object" || options === null)
+    throw new TypeError("lowbit: train takes an options object { model, optimizer, data or batches, ... }");
+  if (!(options.model instanceof tf.LayersModel))
+    throw new TypeError("lowbit: train model must be a tf.LayersModel (tf.sequential, tf.model, a lowbit model)");
+  if (!isOptimizer(options.optimizer))
+    throw new TypeError(
+      "lowbit: train optimizer must be a tf.Optimizer (tf.train.adam(1e-3), storeQuantized(...), ...)",
+    );
   const { data, batches } = options;
   if ((data === undefined) === (batches === undefined))
     throw new TypeError("lowbit: train takes either data (image splits) or batches (any batch source), not both");

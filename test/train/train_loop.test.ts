@@ -282,6 +282,14 @@ describe("train with any batch source", () => {
     const optimizer = tf.train.sgd(0.1);
     await assert.rejects(train({ model, optimizer, progress: false }), /either data .* or batches/);
     await assert.rejects(
+      train({ model: {} as never, optimizer, batches: [], progress: false }),
+      /train model must be a tf.LayersModel/,
+    );
+    await assert.rejects(
+      train({ model, optimizer: undefined as never, batches: [], progress: false }),
+      /train optimizer must be a tf.Optimizer/,
+    );
+    await assert.rejects(
       train({ model, optimizer, batches: 3 as never, progress: false }),
       /batches must be an iterable/,
     );

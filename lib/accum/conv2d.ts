@@ -16,7 +16,7 @@
  */
 import * as tf from "../backend/tf";
 import { checkInteger, checkOneOf } from "../core/checks";
-import { type EmulatedAccumulation, emulatedGemms, gemm } from "./matmul";
+import { type EmulatedAccumulation, emulatedGemms, gemm, gemmOptions } from "./matmul";
 
 export interface LowPrecisionConv2dOptions extends EmulatedAccumulation {
   /** Strides [rows, columns] or one number for both; default 1. */
@@ -134,7 +134,7 @@ export function lowPrecisionConv2d(x: tf.Tensor4D, w: tf.Tensor4D, options: LowP
     const patches = () => im2col(xs.pad(paddings) as tf.Tensor4D, kh, kw, strides, outSize);
     const y = on.has("FWD")
       ? tf.tidy(() =>
-          gemm(patches(), ws.reshape([kh * kw * channels, filters]), options, true).reshape([
+          gemm(patches(), ws.reshape([kh * kw * channels, filters]), gemmOptions(options, "FWD"), true).reshape([
             n,
             rows.out,
             cols.out,
@@ -148,7 +148,12 @@ export function lowPrecisionConv2d(x: tf.Tensor4D, w: tf.Tensor4D, options: LowP
         const [sx, sw] = saved as [tf.Tensor4D, tf.Tensor4D];
         return tf.tidy(() => {
           const dy4 = dy as tf.Tensor4D;
-          const dw = gemm(patches().transpose(), dy4.reshape([-1, filters]), options, on.has("GRAD")).reshape(sw.shape);
+          const dw = gemm(
+            patches().transpose(),
+            dy4.reshape([-1, filters]),
+            gemmOptions(options, "GRAD"),
+            on.has("GRAD"),
+          ).reshape(sw.shape);
           if (!on.has("BWD")) return [tf.conv2dTranspose(dy4, sw, sx.shape, strides, padding), dw];
           // Gradient with respect to the padded input, a valid correlation of the dilated dy
           // (padded by the kernel size - 1) with the flipped kernel; then the padding is cut off.
@@ -165,12 +170,12 @@ export function lowPrecisionConv2d(x: tf.Tensor4D, w: tf.Tensor4D, options: LowP
             .reverse(sw, [0, 1])
             .transpose([0, 1, 3, 2])
             .reshape([kh * kw * filters, channels]) as tf.Tensor2D;
-          const dxp = gemm(im2col(dp, kh, kw, [1, 1], [paddedRows, paddedCols]), flipped, options, true).reshape([
-            n,
-            paddedRows,
-            paddedCols,
-            channels,
-          ]);
+          const dxp = gemm(
+            im2col(dp, kh, kw, [1, 1], [paddedRows, paddedCols]),
+            flipped,
+            gemmOptions(options, "BWD"),
+            true,
+          ).reshape([n, paddedRows, paddedCols, channels]);
           return [dxp.slice([0, rows.before, cols.before, 0], [n, height, width, channels]), dw];
         });
       },

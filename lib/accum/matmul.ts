@@ -585,6 +585,18 @@ export type Gemm = (typeof GEMMS)[number];
 export interface EmulatedAccumulation extends LowPrecisionMatMulOptions {
   /** Default all three: FWD (y = x w), BWD (dx = dy w^T), GRAD (dw = x^T dy); the rest run in float32. */
   gemms?: readonly Gemm[];
+  /**
+   * The accumulator of one GEMM, in place of `accumulator` for it: the three sum over
+   * different lengths, so Sakr et al. (ICLR 2019) size each one apart (accumulationTable's
+   * fwdMAcc, bwdMAcc, gradMAcc).
+   */
+  accumulators?: Partial<Record<Gemm, LowPrecisionMatMulOptions["accumulator"]>>;
+}
+
+/** The options of one of the layer's GEMMs: its own accumulator when `accumulators` names one. */
+export function gemmOptions(options: EmulatedAccumulation, which: Gemm): LowPrecisionMatMulOptions {
+  const own = options.accumulators?.[which];
+  return own === undefined ? options : { ...options, accumulator: own };
 }
 
 /** Validated EmulatedAccumulation: the set of emulated GEMMs. */
@@ -610,6 +622,20 @@ export function checkEmulatedAccumulation(what: string, options: EmulatedAccumul
   checkProductFormat(what, options.product);
   checkAccumulator(`${what} accumulator`, accumulatorOptions(what, options), Number.MAX_SAFE_INTEGER);
   emulatedGemms(options);
+  const own = options.accumulators;
+  if (own === undefined) return;
+  if (typeof own !== "object" || own === null)
+    throw new TypeError(`lowbit: ${what} accumulators must be an object { FWD?, BWD?, GRAD? }`);
+  for (const [g, acc] of Object.entries(own)) {
+    checkOneOf(`${what} accumulators key`, g, GEMMS);
+    if (acc === undefined) continue;
+    const one = gemmOptions(options, g);
+    checkAccumulator(
+      `${what} accumulators.${g}`,
+      accumulatorOptions(`${what} accumulators.${g}`, one),
+      Number.MAX_SAFE_INTEGER,
+    );
+  }
 }
 
 /**
@@ -636,13 +662,13 @@ export function lowPrecisionDense(x: tf.Tensor, w: tf.Tensor, options: EmulatedA
   const f = tf.customGrad(((xs: tf.Tensor2D, ws: tf.Tensor2D, save: (t: tf.Tensor[]) => void) => {
     save([xs, ws]);
     return {
-      value: gemm(xs, ws, options, on.has("FWD")),
+      value: gemm(xs, ws, gemmOptions(options, "FWD"), on.has("FWD")),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor2D];
         const dy2 = dy as tf.Tensor2D;
         return tf.tidy(() => [
-          gemm(dy2, sw.transpose(), options, on.has("BWD")),
-          gemm(sx.transpose(), dy2, options, on.has("GRAD")),
+          gemm(dy2, sw.transpose(), gemmOptions(options, "BWD"), on.has("BWD")),
+          gemm(sx.transpose(), dy2, gemmOptions(options, "GRAD"), on.has("GRAD")),
         ]);
       },
     };

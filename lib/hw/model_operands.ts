@@ -74,7 +74,7 @@ function accumulatorOf(layer: tf.layers.Layer): Record<Gemm, AccumulatorSpec> {
   const emulated = layer instanceof QuantLayer ? layer.accumulation : undefined;
   const spec = (gemm: Gemm): AccumulatorSpec => {
     if (emulated === undefined || !(emulated.gemms ?? GEMMS).includes(gemm)) return "exact";
-    const acc = emulated.accumulator;
+    const acc = emulated.accumulators?.[gemm] ?? emulated.accumulator;
     // A matrix unit is priced by its accumulator register: float32's 8 exponent bits and the
     // mantissa it keeps (23, or 13 for e8m13), or the FMA baseline's accumulator format.
     if (isPresetAccumulator(acc)) {

@@ -36,3 +36,5 @@ export type { TrainingFormats } from "./training_formats";
 export type { LayerBits, MacGroup, ModelSummary, SummaryOptions, SummaryRow, SummaryTotals } from "./summary";
 export { setSqRatio, sqWeight } from "./sq_weight";
 export type { SqWeightOptions, SqWeightQuantizer } from "./sq_weight";
+export { quantizerState } from "./quantizer_state";
+export type { QuantizerState, QuantizerStates } from "./quantizer_state";

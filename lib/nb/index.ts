@@ -1,7 +1,8 @@
 /**
  * `lowbit/notebook`: what a notebook shows and records, apart from what it computes. Figures
  * (lineChart, heatmap, histogram, barChart; show, exportFigure), tables (showTable, and
- * toDataFrame of a training history), progress in place (ProgressBar), the bridge to tslab's
+ * toDataFrame of a training history), progress in place (ProgressBar; train()'s NotebookProgress,
+ * registered when this module loads), the bridge to tslab's
  * display (cellDisplay, updatableDisplay); run profiles (byProfile: each notebook's smoke and
  * full sizes, chosen by LOWBIT_PROFILE), results files (writeResults, readResults under
  * data/results/), and the kernel registration (writeKernelSpec). It loads plotly.js,
@@ -21,6 +22,7 @@ export {
   heatmap,
   histogram,
   lineChart,
+  NotebookProgress,
   OptionalPackageMissingError,
   ProgressBar,
   show,

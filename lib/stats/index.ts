@@ -1,11 +1,12 @@
 /**
- * `lowbit/stats`: measuring and comparing results. meanInterval (Student's t interval of a mean
- * over seeds), welchTTest (two runs with unequal variances), pairedTTest (runs paired by seed),
- * studentTCdf and studentTQuantile;
- * corpusBleu, the BLEU score of a translation (Papineni et al., ACL 2002).
+ * `lowbit/stats`: measuring and comparing results over seeds. sampleMean, sampleStd and
+ * meanInterval (Student's t interval of a mean), welchTTest (two runs with unequal variances),
+ * pairedTTest (runs paired by seed), studentTCdf and studentTQuantile; movingAverage (a smoothed
+ * curve); corpusBleu, the BLEU score of a translation (Papineni et al., ACL 2002).
  */
 export { studentTCdf, studentTQuantile } from "./student_t";
-export { meanInterval } from "./sample";
+export { meanInterval, sampleMean, sampleStd } from "./sample";
+export { movingAverage } from "./moving_average";
 export type { MeanInterval, SampleStats } from "./sample";
 export { pairedTTest } from "./paired";
 export type { PairedResult } from "./paired";

@@ -27,6 +27,16 @@ export function sampleStats(what: string, xs: readonly number[], minSize = 1): S
   return { n, mean, variance, std: Math.sqrt(variance) };
 }
 
+/** The mean of a sample (sum / n, summed left to right). */
+export function sampleMean(xs: readonly number[]): number {
+  return sampleStats("sampleMean", xs).mean;
+}
+
+/** The sample standard deviation sqrt(sum (x - mean)^2 / (n - 1)); 0 for one value. */
+export function sampleStd(xs: readonly number[]): number {
+  return sampleStats("sampleStd", xs).std;
+}
+
 export interface MeanInterval extends SampleStats {
   level: number;
   low: number;

@@ -17,7 +17,7 @@ export class ShiftAdaMax extends tf.Optimizer {
   private moments: { m: tf.Variable; v: tf.Variable }[] = [];
 
   constructor(
-    readonly learningRate = 0.002,
+    private learningRate = 0.002,
     readonly beta1 = 0.9,
     readonly beta2 = 0.999,
     readonly epsilon = 1e-8,
@@ -28,6 +28,13 @@ export class ShiftAdaMax extends tf.Optimizer {
     if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1)) {
       throw new RangeError(`lowbit: shiftAdaMax beta1 and beta2 must be in [0, 1); got ${beta1}, ${beta2}`);
     }
+  }
+
+  /** The step size of the next updates (what setLearningRate calls). */
+  setLearningRate(value: number): void {
+    if (!(value > 0 && Number.isFinite(value)))
+      throw new RangeError(`lowbit: shiftAdaMax learningRate must be a finite number > 0; got ${value}`);
+    this.learningRate = value;
   }
 
   override applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {

@@ -2,9 +2,11 @@
  * `lowbit/viz`: figures. lineChart, heatmap, histogram and barChart build plain plotly.js JSON;
  * show() draws one inline in a notebook (interactive, with a static SVG fallback), showTable() a
  * DataFrame; exportFigure() writes .html, .svg or .png (figureHtml: the standalone page), through
- * headless Chromium (findChromium, closeFigureRenderer); ProgressBar shows progress in place.
+ * headless Chromium (findChromium, closeFigureRenderer); ProgressBar shows progress in place, and
+ * NotebookProgress shows train()'s progress in a notebook (registered with lowbit/train on load).
  * The one part of lowbit that loads plotly.js and playwright-core, when it draws.
  */
+export { NotebookProgress } from "./notebook_progress";
 export { ProgressBar } from "./progress_bar";
 export type { ProgressBarOptions } from "./progress_bar";
 export { lineChart, heatmap, histogram, barChart } from "./figure";

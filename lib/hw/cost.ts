@@ -33,7 +33,7 @@ import * as tf from "../backend/tf";
 import type { Gemm } from "../accum/matmul";
 import { gemmShapes, type GemmShape } from "../accum/networks";
 import { checkInteger, checkOneOf } from "../core/checks";
-import { requireDanfojs } from "../core/danfojs";
+import { requireDanfojs } from "../core/optional_package";
 import { modelWeightLayers } from "../layers/model_layers";
 import type { NetworkLayer } from "../networks/network_layer";
 import type { NetworkSpec } from "../networks/network_spec";

@@ -3,7 +3,7 @@
  * danfojs-node is optional for lowbit (it installs only with npm overrides): toDataFrame loads
  * it when called.
  */
-import { requireDanfojs } from "../core/danfojs";
+import { requireDanfojs } from "../core/optional_package";
 
 export interface StepRecord {
   /** Steps done in the run, this one included (1-based; a resumed run counts on). */

@@ -26,6 +26,6 @@ export type { ShowOptions } from "./show";
 export { showTable } from "./table";
 export type { DataFrameLike, TableOptions } from "./table";
 export { exportFigure, figureHtml } from "./export";
-export { OptionalPackageMissingError } from "./optional_package";
+export { OptionalPackageMissingError } from "../core/optional_package";
 export { closeFigureRenderer, findChromium, ChromiumNotFoundError } from "./renderer";
 export type { ImageFormat, ImageOptions } from "./renderer";

@@ -6,7 +6,7 @@
  * first figure. It is read once per process.
  */
 import * as fs from "node:fs";
-import { resolveOptional } from "./optional_package";
+import { resolveOptional } from "../core/optional_package";
 
 let cached: string | undefined;
 

@@ -11,7 +11,7 @@
 import * as fs from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import type { Figure } from "./figure";
-import { resolveOptional } from "./optional_package";
+import { resolveOptional } from "../core/optional_package";
 import { plotlyBundlePath } from "./plotly_bundle";
 
 export type ImageFormat = "svg" | "png";

@@ -1,7 +1,7 @@
 /**
- * Without danfojs-node (an optional peer dependency), the DataFrame methods fail with a typed
- * error that says how to install it, not a bare "Cannot find module" or advice that holds only
- * inside the lowbit clone.
+ * Without danfojs-node (an optional peer dependency), the DataFrame methods fail with the typed
+ * error of every optional package, saying how to install it (with the overrides it needs), not a
+ * bare "Cannot find module" or advice that holds only inside the lowbit clone.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -17,10 +17,10 @@ Module._resolveFilename = function (request, ...rest) {
 };
 const { toDataFrame } = require("lowbit/notebook");
 const { cost } = require("lowbit/hw");
-const { DanfojsUnavailableError } = require("lowbit/core");
+const { OptionalPackageMissingError } = require("lowbit/core");
 const errors = [];
 for (const call of [() => toDataFrame([]), () => cost("lenet5", "fp32").toDataFrame()]) {
-  try { call(); errors.push(null); } catch (e) { errors.push({ name: e.name, typed: e instanceof DanfojsUnavailableError, message: e.message }); }
+  try { call(); errors.push(null); } catch (e) { errors.push({ name: e.name, typed: e instanceof OptionalPackageMissingError, message: e.message }); }
 }
 console.log(JSON.stringify(errors));
 `;
@@ -29,12 +29,12 @@ console.log(JSON.stringify(errors));
   const errors = JSON.parse(r.stdout) as { name: string; typed: boolean; message: string }[];
   assert.equal(errors.length, 2);
   for (const e of errors) {
-    assert.equal(e.name, "DanfojsUnavailableError");
+    assert.equal(e.name, "OptionalPackageMissingError");
     assert.ok(e.typed);
-    assert.match(e.message, /npm install danfojs-node@1\.2\.0/);
+    assert.match(e.message, /install it next to lowbit with: npm install danfojs-node@1\.2\.0 \(with the overrides/);
     assert.match(e.message, /Cannot find module 'danfojs-node'/);
     assert.doesNotMatch(e.message, /in the lowbit repository installs/);
   }
-  assert.match(errors[0].message, /^lowbit: toDataFrame needs/);
-  assert.match(errors[1].message, /^lowbit: CostReport\.toDataFrame needs/);
+  assert.match(errors[0].message, /^lowbit: DataFrames \(toDataFrame\) need danfojs-node/);
+  assert.match(errors[1].message, /^lowbit: DataFrames \(CostReport\.toDataFrame\) need danfojs-node/);
 });

@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { OptionalPackageMissingError } from "lowbit/viz";
-import { resolveOptional } from "../../lib/dist/viz/optional_package";
+import { resolveOptional } from "../../lib/dist/core/optional_package";
 
 const peers = (
   JSON.parse(fs.readFileSync(path.resolve(__dirname, "..", "..", "lib", "package.json"), "utf8")) as {

@@ -16,6 +16,8 @@ SETUP = """
 import * as tf from "lowbit/tf";
 import { initBackend, quantDense } from "lowbit";
 import { train } from "lowbit/train";
+// As in every notebook: lowbit/notebook registers train()'s notebook progress display.
+import "lowbit/notebook";
 const model = tf.sequential({ layers: [quantDense({ inputShape: [32], units: 64, activation: "relu", seed: 1 }), quantDense({ units: 4, seed: 2 })] });
 let stepsSeen = 0;
 function* endless() {

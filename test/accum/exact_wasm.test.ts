@@ -160,16 +160,7 @@ test("lowPrecisionMatMul's wasm exact path equals the JavaScript exact path bit 
     const bt = new Float32Array(K * N);
     for (let k = 0; k < K; k++) for (let j = 0; j < N; j++) bt[j * K + k] = b[k * N + j];
     const want = new Float32Array(M * N);
-    exactKernelReference(
-      a,
-      bt,
-      M,
-      K,
-      N,
-      productRounder(floatingPoint(spec)),
-      floatAccumulator(accumulator, K),
-      want,
-    );
+    exactKernelReference(a, bt, M, K, N, productRounder(floatingPoint(spec)), floatAccumulator(accumulator, K), want);
     for (let o = 0; o < M * N; o++)
       sameBits(got[o], want[o], `${JSON.stringify({ ...accumulator, M, K, N, spec })} element ${o}`);
   }

@@ -3,7 +3,8 @@
  * show() draws one inline in a notebook (interactive, with a static SVG fallback), showTable() a
  * DataFrame; exportFigure() writes .html, .svg or .png (figureHtml: the standalone page), through
  * headless Chromium (findChromium, closeFigureRenderer); ProgressBar shows progress in place.
- * The one part of lowbit that loads plotly.js and playwright-core, when it draws.
+ * With lowbit/notebook (which re-exports what a notebook needs of it), the only part of lowbit
+ * that loads plotly.js and playwright-core, when it draws.
  */
 export { ProgressBar } from "./progress_bar";
 export type { ProgressBarOptions } from "./progress_bar";

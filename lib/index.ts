@@ -11,7 +11,8 @@
  *   lowbit/accum     the bit-true accumulator, low-precision GEMMs, VRR, minimum accumulator bits
  *   lowbit/hw        energy, area, memory and FPGA cost of operations and of whole models
  *   lowbit/data      MNIST, Fashion-MNIST, IDX files, the number translation and text corpora
- *   lowbit/stats     t intervals, Welch's t-test, BLEU
+ *   lowbit/stats     t intervals, Welch's and the paired t-test, BLEU
+ *   lowbit/sweep     many runs over configurations and seeds: local workers or a BullMQ queue
  *   lowbit/backend   initBackend and lowbit's wasm kernels
  *   lowbit/core      seeded random numbers, atomic writes, checked flags
  *   lowbit/viz       figures and their export (plotly.js, headless Chromium)

@@ -160,7 +160,7 @@ export function addCostCommand(program: Command): void {
     )
     .option(
       "--phase <phase>",
-      "inference (the forward GEMMs) or training (forward, backward, weight gradient " + "and the weight update)",
+      "inference (the forward GEMMs) or training (forward, backward, weight gradient and the weight update)",
       "inference",
     )
     .option("--batch <b>", "examples per step, an integer >= 1 (default: the model's, else 64)")

@@ -8,3 +8,4 @@ export { Rng } from "./random";
 export { writeFileAtomic } from "./atomic_write";
 export { FlagError, numberFlag } from "./flags";
 export type { FlagRange } from "./flags";
+export { DanfojsUnavailableError } from "./danfojs";

@@ -1,5 +1,5 @@
 /**
- * Packages lowbit's figures need and its core does not: plotly.js-dist-min (drawing) and
+ * Packages lowbit's figures need and its core does not: plotly.js-cartesian-dist-min (drawing) and
  * playwright-core (SVG and PNG through headless Chromium) are optional peer dependencies of the
  * lowbit package (lib/package.json), installed in the repository as dev dependencies. A project
  * that installed lowbit without them gets this error, naming the package and the version lowbit

@@ -205,7 +205,10 @@ test("random long sums at 8 to 64 bits equal the exact rational reference: every
         // The sum without range limits tells whether this case wrapped or saturated.
         let exact = 0;
         for (const v of raw) exact += v;
-        if (Math.abs(exact) > 2 ** (bits - 1 - frac)) overflow === "wrap" ? wrapped++ : saturated++;
+        if (Math.abs(exact) > 2 ** (bits - 1 - frac)) {
+          if (overflow === "wrap") wrapped++;
+          else saturated++;
+        }
       }
     }
   }

@@ -79,7 +79,7 @@ describe("the core loads no presentation package", () => {
     );
     assert.deepEqual(
       loaded.filter((name) => !CORE.has(name)),
-      ["plotly.js-dist-min"],
+      ["plotly.js-cartesian-dist-min"],
     );
   });
 });

@@ -43,6 +43,7 @@ describe("the public API by topic", () => {
         "lowbit/notebook",
         "lowbit/quant",
         "lowbit/stats",
+        "lowbit/sweep",
         "lowbit/tf",
         "lowbit/train",
         "lowbit/viz",

@@ -158,6 +158,21 @@ describe("cost(model, { batch, phase }): the model's own formats", () => {
     ]);
   });
 
+  test("a matrix-unit preset as accumulation is priced by its register: float32, or e8m13 for FP8 units", () => {
+    const model = quantLeNet5((i) => ({
+      quant: { weight: formatQuantizer(FP8_E4M3), activation: formatQuantizer(FP8_E4M3) },
+      accumulation:
+        i === 0
+          ? { accumulator: "hopper-fp8", promoteEvery: 128, inputs: "round" }
+          : { accumulator: "hopper-fp16", inputs: "round", gemms: ["FWD"] },
+    }));
+    const r = cost(model, { batch: 8, phase: "training" });
+    model.dispose();
+    const accumulators = r.layers.map((l) => l.gemms.map((g) => `${g.gemm} ${g.accumulator}`).join(", "));
+    assert.deepEqual(accumulators[0], "FWD e8m13, GRAD e8m13");
+    assert.deepEqual(accumulators[1], "FWD fp32, BWD fp32, GRAD fp32");
+  });
+
   test("LSTMs and a functional encoder-decoder: the recurrent product takes the wider of input and output formats", () => {
     const q = (layer: { kind: string }) => ({
       weight: dfpQuantizer({ bits: 4, granularity: "channel" }),

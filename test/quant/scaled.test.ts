@@ -85,6 +85,7 @@ function inputs(n: number, seed: number, { lo = -30, hi = 30, special = false } 
     else if (kind < 0.65) x[i] = sign * 2 ** Math.floor(lo + (hi - lo) * next());
     else if (kind < 0.8)
       x[i] = sign * (Math.floor(next() * 64) + (next() < 0.5 ? 0.5 : 0)) * 2 ** Math.floor(lo + (hi - lo) * next());
+    // oxlint-disable-next-line oxc/erasing-op -- a signed zero: -0 when sign is -1
     else if (kind < 0.86) x[i] = sign * 0;
     else if (kind < 0.9) x[i] = sign * 2 ** -149 * Math.floor(1 + next() * 2 ** 20);
     else if (special && kind < 0.93) x[i] = NaN;
@@ -424,11 +425,11 @@ describe("scaled formats: the generic construction against float64 references", 
       3e38,
       Math.SQRT2,
       // float32 neighbours of sqrt(2) and 1/sqrt(2), where log2 rounds either way
-      // biome-ignore lint/suspicious/noApproximativeNumericConstant: a float32 below sqrt(2), on purpose
+      // oxlint-disable-next-line oxc/approx-constant -- a float32 below sqrt(2), on purpose
       1.4142135,
       1.4142137,
       0.70710677,
-      // biome-ignore lint/suspicious/noApproximativeNumericConstant: a float32 above 1/sqrt(2), on purpose
+      // oxlint-disable-next-line oxc/approx-constant -- a float32 above 1/sqrt(2), on purpose
       0.7071068,
       1 - 2 ** -24,
       1 + 2 ** -23,

@@ -208,7 +208,7 @@ function descendantsByPs(root: number): number[] {
   const rows = spawnSync("ps", ["-e", "-o", "pid=,ppid="], { encoding: "utf8" }).stdout.trim().split("\n");
   const links = rows.map((row) => row.trim().split(/\s+/).map(Number));
   const found: number[] = [];
-  for (let frontier = [root]; frontier.length > 0; ) {
+  for (let frontier = [root]; frontier.length > 0;) {
     frontier = links.filter(([, parent]) => frontier.includes(parent)).map(([pid]) => pid);
     found.push(...frontier);
   }

@@ -26,7 +26,7 @@ const MANIFEST = JSON.parse(fs.readFileSync(path.join(LIB, "package.json"), "utf
 };
 const VERSION = MANIFEST.version;
 /** The plotly.js version lowbit is tested with, which a figure's error asks to install. */
-const PLOTLY = MANIFEST.peerDependencies["plotly.js-dist-min"].replace(/^\^/, "");
+const PLOTLY = MANIFEST.peerDependencies["plotly.js-cartesian-dist-min"].replace(/^\^/, "");
 
 /**
  * The environment of the commands: without the npm_* variables of an enclosing `npm test`
@@ -77,9 +77,11 @@ describe("the packed lowbit, installed outside the clone", { timeout: 900_000 },
     if (work !== "") fs.rmSync(work, { recursive: true, force: true });
   });
 
-  it("the tarball holds the compiled JavaScript, the types, the wasm binary and the command, nothing else", () => {
+  it("the tarball holds the compiled JavaScript, the types, the wasm binary, the command, its README and licence, nothing else", () => {
     for (const file of [
       "package.json",
+      "README.md",
+      "LICENSE",
       "bin/lowbit.js",
       "dist/index.js",
       "dist/index.d.ts",
@@ -91,7 +93,12 @@ describe("the packed lowbit, installed outside the clone", { timeout: 900_000 },
       assert.ok(packed.includes(file), `${file} is packed`);
     }
     const stray = packed.filter(
-      (f) => !(f === "package.json" || f.startsWith("bin/") || /^dist\/.*(\.js|\.d\.ts|\.wasm)$/.test(f)),
+      (f) =>
+        !(
+          ["package.json", "README.md", "LICENSE"].includes(f) ||
+          f.startsWith("bin/") ||
+          /^dist\/.*(\.js|\.d\.ts|\.wasm)$/.test(f)
+        ),
     );
     assert.deepEqual(stray, [], "no sources, source maps or tests");
     assert.ok(packed.every((f) => !/\.test\./.test(f)));
@@ -114,7 +121,7 @@ describe("the packed lowbit, installed outside the clone", { timeout: 900_000 },
       "tsx",
       "tslab",
       "danfojs-node",
-      "plotly.js-dist-min",
+      "plotly.js-cartesian-dist-min",
       "playwright-core",
     ]) {
       assert.ok(!fs.existsSync(path.join(installed, dev)), `${dev} is not installed`);
@@ -164,8 +171,8 @@ try {
       figure: {
         name: "OptionalPackageMissingError",
         message:
-          "lowbit: figures need plotly.js-dist-min, an optional dependency of lowbit that is not installed; " +
-          `install it next to lowbit with: npm install plotly.js-dist-min@${PLOTLY}`,
+          "lowbit: figures need plotly.js-cartesian-dist-min, an optional dependency of lowbit that is not installed; " +
+          `install it next to lowbit with: npm install plotly.js-cartesian-dist-min@${PLOTLY}`,
       },
     });
   });
@@ -212,6 +219,45 @@ try {
       );
       assert.equal(r.code, 0, `${moduleResolution}: ${r.stdout}${r.stderr}`);
     }
+  });
+
+  it("npx lowbit sweep: worker processes from the installed dist, a user module beside the spec", async (t) => {
+    if (unavailable) return t.skip(unavailable);
+    fs.writeFileSync(
+      path.join(app, "experiments.js"),
+      "exports.double = (config, { seed }) => ({ y: 2 * config.x + seed });\n",
+    );
+    fs.writeFileSync(
+      path.join(app, "sweep.json"),
+      JSON.stringify({
+        experiment: "double",
+        module: "./experiments.js",
+        grid: { x: [1, 2] },
+        seeds: [0, 10],
+        output: "sweep-out",
+      }),
+    );
+    const r = await run(
+      "npx",
+      ["--no-install", "lowbit", "sweep", "sweep.json", "--workers", "2", "--json", "--no-progress"],
+      app,
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(
+      JSON.parse(r.stdout).summary.map((s: { configuration: string; mean: number }) => [s.configuration, s.mean]),
+      [
+        ["x=1", 7],
+        ["x=2", 9],
+      ],
+    );
+    const records = fs
+      .readFileSync(path.join(app, "sweep-out", "results.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { commit: string | null; module: string });
+    assert.equal(records.length, 4);
+    // The app is no git checkout: the experiment's code has no commit to record.
+    assert.ok(records.every((x) => x.commit === null && x.module === "./experiments.js"));
   });
 
   it("npx lowbit --version, accum --json, and kernel without tslab (a clear failure, exit 1)", async (t) => {

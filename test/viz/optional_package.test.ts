@@ -1,5 +1,5 @@
 /**
- * plotly.js-dist-min and playwright-core are optional peer dependencies of lowbit: a figure that
+ * plotly.js-cartesian-dist-min and playwright-core are optional peer dependencies of lowbit: a figure that
  * needs one that is missing throws OptionalPackageMissingError, naming the package and the
  * version to install (the one lib/package.json pins). A specifier of no installed package stands in
  * for the missing package here; test/scripts/package.test.ts sees the real case in an install
@@ -21,12 +21,12 @@ const peers = (
 describe("optional packages of the figures", () => {
   it("resolve when installed", () => {
     assert.equal(
-      resolveOptional("plotly.js-dist-min", "plotly.js-dist-min", "figures"),
-      require.resolve("plotly.js-dist-min"),
+      resolveOptional("plotly.js-cartesian-dist-min", "plotly.js-cartesian-dist-min", "figures"),
+      require.resolve("plotly.js-cartesian-dist-min"),
     );
   });
 
-  for (const name of ["plotly.js-dist-min", "playwright-core"]) {
+  for (const name of ["plotly.js-cartesian-dist-min", "playwright-core"]) {
     it(`${name} missing: a typed error naming it and its version`, () => {
       assert.throws(
         () => resolveOptional(name, `lowbit-test-not-installed/${name}`, "figures"),

@@ -30,13 +30,7 @@ export interface Ap2 {
 
 /** The formats a kernel rounds to element by element. */
 export type KernelFormat =
-  | FixedPointFormat
-  | FloatingPointFormat
-  | IntegerFormat
-  | PowerOfTwoFormat
-  | BinaryFormat
-  | GroupedFixedPoint
-  | Ap2;
+  FixedPointFormat | FloatingPointFormat | IntegerFormat | PowerOfTwoFormat | BinaryFormat | GroupedFixedPoint | Ap2;
 
 /** What a kernel needs besides the data: the format, the rounding code, the hash key words. */
 export interface QuantizeAttrs {

@@ -6,7 +6,8 @@
  * display (cellDisplay, updatableDisplay); run profiles (byProfile: each notebook's smoke and
  * full sizes, chosen by LOWBIT_PROFILE), results files (writeResults, readResults under
  * data/results/), and the kernel registration (writeKernelSpec). It loads plotly.js,
- * playwright-core, danfojs-node and tslab when used, which the rest of lowbit never does.
+ * playwright-core, danfojs-node and tslab when it needs them; importing the rest of lowbit loads
+ * none of them (only a cost report's toDataFrame(), lowbit/hw, asks for danfojs-node when called).
  */
 export { PROFILES, profile, byProfile } from "./profile";
 export type { Profile } from "./profile";

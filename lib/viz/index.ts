@@ -4,7 +4,8 @@
  * DataFrame; exportFigure() writes .html, .svg or .png (figureHtml: the standalone page), through
  * headless Chromium (findChromium, closeFigureRenderer); ProgressBar shows progress in place, and
  * NotebookProgress shows train()'s progress in a notebook (registered with lowbit/train on load).
- * The one part of lowbit that loads plotly.js and playwright-core, when it draws.
+ * With lowbit/notebook (which re-exports what a notebook needs of it), the only part of lowbit
+ * that loads plotly.js and playwright-core, when it draws.
  */
 export { NotebookProgress } from "./notebook_progress";
 export { ProgressBar } from "./progress_bar";

@@ -1,7 +1,7 @@
 /**
  * The wasm kernel of the accumulator's exact path (lib/wasm/accumulate.ts, run by accumulate()
  * and lowPrecisionMatMulArray() from the built package) against the JavaScript exact path it
- * replaced (lib/accum sources, sumLanes), bit for bit, zero signs included: long vectors (the
+ * replaced (lib/accum, sumLanes), bit for bit, zero signs included: long vectors (the
  * kernel's four-lane blocks of 256 steps, lane counts that are not multiples of four), every
  * rounding, chunk lengths around the block size, mantissa widths on both sides of the direct
  * stochastic step (m <= 20), bounded and unbounded exponents, terms over float64's whole range
@@ -17,9 +17,8 @@ import {
   checkAccumulator,
   type FloatAccumulator,
   sumExactReference,
-} from "../../lib/accum/accumulate";
-import { exactKernelReference, productRounder } from "../../lib/accum/matmul";
-import { floatingPoint as sourceFloatingPoint } from "../../lib/quant/formats";
+} from "../../lib/dist/accum/accumulate";
+import { exactKernelReference, productRounder } from "../../lib/dist/accum/matmul";
 
 const ROUNDINGS = ["nearest", "zero", "stochastic"] as const;
 
@@ -161,16 +160,7 @@ test("lowPrecisionMatMul's wasm exact path equals the JavaScript exact path bit 
     const bt = new Float32Array(K * N);
     for (let k = 0; k < K; k++) for (let j = 0; j < N; j++) bt[j * K + k] = b[k * N + j];
     const want = new Float32Array(M * N);
-    exactKernelReference(
-      a,
-      bt,
-      M,
-      K,
-      N,
-      productRounder(sourceFloatingPoint(spec)),
-      floatAccumulator(accumulator, K),
-      want,
-    );
+    exactKernelReference(a, bt, M, K, N, productRounder(floatingPoint(spec)), floatAccumulator(accumulator, K), want);
     for (let o = 0; o < M * N; o++)
       sameBits(got[o], want[o], `${JSON.stringify({ ...accumulator, M, K, N, spec })} element ${o}`);
   }

@@ -5,7 +5,7 @@ export type { DynamicFixedPointOptions, DynamicFixedPointRecord } from "./dynami
 export { countAbove, maxAbsOf } from "./kernels/statistics";
 export { quantize } from "./quantize";
 export type { QuantizeOptions } from "./quantize";
-export { ROUNDINGS } from "./rounding";
+export { BASIC_ROUNDINGS, MAX_RANDOM_BITS, ROUNDINGS } from "./rounding";
 export type { Rounding } from "./rounding";
 export { setQuantizationSeed } from "./seed_stream";
 export { quantizeGradient, ste, transformGradient } from "./straight_through";

@@ -25,11 +25,13 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { checkKernelSize } from "../core/checks";
-import { checkFormat, type Format, scaled } from "./formats/registry";
+import { elementHash } from "../core/random";
+import { checkFormat, type Format, quantizeValue, scaled } from "./formats/registry";
 import { checkHeldInFloat32 } from "./formats/held_in_float32";
 import { blockFloatingPointAsScaled } from "./scaled/instances";
 import { quantizeScaled, registerElementQuantizer } from "./scaled/quantize_scaled";
-import { type QuantizeOptions, quantizeWith } from "./quantize_with";
+import { checkRoundingOptions, type QuantizeOptions, quantizeWith } from "./quantize_with";
+import { randomKey } from "./seed_stream";
 
 export type { QuantizeOptions } from "./quantize_with";
 
@@ -54,9 +56,27 @@ export function quantize<T extends tf.Tensor | Float32Array>(x: T, format: Forma
       return quantizeScaled(x, blockFloatingPointAsScaled(f), options);
     case "scaled":
       return quantizeScaled(x, f, options);
+    case "e8m0":
+      return quantizeByReference(x, f, options);
     default:
       return quantizeWith(x, f, options);
   }
+}
+
+/**
+ * A format without a kernel (E8M0: scales, not tensors) rounded by its float64 reference, element
+ * i with elementHash(seed, stream, i): the same bits on every backend.
+ */
+function quantizeByReference<T extends tf.Tensor | Float32Array>(x: T, f: Format, options: QuantizeOptions): T {
+  const rounding = checkRoundingOptions("quantize", options);
+  const key = rounding === "stochastic" ? randomKey(options.seed, options.stream) : { seed: 0, stream: 0 };
+  const values = x instanceof Float32Array ? x : ((x as tf.Tensor).dataSync() as Float32Array);
+  const y = new Float32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const hash = rounding === "stochastic" ? elementHash(key.seed, key.stream, i) : 0;
+    y[i] = quantizeValue(f, values[i], { rounding, hash, randomBits: options.randomBits });
+  }
+  return (x instanceof Float32Array ? y : tf.tensor(y, (x as tf.Tensor).shape, "float32")) as T;
 }
 
 registerElementQuantizer((x, format, options) => quantize(x, format, options));

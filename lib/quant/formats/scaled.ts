@@ -277,7 +277,7 @@ export function scaledKind(
     bits: (f) => element(f).bits(f.element),
     info: (f) => element(f).info(f.element),
     arithmetic: (f) => element(f).arithmetic(f.element),
-    round: (f, x, rounding, hash) => element(f).round(f.element, x, rounding, hash),
+    round: (f, x, rounding, hash, randomBits) => element(f).round(f.element, x, rounding, hash, randomBits),
     nearest: (f, x) => element(f).nearest(f.element, x),
     codeOf: (f, value) => element(f).codeOf(f.element, value),
     valueOf: (f, code) => element(f).valueOf(f.element, code),

@@ -4,7 +4,7 @@
  */
 import type { LowbitWasm } from "../../backend/lowbit_wasm";
 import { fixedPointRange, type FixedPointFormat } from "../formats/fixed_point";
-import { floatingPointRange, type FloatingPointFormat } from "../formats/floating_point";
+import { floatEncoding, floatingPointRange, type FloatingPointFormat } from "../formats/floating_point";
 import { integerRange, type IntegerFormat } from "../formats/integer";
 import { powerOfTwoRange, type PowerOfTwoFormat } from "../formats/power_of_two";
 import type { BinaryFormat } from "../formats/binary";
@@ -49,9 +49,11 @@ export interface QuantizeAttrs {
 /** Puts a per-group array where the kernel can read it; returns its byte offset. */
 export type PlaceArray = (array: Int32Array) => number;
 
+const INF_BITS = 0x7f800000;
+const NAN_BITS = 0x7fc00000;
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
-function float32Bits(v: number): number {
+export function float32Bits(v: number): number {
   f32[0] = v;
   return u32[0];
 }
@@ -73,6 +75,12 @@ export function runQuantizeKernel(
     }
     case "float": {
       const r = floatingPointRange(f);
+      const encoding = floatEncoding(f);
+      const hasInfCode = encoding === "ieee" || encoding === "p3109";
+      const maxBits = float32Bits(r.maxFinite);
+      const overflowBits = f.saturate ? maxBits : hasInfCode ? INF_BITS : NAN_BITS;
+      const infBits = f.saturate && !f.propagateInfinity ? maxBits : hasInfCode ? INF_BITS : NAN_BITS;
+      const noNegativeZero = encoding === "fnuz" || encoding === "p3109" ? 1 : 0;
       // quantum = 2^-s; 1 / quantum = 2^s can exceed float32 (s up to 149): two factors.
       const s = f.subnormals ? f.man - r.emin : -r.emin;
       k.quantizeFloat(
@@ -81,8 +89,11 @@ export function runQuantizeKernel(
         n,
         f.man,
         float32Bits(r.minNormal),
-        float32Bits(r.maxFinite),
-        f.saturate ? 1 : 0,
+        maxBits,
+        overflowBits,
+        infBits,
+        noNegativeZero,
+        f.man === 0 ? (127 - r.bias) & 1 : 0,
         2 ** -s,
         2 ** Math.ceil(s / 2),
         2 ** Math.floor(s / 2),

@@ -50,6 +50,8 @@ export function elementMax(f: Format): number {
       return 1;
     case "blockFloat":
       return 2 ** (f.bits - 1) - 1;
+    case "e8m0":
+      return 2 ** 127;
     case "scaled":
       return elementMax(f.element);
   }

@@ -102,7 +102,8 @@ export function exponentOf(v: number): number {
  * integers: a float without mantissa bits, whose code is its exponent field); stochastic up iff
  * u < v - floor(v) with u = (hash >>> 8) * 2^-24, compared as u + floor(v) < v, exact in float64
  * for |v| below 2^28; with `randomBits` r, away from zero iff stochasticAway(|v|'s fraction).
- * "floor"/"down", "up", "zero", "nearestAway" and "odd" as named.
+ * "floor"/"down", "up", "zero", "nearestAway" and "odd" as named. A zero result of a negative v
+ * is -0.
  */
 export function roundScaled(
   v: number,
@@ -110,6 +111,18 @@ export function roundScaled(
   hash: number,
   randomBits?: number,
   parityOffset = 0,
+): number {
+  const n = roundToInteger(v, rounding, hash, randomBits, parityOffset);
+  // A zero keeps v's sign, as the kernels' float32 rounding does (nearest(-0.3) is -0).
+  return n === 0 && (v < 0 || Object.is(v, -0)) ? -0 : n;
+}
+
+function roundToInteger(
+  v: number,
+  rounding: Rounding,
+  hash: number,
+  randomBits: number | undefined,
+  parityOffset: number,
 ): number {
   const f = Math.floor(v);
   const odd = (n: number) => (n + parityOffset) % 2 !== 0;

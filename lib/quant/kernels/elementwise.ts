@@ -28,8 +28,39 @@ export interface Ap2 {
   readonly kind: "ap2";
 }
 
-/** The formats a kernel rounds to element by element. */
+/**
+ * OCP MX blocks of consecutive elements (lib/wasm/quantize_block_scaled.ts): a float or fixed
+ * element, the block scale 2^X with X = scaleRounding(log2(max / target)) in [minExp, maxExp]
+ * (emptyExp for a block without a finite nonzero value), and with `poison` a block holding NaN
+ * or +-Inf all NaN.
+ */
+export interface MxBlocks {
+  readonly kind: "mxBlocks";
+  readonly blockSize: number;
+  readonly element: FloatingPointFormat | FixedPointFormat;
+  readonly target: number;
+  readonly scaleRounding: "floor" | "ceil" | "nearest";
+  readonly minExp: number;
+  readonly maxExp: number;
+  readonly emptyExp: number;
+  readonly poison: boolean;
+}
+
+/** NVFP4 blocks: float elements under a float block scale (E4M3) under a float32 tensor scale. */
+export interface Nvfp4Blocks {
+  readonly kind: "nvfp4Blocks";
+  readonly blockSize: number;
+  readonly element: FloatingPointFormat;
+  /** The raw block scale is float32(max / elementTarget) (a float32 number). */
+  readonly elementTarget: number;
+  readonly scaleFormat: FloatingPointFormat;
+  readonly tensorScale: number;
+}
+
+/** The formats a kernel rounds to element by element (or block by block). */
 export type KernelFormat =
+  | MxBlocks
+  | Nvfp4Blocks
   | FixedPointFormat
   | FloatingPointFormat
   | IntegerFormat
@@ -124,5 +155,60 @@ export function runQuantizeKernel(
     case "ap2":
       k.ap2(src, dst, n);
       return;
+    case "mxBlocks": {
+      const e = f.element;
+      const isFloat = e.kind === "float";
+      const r = isFloat ? floatingPointRange(e) : undefined;
+      const grid = isFloat ? undefined : fixedPointRange(e);
+      const encoding = isFloat ? floatEncoding(e) : "finite";
+      k.quantizeMx(
+        src,
+        dst,
+        n,
+        f.blockSize,
+        isFloat ? 1 : 0,
+        isFloat ? e.man : 0,
+        r?.bias ?? 0,
+        r?.maxFinite ?? 0,
+        isFloat && e.saturate ? 1 : 0,
+        isFloat && e.propagateInfinity ? 1 : 0,
+        encoding === "ieee" || encoding === "p3109" ? 1 : 0,
+        encoding === "fnuz" || encoding === "p3109" ? 1 : 0,
+        e.kind === "fixed" ? e.frac : 0,
+        grid?.qmin ?? 0,
+        grid?.qmax ?? 0,
+        f.target,
+        ["floor", "ceil", "nearest"].indexOf(f.scaleRounding),
+        f.minExp,
+        f.maxExp,
+        f.emptyExp,
+        f.poison ? 1 : 0,
+        mode,
+        a,
+        b,
+      );
+      return;
+    }
+    case "nvfp4Blocks": {
+      const r = floatingPointRange(f.element),
+        sr = floatingPointRange(f.scaleFormat);
+      k.quantizeNvfp4(
+        src,
+        dst,
+        n,
+        f.blockSize,
+        f.tensorScale,
+        f.elementTarget,
+        f.element.man,
+        r.bias,
+        f.scaleFormat.man,
+        sr.bias,
+        sr.maxFinite,
+        mode,
+        a,
+        b,
+      );
+      return;
+    }
   }
 }

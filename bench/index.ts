@@ -9,13 +9,14 @@ import * as os from "node:os";
 import { parseArgs } from "node:util";
 import { initBackend } from "lowbit";
 import { run as accum } from "./accum";
+import { run as blockFormats } from "./block_formats";
 import { run as quant } from "./quant";
 import { run as figure } from "./figure";
 import { collect, machine, writeFileAtomic } from "./report";
 import { run as train } from "./train";
 import { run as xnor } from "./xnor";
 
-const benchmarks: Record<string, () => Promise<void>> = { train, quant, accum, xnor, figure };
+const benchmarks: Record<string, () => Promise<void>> = { train, quant, blockFormats, accum, xnor, figure };
 
 async function main(): Promise<void> {
   const { values, positionals: names } = parseArgs({ options: { json: { type: "string" } }, allowPositionals: true });

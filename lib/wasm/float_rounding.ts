@@ -11,10 +11,10 @@ import { FLOOR, isRandom, NEAREST, NEAREST_AWAY, ODD, round1, roundX4, STOCHASTI
  */
 // @ts-ignore: decorator
 @inline
-function floatX4(
+export function floatX4(
   bits: v128, h: v128, mode: i32, rbits: i32, k: i32, maskV: v128, notMaskV: v128, half: v128,
   minNormalV: v128, maxV: v128, posLimitV: v128, negLimitV: v128, infV: v128, noNegZero: bool,
-  flipV: v128, up1V: v128, up2V: v128, quantumV: v128,
+  flipV: v128, up1V: v128, up2V: v128, quantumV: v128, branchless: bool = false,
 ): v128 {
   let sign = v128.and(bits, i32x4.splat(0x80000000));
   const mag = v128.and(bits, i32x4.splat(0x7fffffff));
@@ -46,9 +46,10 @@ function floatX4(
   const inf = i32x4.splat(0x7f800000);
   r = v128.bitselect(infV, r, i32x4.eq(mag, inf));
 
-  // Below the normal range (rare in most tensors, so skipped when no lane is there).
+  // Below the normal range (rare in most tensors, so skipped when no lane is there; `branchless`
+  // computes it always, where a branch would be mispredicted: block scales put many elements there).
   const normal = i32x4.ge_s(mag, minNormalV);
-  if (!i32x4.all_true(normal)) {
+  if (branchless || !i32x4.all_true(normal)) {
     const v = f32x4.mul(f32x4.mul(mag, up1V), up2V);
     let q: v128;
     if (mode == FLOOR) q = v128.bitselect(f32x4.ceil(v), f32x4.floor(v), negative);
@@ -85,7 +86,7 @@ export function floatRange(
 /** One lane of floatX4 (the same formulas). */
 // @ts-ignore: decorator
 @inline
-function float1(
+export function float1(
   bits: u32, hi: u32, mode: i32, rbits: i32, k: i32, mask: u32, minNormalBits: u32, maxBits: u32,
   posLimit: u32, negLimit: u32, infBits: u32, noNegZero: bool, flip: u32, up1: f32, up2: f32, quantum: f32,
 ): u32 {
@@ -125,7 +126,7 @@ function float1(
 
 // @ts-ignore: decorator
 @inline
-function floatLoop(
+export function floatLoop(
   src: usize, dst: usize, start: i32, end: i32, man: i32, minNormalBits: u32, maxBits: u32,
   overflowBits: u32, infBits: u32, noNegZero: bool, parityFlip: u32, quantum: f32, up1: f32, up2: f32,
   mode: i32, rbits: i32, a: u32, b: u32,

@@ -3,9 +3,11 @@
 // (an E4M3 scale per block under one FP32 scale per tensor). lib/quant/scaled/block_kernels.ts
 // states the definitions and passes the parameters; element i's random word is
 // elementHash(seed, stream, i) as in every quantizer.
-import { floatRange } from "./float_rounding";
-import { elementHash } from "./random";
-import { FLOOR, isRandom, NEAREST, ODD, round64, STOCHASTIC, UP, ZERO } from "./rounding";
+import { float1, floatX4 } from "./float_rounding";
+import { elementHash, elementHashX4, groupWordsX4 } from "./random";
+import {
+  FLOOR, isRandom, NEAREST, NEAREST_AWAY, ODD, round64, STOCHASTIC, STOCHASTIC_BITS, UP, ZERO,
+} from "./rounding";
 
 const FLT_MAX: f64 = 3.4028234663852886e38;
 
@@ -23,18 +25,34 @@ function floorLog2(r: f64): i32 {
   return <i32>((reinterpret<u64>(r) >> 52) & 0x7ff) - 1023;
 }
 
-/** Largest finite |x| of elements [start, end), and whether one is NaN or +-Inf. */
+/**
+ * Largest finite |x| of elements [start, end) (as float32 bits), and whether one is NaN or +-Inf
+ * (bit 32). Four lanes at a time when start is a multiple of four: the largest magnitude pattern
+ * says whether a special value is there; only then is the finite maximum searched element by
+ * element.
+ */
 // @ts-ignore: decorator
 @inline
 function blockMax(src: usize, start: i32, end: i32): u64 {
-  let top: u32 = 0,
-    special: u32 = 0;
-  for (let i = start; i < end; i++) {
-    const mag = load<u32>(src + (<usize>i << 2)) & 0x7fffffff;
-    if (mag >= 0x7f800000) special = 1;
-    else if (mag > top) top = mag;
+  let top: u32 = 0;
+  let i = start;
+  if ((start & 3) == 0) {
+    let m = i32x4.splat(0);
+    const magnitude = i32x4.splat(0x7fffffff);
+    for (; i + 4 <= end; i += 4) m = i32x4.max_u(m, v128.and(v128.load(src + (<usize>i << 2)), magnitude));
+    top = max<u32>(
+      max<u32>(i32x4.extract_lane(m, 0), i32x4.extract_lane(m, 1)),
+      max<u32>(i32x4.extract_lane(m, 2), i32x4.extract_lane(m, 3)),
+    );
   }
-  return (<u64>special << 32) | <u64>top;
+  for (; i < end; i++) top = max<u32>(top, load<u32>(src + (<usize>i << 2)) & 0x7fffffff);
+  if (top < 0x7f800000) return <u64>top;
+  top = 0;
+  for (let j = start; j < end; j++) {
+    const mag = load<u32>(src + (<usize>j << 2)) & 0x7fffffff;
+    if (mag < 0x7f800000 && mag > top) top = mag;
+  }
+  return (<u64>1 << 32) | <u64>top;
 }
 
 /**
@@ -103,9 +121,34 @@ export function quantizeMx(
   saturate: i32, propagateInf: i32, hasInf: i32, noNegZero: i32, frac: i32, qmin: f64, qmax: f64, target: f64,
   scaleRounding: i32, minExp: i32, maxExp: i32, emptyExp: i32, poison: i32, mode: i32, a: u32, b: u32,
 ): void {
+  // One loop per rounding: with the mode a constant, the optimizer drops the other branches.
   const code = mode & 0xff, rbits = mode >> 8;
+  if (code == NEAREST) mxLoop(src, dst, n, blockSize, isFloat, man, bias, maxElem, saturate, propagateInf, hasInf, noNegZero, frac, qmin, qmax, target, scaleRounding, minExp, maxExp, emptyExp, poison, NEAREST, 0, a, b);
+  else if (code == STOCHASTIC) mxLoop(src, dst, n, blockSize, isFloat, man, bias, maxElem, saturate, propagateInf, hasInf, noNegZero, frac, qmin, qmax, target, scaleRounding, minExp, maxExp, emptyExp, poison, STOCHASTIC, 0, a, b);
+  else if (code == ZERO) mxLoop(src, dst, n, blockSize, isFloat, man, bias, maxElem, saturate, propagateInf, hasInf, noNegZero, frac, qmin, qmax, target, scaleRounding, minExp, maxExp, emptyExp, poison, ZERO, 0, a, b);
+  else if (code == FLOOR) mxLoop(src, dst, n, blockSize, isFloat, man, bias, maxElem, saturate, propagateInf, hasInf, noNegZero, frac, qmin, qmax, target, scaleRounding, minExp, maxExp, emptyExp, poison, FLOOR, 0, a, b);
+  else if (code == NEAREST_AWAY) mxLoop(src, dst, n, blockSize, isFloat, man, bias, maxElem, saturate, propagateInf, hasInf, noNegZero, frac, qmin, qmax, target, scaleRounding, minExp, maxExp, emptyExp, poison, NEAREST_AWAY, 0, a, b);
+  else if (code == UP) mxLoop(src, dst, n, blockSize, isFloat, man, bias, maxElem, saturate, propagateInf, hasInf, noNegZero, frac, qmin, qmax, target, scaleRounding, minExp, maxExp, emptyExp, poison, UP, 0, a, b);
+  else if (code == ODD) mxLoop(src, dst, n, blockSize, isFloat, man, bias, maxElem, saturate, propagateInf, hasInf, noNegZero, frac, qmin, qmax, target, scaleRounding, minExp, maxExp, emptyExp, poison, ODD, 0, a, b);
+  else mxLoop(src, dst, n, blockSize, isFloat, man, bias, maxElem, saturate, propagateInf, hasInf, noNegZero, frac, qmin, qmax, target, scaleRounding, minExp, maxExp, emptyExp, poison, STOCHASTIC_BITS, rbits, a, b);
+}
+
+// @ts-ignore: decorator
+@inline
+function mxLoop(
+  src: usize, dst: usize, n: i32, blockSize: i32, isFloat: i32, man: i32, bias: i32, maxElem: f64,
+  saturate: i32, propagateInf: i32, hasInf: i32, noNegZero: i32, frac: i32, qmin: f64, qmax: f64, target: f64,
+  scaleRounding: i32, minExp: i32, maxExp: i32, emptyExp: i32, poison: i32, code: i32, rbits: i32, a: u32, b: u32,
+): void {
   const emin = 1 - bias;
   const special: f64 = hasInf ? Infinity : NaN;
+  const specialBits: u32 = hasInf ? 0x7f800000 : 0x7fc00000;
+  // The float element's constants, the same for every block.
+  const k = 23 - man;
+  const mask: u32 = (<u32>1 << k) - 1;
+  const aV = i32x4.splat(a), bV = i32x4.splat(b);
+  const maskV = i32x4.splat(mask), notMaskV = i32x4.splat(~mask), half = i32x4.splat(mask >> 1);
+  const negZeroOff = noNegZero != 0;
   for (let start = 0; start < n; start += blockSize) {
     const end = min<i32>(n, start + blockSize);
     const stats = blockMax(src, start, end);
@@ -137,14 +180,50 @@ export function quantizeMx(
     }
     const scale = pow2(X);
     const blockMaxValue = maxElem * scale;
-    if (emin + X >= -126 && blockMaxValue <= FLT_MAX) {
+    if (emin + X >= -126 && blockMaxValue <= FLT_MAX && (start & 3) == 0) {
+      // The element's grid times 2^X, four vectors (16 elements, four hash groups) at a time.
       const maxBits = reinterpret<u32>(<f32>blockMaxValue);
-      const overflowBits: u32 = saturate ? maxBits : hasInf ? 0x7f800000 : 0x7fc00000;
-      const infBits: u32 = saturate && !propagateInf ? maxBits : hasInf ? 0x7f800000 : 0x7fc00000;
+      const overflowBits: u32 = saturate ? maxBits : specialBits;
+      const infBits: u32 = saturate && !propagateInf ? maxBits : specialBits;
+      const posLimit: u32 = code == ZERO || code == FLOOR ? maxBits : overflowBits;
+      const negLimit: u32 = code == ZERO || code == UP ? maxBits : overflowBits;
       const s = man - emin - X; // 1 / quantum = 2^s, s <= 149 here
-      floatRange(src, dst, start, end, man, reinterpret<u32>(<f32>pow2(emin + X)), maxBits, overflowBits,
-        infBits, noNegZero != 0, man == 0 ? <u32>((X + 127 - bias) & 1) : 0, <f32>pow2(-s),
-        <f32>pow2((s + 1) >> 1), <f32>pow2(s >> 1), mode, a, b);
+      const flip: u32 = man == 0 ? <u32>((X + 127 - bias) & 1) : 0;
+      const minNormalBits = reinterpret<u32>(<f32>pow2(emin + X));
+      const quantum = <f32>pow2(-s),
+        up1 = <f32>pow2((s + 1) >> 1),
+        up2 = <f32>pow2(s >> 1);
+      const minNormalV = i32x4.splat(minNormalBits), maxV = i32x4.splat(maxBits);
+      const posLimitV = i32x4.splat(posLimit), negLimitV = i32x4.splat(negLimit), infV = i32x4.splat(infBits);
+      const flipV = i32x4.splat(flip);
+      const up1V = f32x4.splat(up1), up2V = f32x4.splat(up2), quantumV = f32x4.splat(quantum);
+      const vecEnd = start + ((end - start) & ~15);
+      let h0 = i32x4.splat(0), h1 = h0, h2 = h0, h3 = h0;
+      let words = isRandom(code) ? groupWordsX4(aV, bV, start) : h0;
+      for (let i = start; i < vecEnd; i += 16) {
+        const at = <usize>i << 2;
+        if (isRandom(code)) {
+          h0 = elementHashX4(words, 0);
+          h1 = elementHashX4(words, 1);
+          h2 = elementHashX4(words, 2);
+          h3 = elementHashX4(words, 3);
+          words = groupWordsX4(aV, bV, i + 16);
+        }
+        v128.store(dst + at, floatX4(v128.load(src + at), h0, code, rbits, k, maskV, notMaskV, half, minNormalV,
+          maxV, posLimitV, negLimitV, infV, negZeroOff, flipV, up1V, up2V, quantumV, true));
+        v128.store(dst + at + 16, floatX4(v128.load(src + at + 16), h1, code, rbits, k, maskV, notMaskV, half,
+          minNormalV, maxV, posLimitV, negLimitV, infV, negZeroOff, flipV, up1V, up2V, quantumV, true));
+        v128.store(dst + at + 32, floatX4(v128.load(src + at + 32), h2, code, rbits, k, maskV, notMaskV, half,
+          minNormalV, maxV, posLimitV, negLimitV, infV, negZeroOff, flipV, up1V, up2V, quantumV, true));
+        v128.store(dst + at + 48, floatX4(v128.load(src + at + 48), h3, code, rbits, k, maskV, notMaskV, half,
+          minNormalV, maxV, posLimitV, negLimitV, infV, negZeroOff, flipV, up1V, up2V, quantumV, true));
+      }
+      for (let i = vecEnd; i < end; i++) {
+        const at = <usize>i << 2;
+        const hi = isRandom(code) ? elementHash(a, b, <u32>i) : 0;
+        store<u32>(dst + at, float1(load<u32>(src + at), hi, code, rbits, k, mask, minNormalBits, maxBits, posLimit,
+          negLimit, infBits, negZeroOff, flip, up1, up2, quantum));
+      }
       continue;
     }
     const unscale = pow2(-X);
@@ -172,40 +251,103 @@ export function quantizeNvfp4(
   src: usize, dst: usize, n: i32, blockSize: i32, tensorScale: f32, elemMax: f32, man: i32, bias: i32,
   scaleMan: i32, scaleBias: i32, scaleMax: f32, mode: i32, a: u32, b: u32,
 ): void {
+  const code = mode & 0xff, rbits = mode >> 8;
+  if (code == NEAREST) nvfp4Loop(src, dst, n, blockSize, tensorScale, elemMax, man, bias, scaleMan, scaleBias, scaleMax, NEAREST, 0, a, b);
+  else if (code == STOCHASTIC) nvfp4Loop(src, dst, n, blockSize, tensorScale, elemMax, man, bias, scaleMan, scaleBias, scaleMax, STOCHASTIC, 0, a, b);
+  else if (code == ZERO) nvfp4Loop(src, dst, n, blockSize, tensorScale, elemMax, man, bias, scaleMan, scaleBias, scaleMax, ZERO, 0, a, b);
+  else if (code == FLOOR) nvfp4Loop(src, dst, n, blockSize, tensorScale, elemMax, man, bias, scaleMan, scaleBias, scaleMax, FLOOR, 0, a, b);
+  else if (code == NEAREST_AWAY) nvfp4Loop(src, dst, n, blockSize, tensorScale, elemMax, man, bias, scaleMan, scaleBias, scaleMax, NEAREST_AWAY, 0, a, b);
+  else if (code == UP) nvfp4Loop(src, dst, n, blockSize, tensorScale, elemMax, man, bias, scaleMan, scaleBias, scaleMax, UP, 0, a, b);
+  else if (code == ODD) nvfp4Loop(src, dst, n, blockSize, tensorScale, elemMax, man, bias, scaleMan, scaleBias, scaleMax, ODD, 0, a, b);
+  else nvfp4Loop(src, dst, n, blockSize, tensorScale, elemMax, man, bias, scaleMan, scaleBias, scaleMax, STOCHASTIC_BITS, rbits, a, b);
+}
+
+/** Four NVFP4 elements: d * Q(x / d) (x itself when d = 0), Q saturating. */
+// @ts-ignore: decorator
+@inline
+function nvfp4X4(
+  x: v128, h: v128, divide: bool, dV: v128, mode: i32, rbits: i32, k: i32, maskV: v128, notMaskV: v128,
+  half: v128, minNormalV: v128, maxV: v128, flipV: v128, up1V: v128, up2V: v128, quantumV: v128,
+): v128 {
+  const z = divide ? f32x4.div(x, dV) : x;
+  const q = floatX4(z, h, mode, rbits, k, maskV, notMaskV, half, minNormalV, maxV, maxV, maxV, maxV, false, flipV,
+    up1V, up2V, quantumV, true);
+  return f32x4.mul(dV, q);
+}
+
+// @ts-ignore: decorator
+@inline
+function nvfp4Loop(
+  src: usize, dst: usize, n: i32, blockSize: i32, tensorScale: f32, elemMax: f32, man: i32, bias: i32,
+  scaleMan: i32, scaleBias: i32, scaleMax: f32, mode: i32, rbits: i32, a: u32, b: u32,
+): void {
+  // The element's grid (saturating, with -0: E2M1) ...
   const emin = 1 - bias;
-  const s = man - emin; // the element's subnormal quantum 2^-s
-  const elemMaxBits = reinterpret<u32>(elemMax);
+  const s = man - emin; // the subnormal quantum 2^-s
+  const k = 23 - man;
+  const mask: u32 = (<u32>1 << k) - 1;
+  const maxBits = reinterpret<u32>(elemMax);
   const minNormalBits = reinterpret<u32>(<f32>pow2(emin));
+  const flip: u32 = man == 0 ? <u32>((127 - bias) & 1) : 0;
+  const quantum = <f32>pow2(-s),
+    up1 = <f32>pow2((s + 1) >> 1),
+    up2 = <f32>pow2(s >> 1);
+  // ... and the scale's (nearest, saturating: E4M3).
   const scaleEmin = 1 - scaleBias;
   const scaleS = scaleMan - scaleEmin;
+  const scaleK = 23 - scaleMan;
+  const scaleMask: u32 = (<u32>1 << scaleK) - 1;
   const scaleMaxBits = reinterpret<u32>(scaleMax);
+  const scaleMinNormalBits = reinterpret<u32>(<f32>pow2(scaleEmin));
+  const scaleQuantum = <f32>pow2(-scaleS),
+    scaleUp1 = <f32>pow2((scaleS + 1) >> 1),
+    scaleUp2 = <f32>pow2(scaleS >> 1);
+  const aV = i32x4.splat(a), bV = i32x4.splat(b);
+  const maskV = i32x4.splat(mask), notMaskV = i32x4.splat(~mask), half = i32x4.splat(mask >> 1);
+  const minNormalV = i32x4.splat(minNormalBits), maxV = i32x4.splat(maxBits), flipV = i32x4.splat(flip);
+  const up1V = f32x4.splat(up1), up2V = f32x4.splat(up2), quantumV = f32x4.splat(quantum);
+  const posLimit: u32 = maxBits, negLimit: u32 = maxBits;
   for (let start = 0; start < n; start += blockSize) {
     const end = min<i32>(n, start + blockSize);
     const m = reinterpret<f32>(<u32>blockMax(src, start, end));
-    // The block scale through the same float kernel (one value, nearest, saturating, at dst);
-    // a zero tensor scale (a tensor of tiny values) leaves r undivided, and d = 0.
-    const first = dst + (<usize>start << 2);
-    const saved = load<f32>(first);
+    // The block scale; a zero tensor scale (a tensor of tiny values) leaves r undivided (d = 0).
     const r = m / elemMax;
-    store<f32>(first, tensorScale > 0 ? r / tensorScale : r);
-    floatRange(first, first, 0, 1, scaleMan, reinterpret<u32>(<f32>pow2(scaleEmin)), scaleMaxBits,
-      scaleMaxBits, scaleMaxBits, false, 0, <f32>pow2(-scaleS), <f32>pow2((scaleS + 1) >> 1),
-      <f32>pow2(scaleS >> 1), NEAREST, 0, 0);
-    const d = tensorScale * load<f32>(first);
-    store<f32>(first, saved);
-    const code = mode & 0xff, rbits = mode >> 8;
-    // Elements: z = x / d in place (dst), rounded in place, times d.
-    for (let i = start; i < end; i++) {
+    const rs = tensorScale > 0 ? r / tensorScale : r;
+    const stored = reinterpret<f32>(float1(reinterpret<u32>(rs), 0, NEAREST, 0, scaleK, scaleMask,
+      scaleMinNormalBits, scaleMaxBits, scaleMaxBits, scaleMaxBits, scaleMaxBits, false, 0, scaleUp1, scaleUp2,
+      scaleQuantum));
+    const d = tensorScale * stored;
+    const dV = f32x4.splat(d);
+    const divide = d > 0;
+    // Elements: y = d * Q(x / d), four vectors (16 elements, four hash groups) at a time.
+    const vecEnd = (start & 3) == 0 ? start + ((end - start) & ~15) : start;
+    let h0 = i32x4.splat(0), h1 = h0, h2 = h0, h3 = h0;
+    let words = isRandom(mode) ? groupWordsX4(aV, bV, start) : h0;
+    for (let i = start; i < vecEnd; i += 16) {
       const at = <usize>i << 2;
-      const x = load<f32>(src + at);
-      store<f32>(dst + at, d > 0 ? x / d : x);
+      if (isRandom(mode)) {
+        h0 = elementHashX4(words, 0);
+        h1 = elementHashX4(words, 1);
+        h2 = elementHashX4(words, 2);
+        h3 = elementHashX4(words, 3);
+        words = groupWordsX4(aV, bV, i + 16);
+      }
+      v128.store(dst + at, nvfp4X4(v128.load(src + at), h0, divide, dV, mode, rbits, k, maskV, notMaskV, half,
+        minNormalV, maxV, flipV, up1V, up2V, quantumV));
+      v128.store(dst + at + 16, nvfp4X4(v128.load(src + at + 16), h1, divide, dV, mode, rbits, k, maskV, notMaskV,
+        half, minNormalV, maxV, flipV, up1V, up2V, quantumV));
+      v128.store(dst + at + 32, nvfp4X4(v128.load(src + at + 32), h2, divide, dV, mode, rbits, k, maskV, notMaskV,
+        half, minNormalV, maxV, flipV, up1V, up2V, quantumV));
+      v128.store(dst + at + 48, nvfp4X4(v128.load(src + at + 48), h3, divide, dV, mode, rbits, k, maskV, notMaskV,
+        half, minNormalV, maxV, flipV, up1V, up2V, quantumV));
     }
-    floatRange(dst, dst, start, end, man, minNormalBits, elemMaxBits, elemMaxBits, elemMaxBits, false,
-      man == 0 ? <u32>((127 - bias) & 1) : 0, <f32>pow2(-s), <f32>pow2((s + 1) >> 1), <f32>pow2(s >> 1),
-      code | (rbits << 8), a, b);
-    for (let i = start; i < end; i++) {
+    for (let i = vecEnd; i < end; i++) {
       const at = <usize>i << 2;
-      store<f32>(dst + at, d * load<f32>(dst + at));
+      const hi = isRandom(mode) ? elementHash(a, b, <u32>i) : 0;
+      const x = load<f32>(src + at);
+      const q = float1(reinterpret<u32>(divide ? x / d : x), hi, mode, rbits, k, mask, minNormalBits, maxBits,
+        posLimit, negLimit, maxBits, false, flip, up1, up2, quantum);
+      store<f32>(dst + at, d * reinterpret<f32>(q));
     }
   }
 }

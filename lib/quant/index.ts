@@ -13,3 +13,5 @@ export type { SteOptions } from "./straight_through";
 export { shift, sigma, wageFormat, wageQ } from "./wage";
 export * from "./sq";
 export * from "./scaled";
+export * from "./transforms";
+export * from "./gemm_recipes";

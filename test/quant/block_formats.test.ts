@@ -318,6 +318,33 @@ function nvfp4Reference(x: Float32Array, cols: number, size: number): Float32Arr
   });
 }
 
+test("the same bits on the cpu backend as on wasm, every block format and rounding", () => {
+  const x = hardData(8, 64, 5);
+  const cases: [Format, object][] = [
+    [MXFP4, { rounding: "stochastic", seed: 3 }],
+    [MXFP8_E4M3, { rounding: "stochastic", seed: 3, randomBits: 5 }],
+    [MXINT8, { rounding: "odd" }],
+    [mx({ element: OCP_E4M3, axis: 0, blockSize: 4 }), { rounding: "nearestAway" }],
+    [NVFP4, { rounding: "stochastic", seed: 4 }],
+    [nvfp4({ blockSize: [8, 16] }), { rounding: "up" }],
+  ];
+  for (const [format, options] of cases) {
+    const t = tf.tensor(x, [8, 64]);
+    const onWasm = quantize(t, format, options);
+    const expected = onWasm.dataSync().slice();
+    tf.dispose([t, onWasm]);
+    tf.setBackend("cpu");
+    try {
+      const tc = tf.tensor(x, [8, 64]);
+      const onCpu = quantize(tc, format, options);
+      assertSameBits(onCpu.dataSync(), expected, `cpu ${JSON.stringify(options)}`);
+      tf.dispose([tc, onCpu]);
+    } finally {
+      tf.setBackend("wasm");
+    }
+  }
+});
+
 describe("NVFP4: bit for bit with NVIDIA's two-level scaling", () => {
   test("blocks of 16 along the last axis, tensors and arrays, hard data", () => {
     for (const seed of [1, 2, 3]) {

@@ -18,7 +18,7 @@ import {
   integer,
   powerOfTwo,
   quantize,
-  ROUNDINGS,
+  BASIC_ROUNDINGS,
   ternary,
 } from "lowbit";
 import { table } from "./timing";
@@ -79,7 +79,7 @@ export async function run(): Promise<void> {
     ["blockFloat 8 / 32", blockFloatingPoint({ bits: 8, blockSize: 32 })],
   ];
   for (const [name, format] of formats) {
-    for (const rounding of ROUNDINGS) {
+    for (const rounding of BASIC_ROUNDINGS) {
       const onTensor = rate(() => quantize(x, format, { rounding, seed: 1 }).dispose());
       const onArray = rate(() => quantize(data, format, { rounding, seed: 1 }));
       rows.push({

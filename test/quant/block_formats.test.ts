@@ -11,7 +11,11 @@ import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import {
+  checkFormat,
+  E8M0,
   elementHash,
+  formatBits,
+  formatLabel,
   FP4_E2M1,
   type Format,
   formatInfo,
@@ -317,6 +321,40 @@ function nvfp4Reference(x: Float32Array, cols: number, size: number): Float32Arr
     );
   });
 }
+
+test("block formats are plain JSON values: checkFormat of the parsed value equals them, and quantizes alike", () => {
+  const x = hardData(32, 32, 9);
+  for (const f of [
+    MXFP4,
+    MXINT8,
+    mx({ element: OCP_E4M3, blockSize: [16, 16], scaleRounding: "ceil" }),
+    NVFP4,
+    nvfp4({ blockSize: [16, 16] }),
+  ]) {
+    const parsed = JSON.parse(JSON.stringify(f));
+    assert.deepEqual(checkFormat("f", parsed), f);
+    const t = tf.tensor(x, [32, 32]);
+    const [a, b] = [quantize(t, f), quantize(t, parsed)];
+    assertSameBits(a.dataSync(), b.dataSync(), formatLabel(f));
+    tf.dispose([t, a, b]);
+  }
+  assert.equal(formatLabel(MXFP4), "float<e2,m1>finite x max/e8m0 block 32@-1");
+  assert.equal(
+    formatLabel(nvfp4({ blockSize: [16, 16] })),
+    "float<e2,m1>finite x max/float<e4,m3>fn x max/f32 tile 16x16",
+  );
+  assert.equal(formatBits(MXFP4), 4);
+  assert.throws(() => mx({ element: E8M0 }), /mx element must be a floating-point or fixed-point format; got e8m0/);
+  assert.throws(
+    () => mx({ element: FP4_E2M1, scaleRounding: "nearest" as never }),
+    /mx scaleRounding must be one of "floor", "ceil"/,
+  );
+  assert.throws(() => quantize(tf.zeros([4, 24]), MXFP4), /blockSize must divide the last axis \(24\); got 32/);
+  assert.throws(
+    () => quantize(tf.zeros([4, 24]), nvfp4({ blockSize: [16, 16] })),
+    /tile 16x16 needs a tensor of rank >= 2 whose last two axes are multiples of it/,
+  );
+});
 
 test("the same bits on the cpu backend as on wasm, every block format and rounding", () => {
   const x = hardData(8, 64, 5);

@@ -175,6 +175,17 @@ const SPECS: Spec[] = [
     published: { max: 3.9375, minSubnormal: 2 ** -6, minNormal: 0.5 },
   },
   {
+    name: "P3109 binary8p7 SatNone",
+    format: p3109({ bits: 8, precision: 7, saturation: "none" }),
+    exp: 1,
+    man: 6,
+    bias: 1,
+    top: "inf",
+    nanAtNegativeZero: true,
+    saturate: false,
+    published: { max: 1.96875, minSubnormal: 2 ** -6, minNormal: 1 },
+  },
+  {
     name: "OCP E4M3 non-saturating",
     format: floatingPoint({ exp: 4, man: 3, encoding: "fn", saturate: false }),
     exp: 4,

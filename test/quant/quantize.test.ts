@@ -434,9 +434,9 @@ describe("quantize", () => {
     );
     assert.throws(
       () => quantize(x, floatingPoint({ exp: 9, man: 3 })),
-      /quantize floatingPoint exp \(values are held in float32: 8 exponent bits\) must be an integer in \[2, 8\]; got 9/,
+      /quantize floatingPoint exp \(values are held in float32: 8 exponent bits\) must be an integer in \[1, 8\]; got 9/,
     );
-    assert.throws(() => quantize(x, floatingPoint({ exp: 11, man: 52 })), /exp .* \[2, 8\]; got 11/);
+    assert.throws(() => quantize(x, floatingPoint({ exp: 11, man: 52 })), /exp .* \[1, 8\]; got 11/);
     assert.throws(
       () => quantize(tf.tensor([1]), floatingPoint({ exp: 8, man: 24 })),
       /quantize floatingPoint man \(values are held in float32: 23 mantissa bits\) must be an integer in \[0, 23\]; got 24/,

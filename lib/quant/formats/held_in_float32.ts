@@ -12,7 +12,7 @@ import type { Format } from "./registry";
 /** Throws a RangeError naming the field and float32's limit unless float32 holds `f`'s values. */
 export function checkHeldInFloat32(what: string, f: Format): void {
   if (f.kind === "float") {
-    checkInteger(`${what} floatingPoint exp (values are held in float32: 8 exponent bits)`, f.exp, 2, 8);
+    checkInteger(`${what} floatingPoint exp (values are held in float32: 8 exponent bits)`, f.exp, 1, 8);
     checkInteger(`${what} floatingPoint man (values are held in float32: 23 mantissa bits)`, f.man, 0, 23);
   } else if (f.kind === "scaled") {
     checkHeldInFloat32(`${what} scaled element`, f.element);

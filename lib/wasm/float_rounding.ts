@@ -175,3 +175,24 @@ export function floatLoop(
       posLimit, negLimit, infBits, noNegZero, parityFlip, up1, up2, quantum));
   }
 }
+
+/**
+ * floatX4 for its most common case, with fewer operations: round to nearest even on a format
+ * that saturates (+-Inf to the largest value too), has -0, and has mantissa bits (k < 23, no
+ * parity flip). Bit for bit floatX4's result there: a carry past the largest value, or an
+ * infinite input, becomes the largest value by an unsigned min; NaN stays NaN.
+ */
+// @ts-ignore: decorator
+@inline
+export function nearestSaturatingX4(
+  bits: v128, k: i32, half: v128, notMaskV: v128, minNormalV: v128, maxV: v128, up1V: v128, up2V: v128,
+  quantumV: v128,
+): v128 {
+  const mag = v128.and(bits, i32x4.splat(0x7fffffff));
+  const even = v128.and(i32x4.shr_u(mag, k), i32x4.splat(1));
+  const r = i32x4.min_u(v128.and(i32x4.add(mag, i32x4.add(half, even)), notMaskV), maxV);
+  const sub = f32x4.mul(f32x4.nearest(f32x4.mul(f32x4.mul(mag, up1V), up2V)), quantumV);
+  const q = v128.bitselect(r, sub, i32x4.ge_s(mag, minNormalV));
+  const out = v128.or(q, v128.and(bits, i32x4.splat(0x80000000)));
+  return v128.bitselect(bits, out, i32x4.gt_s(mag, i32x4.splat(0x7f800000))); // NaN stays NaN
+}

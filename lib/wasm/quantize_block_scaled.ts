@@ -3,7 +3,7 @@
 // (an E4M3 scale per block under one FP32 scale per tensor). lib/quant/scaled/block_kernels.ts
 // states the definitions and passes the parameters; element i's random word is
 // elementHash(seed, stream, i) as in every quantizer.
-import { float1, floatX4 } from "./float_rounding";
+import { float1, floatX4, nearestSaturatingX4 } from "./float_rounding";
 import { elementHash, elementHashX4, groupWordsX4 } from "./random";
 import {
   FLOOR, isRandom, NEAREST, NEAREST_AWAY, ODD, round64, STOCHASTIC, STOCHASTIC_BITS, UP, ZERO,
@@ -149,6 +149,8 @@ function mxLoop(
   const aV = i32x4.splat(a), bV = i32x4.splat(b);
   const maskV = i32x4.splat(mask), notMaskV = i32x4.splat(~mask), half = i32x4.splat(mask >> 1);
   const negZeroOff = noNegZero != 0;
+  // Nearest on a saturating element with -0 and mantissa bits: the shorter rounding.
+  const plain = saturate != 0 && propagateInf == 0 && noNegZero == 0 && man > 0;
   for (let start = 0; start < n; start += blockSize) {
     const end = min<i32>(n, start + blockSize);
     const stats = blockMax(src, start, end);
@@ -200,7 +202,13 @@ function mxLoop(
       const vecEnd = start + ((end - start) & ~15);
       let h0 = i32x4.splat(0), h1 = h0, h2 = h0, h3 = h0;
       let words = isRandom(code) ? groupWordsX4(aV, bV, start) : h0;
-      for (let i = start; i < vecEnd; i += 16) {
+      if (code == NEAREST && plain && k > 0) {
+        for (let i = start; i < vecEnd; i += 4) {
+          const at = <usize>i << 2;
+          v128.store(dst + at, nearestSaturatingX4(v128.load(src + at), k, half, notMaskV, minNormalV, maxV, up1V,
+            up2V, quantumV));
+        }
+      } else for (let i = start; i < vecEnd; i += 16) {
         const at = <usize>i << 2;
         if (isRandom(code)) {
           h0 = elementHashX4(words, 0);
@@ -266,12 +274,15 @@ export function quantizeNvfp4(
 // @ts-ignore: decorator
 @inline
 function nvfp4X4(
-  x: v128, h: v128, divide: bool, dV: v128, mode: i32, rbits: i32, k: i32, maskV: v128, notMaskV: v128,
+  x: v128, h: v128, divide: bool, dV: v128, mode: i32, rbits: i32, k: i32, man: i32, maskV: v128, notMaskV: v128,
   half: v128, minNormalV: v128, maxV: v128, flipV: v128, up1V: v128, up2V: v128, quantumV: v128,
 ): v128 {
   const z = divide ? f32x4.div(x, dV) : x;
-  const q = floatX4(z, h, mode, rbits, k, maskV, notMaskV, half, minNormalV, maxV, maxV, maxV, maxV, false, flipV,
-    up1V, up2V, quantumV, true);
+  const q =
+    mode == NEAREST && k < 23 && man > 0
+      ? nearestSaturatingX4(z, k, half, notMaskV, minNormalV, maxV, up1V, up2V, quantumV)
+      : floatX4(z, h, mode, rbits, k, maskV, notMaskV, half, minNormalV, maxV, maxV, maxV, maxV, false, flipV, up1V,
+          up2V, quantumV, true);
   return f32x4.mul(dV, q);
 }
 
@@ -332,13 +343,13 @@ function nvfp4Loop(
         h3 = elementHashX4(words, 3);
         words = groupWordsX4(aV, bV, i + 16);
       }
-      v128.store(dst + at, nvfp4X4(v128.load(src + at), h0, divide, dV, mode, rbits, k, maskV, notMaskV, half,
+      v128.store(dst + at, nvfp4X4(v128.load(src + at), h0, divide, dV, mode, rbits, k, man, maskV, notMaskV, half,
         minNormalV, maxV, flipV, up1V, up2V, quantumV));
-      v128.store(dst + at + 16, nvfp4X4(v128.load(src + at + 16), h1, divide, dV, mode, rbits, k, maskV, notMaskV,
+      v128.store(dst + at + 16, nvfp4X4(v128.load(src + at + 16), h1, divide, dV, mode, rbits, k, man, maskV, notMaskV,
         half, minNormalV, maxV, flipV, up1V, up2V, quantumV));
-      v128.store(dst + at + 32, nvfp4X4(v128.load(src + at + 32), h2, divide, dV, mode, rbits, k, maskV, notMaskV,
+      v128.store(dst + at + 32, nvfp4X4(v128.load(src + at + 32), h2, divide, dV, mode, rbits, k, man, maskV, notMaskV,
         half, minNormalV, maxV, flipV, up1V, up2V, quantumV));
-      v128.store(dst + at + 48, nvfp4X4(v128.load(src + at + 48), h3, divide, dV, mode, rbits, k, maskV, notMaskV,
+      v128.store(dst + at + 48, nvfp4X4(v128.load(src + at + 48), h3, divide, dV, mode, rbits, k, man, maskV, notMaskV,
         half, minNormalV, maxV, flipV, up1V, up2V, quantumV));
     }
     for (let i = vecEnd; i < end; i++) {

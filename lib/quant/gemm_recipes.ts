@@ -27,7 +27,6 @@
  *                       32 (Tseng, Yu, Park, "Training LLMs with MXFP4", AISTATS 2025).
  */
 import * as tf from "@tensorflow/tfjs-core";
-import type { Gemm } from "../accum/matmul";
 import type { Format } from "./formats/registry";
 import { OCP_E4M3, OCP_E5M2 } from "./formats/floating_point";
 import type { ScaledFormat } from "./formats/scaled";
@@ -68,6 +67,9 @@ export const GEMM_OPERANDS = {
     ["gradOutput", 0],
   ],
 } as const;
+
+/** A layer's GEMMs, as lowbit names them everywhere (lowPrecisionDense's GEMMS): FWD, BWD, GRAD. */
+type Gemm = keyof typeof GEMM_OPERANDS;
 
 /** The operand's format with its blocks along the contraction axis (tiles and other granularities as they are). */
 export function operandFormat(format: Format, contractionAxis: number): Format {

@@ -521,5 +521,18 @@ describe("stochastic rounding: kernels equal the reference bit for bit; randomBi
       () => floatingPoint({ exp: 2, man: 1, encoding: "finite", saturate: false }),
       /saturate must be true/,
     );
+    // fnuz's bias 2^(exp-1) = 128 at exp 8 puts the smallest normal at 2^-127, below float32's normals.
+    assert.throws(
+      () => quantize(x, floatingPoint({ exp: 8, man: 7, encoding: "fnuz" })),
+      /quantize floatingPoint exp 8 with encoding "fnuz" spans binades 2\^-127 to 2\^127, more than float32's normals/,
+    );
+    assert.throws(
+      () => quantize(x, floatingPoint({ exp: 8, man: 3, bias: 130 })),
+      /quantize floatingPoint bias \(values are held in float32: .*\) must be an integer in \[127, 127\]; got 130/,
+    );
+    assert.throws(
+      () => quantize(x, floatingPoint({ exp: 7, man: 3, bias: -2 })),
+      /bias .* must be an integer in \[-1, 127\]; got -2/,
+    );
   });
 });

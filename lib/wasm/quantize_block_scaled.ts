@@ -10,6 +10,7 @@ import {
 } from "./rounding";
 
 const FLT_MAX: f64 = 3.4028234663852886e38;
+const F32_MAX: f32 = 3.4028234663852886e38;
 
 /** 2^e as a float64, for an integer e in [-1022, 1023]. */
 // @ts-ignore: decorator
@@ -248,36 +249,36 @@ function mxLoop(
 }
 
 /**
- * NVFP4 with its two levels of scale: `tensorScale` S (float32, from the tensor's largest finite
- * |x|), per block of `blockSize` the raw scale r = float32(m / elemMax) (m the block's largest
- * finite |x|), stored as s = E4M3(float32(r / S)) (OCP E4M3, nearest even, saturating; the
- * scale format's parameters: scaleMan, scaleBias, scaleMax; r itself when S = 0), decode scale
- * d = float32(S * s); elements y = float32(d * Q(float32(x / d))), Q the float element (E2M1)
- * with the rounding `mode`; a block with d = 0 keeps x undivided: y = float32(0 * Q(x)).
+ * NVFP4 with its two levels of scale, in NVIDIA's float32 arithmetic (Transformer Engine's
+ * reference quantizer; lib/quant/scaled/block_formats.ts states it): per block of `blockSize`,
+ * m the largest finite |x|, the stored scale s = E4M3(float32(m * encodeMultiplier)) (nearest
+ * even, saturating; scaleMan, scaleBias, scaleMax describe E4M3), d = float32(s * globalDecode),
+ * the encode scale e = float32(1 / d) (the largest float32 when d = 0), and elements
+ * y = float32(d * Q(float32(x * e))), Q the saturating float element (E2M1) with `mode`.
  */
 export function quantizeNvfp4(
-  src: usize, dst: usize, n: i32, blockSize: i32, tensorScale: f32, elemMax: f32, man: i32, bias: i32,
-  scaleMan: i32, scaleBias: i32, scaleMax: f32, mode: i32, a: u32, b: u32,
+  src: usize, dst: usize, n: i32, blockSize: i32, encodeMultiplier: f32, globalDecode: f32, elemMax: f32,
+  man: i32, bias: i32, scaleMan: i32, scaleBias: i32, scaleMax: f32, mode: i32, a: u32, b: u32,
 ): void {
   const code = mode & 0xff, rbits = mode >> 8;
-  if (code == NEAREST) nvfp4Loop(src, dst, n, blockSize, tensorScale, elemMax, man, bias, scaleMan, scaleBias, scaleMax, NEAREST, 0, a, b);
-  else if (code == STOCHASTIC) nvfp4Loop(src, dst, n, blockSize, tensorScale, elemMax, man, bias, scaleMan, scaleBias, scaleMax, STOCHASTIC, 0, a, b);
-  else if (code == ZERO) nvfp4Loop(src, dst, n, blockSize, tensorScale, elemMax, man, bias, scaleMan, scaleBias, scaleMax, ZERO, 0, a, b);
-  else if (code == FLOOR) nvfp4Loop(src, dst, n, blockSize, tensorScale, elemMax, man, bias, scaleMan, scaleBias, scaleMax, FLOOR, 0, a, b);
-  else if (code == NEAREST_AWAY) nvfp4Loop(src, dst, n, blockSize, tensorScale, elemMax, man, bias, scaleMan, scaleBias, scaleMax, NEAREST_AWAY, 0, a, b);
-  else if (code == UP) nvfp4Loop(src, dst, n, blockSize, tensorScale, elemMax, man, bias, scaleMan, scaleBias, scaleMax, UP, 0, a, b);
-  else if (code == ODD) nvfp4Loop(src, dst, n, blockSize, tensorScale, elemMax, man, bias, scaleMan, scaleBias, scaleMax, ODD, 0, a, b);
-  else nvfp4Loop(src, dst, n, blockSize, tensorScale, elemMax, man, bias, scaleMan, scaleBias, scaleMax, STOCHASTIC_BITS, rbits, a, b);
+  if (code == NEAREST) nvfp4Loop(src, dst, n, blockSize, encodeMultiplier, globalDecode, elemMax, man, bias, scaleMan, scaleBias, scaleMax, NEAREST, 0, a, b);
+  else if (code == STOCHASTIC) nvfp4Loop(src, dst, n, blockSize, encodeMultiplier, globalDecode, elemMax, man, bias, scaleMan, scaleBias, scaleMax, STOCHASTIC, 0, a, b);
+  else if (code == ZERO) nvfp4Loop(src, dst, n, blockSize, encodeMultiplier, globalDecode, elemMax, man, bias, scaleMan, scaleBias, scaleMax, ZERO, 0, a, b);
+  else if (code == FLOOR) nvfp4Loop(src, dst, n, blockSize, encodeMultiplier, globalDecode, elemMax, man, bias, scaleMan, scaleBias, scaleMax, FLOOR, 0, a, b);
+  else if (code == NEAREST_AWAY) nvfp4Loop(src, dst, n, blockSize, encodeMultiplier, globalDecode, elemMax, man, bias, scaleMan, scaleBias, scaleMax, NEAREST_AWAY, 0, a, b);
+  else if (code == UP) nvfp4Loop(src, dst, n, blockSize, encodeMultiplier, globalDecode, elemMax, man, bias, scaleMan, scaleBias, scaleMax, UP, 0, a, b);
+  else if (code == ODD) nvfp4Loop(src, dst, n, blockSize, encodeMultiplier, globalDecode, elemMax, man, bias, scaleMan, scaleBias, scaleMax, ODD, 0, a, b);
+  else nvfp4Loop(src, dst, n, blockSize, encodeMultiplier, globalDecode, elemMax, man, bias, scaleMan, scaleBias, scaleMax, STOCHASTIC_BITS, rbits, a, b);
 }
 
-/** Four NVFP4 elements: d * Q(x / d) (x itself when d = 0), Q saturating. */
+/** Four NVFP4 elements: d * Q(x * e), Q saturating. */
 // @ts-ignore: decorator
 @inline
 function nvfp4X4(
-  x: v128, h: v128, divide: bool, dV: v128, mode: i32, rbits: i32, k: i32, man: i32, maskV: v128, notMaskV: v128,
+  x: v128, h: v128, eV: v128, dV: v128, mode: i32, rbits: i32, k: i32, man: i32, maskV: v128, notMaskV: v128,
   half: v128, minNormalV: v128, maxV: v128, flipV: v128, up1V: v128, up2V: v128, quantumV: v128,
 ): v128 {
-  const z = divide ? f32x4.div(x, dV) : x;
+  const z = f32x4.mul(x, eV);
   const q =
     mode == NEAREST && k < 23 && man > 0
       ? nearestSaturatingX4(z, k, half, notMaskV, minNormalV, maxV, up1V, up2V, quantumV)
@@ -289,8 +290,8 @@ function nvfp4X4(
 // @ts-ignore: decorator
 @inline
 function nvfp4Loop(
-  src: usize, dst: usize, n: i32, blockSize: i32, tensorScale: f32, elemMax: f32, man: i32, bias: i32,
-  scaleMan: i32, scaleBias: i32, scaleMax: f32, mode: i32, rbits: i32, a: u32, b: u32,
+  src: usize, dst: usize, n: i32, blockSize: i32, encodeMultiplier: f32, globalDecode: f32, elemMax: f32,
+  man: i32, bias: i32, scaleMan: i32, scaleBias: i32, scaleMax: f32, mode: i32, rbits: i32, a: u32, b: u32,
 ): void {
   // The element's grid (saturating, with -0: E2M1) ...
   const emin = 1 - bias;
@@ -321,16 +322,15 @@ function nvfp4Loop(
   for (let start = 0; start < n; start += blockSize) {
     const end = min<i32>(n, start + blockSize);
     const m = reinterpret<f32>(<u32>blockMax(src, start, end));
-    // The block scale; a zero tensor scale (a tensor of tiny values) leaves r undivided (d = 0).
-    const r = m / elemMax;
-    const rs = tensorScale > 0 ? r / tensorScale : r;
-    const stored = reinterpret<f32>(float1(reinterpret<u32>(rs), 0, NEAREST, 0, scaleK, scaleMask,
+    // The stored block scale, the decode scale d and the encode scale e = 1 / d.
+    const stored = reinterpret<f32>(float1(reinterpret<u32>(m * encodeMultiplier), 0, NEAREST, 0, scaleK, scaleMask,
       scaleMinNormalBits, scaleMaxBits, scaleMaxBits, scaleMaxBits, scaleMaxBits, false, 0, scaleUp1, scaleUp2,
       scaleQuantum));
-    const d = tensorScale * stored;
-    const dV = f32x4.splat(d);
-    const divide = d > 0;
-    // Elements: y = d * Q(x / d), four vectors (16 elements, four hash groups) at a time.
+    const d = stored * globalDecode;
+    const e = min<f32>(<f32>1 / d, F32_MAX);
+    const dV = f32x4.splat(d),
+      eV = f32x4.splat(e);
+    // Elements: y = d * Q(x * e), four vectors (16 elements, four hash groups) at a time.
     const vecEnd = (start & 3) == 0 ? start + ((end - start) & ~15) : start;
     let h0 = i32x4.splat(0), h1 = h0, h2 = h0, h3 = h0;
     let words = isRandom(mode) ? groupWordsX4(aV, bV, start) : h0;
@@ -343,20 +343,20 @@ function nvfp4Loop(
         h3 = elementHashX4(words, 3);
         words = groupWordsX4(aV, bV, i + 16);
       }
-      v128.store(dst + at, nvfp4X4(v128.load(src + at), h0, divide, dV, mode, rbits, k, man, maskV, notMaskV, half,
+      v128.store(dst + at, nvfp4X4(v128.load(src + at), h0, eV, dV, mode, rbits, k, man, maskV, notMaskV, half,
         minNormalV, maxV, flipV, up1V, up2V, quantumV));
-      v128.store(dst + at + 16, nvfp4X4(v128.load(src + at + 16), h1, divide, dV, mode, rbits, k, man, maskV, notMaskV,
+      v128.store(dst + at + 16, nvfp4X4(v128.load(src + at + 16), h1, eV, dV, mode, rbits, k, man, maskV, notMaskV,
         half, minNormalV, maxV, flipV, up1V, up2V, quantumV));
-      v128.store(dst + at + 32, nvfp4X4(v128.load(src + at + 32), h2, divide, dV, mode, rbits, k, man, maskV, notMaskV,
+      v128.store(dst + at + 32, nvfp4X4(v128.load(src + at + 32), h2, eV, dV, mode, rbits, k, man, maskV, notMaskV,
         half, minNormalV, maxV, flipV, up1V, up2V, quantumV));
-      v128.store(dst + at + 48, nvfp4X4(v128.load(src + at + 48), h3, divide, dV, mode, rbits, k, man, maskV, notMaskV,
+      v128.store(dst + at + 48, nvfp4X4(v128.load(src + at + 48), h3, eV, dV, mode, rbits, k, man, maskV, notMaskV,
         half, minNormalV, maxV, flipV, up1V, up2V, quantumV));
     }
     for (let i = vecEnd; i < end; i++) {
       const at = <usize>i << 2;
       const hi = isRandom(mode) ? elementHash(a, b, <u32>i) : 0;
       const x = load<f32>(src + at);
-      const q = float1(reinterpret<u32>(divide ? x / d : x), hi, mode, rbits, k, mask, minNormalBits, maxBits,
+      const q = float1(reinterpret<u32>(x * e), hi, mode, rbits, k, mask, minNormalBits, maxBits,
         posLimit, negLimit, maxBits, false, flip, up1, up2, quantum);
       store<f32>(dst + at, d * reinterpret<f32>(q));
     }

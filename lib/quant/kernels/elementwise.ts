@@ -46,15 +46,18 @@ export interface MxBlocks {
   readonly poison: boolean;
 }
 
-/** NVFP4 blocks: float elements under a float block scale (E4M3) under a float32 tensor scale. */
+/**
+ * NVFP4 blocks: float elements under a float block scale (E4M3) under a float32 tensor scale,
+ * in NVIDIA's arithmetic: the stored scale E4M3(float32(max * encodeMultiplier)), decoded times
+ * globalDecode (lib/quant/scaled/block_formats.ts).
+ */
 export interface Nvfp4Blocks {
   readonly kind: "nvfp4Blocks";
   readonly blockSize: number;
   readonly element: FloatingPointFormat;
-  /** The raw block scale is float32(max / elementTarget) (a float32 number). */
-  readonly elementTarget: number;
   readonly scaleFormat: FloatingPointFormat;
-  readonly tensorScale: number;
+  readonly encodeMultiplier: number;
+  readonly globalDecode: number;
 }
 
 /** The formats a kernel rounds to element by element (or block by block). */
@@ -197,8 +200,9 @@ export function runQuantizeKernel(
         dst,
         n,
         f.blockSize,
-        f.tensorScale,
-        f.elementTarget,
+        f.encodeMultiplier,
+        f.globalDecode,
+        r.maxFinite,
         f.element.man,
         r.bias,
         f.scaleFormat.man,

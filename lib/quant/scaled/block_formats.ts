@@ -16,13 +16,18 @@
  *     (MXINT8's element: 8-bit two's complement times 2^-6, symmetric [-127/64, 127/64] as the
  *     reference implementation microxcaling clamps).
  *   nvfp4({ blockSize = 16, axis = -1 }), NVFP4
- *     NVIDIA's NVFP4 ("Pretraining Large Language Models with NVFP4", arXiv 2509.25149; NVIDIA
- *     Blackwell docs): E2M1 elements in blocks of 16, an FP8 E4M3 scale per block and an FP32
- *     scale per tensor. With m_b the block's largest finite |x| and M the tensor's:
- *       S   = float32(float32(M / 6) / 448)                       (FP32 tensor scale)
- *       s_b = E4M3(float32(float32(m_b / 6) / S))                 (stored block scale)
- *       d_b = float32(S * s_b),  y = float32(d_b * E2M1(float32(x / d_b)))
- *     (a block scale that rounds to 0 gives zeros). blockSize [16, 16]: NVIDIA's 2-D weight tiles.
+ *     NVIDIA's NVFP4 ("Pretraining Large Language Models with NVFP4", arXiv 2509.25149, appendix;
+ *     Transformer Engine's reference quantizer NVFP4QuantizerRef): E2M1 elements in blocks of
+ *     16, an FP8 E4M3 scale per block and an FP32 scale per tensor. In float32 arithmetic, with
+ *     M the tensor's largest finite |x| and m_b the block's:
+ *       G   = float32(448 * 6 / M)  (the largest float32 when M = 0)   global encode scale
+ *       s_b = E4M3(float32(m_b * float32(G * float32(1/6))))          stored block scale
+ *       d_b = float32(s_b * float32(1 / G)),  e_b = float32(1 / d_b)   block decode / encode
+ *       y   = float32(d_b * E2M1(float32(x * e_b)))                    (E2M1 saturates at 6)
+ *     NaN stays NaN (NVIDIA's reference casts it to 0). blockSize [16, 16]: the paper's 2-D
+ *     weight tiles. As a scaled format it is E2M1 x max/E4M3-per-tensor-FP32 x blocks of 16,
+ *     which quantize() runs with this arithmetic (the general path of a ScaledQuantizer divides
+ *     by d_b instead: the last bit of a scaled value can differ).
  */
 import { checkInteger, checkOneOf } from "../../core/checks";
 import { fixedPoint } from "../formats/fixed_point";

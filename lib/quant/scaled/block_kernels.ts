@@ -8,11 +8,13 @@
  *                as target, a scale format that is itself a float per tensor under a float32
  *                scale (E4M3 under FP32), emptyScale 0.
  *
- * Both compute what the general path (quantize_scaled.ts) defines, exactly: the scale from the
+ * The MX shape computes what the general path (quantize_scaled.ts) defines: the scale from the
  * block's largest finite |x| (NaN and Inf never set it; with nanGroups a block holding one is all
- * NaN), elements y = s * Q(x / s). One refinement for power-of-two scales: x / 2^X is exact in
- * the kernel, where the general path's float32 quotient can flush below 2^-126 (elements far below
- * the block's grid; only directed and stochastic roundings can tell the difference).
+ * NaN), elements y = s * Q(x / s), with x / 2^X exact (the general path's float32 quotient can
+ * flush below 2^-126: elements far below the block's grid, which only directed and stochastic
+ * roundings tell apart). The NVFP4 shape follows NVIDIA's float32 arithmetic instead
+ * (block_formats.ts): elements are multiplied by an encode scale 1 / d rather than divided by
+ * d, so the general path (a ScaledQuantizer) can differ from it in the last bit of a scaled value.
  */
 import { checkHeldInFloat32 } from "../formats/held_in_float32";
 import { fixedPointRange } from "../formats/fixed_point";
@@ -83,20 +85,22 @@ export function blockKernelFormat(
   ) {
     return undefined;
   }
-  // The tensor scale as the general path computes it: the largest raw block scale
-  // float32(max / target) over the inner target, rounded to float32 (the inner empty scale for a
-  // tensor without a finite nonzero value).
+  // NVIDIA's tensor-level factors (Transformer Engine's reference quantizer): the global encode
+  // scale G = float32(448 * 6 / amax) (the largest float32 for an all-zero tensor), its inverse,
+  // and G / 6 as float32(G * float32(1 / 6)).
   const innerTarget = inner.scale.target ?? floatingPointRange(inner.element).maxFinite;
-  const rawMax = Math.fround(tensorMax() / target);
-  const tensorScale = Math.fround(rawMax > 0 ? rawMax / innerTarget : inner.emptyScale);
+  let encode = Math.min(Math.fround(Math.fround(innerTarget * target) / tensorMax()), FLOAT32_MAX);
+  if (encode === 0) encode = 1;
   return {
     kind: "nvfp4Blocks",
     blockSize: layout.inner,
     element,
-    elementTarget: target,
     scaleFormat: inner.element,
-    tensorScale,
+    encodeMultiplier: Math.fround(encode * Math.fround(1 / target)),
+    globalDecode: Math.fround(1 / encode),
   };
 }
+
+const FLOAT32_MAX = 3.4028234663852886e38;
 
 type MxElement = Extract<KernelFormat, { kind: "mxBlocks" }>["element"];

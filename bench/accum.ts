@@ -10,7 +10,8 @@
  * Rates are operations per second of process CPU time (user + system), best of several rounds:
  * on a shared machine wall-clock time also counts the other processes' time slices.
  */
-import { accumulate, floatingPoint, lowPrecisionMatMulArray, Rng } from "lowbit";
+import { accumulate, floatingPoint, Rng } from "lowbit";
+import { lowPrecisionMatMulArray } from "lowbit/accum";
 import { table } from "./timing";
 
 /** Operations/s of `f` (which does `ops` operations) in process CPU time: the best of `rounds` timed rounds. */

@@ -4,11 +4,11 @@
  * measured in the same run (the ratio the target is stated in).
  * Target (issue 22): MX and NVFP4 quantization at >= 0.25 of fixed point's nearest rate.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "lowbit/tf";
+import { initBackend } from "lowbit";
 import {
   fixedPoint,
   type Format,
-  initBackend,
   MXFP4,
   MXFP6_E3M2,
   MXFP8_E4M3,
@@ -19,7 +19,7 @@ import {
   OCP_E4M3,
   quantize,
   type QuantizeOptions,
-} from "lowbit";
+} from "lowbit/quant";
 import { table } from "./timing";
 
 const N = 1 << 22;

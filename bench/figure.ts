@@ -9,7 +9,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { chromium } from "playwright-core";
-import { findChromium } from "lowbit";
+import { findChromium } from "lowbit/viz";
 import { timeFirstFigure } from "../scripts/first-figure";
 import { JUPYTER_NOTEBOOK, startJupyter } from "../scripts/jupyter-server";
 import { table } from "./timing";

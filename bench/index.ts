@@ -12,11 +12,13 @@ import { run as accum } from "./accum";
 import { run as blockFormats } from "./block_formats";
 import { run as quant } from "./quant";
 import { run as figure } from "./figure";
+import { run as mma } from "./mma";
 import { collect, machine, writeFileAtomic } from "./report";
+import { run as sweep } from "./sweep";
 import { run as train } from "./train";
 import { run as xnor } from "./xnor";
 
-const benchmarks: Record<string, () => Promise<void>> = { train, quant, blockFormats, accum, xnor, figure };
+const benchmarks: Record<string, () => Promise<void>> = { train, quant, blockFormats, accum, mma, xnor, figure, sweep };
 
 async function main(): Promise<void> {
   const { values, positionals: names } = parseArgs({ options: { json: { type: "string" } }, allowPositionals: true });

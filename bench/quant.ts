@@ -5,9 +5,8 @@
  * composed from tfjs ops (what quantization costs without lowbit's kernels).
  * Target (issue 4): fixed and float stochastic rounding at >= 25% of the copy's rate.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "lowbit/tf";
 import {
-  binary,
   blockFloatingPoint,
   dynamicFixedPoint,
   FP16,
@@ -15,12 +14,10 @@ import {
   fixedPoint,
   type Format,
   initBackend,
-  integer,
   powerOfTwo,
   quantize,
-  BASIC_ROUNDINGS,
-  ternary,
 } from "lowbit";
+import { BASIC_ROUNDINGS, binary, integer, ternary } from "lowbit/quant";
 import { table } from "./timing";
 
 const N = 1 << 22;

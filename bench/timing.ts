@@ -1,5 +1,5 @@
 /** Timing helpers shared by the benchmarks: warm up, then medians of repeated runs. */
-import type * as tf from "@tensorflow/tfjs";
+import type * as tf from "lowbit/tf";
 import { record } from "./report";
 
 /** Median wall time in ms of `f` (which returns a tensor to read back and dispose). */

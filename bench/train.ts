@@ -4,24 +4,10 @@
  * wasm kernels where it has them (only the missing Conv2DBackpropFilter from lowbit). Then the
  * backward convolution kernels' GFLOP/s next to the forward convolution's for each layer.
  */
-import * as tf from "@tensorflow/tfjs";
-import {
-  classifierStep,
-  dfpQuantizer,
-  forwardMacs,
-  initBackend,
-  lenet5,
-  type Loss,
-  lowbitWasmKernels,
-  qnnMlp,
-  quantLeNet5,
-  replacedWasmKernels,
-  softmaxCrossEntropy,
-  squaredHinge,
-  sumSquaredError,
-  trainStep,
-  wageLeNet5,
-} from "lowbit";
+import * as tf from "lowbit/tf";
+import { dfpQuantizer, forwardMacs, initBackend, lenet5, qnnMlp, quantLeNet5, wageLeNet5 } from "lowbit";
+import { classifierStep, type Loss, softmaxCrossEntropy, squaredHinge, sumSquaredError, trainStep } from "lowbit/train";
+import { lowbitWasmKernels, replacedWasmKernels } from "lowbit/backend";
 import { medianMs, table } from "./timing";
 
 const BATCH = 128;

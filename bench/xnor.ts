@@ -18,8 +18,9 @@
  * (784 x 1024 of the network's 2.9 M multiply-adds per image) stays a float product, which
  * bounds the whole network's speed-up to about 3.6x however fast the binary layers are.
  */
-import * as tf from "@tensorflow/tfjs";
-import { initBackend, loadMnist, packSigns, qnnMlp, Rng, xnorMatMul, xnorMlp } from "lowbit";
+import * as tf from "lowbit/tf";
+import { initBackend, loadMnist, qnnMlp, Rng } from "lowbit";
+import { packSigns, xnorMatMul, xnorMlp } from "lowbit/models";
 import { measurePeak, type Peak } from "./peak";
 import { record } from "./report";
 import { cpuMs, paired, table } from "./timing";

@@ -21,7 +21,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { writeFileAtomic } from "lowbit";
+import { writeFileAtomic } from "lowbit/core";
 
 interface Converter {
   close(): void;

@@ -14,7 +14,7 @@ import type { JupyterServer } from "./jupyter-server";
 let calls = 0;
 
 const CELL =
-  'import { lineChart, show } from "lowbit";\n' +
+  'import { lineChart, show } from "lowbit/notebook";\n' +
   'await show(lineChart([{ name: "loss", y: [2.3, 1.1, 0.6, 0.4] }], { title: "first figure" }));';
 
 function notebook(): string {

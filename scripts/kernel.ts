@@ -12,7 +12,7 @@
  */
 import * as path from "node:path";
 import { Command, CommanderError, Option } from "commander";
-import { writeKernelSpec as writeSpec } from "lowbit";
+import { writeKernelSpec as writeSpec } from "lowbit/notebook";
 
 export const ROOT = path.resolve(__dirname, "..");
 /** The repository's Jupyter data directory: the folder to put on JUPYTER_PATH. */

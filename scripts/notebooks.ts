@@ -18,7 +18,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { profile } from "lowbit";
+import { profile } from "lowbit/notebook";
 import { killTree } from "./process-tree";
 
 const ROOT = path.resolve(__dirname, "..");

@@ -138,9 +138,7 @@ export function findTidyPitfalls(source: string, file: string, lineOffset = 0): 
   const visit = (node: ts.Node): void => {
     if (ts.isCallExpression(node) && isTidyCall(node)) {
       const fn = [...node.arguments].reverse().find((a) => ts.isArrowFunction(a) || ts.isFunctionExpression(a)) as
-        | ts.ArrowFunction
-        | ts.FunctionExpression
-        | undefined;
+        ts.ArrowFunction | ts.FunctionExpression | undefined;
       if (fn !== undefined) {
         const locals = localInitializers(fn.body);
         if (returnedExpressions(fn).some((e) => carriesData(e, locals, new Set()))) {

@@ -13,25 +13,14 @@
  * (training diverged) ends the run with exit code 1.
  */
 import { Command, CommanderError } from "commander";
-import * as tf from "@tensorflow/tfjs";
-import {
-  DatasetNotFoundError,
-  FlagError,
-  type FlagRange,
-  initBackend,
-  lenet5,
-  loadFashionMnist,
-  loadMnist,
-  numberFlag,
-  QuantLayer,
-  train,
-  WAGE_VARIANTS,
-  type WageGradientQuantizer,
-  wageLeNet5,
-  type WageVariant,
-  writeResults,
-} from "lowbit";
-import type { EpochRecord } from "lowbit";
+import * as tf from "lowbit/tf";
+import { DatasetNotFoundError, initBackend, lenet5, loadFashionMnist, loadMnist, QuantLayer, wageLeNet5 } from "lowbit";
+import { writeResults } from "lowbit/notebook";
+import type { WageGradientQuantizer } from "lowbit/layers";
+import { WAGE_VARIANTS, type WageVariant } from "lowbit/models";
+import { train } from "lowbit/train";
+import { FlagError, type FlagRange, numberFlag } from "lowbit/core";
+import type { EpochRecord } from "lowbit/train";
 
 /** The numeric flags and their ranges (the seed's bound is the models': each layer gets seed * 16 + i). */
 const RANGES = {

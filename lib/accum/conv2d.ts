@@ -14,7 +14,7 @@
  * leave an accumulator unchanged (s + 0 rounds to s), so they act as the sparsity of the model.
  * A GEMM left out of `gemms` runs in float32 (tf.conv2d and its transpose for FWD and BWD).
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../backend/tf";
 import { checkInteger, checkOneOf } from "../core/checks";
 import { type EmulatedAccumulation, emulatedGemms, gemm } from "./matmul";
 

@@ -19,7 +19,7 @@
  * lowPrecisionDense(x, w, options): the same product as a differentiable op for training, each
  * of its three GEMMs (forward, backward error, weight gradient) emulated or float32 by choice.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../backend/tf";
 import { checkOneOf } from "../core/checks";
 import { hashKey } from "../core/random";
 import { floatingPoint, floatingPointRange, type FloatingPointFormat } from "../quant/formats";
@@ -35,6 +35,9 @@ import {
   nonFiniteSum,
 } from "./accumulate";
 import { matMulExactWasm } from "./exact_wasm";
+import { checkPromotion, resolvePreset } from "./mma_dot";
+import { type MmaInputHandling, mmaMatMul } from "./mma_matmul";
+import type { MmaPreset, MmaPresetName } from "./mma_presets";
 import { fixedGrid, sumFixed } from "./fixed_accumulator";
 import { exactFormat, lanes, nearestSplitter, streamKey, sumLanes } from "./rounding";
 
@@ -44,15 +47,35 @@ const COLUMN_GROUP = 8;
 export interface LowPrecisionMatMulOptions {
   /**
    * Format every product is rounded to (nearest, ties to even): a lowbit floatingPoint format
-   * with exp <= 8 and man <= 23 (products are held as float32 values).
+   * with exp <= 8 and man <= 23 (products are held as float32 values). Required unless the
+   * accumulator is a matrix-unit preset (whose products are exact).
    */
-  product: FloatingPointFormat;
+  product?: FloatingPointFormat;
   /**
    * The accumulator of every output element: a format (floatingPoint({ exp, man }) or
-   * fixedPoint({ bits, frac, overflow })) with the settings below, or accumulate()'s options
-   * ({ mantissaBits, exponentBits?, rounding?, chunk?, seed?, stream? } or { accumulator, ... }).
+   * fixedPoint({ bits, frac, overflow })) with the settings below, accumulate()'s options
+   * ({ mantissaBits, exponentBits?, rounding?, chunk?, seed?, stream? } or { accumulator, ... }),
+   * or a matrix unit: a name of MMA_PRESETS or a preset value (each element is then mmaDot of
+   * its row and column, with promoteEvery / promoteTo / inputs below).
    */
-  accumulator: AccumulatorFormat | AccumulatorOptions;
+  accumulator: AccumulatorFormat | AccumulatorOptions | MmaPresetName | MmaPreset;
+  /** With a preset: promotion every N terms (a multiple of the unit's group), as mmaDot. */
+  promoteEvery?: number;
+  /** With a preset and promoteEvery: the wider accumulator (default FP32). */
+  promoteTo?: FloatingPointFormat;
+  /**
+   * With a preset: "check" (default) refuses operands that are not values of the preset's input
+   * format; "round" rounds them to it first (nearest-even, saturating).
+   */
+  inputs?: MmaInputHandling;
+  /**
+   * With a block-scaled preset ("blackwell-mxfp4", "blackwell-nvfp4") and inputs "check": a's
+   * block scales, [M, ceil(K / blockSize)] row-major, values of the preset's scale format.
+   * With inputs "round" they are computed (OCP MX rule for ue8m0, NVFP4's for ue4m3).
+   */
+  scalesA?: Float32Array;
+  /** b's block scales along K, [ceil(K / blockSize), N] row-major (see scalesA). */
+  scalesB?: Float32Array;
   /** With a format as accumulator: accumulate()'s rounding, chunk, seed and stream. */
   rounding?: AccumulatorOptions["rounding"];
   chunk?: number;
@@ -137,6 +160,33 @@ function toMatrix(what: string, x: tf.Tensor | MatrixArray): MatrixArray {
   return x;
 }
 
+/** True when the accumulator names or is a matrix-unit preset (a preset value has a `unit`). */
+export function isPresetAccumulator(accumulator: unknown): accumulator is MmaPresetName | MmaPreset {
+  return (
+    typeof accumulator === "string" ||
+    (typeof accumulator === "object" && accumulator !== null && "unit" in accumulator)
+  );
+}
+
+/** The preset and promotion of options whose accumulator is a preset, checked; settings of the other accumulators are refused. */
+export function checkPresetOptions(what: string, options: LowPrecisionMatMulOptions) {
+  const preset = resolvePreset(what, options.accumulator);
+  const beside = Object.entries({
+    product: options.product,
+    rounding: options.rounding,
+    chunk: options.chunk,
+    seed: options.seed,
+    stream: options.stream,
+  })
+    .filter(([, v]) => v !== undefined)
+    .map(([k]) => k);
+  if (beside.length > 0)
+    throw new TypeError(
+      `lowbit: ${what} ${beside.join(", ")} do not apply to a matrix-unit preset accumulator (its products are exact and its rounding fixed); use promoteEvery, promoteTo, inputs`,
+    );
+  return { preset, promotion: checkPromotion(what, preset, options.promoteEvery, options.promoteTo) };
+}
+
 /**
  * The accumulator of lowPrecisionMatMul's options as accumulate() takes it: a format gets the
  * settings beside it; an options object holds its own, and settings beside it are refused (one
@@ -144,9 +194,9 @@ function toMatrix(what: string, x: tf.Tensor | MatrixArray): MatrixArray {
  */
 export function accumulatorOptions(what: string, options: LowPrecisionMatMulOptions): AccumulatorOptions {
   const { accumulator, rounding, chunk, seed, stream } = options;
-  if (typeof accumulator !== "object" || accumulator === null) {
+  if (typeof accumulator !== "object" || accumulator === null || isPresetAccumulator(accumulator)) {
     throw new TypeError(
-      `lowbit: ${what} accumulator must be a floatingPoint or fixedPoint format or accumulate()'s options { mantissaBits, ... }; got ${JSON.stringify(accumulator)}`,
+      `lowbit: ${what} accumulator must be a floatingPoint or fixedPoint format or accumulate()'s options { mantissaBits, ... } (or a matrix-unit preset, a name of MMA_PRESETS); got ${JSON.stringify(accumulator)}`,
     );
   }
   if ("kind" in accumulator) return { accumulator, rounding, chunk, seed, stream };
@@ -174,9 +224,19 @@ export function checkProductFormat(what: string, product: unknown): FloatingPoin
 }
 
 function checkOptions(options: LowPrecisionMatMulOptions, k: number): { q: ProductRounder; acc: Accumulator } {
-  if (typeof options !== "object" || options === null) {
-    throw new TypeError("lowbit: lowPrecisionMatMul options must be an object { product, accumulator, ... }");
-  }
+  const beside = Object.entries({
+    promoteEvery: options.promoteEvery,
+    promoteTo: options.promoteTo,
+    inputs: options.inputs,
+    scalesA: options.scalesA,
+    scalesB: options.scalesB,
+  })
+    .filter(([, v]) => v !== undefined)
+    .map(([key]) => key);
+  if (beside.length > 0)
+    throw new TypeError(
+      `lowbit: lowPrecisionMatMul ${beside.join(", ")} need a matrix-unit preset as accumulator (a name of MMA_PRESETS)`,
+    );
   const product = checkProductFormat("lowPrecisionMatMul options", options.product);
   const accumulator = accumulatorOptions("lowPrecisionMatMul", options);
   return { q: productRounder(product), acc: checkAccumulator("lowPrecisionMatMul accumulator", accumulator, k) };
@@ -196,8 +256,19 @@ export function lowPrecisionMatMulArray(
     throw new RangeError(
       `lowbit: lowPrecisionMatMul inner dimensions must agree: a is [${M}, ${K}], b is [${K2}, ${N}]`,
     );
-  const { q, acc } = checkOptions(options, K);
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError("lowbit: lowPrecisionMatMul options must be an object { product, accumulator, ... }");
+  }
   const out = new Float32Array(M * N);
+  if (isPresetAccumulator(options.accumulator)) {
+    const { preset, promotion } = checkPresetOptions("lowPrecisionMatMul", options);
+    mmaMatMul(A.values, B.values, M, K, N, preset, promotion, options.inputs ?? "check", out, {
+      a: options.scalesA,
+      b: options.scalesB,
+    });
+    return out;
+  }
+  const { q, acc } = checkOptions(options, K);
   if (K === 0) return out;
   // B transposed: the four columns of a step become four contiguous rows.
   const bt = new Float32Array(K * N);
@@ -531,6 +602,11 @@ export function emulatedGemms(options: EmulatedAccumulation): Set<Gemm> {
 export function checkEmulatedAccumulation(what: string, options: EmulatedAccumulation): void {
   if (typeof options !== "object" || options === null)
     throw new TypeError(`lowbit: ${what} must be an object { product, accumulator, ... }`);
+  if (isPresetAccumulator(options.accumulator)) {
+    checkPresetOptions(what, options);
+    emulatedGemms(options);
+    return;
+  }
   checkProductFormat(what, options.product);
   checkAccumulator(`${what} accumulator`, accumulatorOptions(what, options), Number.MAX_SAFE_INTEGER);
   emulatedGemms(options);
@@ -542,6 +618,7 @@ export function checkEmulatedAccumulation(what: string, options: EmulatedAccumul
  */
 export function gemm(a: tf.Tensor2D, b: tf.Tensor2D, options: LowPrecisionMatMulOptions, on: boolean): tf.Tensor2D {
   if (!on) return tf.matMul(a, b);
+  if (isPresetAccumulator(options.accumulator)) return lowPrecisionMatMul(a, b, options);
   const length = a.shape[1],
     accumulator = accumulatorOptions("emulated accumulation", options);
   const chunk = accumulator.chunk !== undefined && accumulator.chunk > length ? undefined : accumulator.chunk;

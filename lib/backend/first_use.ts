@@ -9,7 +9,7 @@
  * Nothing changes when a backend is already in use (lowbit imported after tfjs started one), or
  * when LOWBIT_BACKEND names another backend (initBackend() then starts that one).
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "./tf";
 import { createWasmBackendSync, WASM_PRIORITY } from "./wasm_backend_sync";
 import { registerWasmKernels } from "./wasm_kernels";
 

@@ -6,7 +6,7 @@
  * LOWBIT_BACKEND=node|wasm|cpu (or the `backend` option) forces one; a forced backend that is
  * unavailable is an error, never a silent fallback.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "./tf";
 import { registerWasmKernels } from "./wasm_kernels";
 
 export const BACKENDS = ["node", "wasm", "cpu"] as const;
@@ -68,13 +68,14 @@ async function start(name: BackendName): Promise<BackendInfo> {
             "It is optional: it downloads libtensorflow when installed, which needs network access.",
         );
       }
-      // danfojs-node's install aliases @tensorflow/tfjs-node to plain tfjs, and npm may hoist
-      // that alias to the top of node_modules: it loads, but registers no native backend.
-      if (packageName !== "@tensorflow/tfjs-node" || tf.findBackendFactory("tensorflow") === undefined) {
+      // What danfojs-node gets under that name may stand at the top of node_modules: lowbit's
+      // stand-in (shims/tfjs-node) or an alias of plain tfjs. It loads, but registers no native
+      // backend (findBackendFactory answers null for a name never registered).
+      if (packageName !== "@tensorflow/tfjs-node" || tf.findBackendFactory("tensorflow") == null) {
         throw new BackendUnavailableError(
           "node",
           `node_modules/@tensorflow/tfjs-node is ${packageName}, not TensorFlow's native binding ` +
-            "(an alias installed for danfojs-node)",
+            "(a stand-in installed for danfojs-node)",
         );
       }
       if (!(await tf.setBackend("tensorflow"))) {

@@ -2,7 +2,7 @@
  * The kernels lowbit adds to the wasm backend: the one it lacks for training convolutions
  * (Conv2DBackpropFilter) and replacements for the ones it runs slowly.
  */
-import { getKernel, type KernelConfig, registerKernel, unregisterKernel } from "@tensorflow/tfjs";
+import { getKernel, type KernelConfig, registerKernel, unregisterKernel } from "@tensorflow/tfjs-core";
 import { batchMatMulConfig } from "./kernels/batch_mat_mul";
 import { conv2dBackpropFilterConfig } from "./kernels/conv2d_backprop_filter";
 import { conv2dBackpropInputConfig } from "./kernels/conv2d_backprop_input";

@@ -64,7 +64,7 @@ function costCommand(options: CostCommandOptions): void {
   // registry) load TensorFlow.js.
   const hw = require("../hw") as typeof import("../hw");
   require("../models");
-  const tf = require("@tensorflow/tfjs") as typeof import("@tensorflow/tfjs");
+  const tf = require("../backend/tf") as typeof import("../backend/tf");
   tf.enableProdMode();
   const models = networkNames(),
     configs = Object.values(hw.HW_CONFIGS);
@@ -160,7 +160,7 @@ export function addCostCommand(program: Command): void {
     )
     .option(
       "--phase <phase>",
-      "inference (the forward GEMMs) or training (forward, backward, weight gradient " + "and the weight update)",
+      "inference (the forward GEMMs) or training (forward, backward, weight gradient and the weight update)",
       "inference",
     )
     .option("--batch <b>", "examples per step, an integer >= 1 (default: the model's, else 64)")

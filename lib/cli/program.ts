@@ -5,7 +5,8 @@
  *   a user's mistake (unknown option, bad number, value out of range) is one line naming the
  *   argument and what is allowed, plus where the help is, never a stack trace;
  *   a reader that closes the pipe early (`lowbit ... | head -1`) ends the command quietly.
- * Commands are added by accum_command.ts, cost_command.ts and kernel_command.ts; action.ts reports
+ * Commands are added by accum_command.ts, cost_command.ts, kernel_command.ts, sweep_command.ts and
+ * worker_command.ts; action.ts reports
  * their usage errors.
  */
 import { Command, CommanderError } from "commander";
@@ -13,6 +14,8 @@ import { reason } from "./action";
 import { addAccumCommand } from "./accum_command";
 import { addCostCommand } from "./cost_command";
 import { addKernelCommand } from "./kernel_command";
+import { addSweepCommand } from "./sweep_command";
+import { addWorkerCommand } from "./worker_command";
 import { TEXT_WIDTH } from "./output";
 
 /** The version of the lowbit package this command belongs to (a package can require itself by name). */
@@ -24,7 +27,8 @@ export function buildProgram(): Command {
   const program = new Command("lowbit")
     .description(
       "lowbit: low-bitwidth training on TensorFlow.js. Commands for the accumulator precision a " +
-        "dot product needs, the hardware cost of a network in a bit configuration, and the notebook kernel.",
+        "dot product needs, the hardware cost of a network in a bit configuration, the notebook kernel, and " +
+        "sweeps of experiments over configurations and seeds (on every core, or on workers sharing a Redis queue).",
     )
     .version(packageVersion(), "-V, --version", "print the version and exit")
     .helpOption("-h, --help", "print this help and exit")
@@ -35,6 +39,8 @@ export function buildProgram(): Command {
   addAccumCommand(program);
   addCostCommand(program);
   addKernelCommand(program);
+  addSweepCommand(program);
+  addWorkerCommand(program);
   return program;
 }
 

@@ -84,7 +84,7 @@ export function readIdx(source: string | Uint8Array): IdxArray {
     try {
       bytes = zlib.gunzipSync(bytes);
     } catch (e) {
-      throw new Error(`lowbit: ${where}: gzip data is corrupt (${(e as Error).message})`);
+      throw new Error(`lowbit: ${where}: gzip data is corrupt (${(e as Error).message})`, { cause: e });
     }
   }
   if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0) {

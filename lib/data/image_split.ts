@@ -4,7 +4,7 @@
  * because the float32 form of a split is 4x larger (MNIST's train images: 47 MB as bytes,
  * 188 MB as float32) and most of it is never needed at once.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../backend/tf";
 import { checkInteger, checkOneOf } from "../core/checks";
 import { hash32, Rng } from "../core/random";
 

@@ -1,4 +1,11 @@
-/** Datasets: the IDX reader, image splits and their batches, MNIST and Fashion-MNIST. */
+/**
+ * `lowbit/data`: datasets and batches. loadMnist and loadFashionMnist give ImageSplits whose
+ * batches() are seeded; readIdx reads the IDX files; numberTranslation (numbers to English words)
+ * with Vocabulary and translationBatch for the seq2seq translator; loadDevilsDictionary and
+ * oneHotWindows, a character corpus for the character LSTM.
+ */
+import "../backend";
+
 export { readIdx } from "./idx";
 export type { IdxArray } from "./idx";
 export { ImageSplit } from "./image_split";
@@ -7,15 +14,13 @@ export { DatasetNotFoundError } from "./dataset_files";
 export { loadMnist, loadFashionMnist, MNIST_CLASSES, FASHION_MNIST_CLASSES } from "./mnist";
 export type { ImageDataset, LoadImageDatasetOptions } from "./mnist";
 export { BOS, EOS, PAD, Vocabulary } from "./vocabulary";
-export { DIGITS, NUMBER_WORDS, numberSplit, numberTranslation, numberWords } from "./number_translation";
+export { DIGITS, NUMBER_WORDS, numberTranslation, numberWords } from "./number_translation";
 export type { NumberTranslation, NumberTranslationOptions, TranslationPair } from "./number_translation";
 export { translationBatch } from "./translation_batch";
 export type { TranslationBatch, TranslationShape } from "./translation_batch";
 export {
-  DEVILS_DICTIONARY_FILE,
   loadDevilsDictionary,
   oneHotWindows,
-  prepareDevilsDictionary,
   windowStarts,
 } from "./text_corpus";
 export type { LoadTextOptions, TextCorpus } from "./text_corpus";

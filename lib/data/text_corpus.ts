@@ -11,7 +11,7 @@
  * sentence is in two splits.
  */
 import * as fs from "node:fs";
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../backend/tf";
 import * as zlib from "node:zlib";
 import { checkInteger } from "../core/checks";
 import { DatasetNotFoundError } from "./dataset_files";

@@ -12,7 +12,7 @@
  *
  * A target shorter than T - 1 tokens is padded with PAD, which the decoder learns to emit after EOS.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../backend/tf";
 import { checkInteger } from "../core/checks";
 import type { TranslationPair } from "./number_translation";
 import { BOS, EOS, PAD, type Vocabulary } from "./vocabulary";

@@ -29,10 +29,11 @@
  * array. The energies rest on the Horowitz 45 nm table (published.ts); everything that is not a
  * published point is lowbit's model, and the source fields say which is which.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../backend/tf";
 import type { Gemm } from "../accum/matmul";
 import { gemmShapes, type GemmShape } from "../accum/networks";
 import { checkInteger, checkOneOf } from "../core/checks";
+import { requireDanfojs } from "../core/danfojs";
 import { modelWeightLayers } from "../layers/model_layers";
 import type { NetworkLayer } from "../networks/network_layer";
 import type { NetworkSpec } from "../networks/network_spec";
@@ -438,14 +439,7 @@ export function cost(
     macsByPrecision: [...byPrecision].map(([precision, macs]) => ({ precision, macs })),
     rows,
     toDataFrame: () => {
-      let dfd: { DataFrame: new (rows: object[]) => unknown };
-      try {
-        dfd = require("danfojs-node");
-      } catch {
-        throw new Error(
-          "lowbit: CostReport.toDataFrame needs danfojs-node (npm install in the lowbit repository installs it with its overrides)",
-        );
-      }
+      const dfd = requireDanfojs("CostReport.toDataFrame");
       return new dfd.DataFrame(rows());
     },
   };

@@ -27,8 +27,9 @@
  *               (accumulator.ts: FINN-R's no-overflow width, or the operands' float)
  * A quantizer that declares no format is an error: cost then needs an explicit configuration.
  */
-import type * as tf from "@tensorflow/tfjs";
-import { type Gemm, GEMMS } from "../accum/matmul";
+import type * as tf from "../backend/tf";
+import { type Gemm, GEMMS, isPresetAccumulator } from "../accum/matmul";
+import { resolvePreset } from "../accum/mma_dot";
 import { modelWeightLayers } from "../layers/model_layers";
 import { QuantLayer } from "../layers/quant_layer";
 import type { QuantRole } from "../layers/quant_config";
@@ -74,6 +75,14 @@ function accumulatorOf(layer: tf.layers.Layer): Record<Gemm, AccumulatorSpec> {
   const spec = (gemm: Gemm): AccumulatorSpec => {
     if (emulated === undefined || !(emulated.gemms ?? GEMMS).includes(gemm)) return "exact";
     const acc = emulated.accumulator;
+    // A matrix unit is priced by its accumulator register: float32's 8 exponent bits and the
+    // mantissa it keeps (23, or 13 for e8m13), or the FMA baseline's accumulator format.
+    if (isPresetAccumulator(acc)) {
+      const unit = resolvePreset("accumulation accumulator", acc).unit;
+      return unit.kind === "fma"
+        ? operandOf("accumulation accumulator", unit.accumulator)
+        : floatOperand(8, unit.output.man);
+    }
     // A format as it is; the short form { mantissaBits, exponentBits? } with an unbounded exponent
     // is priced with float32's 8 exponent bits.
     if ("kind" in acc) return operandOf("accumulation accumulator", acc);

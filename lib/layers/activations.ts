@@ -3,7 +3,7 @@
  * x >= 0 else -1, backward the straight-through estimator with cancellation, dy * 1{|x| <= 1}
  * (the derivative of hard-tanh).
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../backend/tf";
 import { binary, quantize, ste } from "../quant";
 
 export const ACTIVATIONS = ["linear", "relu", "hardTanh", "sign"] as const;

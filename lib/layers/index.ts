@@ -1,3 +1,13 @@
+/**
+ * `lowbit/layers`: tfjs layers whose tensors pass through quantizers. quantDense, quantConv2d,
+ * quantLstm and quantActivation take a QuantConfig {weight, activation, gradient, error} of
+ * quantizers (formatQuantizer(format), dfpQuantizer, logQuantizer, sqWeight, WAGE's wageWeight,
+ * wageActivation, wageGradient, wageError) and an `accumulation` option for their GEMMs;
+ * shiftBatchNorm is QNN's shift-based batch norm; summary(model) lists each layer's formats and
+ * MACs; setTrainingFormats records a model's input, master-weight and update formats.
+ */
+import "../backend";
+
 export { ACTIVATIONS } from "./activations";
 export type { Activation } from "./activations";
 export { QUANT_ROLES } from "./quant_config";
@@ -20,10 +30,9 @@ export type { LstmState, QuantLstmArgs } from "./quant_lstm";
 export { ShiftBatchNorm, shiftBatchNorm } from "./shift_batch_norm";
 export type { ShiftBatchNormArgs } from "./shift_batch_norm";
 export { summary } from "./summary";
-export { builtModelLayers, modelWeightLayers } from "./model_layers";
 export type { ModelWeightLayer } from "./model_layers";
 export { setTrainingFormats, trainingFormats } from "./training_formats";
 export type { TrainingFormats } from "./training_formats";
 export type { LayerBits, MacGroup, ModelSummary, SummaryOptions, SummaryRow, SummaryTotals } from "./summary";
-export { isSqWeight, setSqRatio, sqWeight } from "./sq_weight";
+export { setSqRatio, sqWeight } from "./sq_weight";
 export type { SqWeightOptions, SqWeightQuantizer } from "./sq_weight";

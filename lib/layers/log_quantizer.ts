@@ -12,7 +12,7 @@
  * largest exponent 0 under the scale 2^e_max, e_max = ceil(log2 max|x|) over the finite values
  * (an Inf saturates instead of setting e_max).
  */
-import type * as tf from "@tensorflow/tfjs";
+import type * as tf from "../backend/tf";
 import { logQuantizerFormat, quantize, type Rounding } from "../quant";
 import { checkSeed } from "../core/checks";
 import type { TensorQuantizer } from "./tensor_quantizer";

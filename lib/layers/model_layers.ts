@@ -8,7 +8,7 @@
  * Layers that tfjs named itself ("conv2d_Conv2D25": the counter changes with every model built)
  * are called by kind and position instead: conv0, conv1, dense2, ...
  */
-import type * as tf from "@tensorflow/tfjs";
+import type * as tf from "../backend/tf";
 import type { NetworkLayer } from "../networks/network_layer";
 import { QuantConv2d } from "./quant_conv2d";
 import { QuantLstm } from "./quant_lstm";

@@ -5,7 +5,7 @@
  * (dense -> batch norm -> sign), so the activation cannot live inside the dense layer there.
  * It has no weights: a weight or gradient quantizer in its config is an error.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../backend/tf";
 import { QuantLayer, type QuantLayerArgs } from "./quant_layer";
 
 export type QuantActivationArgs = Omit<QuantLayerArgs, "weightClip" | "seed">;

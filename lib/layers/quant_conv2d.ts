@@ -3,7 +3,7 @@
  * where pool is an optional max-pool (window = stride = `pool`, valid) applied before the output
  * pipeline, the order of WAGE's code (conv, max-pool, ReLU, Q_E, Q_A).
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../backend/tf";
 import { lowPrecisionConv2d } from "../accum/conv2d";
 import { checkInteger, checkOneOf } from "../core/checks";
 import { QuantLayer, type QuantLayerArgs } from "./quant_layer";

@@ -1,5 +1,5 @@
 /** A fully connected layer with quantized W, A, G, E: y = output(x * view(W) + b). */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../backend/tf";
 import { lowPrecisionDense } from "../accum/matmul";
 import { checkInteger } from "../core/checks";
 import { QuantLayer, type QuantLayerArgs } from "./quant_layer";

@@ -11,10 +11,10 @@
  * pool's gradient goes to the first one rather than to the largest, maybe a negative one that
  * ReLU then blocks.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../backend/tf";
 import { checkEmulatedAccumulation, type EmulatedAccumulation } from "../accum/matmul";
 import { checkSeed } from "../core/checks";
-import { ste, transformGradient } from "../quant";
+import { ste, transformGradient } from "../quant/straight_through";
 import { type Activation, activate, ACTIVATIONS } from "./activations";
 import { checkQuantConfig, type QuantConfig, type QuantRole } from "./quant_config";
 

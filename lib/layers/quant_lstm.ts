@@ -22,7 +22,7 @@
  * state, outputs [output, h, c] with `returnState`: the encoder-decoder wiring (lib/models
  * seq2seq), where the decoder starts from the encoder's last state.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../backend/tf";
 import { checkInteger } from "../core/checks";
 import { ste } from "../quant";
 import { QuantLayer, type QuantLayerArgs } from "./quant_layer";

@@ -19,7 +19,7 @@
  * approximated one). Gradients pass through every AP2 unchanged (straight-through), so the
  * backward pass is that of batch norm evaluated at the shifted values.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../backend/tf";
 import { ap2, ste } from "../quant";
 
 export interface ShiftBatchNormArgs {

@@ -9,11 +9,10 @@
  * and the next call selects afresh at the new ratio. At ratio 1 the output is plain per-channel
  * BWN/TWN, bit for bit.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../backend/tf";
 import { checkInteger, checkOneOf } from "../core/checks";
 import {
   binary,
-  checkSqRatio,
   FP32,
   ternary,
   SQ_BASES,
@@ -24,6 +23,7 @@ import {
   type SqProbability,
   stochasticQuantize,
 } from "../quant";
+import { checkSqRatio } from "../quant/sq/schedule";
 import { QuantLayer } from "./quant_layer";
 import type { TensorQuantizer } from "./tensor_quantizer";
 

@@ -22,7 +22,7 @@
  *
  * Element-wise work (bias, batch norm, activations, pooling) is not counted in MACs.
  */
-import type * as tf from "@tensorflow/tfjs";
+import type * as tf from "../backend/tf";
 import { QuantLayer } from "./quant_layer";
 import { QuantConv2d } from "./quant_conv2d";
 import { QuantLstm } from "./quant_lstm";

@@ -8,7 +8,7 @@
  * training run is reproducible from its seeds, and `calls` (saved in checkpoints) says where the
  * sequence stands.
  */
-import type * as tf from "@tensorflow/tfjs";
+import type * as tf from "../backend/tf";
 import {
   checkFormat,
   type DynamicFixedPoint,

@@ -11,7 +11,7 @@
  * (formats are values), kept beside the model rather than in it, because tfjs models have no
  * place for it; lib/hw's cost(model, { batch, phase }) reads it with the layers' quantizers.
  */
-import type * as tf from "@tensorflow/tfjs";
+import type * as tf from "../backend/tf";
 import { checkFormat, type Format } from "../quant";
 
 export interface TrainingFormats {

@@ -19,17 +19,10 @@
  * at most ceil(eta sqrt(2)) (max|g| / Shift(max|g|) <= sqrt(2)), inside the k_G-bit range while
  * that is <= 2^(kG-1) - 1: eta <= 88 at kG = 8.
  */
-import * as tf from "@tensorflow/tfjs";
-import {
-  maxAbsOf,
-  scaledElements,
-  shift,
-  sigma,
-  wageErrorFormat,
-  wageFormat,
-  wageGradientFormat,
-  wageQ,
-} from "../quant";
+import * as tf from "../backend/tf";
+import { maxAbsOf } from "../quant/kernels/statistics";
+import { scaledElements } from "../quant/scaled/quantize_scaled";
+import { shift, sigma, wageErrorFormat, wageFormat, wageGradientFormat, wageQ } from "../quant";
 import { checkSeed } from "../core/checks";
 import type { ScaledFormat } from "../quant";
 import type { TensorQuantizer } from "./tensor_quantizer";

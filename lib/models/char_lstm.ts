@@ -13,7 +13,7 @@
  * float), the LSTMs' gates by the optional `gates` factory. Train with trainStep and
  * softmaxCrossEntropy against the one-hot next characters [batch, time, vocab].
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../backend/tf";
 import { checkInteger, checkSeed, MODEL_SEED_MAX } from "../core/checks";
 import { quantDense, quantLstm, type QuantLstmArgs } from "../layers";
 import type { QuantFactory, ZooLayer } from "./zoo_quant";

@@ -1,3 +1,12 @@
+/**
+ * `lowbit/models`: the model zoo and networks by name. Builders: lenet5, quantLeNet5 (any
+ * QuantConfig), wageLeNet5 and its integer-only inference (wageIntegerNetwork), qnnMlp and its
+ * XNOR-popcount inference (xnorMlp, xnorMatMul, XnorDense on bit-packed signs), vggNet, charLstm,
+ * seq2seq with greedyDecode. networkNames(), registeredNetwork(name) and registerNetwork() are the
+ * one registry of networks by name (shapes of ResNet-18/32, AlexNet, VGG-7, LeNet-5 as data, and
+ * this zoo) that lowbit/accum, lowbit/hw and the lowbit command read.
+ */
+import "../backend";
 import "./registered_networks";
 export { lenet5, forwardMacs } from "./lenet5";
 export type { LeNet5Options } from "./lenet5";
@@ -11,9 +20,19 @@ export { vggNet } from "./vgg";
 export type { VggNetOptions } from "./vgg";
 export { charLstm } from "./char_lstm";
 export type { CharLstmOptions } from "./char_lstm";
-export { splitAtBatchNorm } from "./zoo_quant";
 export type { QuantFactory, ZooLayer } from "./zoo_quant";
-export { pixelCodes, runIntegerNetwork, shiftRoundHalfEven, wageIntegerNetwork } from "./wage_integer";
+export { runIntegerNetwork, wageIntegerNetwork } from "./wage_integer";
 export type { IntegerLayer, IntegerNetwork } from "./wage_integer";
 export { greedyDecode, seq2seq } from "./seq2seq";
 export type { Seq2SeqOptions } from "./seq2seq";
+export { networkNames, registeredNetwork, registerNetwork } from "../networks";
+export type {
+  LayerSpec,
+  NetworkLayer,
+  NetworkLayers,
+  NetworkRegistration,
+  NetworkSpec,
+  RegisteredNetwork,
+} from "../networks";
+export { packSigns, XnorDense, xnorMatMul, xnorMlp } from "../xnor";
+export type { PackedSigns, XnorMlp } from "../xnor";

@@ -3,7 +3,7 @@
  * (valid convolutions, 2x2 max pooling, ReLU), about 4.27 M multiply-adds per 28x28 image in
  * the forward pass. The float baseline; the quantized versions live with the quantized layers.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../backend/tf";
 import { checkSeed, MODEL_SEED_MAX } from "../core/checks";
 
 export interface LeNet5Options {

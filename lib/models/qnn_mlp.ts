@@ -14,7 +14,7 @@
  * real-valued pixels, as in QNN. Train with trainStep, squaredHinge (the authors' Theano code)
  * or softmaxCrossEntropy, and Adam.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../backend/tf";
 import { checkInteger, checkSeed, MODEL_SEED_MAX } from "../core/checks";
 import {
   formatQuantizer,

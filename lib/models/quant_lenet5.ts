@@ -9,7 +9,7 @@
  * `widths` narrows (or widens) the network: filters of the two convolutions and units of the
  * hidden dense layer.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../backend/tf";
 import { checkInteger } from "../core/checks";
 import { quantActivation, type QuantActivationArgs, quantConv2d, quantDense, type QuantLayerArgs } from "../layers";
 

@@ -5,7 +5,7 @@
  * builds one to read its formats. LeNet-5 is registered as data by lib/networks (its
  * spec gives the same figures as lenet5() builds; test/hw/cost.test.ts checks it).
  */
-import type * as tf from "@tensorflow/tfjs";
+import type * as tf from "../backend/tf";
 import { builtModelLayers } from "../layers/model_layers";
 import { registerNetwork } from "../networks/registry";
 import { charLstm } from "./char_lstm";

@@ -11,7 +11,7 @@
  * against the one-hot targets. Translated with greedyDecode. The three layers are quantized by
  * the config the `quant` factory returns for each (default float).
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../backend/tf";
 import { checkInteger, checkSeed, MODEL_SEED_MAX } from "../core/checks";
 import { quantDense, quantLstm } from "../layers";
 import type { QuantFactory, ZooLayer } from "./zoo_quant";

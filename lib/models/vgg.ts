@@ -9,7 +9,7 @@
  * (default: float). With batch norm, the layer keeps W and G and a QuantActivation after the
  * batch norm applies A and E (splitAtBatchNorm); without, the layer does all four itself.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../backend/tf";
 import { checkInteger, checkSeed, MODEL_SEED_MAX } from "../core/checks";
 import {
   type Activation,

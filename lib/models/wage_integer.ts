@@ -19,7 +19,7 @@
  * bias, optional pool), max-pooling 2d (window = stride), flatten, QuantDense (no bias), with
  * WAGE's quantizers: the weight grid and the layer scale must be powers of two.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../backend/tf";
 import { QuantActivation, QuantConv2d, QuantDense, type QuantLayer } from "../layers";
 
 /** One integer step: a convolution or a product with ternary (or k_W-bit) integer weights. */

@@ -22,7 +22,7 @@
  * 1 - sigma(kW), all on it when kW <= kG): wageFormat(kG). In "paper" they start anywhere in
  * (-L, L): FP32.
  */
-import type * as tf from "@tensorflow/tfjs";
+import type * as tf from "../backend/tf";
 import {
   QuantLayer,
   type QuantLayerArgs,

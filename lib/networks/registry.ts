@@ -6,7 +6,7 @@
  * registering a zoo network builds nothing; a zoo network also gives its builder, so that
  * cost(name, { phase }) can read the formats of the model it builds.
  */
-import type * as tf from "@tensorflow/tfjs";
+import type * as tf from "../backend/tf";
 import { checkNetworkSpec, type NetworkSpec } from "./network_spec";
 import { layerFigures, type NetworkLayer, type NetworkLayers } from "./network_layer";
 import { NETWORK_SPECS } from "./network_specs";

@@ -11,7 +11,7 @@
  * the same bits on every backend: tf.sign is 0 below 2^-23 in magnitude on tfjs's wasm backend,
  * and tf.log is each backend's own approximation, which can move values near 2^(n+1/2).
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../backend/tf";
 import { quantizeWith } from "./quantize_with";
 
 export function ap2(x: tf.Tensor): tf.Tensor {

@@ -21,7 +21,7 @@
  * An instance of the scaled formats (lib/quant/scaled): dynamicFixedPointFormat(options) is the
  * format, and a ScaledQuantizer keeps the exponent state; this class shows it as DFP's frac.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../backend/tf";
 import { checkInteger } from "../core/checks";
 import type { ScaledFormat } from "./formats/scaled";
 import { float32Exponent } from "./float32_exponent";

@@ -23,7 +23,7 @@
  * "Up" is toward +Inf for the signed grids (fixed point, integer, block floating point), and
  * away from zero for sign-magnitude ones (floating point, power of two).
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../backend/tf";
 import { checkKernelSize } from "../core/checks";
 import { elementHash } from "../core/random";
 import { checkFormat, type Format, quantizeValue, scaled } from "./formats/registry";

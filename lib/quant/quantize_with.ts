@@ -2,7 +2,7 @@
  * Runs lowbit's element-wise quantizer kernel for a kernel format on a tensor or an array: the
  * one place that draws stochastic rounding's key (seed, stream) for a call.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../backend/tf";
 import { hashKey } from "../core/random";
 import { checkInteger, checkOneOf } from "../core/checks";
 import type { KernelFormat, QuantizeAttrs } from "./kernels/elementwise";

@@ -7,7 +7,7 @@
  *   quantizeGradient(x, f)  forward x unchanged; backward quantize(dy, f): the errors E of WAGE
  *                           and DFP flowing back through a layer are quantized this way.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../backend/tf";
 import type { Format } from "./formats";
 import { quantize, type QuantizeOptions } from "./quantize";
 

@@ -6,7 +6,7 @@
  * Q is the symmetric fixed-point format of k bits with k - 1 fractional bits, rounded to nearest
  * (ties to even, as TensorFlow's round). Example: Q([-1, 0.2, 0.6], 2) = [-0.5, 0, 0.5].
  */
-import type * as tf from "@tensorflow/tfjs";
+import type * as tf from "../backend/tf";
 import { fixedPoint, type FixedPointFormat } from "./formats";
 import { quantize } from "./quantize";
 

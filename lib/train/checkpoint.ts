@@ -13,7 +13,7 @@
  * chain's classes are the saved ones; every error names the file and the mismatch, and a failed
  * load changes nothing.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../backend/tf";
 import { checkInteger } from "../core/checks";
 import { QuantLayer, QuantLstm, QUANT_ROLES } from "../layers";
 import type { TensorQuantizer } from "../layers";

@@ -56,6 +56,7 @@ export function readCheckpointFile(path: string): unknown {
   } catch (error) {
     throw new TypeError(
       `lowbit: checkpoint ${path} has a valid checksum but its payload is not JSON: ${(error as Error).message}`,
+      { cause: error },
     );
   }
 }

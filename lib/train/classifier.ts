@@ -3,7 +3,7 @@
  * cross-entropy, and accuracy over a batch. Everything allocated inside is released, so the
  * number of live tensors stays flat across steps.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../backend/tf";
 
 /**
  * One step: loss = mean softmax cross-entropy of model(x) against one-hot `y`, gradients of

@@ -2,6 +2,8 @@
  * What train() records per epoch, and the records as a danfojs DataFrame. danfojs-node is
  * optional for lowbit (it installs only with npm overrides): toDataFrame loads it when called.
  */
+import { requireDanfojs } from "../core/danfojs";
+
 export interface EpochRecord {
   epoch: number;
   /** Mean training loss over the epoch's steps. */
@@ -18,14 +20,7 @@ export interface EpochRecord {
 
 /** The records as a DataFrame, one row per epoch, layer statistics as "layer.stat" columns. */
 export function toDataFrame(history: EpochRecord[]): unknown {
-  let dfd: { DataFrame: new (rows: object[]) => unknown };
-  try {
-    dfd = require("danfojs-node");
-  } catch {
-    throw new Error(
-      "lowbit: toDataFrame needs danfojs-node (npm install in the lowbit repository installs it with its overrides)",
-    );
-  }
+  const dfd = requireDanfojs("toDataFrame");
   const rows = history.map(({ layers, ...rest }) => {
     const row: Record<string, number | undefined> = { ...rest };
     for (const [name, stats] of Object.entries(layers)) {

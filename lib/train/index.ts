@@ -1,6 +1,13 @@
+/**
+ * `lowbit/train`: training. train() runs the loop (evaluation, early stopping, bit-exact
+ * checkpoint and resume); trainStep and classifierStep are one step; losses (softmaxCrossEntropy,
+ * sumSquaredError, squaredHinge); optimizers that quantize what they store or update
+ * (storeQuantized, quantizeUpdates) and QNN's shift-based AdaMax (shiftAdaMax).
+ */
+import "../backend";
+
 export { loadCheckpoint, saveCheckpoint } from "./checkpoint";
 export { classifierStep, countCorrect } from "./classifier";
-export { toDataFrame } from "./history";
 export type { EpochRecord } from "./history";
 export { LOSSES, softmaxCrossEntropy, squaredHinge, sumSquaredError } from "./losses";
 export type { Loss, LossName } from "./losses";

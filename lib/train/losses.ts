@@ -4,7 +4,7 @@
  *   sumSquaredError      0.5 * sum_c (y_c - out_c)^2                      (WAGE)
  *   squaredHinge         mean_c max(0, 1 - t_c out_c)^2, t = 2y - 1 in {-1, +1}   (QNN's Theano code)
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../backend/tf";
 
 export type Loss = (yOneHot: tf.Tensor, out: tf.Tensor) => tf.Scalar;
 

@@ -5,7 +5,7 @@
  * beta powers), read and written the same way for tfjs's optimizers, tfjs's Adamax (which has
  * no getWeights) and lowbit's shiftAdaMax.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../backend/tf";
 import { type NamedTensor, WrappedOptimizer } from "./wrapped_optimizer";
 
 /**

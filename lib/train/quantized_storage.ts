@@ -14,7 +14,7 @@
  * optimizer's state and each storage quantizer's (its exponents and stream counter), by the
  * variable's index in the model.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../backend/tf";
 import type { TensorQuantizer } from "../layers";
 
 import { type VariableGradients, WrappedOptimizer } from "./wrapped_optimizer";

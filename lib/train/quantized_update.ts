@@ -4,7 +4,7 @@
  * and WAGE papers keep the update itself low-precision (with stochastic rounding, small updates
  * still move the weights on average).
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../backend/tf";
 import type { TensorQuantizer } from "../layers";
 
 import { type VariableGradients, WrappedOptimizer } from "./wrapped_optimizer";

@@ -7,7 +7,7 @@
  * hardware). The plain AdaMax, Adam and SGD (with momentum) are tfjs's tf.train.adamax,
  * tf.train.adam, tf.train.sgd and tf.train.momentum.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../backend/tf";
 import { ap2 } from "../quant";
 
 type NamedTensor = Awaited<ReturnType<tf.Optimizer["getWeights"]>>[number];

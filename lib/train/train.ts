@@ -6,7 +6,7 @@
  * (seed, epoch), the stochastic quantizers carry their own seeds and call counts.
  */
 import { existsSync } from "node:fs";
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../backend/tf";
 import { checkInteger, checkSeed } from "../core/checks";
 import type { ImageSplit, PixelRange } from "../data";
 import { QuantLayer } from "../layers";

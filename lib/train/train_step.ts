@@ -8,7 +8,7 @@
  * x is the model's input, or its list of inputs (an encoder-decoder's [source, decoderInput]).
  * Returns the loss (a scalar the caller disposes); everything else is released.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../backend/tf";
 import { QuantLayer } from "../layers";
 import type { Loss } from "./losses";
 

@@ -3,7 +3,7 @@
  * compute the update, and changes only what is written back. Its state (momentum, moments) is
  * the inner optimizer's, so weights, checkpoints and disposal go to the inner one.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../backend/tf";
 
 export type NamedTensor = Awaited<ReturnType<tf.Optimizer["getWeights"]>>[number];
 export type VariableGradients = tf.NamedTensorMap | NamedTensor[];

@@ -227,16 +227,14 @@ export function heatmap(z: readonly (readonly number[])[], options: HeatmapOptio
 
 /** Distributions, overlaid and translucent so several (e.g. before and after quantization) compare. */
 export function histogram(series: readonly HistogramSeries[], options: HistogramOptions = {}): Figure {
-  const data = series.map(
-    (s): Trace => ({
-      type: "histogram",
-      name: s.name,
-      x: Array.from(s.values),
-      opacity: series.length > 1 ? 0.6 : 1,
-      nbinsx: options.bins,
-      histnorm: options.normalization === "probability density" ? "probability density" : "",
-    }),
-  );
+  const data = series.map((s): Trace => ({
+    type: "histogram",
+    name: s.name,
+    x: Array.from(s.values),
+    opacity: series.length > 1 ? 0.6 : 1,
+    nbinsx: options.bins,
+    histnorm: options.normalization === "probability density" ? "probability density" : "",
+  }));
   return {
     data,
     layout: {

@@ -1,4 +1,10 @@
-/** Display: figure builders, inline figures and tables in notebooks, export to files, progress. */
+/**
+ * `lowbit/viz`: figures. lineChart, heatmap, histogram and barChart build plain plotly.js JSON;
+ * show() draws one inline in a notebook (interactive, with a static SVG fallback), showTable() a
+ * DataFrame; exportFigure() writes .html, .svg or .png (figureHtml: the standalone page), through
+ * headless Chromium (findChromium, closeFigureRenderer); ProgressBar shows progress in place.
+ * The one part of lowbit that loads plotly.js and playwright-core, when it draws.
+ */
 export { ProgressBar } from "./progress_bar";
 export type { ProgressBarOptions } from "./progress_bar";
 export { lineChart, heatmap, histogram, barChart } from "./figure";
@@ -18,6 +24,6 @@ export type { ShowOptions } from "./show";
 export { showTable } from "./table";
 export type { DataFrameLike, TableOptions } from "./table";
 export { exportFigure, figureHtml } from "./export";
-export { installPlotlyNbextension, plotlyNbextensionUrl, plotlyVersion } from "./plotly_nbextension";
-export { renderImage, closeFigureRenderer, findChromium, ChromiumNotFoundError } from "./renderer";
+export { OptionalPackageMissingError } from "./optional_package";
+export { closeFigureRenderer, findChromium, ChromiumNotFoundError } from "./renderer";
 export type { ImageFormat, ImageOptions } from "./renderer";

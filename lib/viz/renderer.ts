@@ -11,6 +11,7 @@
 import * as fs from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import type { Figure } from "./figure";
+import { resolveOptional } from "./optional_package";
 import { plotlyBundlePath } from "./plotly_bundle";
 
 export type ImageFormat = "svg" | "png";
@@ -77,7 +78,9 @@ let idleTimer: NodeJS.Timeout | undefined;
 async function open(): Promise<Session> {
   const executablePath = findChromium();
   if (executablePath === undefined) throw new ChromiumNotFoundError();
-  const { chromium } = require("playwright-core") as typeof import("playwright-core");
+  const { chromium } = require(
+    resolveOptional("playwright-core", "playwright-core", "SVG and PNG figures"),
+  ) as typeof import("playwright-core");
   // handleSIGINT false: in a tslab kernel SIGINT means "interrupt the cell", not "exit".
   const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, handleSIGINT: false });
   const page = await browser.newPage();

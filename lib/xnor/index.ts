@@ -1,5 +1,5 @@
 /** QNN's XNOR-popcount inference: bit-packed sign matrices, their product, binarized layers. */
-export { packSigns, packedWordsPerRow, unpackSigns } from "./packed_signs";
+export { packSigns } from "./packed_signs";
 export type { PackedSigns } from "./packed_signs";
 export { xnorMatMul } from "./xnor_matmul";
 export { XnorDense } from "./xnor_dense";

@@ -5,7 +5,7 @@
  * number of 128-bit vectors (wordsPerRow a multiple of 4), the unit of the SIMD kernel; the
  * padding is zero in every operand, so it never changes a popcount of an XOR.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../backend/tf";
 import { checkInteger } from "../core/checks";
 import { wasmRegions } from "./wasm_regions";
 

@@ -10,7 +10,7 @@
  * found by running the batch norm layer itself on every h in [-K, K], so the packed signs equal
  * those of the simulated network bit for bit, including ties at y = 0 and float rounding.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../backend/tf";
 import { binary, quantize } from "../quant";
 import type { QuantDense } from "../layers";
 import { packSigns, packedWordsPerRow, type PackedSigns } from "./packed_signs";

@@ -7,7 +7,7 @@
  * predictions equal model.predict's: every product of +-1 values is an exact integer in float32
  * too (|h| <= K < 2^24), and the batch norms run the same float32 code.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../backend/tf";
 import { QuantActivation, QuantDense } from "../layers";
 import { packSigns } from "./packed_signs";
 import { XnorDense } from "./xnor_dense";

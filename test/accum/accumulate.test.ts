@@ -6,7 +6,8 @@
  */
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { accumulate, hash32, Rng } from "lowbit";
+import { accumulate, Rng } from "lowbit";
+import { hash32 } from "../../lib/dist/core/random";
 
 const view = new DataView(new ArrayBuffer(8));
 

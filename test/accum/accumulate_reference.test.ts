@@ -12,7 +12,9 @@
  */
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { accumulate, floatingPoint, hash32, lowPrecisionMatMulArray, Rng } from "lowbit";
+import { accumulate, floatingPoint, Rng } from "lowbit";
+import { lowPrecisionMatMulArray } from "lowbit/accum";
+import { hash32 } from "../../lib/dist/core/random";
 
 type Exact = [bigint, number]; // M * 2^E
 

@@ -8,25 +8,27 @@
  */
 import { before, test } from "node:test";
 import * as assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "lowbit/tf";
 import {
   accumulate,
-  accumulationTable,
   BF16,
   fixedPoint,
   floatingPoint,
   FP16,
   initBackend,
-  lowPrecisionConv2d,
-  lowPrecisionDense,
-  lowPrecisionMatMulArray,
   minAccumulatorBits,
-  monteCarloVrr,
   quantDense,
   quantize,
   Rng,
   vrr,
 } from "lowbit";
+import {
+  accumulationTable,
+  lowPrecisionConv2d,
+  lowPrecisionDense,
+  lowPrecisionMatMulArray,
+  monteCarloVrr,
+} from "lowbit/accum";
 
 const ROUNDINGS = ["nearest", "zero", "stochastic"] as const;
 const json = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;

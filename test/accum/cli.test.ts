@@ -7,7 +7,8 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { DEFAULT_VRR_TOLERANCE, minAccumulatorBits, vrr } from "lowbit";
+import { minAccumulatorBits, vrr } from "lowbit";
+import { DEFAULT_VRR_TOLERANCE } from "lowbit/accum";
 
 const ARGS = ["--import", "tsx", "lib/cli.ts"];
 

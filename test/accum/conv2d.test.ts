@@ -7,8 +7,9 @@
  */
 import { before, test } from "node:test";
 import * as assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs";
-import { accumulate, floatingPoint, initBackend, lowPrecisionConv2d, quantConv2d, quantDense, Rng } from "lowbit";
+import * as tf from "lowbit/tf";
+import { accumulate, floatingPoint, initBackend, quantConv2d, quantDense, Rng } from "lowbit";
+import { lowPrecisionConv2d } from "lowbit/accum";
 
 before(async () => {
   await initBackend({ backend: "wasm", quiet: true });

@@ -10,7 +10,8 @@
  */
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { accumulate, floatingPoint, lowPrecisionMatMulArray, Rng } from "lowbit";
+import { accumulate, floatingPoint, Rng } from "lowbit";
+import { lowPrecisionMatMulArray } from "lowbit/accum";
 import {
   type AccumulatorOptions,
   checkAccumulator,

@@ -7,19 +7,9 @@
  */
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs";
-import {
-  accumulate,
-  BF16,
-  floatingPoint,
-  FP8_E4M3,
-  FP8_E5M2,
-  lowPrecisionDense,
-  lowPrecisionMatMul,
-  lowPrecisionMatMulArray,
-  quantize,
-  Rng,
-} from "lowbit";
+import * as tf from "lowbit/tf";
+import { accumulate, BF16, floatingPoint, FP8_E4M3, FP8_E5M2, lowPrecisionMatMul, quantize, Rng } from "lowbit";
+import { lowPrecisionDense, lowPrecisionMatMulArray } from "lowbit/accum";
 
 /** Values with 11 significant bits over binades 2^lo .. 2^hi: products of two are exact in float32. */
 function operands(n: number, lo: number, hi: number, seed: number): Float32Array {

@@ -5,7 +5,7 @@
  */
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { accumulationTable, gemmShapes } from "lowbit";
+import { accumulationTable, gemmShapes } from "lowbit/accum";
 
 test("GEMM lengths by hand: FWD = C_in k k, BWD = C_out k k, GRAD = batch H_out W_out", () => {
   const byName = (net: string) => new Map(gemmShapes(net).map((g) => [g.layer, g]));

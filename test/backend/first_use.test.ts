@@ -23,7 +23,7 @@ function node(script: string, env: NodeJS.ProcessEnv = {}): Promise<ProcessResul
  * wasm kernels provide), all on small integers, whose results are exact on every backend.
  */
 const COMPUTE = `
-const tf = require("@tensorflow/tfjs");
+const tf = require("lowbit/tf");
 const lowbit = require("lowbit");
 const q = lowbit.quantize(tf.tensor([0.1, -0.37, 0.52, 3]), lowbit.fixedPoint({ bits: 4, frac: 2 }));
 const a = tf.tensor2d([[1, 2], [3, 4]]);
@@ -53,7 +53,7 @@ test("LOWBIT_BACKEND=cpu keeps tfjs's cpu backend on first use, still without th
 
 test("await tf.ready() and a later initBackend() agree with the first-use choice", async () => {
   const r = await node(`
-const tf = require("@tensorflow/tfjs");
+const tf = require("lowbit/tf");
 const lowbit = require("lowbit");
 (async () => {
   await tf.ready();

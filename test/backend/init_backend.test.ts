@@ -1,8 +1,9 @@
 /** Backend selection: automatic order, forcing, and the errors of an unavailable or unknown name. */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs";
-import { BackendUnavailableError, initBackend } from "lowbit";
+import * as tf from "lowbit/tf";
+import { initBackend } from "lowbit";
+import { BackendUnavailableError } from "lowbit/backend";
 
 /** Whether TensorFlow's native binding is installed (not danfojs-node's alias of plain tfjs). */
 function hasTfjsNode(): boolean {

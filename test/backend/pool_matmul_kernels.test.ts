@@ -4,7 +4,7 @@
  */
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "lowbit/tf";
 import { initBackend } from "lowbit";
 import { onBackend, readAndDispose, relativeError, testData } from "./reference";
 

@@ -4,7 +4,7 @@
  *   y[n, oh, ow, co] = sum_{kh, kw, ci} x[n, oh*sh + kh - top, ow*sw + kw - left, ci] * W[kh, kw, ci, co]
  * dW and dx are the sums of dy times the factor each term multiplies.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "lowbit/tf";
 
 export interface ConvGeometry {
   N: number;

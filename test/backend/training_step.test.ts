@@ -4,8 +4,9 @@
  */
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs";
-import { classifierStep, forwardMacs, initBackend, lenet5 } from "lowbit";
+import * as tf from "lowbit/tf";
+import { forwardMacs, initBackend, lenet5 } from "lowbit";
+import { classifierStep } from "lowbit/train";
 import { testData } from "./reference";
 
 describe("LeNet-5 training step on wasm", () => {

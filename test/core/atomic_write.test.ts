@@ -11,7 +11,8 @@ import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { profile, readResults, writeFileAtomic, writeResults } from "lowbit";
+import { profile, readResults, writeResults } from "lowbit/notebook";
+import { writeFileAtomic } from "lowbit/core";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lowbit-atomic-"));
@@ -26,7 +27,7 @@ function killedMidWrite(code: string): ReturnType<typeof spawnSync> {
       realWrite(target, typeof data === "string" ? data.slice(0, data.length >> 1) : data.subarray(0, data.length >> 1));
       process.kill(process.pid, "SIGKILL");
     };
-    const lowbit = require("lowbit");
+    const lowbit = require("lowbit/notebook");
   `;
   return spawnSync(process.execPath, ["-e", prelude + code], { cwd: ROOT, encoding: "utf8" });
 }
@@ -88,7 +89,7 @@ describe("outputs killed midway", () => {
   it("exportFigure: the previous figure stays whole", () => {
     const file = path.join(dir, "figures", "loss.html");
     const write = `lowbit.exportFigure(lowbit.lineChart([{ name: "loss", y: [3, 2, 1] }], { title: "Loss" }), ${JSON.stringify(file)});`;
-    const first = spawnSync(process.execPath, ["-e", `const lowbit = require("lowbit"); ${write}`], {
+    const first = spawnSync(process.execPath, ["-e", `const lowbit = require("lowbit/notebook"); ${write}`], {
       cwd: ROOT,
       encoding: "utf8",
     });

@@ -6,7 +6,8 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
-import { describeRange, FlagError, numberFlag } from "lowbit";
+import { FlagError, numberFlag } from "lowbit/core";
+import { describeRange } from "../../lib/dist/core/flags";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 

@@ -1,6 +1,7 @@
 import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { elementHash, hash32, hashKey, initBackend, Rng, uniform32 } from "lowbit";
+import { initBackend, Rng } from "lowbit";
+import { elementHash, hash32, hashKey, uniform32 } from "../../lib/dist/core/random";
 
 before(async () => {
   await initBackend({ backend: "cpu", quiet: true });

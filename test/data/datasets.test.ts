@@ -4,16 +4,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
-import * as tf from "@tensorflow/tfjs";
-import {
-  DatasetNotFoundError,
-  FASHION_MNIST_CLASSES,
-  ImageSplit,
-  initBackend,
-  loadFashionMnist,
-  loadMnist,
-  MNIST_CLASSES,
-} from "lowbit";
+import * as tf from "lowbit/tf";
+import { DatasetNotFoundError, ImageSplit, initBackend, loadFashionMnist, loadMnist } from "lowbit";
+import { FASHION_MNIST_CLASSES, MNIST_CLASSES } from "lowbit/data";
 
 const FASHION_DIR = "/usr/share/datasets/fashion-mnist";
 const MNIST_TEST_HISTOGRAM = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009];

@@ -4,7 +4,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
-import { initBackend, readIdx } from "lowbit";
+import { initBackend } from "lowbit";
+import { readIdx } from "lowbit/data";
 
 before(async () => {
   await initBackend({ backend: "cpu", quiet: true });

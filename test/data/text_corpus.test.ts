@@ -9,16 +9,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
-import * as tf from "@tensorflow/tfjs";
-import {
-  DatasetNotFoundError,
-  DEVILS_DICTIONARY_FILE,
-  initBackend,
-  loadDevilsDictionary,
-  oneHotWindows,
-  prepareDevilsDictionary,
-  windowStarts,
-} from "lowbit";
+import * as tf from "lowbit/tf";
+import { DatasetNotFoundError, initBackend } from "lowbit";
+import { loadDevilsDictionary, oneHotWindows, windowStarts } from "lowbit/data";
+import { DEVILS_DICTIONARY_FILE, prepareDevilsDictionary } from "../../lib/dist/data/text_corpus";
 
 const RAW =
   "00-database-short\n     The Devil's Dictionary\n\n   PREFACE\n\nThe  Devil's   Dictionary was begun.  \n\n" +

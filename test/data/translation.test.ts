@@ -4,18 +4,10 @@
  */
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs";
-import {
-  BOS,
-  EOS,
-  initBackend,
-  numberSplit,
-  numberTranslation,
-  numberWords,
-  PAD,
-  translationBatch,
-  Vocabulary,
-} from "lowbit";
+import * as tf from "lowbit/tf";
+import { initBackend } from "lowbit";
+import { BOS, EOS, numberTranslation, numberWords, PAD, translationBatch, Vocabulary } from "lowbit/data";
+import { numberSplit } from "../../lib/dist/data/number_translation";
 
 describe("numberWords", () => {
   test("hand-written cases", () => {

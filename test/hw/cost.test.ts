@@ -5,18 +5,10 @@
  */
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs";
-import {
-  cost,
-  HW_CONFIGS,
-  hwConfig,
-  initBackend,
-  intOperand,
-  lenet5,
-  networkNames,
-  registeredNetwork,
-  FP16_OPERAND,
-} from "lowbit";
+import * as tf from "lowbit/tf";
+import { initBackend, lenet5 } from "lowbit";
+import { networkNames, registeredNetwork } from "lowbit/models";
+import { cost, HW_CONFIGS, hwConfig, intOperand, FP16_OPERAND } from "lowbit/hw";
 
 const close = (a: number, b: number, rel = 1e-9) => assert.ok(Math.abs(a - b) <= rel * Math.abs(b), `${a} vs ${b}`);
 // LeNet-5 32C5-MP2-64C5-MP2-512FC-10: forward MACs per example and kernel sizes per layer.

@@ -8,11 +8,11 @@ import {
   FP32_OPERAND,
   intOperand,
   lutMultiplierLuts,
-  multiplierTarget,
   mvauResources,
   popcountTreeLuts,
   ramb18Count,
-} from "lowbit";
+} from "lowbit/hw";
+import { multiplierTarget } from "../../lib/dist/hw/dsp";
 
 test("LUT multiplier (2 ceil((W+A)/6) - 1)(W+A) and adder tree (W+A)(2 SIMD - 1)", () => {
   assert.equal(lutMultiplierLuts(4, 4), 3 * 8);

@@ -5,14 +5,14 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { FP16, fixedPoint, powerOfTwo } from "lowbit";
+import { binary, ternary } from "lowbit/quant";
 import {
   accumulatorFor,
   BINARY_OPERAND,
-  FP16,
   FP16_OPERAND,
   FP32_OPERAND,
   finnAccumulatorBits,
-  fixedPoint,
   floatOperand,
   intOperand,
   logOperand,
@@ -21,10 +21,7 @@ import {
   operandName,
   operandOf,
   TERNARY_OPERAND,
-  binary,
-  ternary,
-  powerOfTwo,
-} from "lowbit";
+} from "lowbit/hw";
 
 const close = (a: number, b: number) => assert.ok(Math.abs(a - b) <= 1e-12 * Math.abs(b), `${a} vs ${b}`);
 const CELL = 0.03 / 8;

@@ -8,7 +8,7 @@ import {
   memoryLevelFor,
   memoryLevels,
   sramReadEnergy,
-} from "lowbit";
+} from "lowbit/hw";
 
 const KB = 1024,
   MB = 1024 * 1024;

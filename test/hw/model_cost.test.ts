@@ -6,35 +6,26 @@
  */
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import type * as tf from "@tensorflow/tfjs";
+import type * as tf from "lowbit/tf";
 import {
   charLstm,
-  cost,
-  type CostReport,
   dfpQuantizer,
   fixedPoint,
   FP8_E4M3,
   floatingPoint,
   formatQuantizer,
-  HW_CONFIGS,
-  hwConfig,
   initBackend,
-  integer,
   lenet5,
-  operandBits,
-  operandName,
-  operandOf,
   qnnMlp,
   quantLeNet5,
   seq2seq,
-  setTrainingFormats,
-  sqWeight,
-  trainingFormats,
   vggNet,
   wageLeNet5,
-  powerOfTwoScale,
   scaled,
 } from "lowbit";
+import { integer, powerOfTwoScale } from "lowbit/quant";
+import { setTrainingFormats, sqWeight, trainingFormats } from "lowbit/layers";
+import { cost, type CostReport, HW_CONFIGS, hwConfig, operandBits, operandName, operandOf } from "lowbit/hw";
 
 /** Every figure of two reports, layer by layer and in total (the config aside). */
 function assertSameFigures(a: CostReport, b: CostReport): void {
@@ -165,6 +156,21 @@ describe("cost(model, { batch, phase }): the model's own formats", () => {
       "FWD e8m12, BWD e8m12, GRAD e8m12",
       "FWD e8m12, BWD e8m12, GRAD e8m12",
     ]);
+  });
+
+  test("a matrix-unit preset as accumulation is priced by its register: float32, or e8m13 for FP8 units", () => {
+    const model = quantLeNet5((i) => ({
+      quant: { weight: formatQuantizer(FP8_E4M3), activation: formatQuantizer(FP8_E4M3) },
+      accumulation:
+        i === 0
+          ? { accumulator: "hopper-fp8", promoteEvery: 128, inputs: "round" }
+          : { accumulator: "hopper-fp16", inputs: "round", gemms: ["FWD"] },
+    }));
+    const r = cost(model, { batch: 8, phase: "training" });
+    model.dispose();
+    const accumulators = r.layers.map((l) => l.gemms.map((g) => `${g.gemm} ${g.accumulator}`).join(", "));
+    assert.deepEqual(accumulators[0], "FWD e8m13, GRAD e8m13");
+    assert.deepEqual(accumulators[1], "FWD fp32, BWD fp32, GRAD fp32");
   });
 
   test("LSTMs and a functional encoder-decoder: the recurrent product takes the wider of input and output formats", () => {

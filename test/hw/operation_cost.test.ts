@@ -14,7 +14,7 @@ import {
   intAdd,
   intMultiply,
   publishedOpCost,
-} from "lowbit";
+} from "lowbit/hw";
 
 const close = (actual: number, expected: number, rel = 1e-12) =>
   assert.ok(Math.abs(actual - expected) <= rel * Math.abs(expected), `${actual} vs ${expected}`);

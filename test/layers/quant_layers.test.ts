@@ -5,20 +5,10 @@
  */
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs";
-import {
-  formatQuantizer,
-  fixedPoint,
-  initBackend,
-  quantDense,
-  sumSquaredError,
-  trainStep,
-  wageActivation,
-  wageError,
-  wageGradient,
-  wageInit,
-  wageWeight,
-} from "lowbit";
+import * as tf from "lowbit/tf";
+import { formatQuantizer, fixedPoint, initBackend, quantDense } from "lowbit";
+import { wageActivation, wageError, wageGradient, wageInit, wageWeight } from "lowbit/layers";
+import { sumSquaredError, trainStep } from "lowbit/train";
 
 /** WAGE's Q(x, k) in float64: clip(sigma * round(x / sigma), -1 + sigma, 1 - sigma), ties to even. */
 function Q(x: number, k: number): number {

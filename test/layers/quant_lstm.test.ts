@@ -5,8 +5,9 @@
  */
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs";
-import { fixedPoint, formatQuantizer, initBackend, quantActivation, quantLstm, wageWeight } from "lowbit";
+import * as tf from "lowbit/tf";
+import { fixedPoint, formatQuantizer, initBackend, quantActivation, quantLstm } from "lowbit";
+import { wageWeight } from "lowbit/layers";
 import { testData } from "../backend/reference";
 
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));

@@ -6,9 +6,8 @@
  */
 import { before, test } from "node:test";
 import * as assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "lowbit/tf";
 import {
-  binary,
   dfpQuantizer,
   fixedPoint,
   FP32,
@@ -16,20 +15,13 @@ import {
   type Format,
   formatQuantizer,
   initBackend,
-  logQuantizer,
   powerOfTwo,
   quantize,
   Rng,
-  sqWeight,
-  ternary,
-  wageActivation,
-  wageError,
-  wageGradient,
-  wageWeight,
-  dynamicFixedPointFormat,
-  logQuantizerFormat,
   type ScaledFormat,
 } from "lowbit";
+import { binary, ternary, dynamicFixedPointFormat, logQuantizerFormat } from "lowbit/quant";
+import { logQuantizer, sqWeight, wageActivation, wageError, wageGradient, wageWeight } from "lowbit/layers";
 
 const rng = new Rng(11);
 const sample = (n: number, spread: number) =>

@@ -4,8 +4,10 @@
  */
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs";
-import { ap2, initBackend, shiftBatchNorm } from "lowbit";
+import * as tf from "lowbit/tf";
+import { initBackend } from "lowbit";
+import { ap2 } from "lowbit/quant";
+import { shiftBatchNorm } from "lowbit/layers";
 import { testData } from "../backend/reference";
 
 const AP2 = (v: number) => (v === 0 ? 0 : Math.sign(v) * 2 ** Math.round(Math.log2(Math.abs(v))));

@@ -6,21 +6,12 @@
  */
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs";
-import {
-  bwnPerChannel,
-  initBackend,
-  isSqWeight,
-  quantConv2d,
-  quantDense,
-  setSqRatio,
-  softmaxCrossEntropy,
-  sqWeight,
-  stochasticQuantize,
-  trainStep,
-  twnPerChannel,
-  vggNet,
-} from "lowbit";
+import * as tf from "lowbit/tf";
+import { initBackend, quantConv2d, quantDense, vggNet } from "lowbit";
+import { bwnPerChannel, stochasticQuantize, twnPerChannel } from "lowbit/quant";
+import { setSqRatio, sqWeight } from "lowbit/layers";
+import { softmaxCrossEntropy, trainStep } from "lowbit/train";
+import { isSqWeight } from "../../lib/dist/layers/sq_weight";
 
 function data(n: number, seed: number, scale = 1): Float32Array {
   let s = seed >>> 0;

@@ -4,7 +4,8 @@
  */
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { charLstm, fixedPoint, formatQuantizer, initBackend, lenet5, qnnMlp, summary, wageLeNet5 } from "lowbit";
+import { charLstm, fixedPoint, formatQuantizer, initBackend, lenet5, qnnMlp, wageLeNet5 } from "lowbit";
+import { summary } from "lowbit/layers";
 
 // LeNet-5 32C5-MP2-64C5-MP2-512FC-10 on 28x28x1: output elements x inputs per output.
 const LENET_MACS = [24 * 24 * 32 * (5 * 5 * 1), 8 * 8 * 64 * (5 * 5 * 32), 512 * 1024, 10 * 512];

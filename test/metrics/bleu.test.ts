@@ -4,7 +4,7 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { corpusBleu } from "lowbit";
+import { corpusBleu } from "lowbit/stats";
 
 const words = (s: string) => s.split(" ");
 

@@ -7,7 +7,7 @@
  */
 import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "lowbit/tf";
 import {
   charLstm,
   dfpQuantizer,
@@ -15,16 +15,15 @@ import {
   formatQuantizer,
   initBackend,
   lenet5,
-  logQuantizer,
   qnnMlp,
   quantConv2d,
   quantDense,
   quantLstm,
   seq2seq,
   vggNet,
-  wageGradient,
   wageLeNet5,
 } from "lowbit";
+import { logQuantizer, wageGradient } from "lowbit/layers";
 
 const BAD_NUMBERS = [NaN, -1, 0.5, Infinity];
 

@@ -5,21 +5,12 @@
  */
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs";
-import {
-  BOS,
-  corpusBleu,
-  dfpQuantizer,
-  greedyDecode,
-  initBackend,
-  numberTranslation,
-  QuantLayer,
-  seq2seq,
-  softmaxCrossEntropy,
-  storeQuantized,
-  translationBatch,
-  trainStep,
-} from "lowbit";
+import * as tf from "lowbit/tf";
+import { dfpQuantizer, initBackend, QuantLayer, seq2seq } from "lowbit";
+import { greedyDecode } from "lowbit/models";
+import { softmaxCrossEntropy, storeQuantized, trainStep } from "lowbit/train";
+import { BOS, numberTranslation, translationBatch } from "lowbit/data";
+import { corpusBleu } from "lowbit/stats";
 
 const task = () => numberTranslation({ split: "train", size: 64, seed: 0, maxDigits: 2 });
 function dfpModel(t: ReturnType<typeof task>, seed = 1) {

@@ -5,24 +5,12 @@
  */
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs";
-import {
-  initBackend,
-  loadMnist,
-  pixelCodes,
-  QuantConv2d,
-  quantActivation,
-  quantConv2d,
-  QuantLayer,
-  runIntegerNetwork,
-  shiftRoundHalfEven,
-  sumSquaredError,
-  trainStep,
-  wageActivation,
-  wageError,
-  wageIntegerNetwork,
-  wageLeNet5,
-} from "lowbit";
+import * as tf from "lowbit/tf";
+import { initBackend, loadMnist, quantActivation, quantConv2d, QuantLayer, wageLeNet5 } from "lowbit";
+import { QuantConv2d, wageActivation, wageError } from "lowbit/layers";
+import { runIntegerNetwork, wageIntegerNetwork } from "lowbit/models";
+import { sumSquaredError, trainStep } from "lowbit/train";
+import { pixelCodes, shiftRoundHalfEven } from "../../lib/dist/models/wage_integer";
 
 /** round(v) with ties to even, in float64. */
 function roundHalfEven(v: number): number {

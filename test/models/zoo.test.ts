@@ -5,22 +5,12 @@
  */
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs";
-import {
-  charLstm,
-  fixedPoint,
-  formatQuantizer,
-  initBackend,
-  qnnMlp,
-  QuantDense,
-  softmaxCrossEntropy,
-  squaredHinge,
-  summary,
-  ternary,
-  trainStep,
-  vggNet,
-  type ZooLayer,
-} from "lowbit";
+import * as tf from "lowbit/tf";
+import { charLstm, fixedPoint, formatQuantizer, initBackend, qnnMlp, vggNet } from "lowbit";
+import { ternary } from "lowbit/quant";
+import { QuantDense, summary } from "lowbit/layers";
+import type { ZooLayer } from "lowbit/models";
+import { softmaxCrossEntropy, squaredHinge, trainStep } from "lowbit/train";
 import { testData } from "../backend/reference";
 
 const oneHot = (labels: number[], classes: number) => tf.oneHot(tf.tensor1d(labels, "int32"), classes).toFloat();

@@ -8,7 +8,8 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { findTslab, jupyterDataDir, writeKernelSpec } from "lowbit";
+import { jupyterDataDir, writeKernelSpec } from "lowbit/notebook";
+import { findTslab } from "../../lib/dist/nb/kernel_spec";
 import { type ProcessResult, runProcess } from "../run_process";
 
 const ROOT = path.resolve(__dirname, "..", "..");

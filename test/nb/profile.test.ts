@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { byProfile, profile, readResults, writeResults } from "lowbit";
+import { byProfile, profile, readResults, writeResults } from "lowbit/notebook";
 
 const saved = process.env.LOWBIT_PROFILE;
 afterEach(() => {

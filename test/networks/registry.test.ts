@@ -5,17 +5,12 @@
  */
 import { before, test } from "node:test";
 import * as assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs";
-import {
-  builtModelLayers,
-  cost,
-  gemmShapes,
-  initBackend,
-  networkNames,
-  registeredNetwork,
-  registerNetwork,
-  vggNet,
-} from "lowbit";
+import * as tf from "lowbit/tf";
+import { initBackend, vggNet } from "lowbit";
+import { networkNames, registeredNetwork, registerNetwork } from "lowbit/models";
+import { gemmShapes } from "lowbit/accum";
+import { cost } from "lowbit/hw";
+import { builtModelLayers } from "../../lib/dist/layers/model_layers";
 
 const lengths = (net: string) => gemmShapes(net).map((g) => `${g.fwd}/${g.bwd}/${g.grad}`);
 

@@ -13,7 +13,8 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { chromium, type Browser } from "playwright-core";
-import { findChromium, plotlyNbextensionUrl } from "lowbit";
+import { findChromium } from "lowbit/viz";
+import { plotlyNbextensionUrl } from "../../lib/dist/viz/plotly_nbextension";
 import { JUPYTER_NOTEBOOK, type JupyterServer, startJupyter } from "../../scripts/jupyter-server";
 import { timeFirstFigure } from "../../scripts/first-figure";
 

@@ -5,8 +5,9 @@
  */
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs";
-import { ap2, initBackend } from "lowbit";
+import * as tf from "lowbit/tf";
+import { initBackend } from "lowbit";
+import { ap2 } from "lowbit/quant";
 
 /** Exact: |x| in [2^e, 2^(e+1)) rounds up iff |x| > sqrt(2) 2^e, i.e. x^2 > 2^(2e+1) (exact in float64). */
 function ap2Ref(v: number): number {

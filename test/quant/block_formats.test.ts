@@ -9,17 +9,17 @@
  */
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "lowbit/tf";
+import { initBackend } from "lowbit";
+import { elementHash } from "../../lib/dist/core/random";
 import {
   checkFormat,
   E8M0,
-  elementHash,
   formatBits,
   formatLabel,
   FP4_E2M1,
   type Format,
   formatInfo,
-  initBackend,
   mx,
   MXFP4,
   MXFP6_E2M3,
@@ -34,7 +34,7 @@ import {
   quantizeValue,
   scaledQuantizer,
   type ScaledFormat,
-} from "lowbit";
+} from "lowbit/quant";
 
 /** Nonnegative finite values of a float element from its definition (exp, man, bias, largest value). */
 function elementValues(exp: number, man: number, bias: number, max: number): number[] {

@@ -5,35 +5,37 @@
  */
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "lowbit/tf";
 import {
   BF16,
-  binary,
   blockFloatingPoint,
   checkFormat,
   fixedPoint,
   floatingPoint,
   type Format,
-  FORMAT_KINDS,
-  formatArithmetic,
-  formatBits,
   formatLabel,
   formatQuantizer,
   FP16,
   FP8_E4M3,
   initBackend,
-  integer,
-  operandOf,
   powerOfTwo,
   quantize,
-  ternary,
-  exponentScale,
-  E8M0,
-  FP8_E5M2FNUZ,
-  OCP_E4M3,
-  p3109,
   scaled,
 } from "lowbit";
+import {
+  binary,
+  E8M0,
+  exponentScale,
+  FORMAT_KINDS,
+  formatArithmetic,
+  formatBits,
+  FP8_E5M2FNUZ,
+  integer,
+  OCP_E4M3,
+  p3109,
+  ternary,
+} from "lowbit/quant";
+import { operandOf } from "lowbit/hw";
 
 const FORMATS: Format[] = [
   fixedPoint({ bits: 8, frac: 4 }),

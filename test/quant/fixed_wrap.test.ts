@@ -3,7 +3,8 @@
 // of a wrapped value is the low `bits` bits of q.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { decode, encode, fixedPoint, quantizeValue } from "lowbit";
+import { fixedPoint, quantizeValue } from "lowbit";
+import { decode, encode } from "lowbit/quant";
 
 function wrapReference(q: bigint, bits: number): bigint {
   const m = 1n << BigInt(bits),

@@ -8,11 +8,7 @@ import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import {
   BF16,
-  binary,
   blockFloatingPoint,
-  decode,
-  elementHash,
-  encode,
   fixedPoint,
   floatingPoint,
   type Format,
@@ -21,12 +17,12 @@ import {
   FP8_E4M3,
   FP8_E5M2,
   initBackend,
-  integer,
   powerOfTwo,
   quantize,
   quantizeValue,
-  ternary,
 } from "lowbit";
+import { binary, decode, encode, integer, ternary } from "lowbit/quant";
+import { elementHash } from "../../lib/dist/core/random";
 
 /** The float32 whose bit pattern is `bits`. */
 function float32FromBits(bits: number): number {

@@ -5,21 +5,11 @@
  */
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs";
-import {
-  binary,
-  blockFloatingPoint,
-  countAbove,
-  dynamicFixedPoint,
-  elementHash,
-  fracFromMax,
-  initBackend,
-  integer,
-  maxAbsOf,
-  powerOfTwo,
-  quantize,
-  ternary,
-} from "lowbit";
+import * as tf from "lowbit/tf";
+import { blockFloatingPoint, dynamicFixedPoint, initBackend, powerOfTwo, quantize } from "lowbit";
+import { binary, fracFromMax, integer, ternary } from "lowbit/quant";
+import { countAbove, maxAbsOf } from "../../lib/dist/quant/kernels/statistics";
+import { elementHash } from "../../lib/dist/core/random";
 import { fixedRef, integerRef, type Mode } from "./reference";
 
 const MODES: Mode[] = ["nearest", "stochastic", "zero", "floor"];

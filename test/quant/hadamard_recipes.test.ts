@@ -5,13 +5,13 @@
  */
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "lowbit/tf";
+import { initBackend } from "lowbit";
+import { hash32 } from "../../lib/dist/core/random";
 import {
   Float8CurrentScaling,
   GEMM_RECIPES,
   hadamardSigns,
-  hash32,
-  initBackend,
   inverseRandomHadamard,
   MXFP4,
   MXFP4_NEAREST,
@@ -24,7 +24,7 @@ import {
   randomHadamard,
   recipeMatMul,
   type ScaledFormat,
-} from "lowbit";
+} from "lowbit/quant";
 
 function hadamardReference(v: number[], seed: number): number[] {
   const b = v.length;

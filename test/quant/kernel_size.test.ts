@@ -5,8 +5,9 @@
  */
 import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs";
-import { fixedPoint, initBackend, maxAbsOf, quantize } from "lowbit";
+import * as tf from "lowbit/tf";
+import { fixedPoint, initBackend, quantize } from "lowbit";
+import { maxAbsOf } from "../../lib/dist/quant/kernels/statistics";
 
 const LIMIT =
   /must have a size in \[0, 2\^28\] \(268435456 elements: lowbit's wasm kernels address a 32-bit heap\); got (\d+) elements/;

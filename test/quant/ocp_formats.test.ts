@@ -9,11 +9,12 @@
  */
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "lowbit/tf";
+import { initBackend } from "lowbit";
+import { elementHash } from "../../lib/dist/core/random";
 import {
   decode,
   E8M0,
-  elementHash,
   encode,
   FP4_E2M1,
   FP6_E2M3,
@@ -25,7 +26,6 @@ import {
   floatingPoint,
   type Format,
   formatInfo,
-  initBackend,
   OCP_E4M3,
   OCP_E5M2,
   p3109,
@@ -33,7 +33,7 @@ import {
   quantizeValue,
   type Rounding,
   ROUNDINGS,
-} from "lowbit";
+} from "lowbit/quant";
 
 /** A format described as the specifications do (OCP OFP8 and MX tables, P3109, gfloat's parameters). */
 interface Spec {

@@ -6,29 +6,23 @@
  */
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "lowbit/tf";
 import {
   BF16,
   blockFloatingPoint,
-  elementHash,
   FP16,
   FP8_E4M3,
   FP8_E5M2,
   fixedPoint,
   floatingPoint,
-  floatingPointRange,
   type Format,
   initBackend,
-  integer,
   powerOfTwo,
   quantize,
-  quantizeGradient,
-  setQuantizationSeed,
-  sigma,
-  shift,
   ste,
-  wageQ,
 } from "lowbit";
+import { floatingPointRange, integer, quantizeGradient, setQuantizationSeed, sigma, shift, wageQ } from "lowbit/quant";
+import { elementHash } from "../../lib/dist/core/random";
 import { binary16, fixedRef, floatRef, type Mode } from "./reference";
 
 const MODES: Mode[] = ["nearest", "stochastic", "zero", "floor"];

@@ -5,7 +5,7 @@
  * (h >>> 8) * 2^-24 < fraction; float normals drop k = 23 - man bits and round up iff
  * (h >>> (32 - k)) + fraction * 2^k >= 2^k.
  */
-import { elementHash } from "lowbit";
+import { elementHash } from "../../lib/dist/core/random";
 
 export type Mode = "nearest" | "stochastic" | "zero" | "floor";
 

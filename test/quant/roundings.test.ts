@@ -5,17 +5,10 @@
  */
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs";
-import {
-  blockFloatingPoint,
-  elementHash,
-  fixedPoint,
-  initBackend,
-  quantize,
-  quantizeValue,
-  type Rounding,
-  ROUNDINGS,
-} from "lowbit";
+import * as tf from "lowbit/tf";
+import { initBackend } from "lowbit";
+import { elementHash } from "../../lib/dist/core/random";
+import { blockFloatingPoint, fixedPoint, quantize, quantizeValue, type Rounding, ROUNDINGS } from "lowbit/quant";
 
 /** v (in steps) rounded to an integer by the definition of each mode. */
 function byDefinition(v: number, mode: Rounding): number {

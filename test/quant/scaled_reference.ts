@@ -11,7 +11,7 @@
  * over finite values (the old maxAbsOf let an Inf set the scale), and BWN's per-channel scale is
  * the mean over finite values (the old one gave a channel holding Inf or NaN an Inf/NaN scale).
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "lowbit/tf";
 import { fixedPoint, powerOfTwo, quantize, type Rounding } from "lowbit";
 import { fixedRef, type Mode } from "./reference";
 

@@ -11,7 +11,7 @@ import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { findChromium } from "lowbit";
+import { findChromium } from "lowbit/viz";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 // Inside the repository, so that `import ... from "lowbit"` resolves as in notebooks/.
@@ -64,7 +64,7 @@ describe("npm run notebooks", () => {
   it("runs each notebook in its own process and reports every failure with its cell", () => {
     const files = [
       notebook("passes", [
-        'import { lineChart, show, showTable } from "lowbit";\nconsole.log("hello from cell 1");',
+        'import { lineChart, show, showTable } from "lowbit/notebook";\nconsole.log("hello from cell 1");',
         'await show(lineChart([{ name: "curve", y: [3, 1, 2] }], { title: "Runner test" }));',
         'showTable({ columns: ["bits"], index: [0], values: [[8]] });',
       ]),
@@ -141,9 +141,10 @@ describe("npm run notebooks", () => {
     it(`${signal} to the runner ends the notebook and everything it started${browser ? ", Chromium included" : ""}`, async () => {
       const ready = path.join(dir, `${signal}.ready`),
         late = path.join(dir, `${signal}.late`);
-      const render = browser ? 'await renderImage(lineChart([{ name: "y", y: [1, 2] }]), "svg");' : "";
+      const svg = JSON.stringify(path.join(dir, `${signal}.svg`));
+      const render = browser ? `await exportFigure(lineChart([{ name: "y", y: [1, 2] }]), ${svg});` : "";
       const file = notebook(`signal-${signal}`, [
-        'import { spawn } from "child_process";\nimport * as fs from "fs";\nimport { lineChart, renderImage } from "lowbit";\n' +
+        'import { spawn } from "child_process";\nimport * as fs from "fs";\nimport { exportFigure, lineChart } from "lowbit/notebook";\n' +
           'spawn("sleep", ["600"], { detached: true, stdio: "ignore" });',
         `${render}\nfs.writeFileSync(${JSON.stringify(ready)}, "ready");\n` +
           `for (;;) { ${render} fs.writeFileSync(${JSON.stringify(late)}, String(Date.now())); await new Promise((r) => setTimeout(r, 100)); }`,
@@ -207,7 +208,7 @@ function descendantsByPs(root: number): number[] {
   const rows = spawnSync("ps", ["-e", "-o", "pid=,ppid="], { encoding: "utf8" }).stdout.trim().split("\n");
   const links = rows.map((row) => row.trim().split(/\s+/).map(Number));
   const found: number[] = [];
-  for (let frontier = [root]; frontier.length > 0; ) {
+  for (let frontier = [root]; frontier.length > 0;) {
     frontier = links.filter(([, parent]) => frontier.includes(parent)).map(([pid]) => pid);
     found.push(...frontier);
   }

@@ -10,18 +10,10 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import * as tf from "@tensorflow/tfjs";
-import {
-  dfpQuantizer,
-  initBackend,
-  loadCheckpoint,
-  quantDense,
-  quantizeUpdates,
-  saveCheckpoint,
-  shiftAdaMax,
-  storeQuantized,
-  wageWeight,
-} from "lowbit";
+import * as tf from "lowbit/tf";
+import { dfpQuantizer, initBackend, quantDense } from "lowbit";
+import { wageWeight } from "lowbit/layers";
+import { loadCheckpoint, quantizeUpdates, saveCheckpoint, shiftAdaMax, storeQuantized } from "lowbit/train";
 import { COMBINATIONS, makeOptimizer, model, STEPS, trainSteps } from "./resume_fixture";
 
 /** The sections of two checkpoint payloads that differ (for a readable failure). */

@@ -13,24 +13,10 @@ import assert from "node:assert/strict";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import * as tf from "@tensorflow/tfjs";
-import {
-  charLstm,
-  dfpQuantizer,
-  initBackend,
-  lenet5,
-  loadCheckpoint,
-  qnnMlp,
-  quantLeNet5,
-  saveCheckpoint,
-  seq2seq,
-  softmaxCrossEntropy,
-  sumSquaredError,
-  trainStep,
-  vggNet,
-  wageLeNet5,
-} from "lowbit";
-import type { Loss } from "lowbit";
+import * as tf from "lowbit/tf";
+import { charLstm, dfpQuantizer, initBackend, lenet5, qnnMlp, quantLeNet5, seq2seq, vggNet, wageLeNet5 } from "lowbit";
+import { loadCheckpoint, saveCheckpoint, softmaxCrossEntropy, sumSquaredError, trainStep } from "lowbit/train";
+import type { Loss } from "lowbit/train";
 import { COMBINATIONS, makeOptimizer } from "./resume_fixture";
 
 const dfp = (seed: number) => ({

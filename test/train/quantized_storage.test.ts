@@ -5,8 +5,9 @@
  */
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs";
-import { dfpQuantizer, fixedPoint, formatQuantizer, initBackend, storeQuantized } from "lowbit";
+import * as tf from "lowbit/tf";
+import { dfpQuantizer, fixedPoint, formatQuantizer, initBackend } from "lowbit";
+import { storeQuantized } from "lowbit/train";
 
 describe("storeQuantized", () => {
   before(async () => {

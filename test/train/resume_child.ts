@@ -4,7 +4,8 @@
  * `<dir>/<name>.resumed`. Usage: node --import tsx resume_child.ts <dir>
  */
 import { join } from "node:path";
-import { initBackend, loadCheckpoint, saveCheckpoint } from "lowbit";
+import { initBackend } from "lowbit";
+import { loadCheckpoint, saveCheckpoint } from "lowbit/train";
 import { COMBINATIONS, makeOptimizer, model, STEPS, trainSteps } from "./resume_fixture";
 
 async function main(dir: string): Promise<void> {

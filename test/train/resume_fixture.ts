@@ -8,22 +8,13 @@
  * schedule changes before the half (so only the checkpoint can carry it). The data of step k is
  * a function of k.
  */
-import * as tf from "@tensorflow/tfjs";
-import {
-  dfpQuantizer,
-  floatingPoint,
-  quantDense,
-  quantize,
-  quantizeUpdates,
-  quantLstm,
-  setQuantizationSeed,
-  shiftAdaMax,
-  softmaxCrossEntropy,
-  storeQuantized,
-  trainStep,
-  wageGradient,
-} from "lowbit";
-import type { QuantLayer, TensorQuantizer, WageGradientQuantizer } from "lowbit";
+import * as tf from "lowbit/tf";
+import { dfpQuantizer, floatingPoint, quantDense, quantize, quantLstm } from "lowbit";
+import { setQuantizationSeed } from "lowbit/quant";
+import { wageGradient } from "lowbit/layers";
+import { quantizeUpdates, shiftAdaMax, softmaxCrossEntropy, storeQuantized, trainStep } from "lowbit/train";
+import type { QuantLayer, TensorQuantizer } from "lowbit";
+import type { WageGradientQuantizer } from "lowbit/layers";
 
 export const STEPS = 8;
 

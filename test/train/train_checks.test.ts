@@ -1,8 +1,9 @@
 /** train()'s argument checks: an empty split and a bad seed are clear errors before any step. */
 import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs";
-import { initBackend, lenet5, loadMnist, shiftAdaMax, train } from "lowbit";
+import * as tf from "lowbit/tf";
+import { initBackend, lenet5, loadMnist } from "lowbit";
+import { shiftAdaMax, train } from "lowbit/train";
 
 describe("train arguments", () => {
   let mnist: ReturnType<typeof loadMnist>;

@@ -7,7 +7,8 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { closeFigureRenderer, exportFigure, findChromium, lineChart } from "lowbit";
+import { exportFigure, lineChart } from "lowbit/notebook";
+import { closeFigureRenderer, findChromium } from "lowbit/viz";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lowbit-export-"));
 after(async () => {
@@ -31,36 +32,40 @@ function pngSize(bytes: Buffer): { width: number; height: number } {
   return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
 }
 
-describe("exportFigure", {
-  skip: findChromium() === undefined && !process.env.CI && "Chromium is not installed",
-}, () => {
-  it("writes a PNG of width x height at scale", async () => {
-    const started = performance.now();
-    const file = await exportFigure(fig, path.join(dir, "a", "loss.png"), { width: 500, height: 300, scale: 2 });
-    const first = performance.now() - started;
-    assert.deepEqual(pngSize(fs.readFileSync(file)), { width: 1000, height: 600 });
-    const again = performance.now();
-    const one = await exportFigure(fig, path.join(dir, "loss1.png"), { width: 321, height: 123, scale: 1 });
-    console.log(
-      `png export: first ${first.toFixed(0)} ms (browser start), next ${(performance.now() - again).toFixed(0)} ms`,
-    );
-    assert.deepEqual(pngSize(fs.readFileSync(one)), { width: 321, height: 123 });
-  });
+describe(
+  "exportFigure",
+  {
+    skip: findChromium() === undefined && !process.env.CI && "Chromium is not installed",
+  },
+  () => {
+    it("writes a PNG of width x height at scale", async () => {
+      const started = performance.now();
+      const file = await exportFigure(fig, path.join(dir, "a", "loss.png"), { width: 500, height: 300, scale: 2 });
+      const first = performance.now() - started;
+      assert.deepEqual(pngSize(fs.readFileSync(file)), { width: 1000, height: 600 });
+      const again = performance.now();
+      const one = await exportFigure(fig, path.join(dir, "loss1.png"), { width: 321, height: 123, scale: 1 });
+      console.log(
+        `png export: first ${first.toFixed(0)} ms (browser start), next ${(performance.now() - again).toFixed(0)} ms`,
+      );
+      assert.deepEqual(pngSize(fs.readFileSync(one)), { width: 321, height: 123 });
+    });
 
-  it("writes an SVG with one trace group per series, their names and the title", async () => {
-    const svg = fs.readFileSync(await exportFigure(fig, path.join(dir, "loss.svg")), "utf8");
-    assert.match(svg, /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
-    assert.equal(svg.match(/class="trace scatter/g)?.length, 2);
-    assert.match(svg, /float32/);
-    assert.match(svg, /8-bit/);
-    assert.match(svg, /Export test/);
-  });
-});
+    it("writes an SVG with one trace group per series, their names and the title", async () => {
+      const svg = fs.readFileSync(await exportFigure(fig, path.join(dir, "loss.svg")), "utf8");
+      assert.match(svg, /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+      assert.equal(svg.match(/class="trace scatter/g)?.length, 2);
+      assert.match(svg, /float32/);
+      assert.match(svg, /8-bit/);
+      assert.match(svg, /Export test/);
+    });
+  },
+);
 
 describe("exportFigure html", () => {
   it("is self-contained: the plotly bundle inline, no external script", async () => {
     const html = fs.readFileSync(await exportFigure(fig, path.join(dir, "loss.html")), "utf8");
-    assert.match(html, /plotly\.js v\d/);
+    assert.match(html, /plotly\.js \(cartesian - minified\) v\d/);
     assert.match(html, /Plotly\.newPlot\("figure", \[\{"type":"scatter","name":"float32"/);
     assert.doesNotMatch(html, /<script[^>]+src=/);
   });

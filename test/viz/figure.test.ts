@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { barChart, heatmap, histogram, lineChart } from "lowbit";
+import { barChart, heatmap, histogram, lineChart } from "lowbit/notebook";
 
 describe("figure builders", () => {
   it("lineChart: one scatter trace per series, default x, log axis range in log10 units, error bars", () => {

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { installPlotlyNbextension, plotlyNbextensionUrl, plotlyVersion } from "lowbit";
+import { installPlotlyNbextension, plotlyNbextensionUrl, plotlyVersion } from "../../lib/dist/viz/plotly_nbextension";
 
 test("copies the bundle under nbextensions/lowbit/, once, and drops other releases", () => {
   const data = fs.mkdtempSync(path.join(os.tmpdir(), "lowbit-nbext-"));
@@ -15,7 +15,7 @@ test("copies the bundle under nbextensions/lowbit/, once, and drops other releas
     const file = installPlotlyNbextension(data);
     assert.equal(path.relative(data, file), plotlyNbextensionUrl());
     assert.equal(plotlyNbextensionUrl(), `nbextensions/lowbit/plotly-${plotlyVersion()}.min.js`);
-    assert.ok(fs.readFileSync(file).equals(fs.readFileSync(require.resolve("plotly.js-dist-min"))));
+    assert.ok(fs.readFileSync(file).equals(fs.readFileSync(require.resolve("plotly.js-cartesian-dist-min"))));
     assert.ok(!fs.existsSync(stale), "the other release is removed");
     const written = fs.statSync(file).mtimeMs;
     installPlotlyNbextension(data);

@@ -6,22 +6,12 @@
  */
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs";
-import {
-  initBackend,
-  logQuantizer,
-  packSigns,
-  qnnMlp,
-  QuantDense,
-  Rng,
-  squaredHinge,
-  trainStep,
-  unpackSigns,
-  XnorDense,
-  quantActivation,
-  xnorMatMul,
-  xnorMlp,
-} from "lowbit";
+import * as tf from "lowbit/tf";
+import { initBackend, qnnMlp, Rng, quantActivation } from "lowbit";
+import { logQuantizer, QuantDense } from "lowbit/layers";
+import { packSigns, XnorDense, xnorMatMul, xnorMlp } from "lowbit/models";
+import { squaredHinge, trainStep } from "lowbit/train";
+import { unpackSigns } from "../../lib/dist/xnor/packed_signs";
 
 /** A [rows, cols] matrix of +-1 drawn from rng. */
 function signMatrix(rng: Rng, rows: number, cols: number): Float32Array {

@@ -12,7 +12,7 @@ import {
   type KernelConfig,
   type KernelFunc,
   type TensorInfo,
-} from "@tensorflow/tfjs";
+} from "@tensorflow/tfjs-core";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { tfjsWasmKernel } from "./tfjs_wasm_kernels";
 import { release, runWasmKernel } from "./wasm_heap";

@@ -16,7 +16,7 @@ import {
   type KernelConfig,
   type KernelFunc,
   type TensorInfo,
-} from "@tensorflow/tfjs";
+} from "@tensorflow/tfjs-core";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { lowbitWasm } from "../lowbit_wasm";
 import { imagesPerChunk, nhwcConvInfo } from "./conv_info";

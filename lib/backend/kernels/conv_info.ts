@@ -1,5 +1,5 @@
 /** Validation and geometry shared by lowbit's backward convolution kernels. */
-import { backend_util } from "@tensorflow/tfjs";
+import { backend_util } from "@tensorflow/tfjs-core";
 
 /** At most this many elements in one im2col matrix; larger batches are processed in chunks. */
 export const MAX_COL_ELEMENTS = 1 << 23;

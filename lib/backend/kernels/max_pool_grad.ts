@@ -13,7 +13,7 @@ import {
   type MaxPoolGradAttrs,
   type MaxPoolGradInputs,
   type TensorInfo,
-} from "@tensorflow/tfjs";
+} from "@tensorflow/tfjs-core";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { lowbitWasm } from "../lowbit_wasm";
 import { addressOf } from "./wasm_heap";

@@ -2,7 +2,7 @@
  * tfjs's own wasm kernels that lowbit replaced, kept so that a replacement can delegate to the
  * original for the cases it runs well, and so that benchmarks can measure the original.
  */
-import type { KernelConfig } from "@tensorflow/tfjs";
+import type { KernelConfig } from "@tensorflow/tfjs-core";
 
 const originals = new Map<string, KernelConfig>();
 

@@ -3,7 +3,7 @@
  * allocated there, and the backend's own kernels called directly (no engine, no tape), the way
  * tfjs's kernels compose each other.
  */
-import { getKernel, type NamedAttrMap, type TensorInfo } from "@tensorflow/tfjs";
+import { getKernel, type NamedAttrMap, type TensorInfo } from "@tensorflow/tfjs-core";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 
 /** Byte offset of a tensor's data on the wasm heap. */

@@ -2,7 +2,7 @@ export { binary } from "./binary";
 export type { BinaryFormat } from "./binary";
 export { blockFloatingPoint } from "./block_floating_point";
 export type { BlockFloatingPointFormat, BlockFloatingPointOptions } from "./block_floating_point";
-export { FIXED_POINT_OVERFLOWS, fixedPoint, fixedPointCodeRange, fixedPointRange } from "./fixed_point";
+export { FIXED_POINT_OVERFLOWS, fixedPoint, fixedPointRange } from "./fixed_point";
 export type { FixedPointFormat, FixedPointOptions, FixedPointOverflow } from "./fixed_point";
 export { E8M0, e8m0 } from "./e8m0";
 export type { E8M0Format } from "./e8m0";
@@ -46,7 +46,7 @@ export {
   scaled,
 } from "./registry";
 export type { Format } from "./registry";
-export { exponentScale, powerOfTwoScale, scaledLabel, SCALE_ROUNDINGS, SCALE_RULES } from "./scaled";
+export { exponentScale, powerOfTwoScale, SCALE_ROUNDINGS, SCALE_RULES } from "./scaled";
 export type { Granularity, ScaledFormat, ScaledOptions, ScaleFormat, ScaleRounding, ScaleRule } from "./scaled";
 export { ternary } from "./ternary";
 export type { TernaryFormat } from "./ternary";

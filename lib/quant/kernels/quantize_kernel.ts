@@ -10,7 +10,7 @@ import {
   registerKernel,
   type TensorInfo,
   util,
-} from "@tensorflow/tfjs";
+} from "@tensorflow/tfjs-core";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { lowbitWasm, standaloneWasm } from "../../backend/lowbit_wasm";
 import { checkKernelSize } from "../../core/checks";

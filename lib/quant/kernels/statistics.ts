@@ -5,7 +5,7 @@
  * are ignored: lowbit's statistics never let a special value set a scale); countAbove counts
  * +-Inf (it saturates) and not NaN.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../../backend/tf";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { type LowbitWasm, lowbitWasm, standaloneWasm } from "../../backend/lowbit_wasm";
 import { checkKernelSize } from "../../core/checks";

@@ -15,7 +15,7 @@
  * transposition for blocks along an axis other than the last, whose blocks the kernels need
  * consecutive, as block floating point always did). No tensors leak.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../../backend/tf";
 import { checkKernelSize } from "../../core/checks";
 import { fixedPoint, type Format, powerOfTwo } from "../formats";
 import { scaleExponentRange, type ScaledFormat } from "../formats/scaled";

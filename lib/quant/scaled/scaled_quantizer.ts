@@ -6,7 +6,7 @@
  * exponents by at most one power of two (dynamic fixed point; Courbariaux et al. 2014).
  * `history` records every evaluation; saveState/loadState carry it through checkpoints.
  */
-import type * as tf from "@tensorflow/tfjs";
+import type * as tf from "../../backend/tf";
 import { checkInteger } from "../../core/checks";
 import type { ScaledFormat } from "../formats/scaled";
 import { checkFormat } from "../formats/registry";

@@ -1,0 +1,43 @@
+/**
+ * The experiments lowbit registers by name, and how a worker finds a sweep's experiment: by name
+ * here, or as a function exported by the sweep's module (a user's file or package).
+ */
+import type { Experiment, RegisteredExperiment } from "./experiment";
+import { LEAST_SQUARES_SGD } from "./least_squares_sgd";
+import { MNIST_MLP } from "./mnist_mlp";
+
+export const EXPERIMENTS: Readonly<Record<string, RegisteredExperiment>> = {
+  "least-squares-sgd": LEAST_SQUARES_SGD,
+  "mnist-mlp": MNIST_MLP,
+};
+
+/** The function of experiment `name`, from `module` (a path or package name) or lowbit's EXPERIMENTS. */
+export function loadExperiment(name: string, module?: string): Experiment {
+  if (module === undefined) {
+    const registered = EXPERIMENTS[name];
+    if (registered === undefined)
+      throw new RangeError(
+        `lowbit: unknown experiment "${name}"; lowbit's experiments are ${Object.keys(EXPERIMENTS).join(", ")} ` +
+          `(or give a module that exports it)`,
+      );
+    return registered.run;
+  }
+  let exported: Record<string, unknown>;
+  try {
+    exported = require(module) as Record<string, unknown>;
+  } catch (e) {
+    throw new Error(`lowbit: cannot load the sweep's module ${module}: ${e instanceof Error ? e.message : String(e)}`, {
+      cause: e,
+    });
+  }
+  const fn = exported[name] ?? (exported.default as Record<string, unknown> | undefined)?.[name];
+  if (typeof fn !== "function")
+    throw new RangeError(
+      `lowbit: module ${module} exports no function "${name}"; it exports ${
+        Object.keys(exported)
+          .filter((k) => typeof exported[k] === "function")
+          .join(", ") || "no functions"
+      }`,
+    );
+  return fn as Experiment;
+}

@@ -1,5 +1,5 @@
 /**
- * quantize(x, format, { rounding, seed, stream }): x rounded to `format`.
+ * quantize(x, format, { rounding, seed, stream, randomBits }): x rounded to `format`.
  * Accepts a float32 tf.Tensor (returns a new tensor; no gradient: wrap it in ste()) or a
  * Float32Array (returns a new array). Same bits for the same seed on every backend.
  *
@@ -7,7 +7,11 @@
  * floating point gives the largest finite value when saturating, else +-Inf; ternary gives
  * +-its level. Ternary and binary ignore `rounding` (binary has its own `stochastic`).
  * Formats with statistics of the data (ternary, block floating point, scaled formats) are
- * scaled formats: lib/quant/scaled/quantize_scaled.ts.
+ * scaled formats: lib/quant/scaled/quantize_scaled.ts (OCP MX and NVFP4 in one pass of
+ * lib/wasm/quantize_block_scaled.ts). E8M0 is rounded by its float64 reference, element by
+ * element (it holds scales, not tensors). The roundings nearestAway, up, down and odd, and
+ * stochastic rounding with `randomBits`, run on floating-point and fixed-point formats (and the
+ * scaled formats built on them); the other kinds refuse them (lib/quant/rounding.ts).
  *
  * Stochastic rounding's exact resolution, with h = elementHash(seed, stream, i) for element i:
  *   floating-point normals: the k = 23 - man dropped bits d of |x| round up iff
@@ -22,6 +26,8 @@
  *     systematically lost), and E[round(x)] - x is below 2^-24 of a step.
  * "Up" is toward +Inf for the signed grids (fixed point, integer, block floating point), and
  * away from zero for sign-magnitude ones (floating point, power of two).
+ * With randomBits r (every kind that takes it): away from zero iff floor(frac * 2^r) + R >= 2^r,
+ * frac the magnitude's exact fraction of a step, R = h >>> (32 - r): P = floor(frac * 2^r) / 2^r.
  */
 import * as tf from "../backend/tf";
 import { checkKernelSize } from "../core/checks";

@@ -73,7 +73,9 @@ export function floatRange(
   mode: i32, a: u32, b: u32,
 ): void {
   const code = mode & 0xff, rbits = mode >> 8;
-  if (code == NEAREST) floatLoop(src, dst, start, end, man, minNormalBits, maxBits, overflowBits, infBits, noNegZero, parityFlip, quantum, up1, up2, NEAREST, 0, a, b);
+  const plainNearest = code == NEAREST && man > 0 && man < 23 && overflowBits == maxBits && infBits == maxBits && !noNegZero;
+  if (plainNearest) nearestSaturatingLoop(src, dst, start, end, man, minNormalBits, maxBits, quantum, up1, up2);
+  else if (code == NEAREST) floatLoop(src, dst, start, end, man, minNormalBits, maxBits, overflowBits, infBits, noNegZero, parityFlip, quantum, up1, up2, NEAREST, 0, a, b);
   else if (code == STOCHASTIC) floatLoop(src, dst, start, end, man, minNormalBits, maxBits, overflowBits, infBits, noNegZero, parityFlip, quantum, up1, up2, STOCHASTIC, 0, a, b);
   else if (code == ZERO) floatLoop(src, dst, start, end, man, minNormalBits, maxBits, overflowBits, infBits, noNegZero, parityFlip, quantum, up1, up2, ZERO, 0, a, b);
   else if (code == FLOOR) floatLoop(src, dst, start, end, man, minNormalBits, maxBits, overflowBits, infBits, noNegZero, parityFlip, quantum, up1, up2, FLOOR, 0, a, b);
@@ -195,4 +197,29 @@ export function nearestSaturatingX4(
   const q = v128.bitselect(r, sub, i32x4.ge_s(mag, minNormalV));
   const out = v128.or(q, v128.and(bits, i32x4.splat(0x80000000)));
   return v128.bitselect(bits, out, i32x4.gt_s(mag, i32x4.splat(0x7f800000))); // NaN stays NaN
+}
+
+/** nearestSaturatingX4 over elements [start, end) (the rest lane by lane with float1's formulas). */
+// @ts-ignore: decorator
+@inline
+function nearestSaturatingLoop(
+  src: usize, dst: usize, start: i32, end: i32, man: i32, minNormalBits: u32, maxBits: u32, quantum: f32,
+  up1: f32, up2: f32,
+): void {
+  const k = 23 - man;
+  const mask: u32 = (<u32>1 << k) - 1;
+  const half = i32x4.splat(mask >> 1), notMaskV = i32x4.splat(~mask);
+  const minNormalV = i32x4.splat(minNormalBits), maxV = i32x4.splat(maxBits);
+  const up1V = f32x4.splat(up1), up2V = f32x4.splat(up2), quantumV = f32x4.splat(quantum);
+  const vecEnd = start + ((end - start) & ~3);
+  for (let i = start; i < vecEnd; i += 4) {
+    const at = <usize>i << 2;
+    v128.store(dst + at, nearestSaturatingX4(v128.load(src + at), k, half, notMaskV, minNormalV, maxV, up1V, up2V,
+      quantumV));
+  }
+  for (let i = vecEnd; i < end; i++) {
+    const at = <usize>i << 2;
+    store<u32>(dst + at, float1(load<u32>(src + at), 0, NEAREST, 0, k, mask, minNormalBits, maxBits, maxBits, maxBits,
+      maxBits, false, 0, up1, up2, quantum));
+  }
 }

@@ -362,3 +362,97 @@ function nvfp4Loop(
     }
   }
 }
+
+/**
+ * quantizeMx for blocks along an axis that is not the last: the data is [outer, axisLength,
+ * inner] (row-major), blocks are blockSize consecutive positions along the middle axis at each
+ * (outer, inner) position, computed element by element with the same formulas. Element
+ * (o, a, q) draws elementHash of its index in the tensor with that axis moved last,
+ * (o * inner + q) * axisLength + a, as quantizing the transposed tensor would.
+ */
+export function quantizeMxStrided(
+  src: usize, dst: usize, outer: i32, axisLength: i32, inner: i32, blockSize: i32, isFloat: i32, man: i32,
+  bias: i32, maxElem: f64, saturate: i32, propagateInf: i32, hasInf: i32, noNegZero: i32, frac: i32, qmin: f64,
+  qmax: f64, target: f64, scaleRounding: i32, minExp: i32, maxExp: i32, emptyExp: i32, poison: i32, mode: i32,
+  a: u32, b: u32,
+): void {
+  const code = mode & 0xff, rbits = mode >> 8;
+  const emin = 1 - bias;
+  const special: f64 = hasInf ? Infinity : NaN;
+  const specialBits: u32 = hasInf ? 0x7f800000 : 0x7fc00000;
+  const k = 23 - man;
+  const mask: u32 = (<u32>1 << k) - 1;
+  const stride = <usize>inner << 2;
+  for (let o = 0; o < outer; o++) {
+    for (let a0 = 0; a0 < axisLength; a0 += blockSize) {
+      const a1 = min<i32>(axisLength, a0 + blockSize);
+      for (let q = 0; q < inner; q++) {
+        const first = src + ((<usize>(o * axisLength + a0) * <usize>inner + <usize>q) << 2);
+        const out = dst + (first - src);
+        const hashBase = <u32>((o * inner + q) * axisLength);
+        let top: u32 = 0,
+          found = false;
+        for (let j = 0; j < a1 - a0; j++) {
+          const mag = load<u32>(first + <usize>j * stride) & 0x7fffffff;
+          if (mag >= 0x7f800000) found = true;
+          else if (mag > top) top = mag;
+        }
+        if (poison && found) {
+          for (let j = 0; j < a1 - a0; j++) store<f32>(out + <usize>j * stride, NaN);
+          continue;
+        }
+        const m = <f64>reinterpret<f32>(top);
+        let X: i32;
+        if (m == 0) X = emptyExp;
+        else {
+          const r = m / target;
+          const e = floorLog2(r);
+          if (scaleRounding == 0) X = e;
+          else if (scaleRounding == 1) X = r > pow2(e) ? e + 1 : e;
+          else X = r * r >= pow2(2 * e + 1) ? e + 1 : e;
+          X = min<i32>(maxExp, max<i32>(minExp, X));
+        }
+        if (!isFloat) {
+          const up = pow2(frac - X),
+            down = pow2(X - frac);
+          for (let j = 0; j < a1 - a0; j++) {
+            const h = isRandom(code) ? elementHash(a, b, hashBase + <u32>(a0 + j)) : 0;
+            const v = round64(<f64>load<f32>(first + <usize>j * stride) * up, code, h, rbits);
+            store<f32>(out + <usize>j * stride, <f32>((v < qmin ? qmin : v > qmax ? qmax : v) * down));
+          }
+          continue;
+        }
+        const scale = pow2(X);
+        const blockMaxValue = maxElem * scale;
+        if (emin + X >= -126 && blockMaxValue <= FLT_MAX) {
+          const maxBits = reinterpret<u32>(<f32>blockMaxValue);
+          const overflowBits: u32 = saturate ? maxBits : specialBits;
+          const infBits: u32 = saturate && !propagateInf ? maxBits : specialBits;
+          const posLimit: u32 = code == ZERO || code == FLOOR ? maxBits : overflowBits;
+          const negLimit: u32 = code == ZERO || code == UP ? maxBits : overflowBits;
+          const s = man - emin - X;
+          const flip: u32 = man == 0 ? <u32>((X + 127 - bias) & 1) : 0;
+          const minNormalBits = reinterpret<u32>(<f32>pow2(emin + X));
+          const quantum = <f32>pow2(-s),
+            up1 = <f32>pow2((s + 1) >> 1),
+            up2 = <f32>pow2(s >> 1);
+          for (let j = 0; j < a1 - a0; j++) {
+            const h = isRandom(code) ? elementHash(a, b, hashBase + <u32>(a0 + j)) : 0;
+            store<u32>(out + <usize>j * stride, float1(load<u32>(first + <usize>j * stride), h, code, rbits, k, mask,
+              minNormalBits, maxBits, posLimit, negLimit, infBits, noNegZero != 0, flip, up1, up2, quantum));
+          }
+          continue;
+        }
+        const unscale = pow2(-X);
+        const overflow: f64 = saturate ? maxElem : special;
+        const inf: f64 = saturate && !propagateInf ? maxElem : special;
+        for (let j = 0; j < a1 - a0; j++) {
+          const h = isRandom(code) ? elementHash(a, b, hashBase + <u32>(a0 + j)) : 0;
+          const z = <f64>load<f32>(first + <usize>j * stride) * unscale;
+          const v = roundFloatElement(z, code, rbits, h, man, bias, pow2(emin), maxElem, overflow, inf, pow2(emin - man));
+          store<f32>(out + <usize>j * stride, noNegZero && v == 0 ? 0 : <f32>(v * scale));
+        }
+      }
+    }
+  }
+}

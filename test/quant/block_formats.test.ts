@@ -14,6 +14,7 @@ import { initBackend } from "lowbit";
 import { elementHash } from "../../lib/dist/core/random";
 import {
   checkFormat,
+  floatingPoint,
   E8M0,
   formatBits,
   formatLabel,
@@ -70,6 +71,8 @@ interface ElementSpec {
   max: number;
 }
 const E4M3 = { values: elementValues(4, 3, 7, 448), emax: 8, max: 448 };
+/** An E4M3 with a large bias, whose tiny blocks take the kernels' float64 path. */
+const E4M3_TINY_BIAS = floatingPoint({ exp: 4, man: 3, encoding: "fn", bias: 14 });
 const ELEMENTS: [string, ScaledFormat, ElementSpec | "int8"][] = [
   ["MXFP8_E4M3", MXFP8_E4M3, E4M3],
   ["MXFP8_E5M2", MXFP8_E5M2, { values: elementValues(5, 2, 15, 57344), emax: 15, max: 57344 }],
@@ -202,6 +205,24 @@ describe("MX: bit for bit with the OCP MX v1.0 reference", () => {
     const refT = tf.tensor(ref, [32, 48]).transpose();
     assertSameBits(q.dataSync(), refT.dataSync(), "axis 0");
     tf.dispose([t, q, tT, refT]);
+  });
+  test("blocks along a middle axis (no transposition) equal the transposed tensor's blocks, stochastic bits included", () => {
+    const y = hardData(4, 96, 4).map((v, i) => (i % 7 === 0 ? v * 3 : v));
+    const t = tf.tensor(y, [4, 8, 12]);
+    for (const [element, options] of [
+      [FP4_E2M1, { rounding: "stochastic", seed: 6, stream: 1 }],
+      [OCP_E4M3, { rounding: "odd" }],
+      [MXINT8.element, { rounding: "stochastic", seed: 2, randomBits: 3 }],
+      [E4M3_TINY_BIAS, { rounding: "up" }],
+    ] as const) {
+      const f = mx({ element, blockSize: 4, axis: 1 });
+      const direct = quantize(t, f, options);
+      const moved = t.transpose([0, 2, 1]);
+      const viaLast = quantize(moved, mx({ element, blockSize: 4 }), options).transpose([0, 2, 1]);
+      assertSameBits(direct.dataSync(), viaLast.dataSync(), `${JSON.stringify(options)}`);
+      tf.dispose([direct, moved, viaLast]);
+    }
+    t.dispose();
   });
   test("2-D tiles 16 x 16: each tile one block", () => {
     const t = tf.tensor(x.subarray(0, 32 * 48), [32, 48]);

@@ -44,6 +44,8 @@ export interface MxBlocks {
   readonly maxExp: number;
   readonly emptyExp: number;
   readonly poison: boolean;
+  /** Blocks along a middle axis of data [outer, axisLength, inner] (else consecutive elements). */
+  readonly strided?: { readonly outer: number; readonly axisLength: number; readonly inner: number };
 }
 
 /**
@@ -164,10 +166,7 @@ export function runQuantizeKernel(
       const r = isFloat ? floatingPointRange(e) : undefined;
       const grid = isFloat ? undefined : fixedPointRange(e);
       const encoding = isFloat ? floatEncoding(e) : "finite";
-      k.quantizeMx(
-        src,
-        dst,
-        n,
+      const params = [
         f.blockSize,
         isFloat ? 1 : 0,
         isFloat ? e.man : 0,
@@ -189,7 +188,9 @@ export function runQuantizeKernel(
         mode,
         a,
         b,
-      );
+      ] as const;
+      if (f.strided === undefined) k.quantizeMx(src, dst, n, ...params);
+      else k.quantizeMxStrided(src, dst, f.strided.outer, f.strided.axisLength, f.strided.inner, ...params);
       return;
     }
     case "nvfp4Blocks": {

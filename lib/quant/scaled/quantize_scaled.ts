@@ -25,6 +25,7 @@ import { integerRange } from "../formats/integer";
 import { twnThreshold } from "../formats/twn_threshold";
 import { countAbove, maxAbsOf } from "../kernels/statistics";
 import type { QuantizeOptions } from "../quantize";
+import type { KernelFormat } from "../kernels/elementwise";
 import { quantizeWith } from "../quantize_with";
 import { blockKernelFormat } from "./block_kernels";
 import {
@@ -342,6 +343,8 @@ export function quantizeScaledWith<T extends tf.Tensor | Float32Array>(
   if (g.kind === "block") {
     const axis = g.axis < 0 ? g.axis + t.rank : g.axis;
     if (axis >= 0 && axis < t.rank - 1) {
+      const strided = kernel ? stridedBlockKernel(t.shape, axis, f) : undefined;
+      if (strided !== undefined) return quantizeWith(x, strided, options);
       // Blocks along `axis`: move it last, where blocks are consecutive elements.
       const perm = [...Array(t.rank).keys()].filter((d) => d !== axis).concat(axis);
       const inverse = perm.map((_, d) => perm.indexOf(d));
@@ -359,6 +362,31 @@ export function quantizeScaledWith<T extends tf.Tensor | Float32Array>(
   let values: Float32Array | undefined;
   const input: ScaledInput = { values: () => (values ??= t.dataSync() as Float32Array), tensor: t, layout };
   return withNanGroups(applyScales(x, input, f, scalesOf(input), options, elementsOnly), input, f);
+}
+
+/**
+ * The MX kernel for blocks along a middle axis of `shape` (data [outer, axisLength, inner]),
+ * without transposing: undefined when the format has not the MX shape (its blocks then go
+ * through a transposition). The same results, bit for bit, as the transposed path's kernel.
+ */
+function stridedBlockKernel(shape: readonly number[], axis: number, f: ScaledFormat): KernelFormat | undefined {
+  const g = f.granularity as { axis: number; size?: number };
+  const axisLength = shape[axis];
+  const size = g.size ?? axisLength;
+  if (axisLength % size !== 0) {
+    throw new RangeError(
+      `lowbit: scaled granularity.size, the blockSize must divide the length of axis ${g.axis} (${axisLength}); got ${size}`,
+    );
+  }
+  const n = shape.reduce((p, d) => p * d, 1);
+  const blocks = blockKernelFormat(
+    { ...f, granularity: { kind: "block", axis: -1, size } },
+    { inner: size, groups: n / size },
+    () => 0,
+  );
+  if (blocks === undefined || blocks.kind !== "mxBlocks") return undefined;
+  const outer = shape.slice(0, axis).reduce((p, d) => p * d, 1);
+  return { ...blocks, strided: { outer, axisLength, inner: n / (outer * axisLength) } };
 }
 
 /**

@@ -363,12 +363,26 @@ function nvfp4Loop(
   }
 }
 
+/** A block's scale exponent X from its largest finite magnitude m (see quantizeMx). */
+// @ts-ignore: decorator
+@inline
+function blockExponent(m: f64, target: f64, scaleRounding: i32, minExp: i32, maxExp: i32, emptyExp: i32): i32 {
+  if (m == 0) return emptyExp;
+  const r = m / target;
+  const e = floorLog2(r);
+  let X = e;
+  if (scaleRounding == 1) X = r > pow2(e) ? e + 1 : e;
+  else if (scaleRounding == 2) X = r * r >= pow2(2 * e + 1) ? e + 1 : e;
+  return min<i32>(maxExp, max<i32>(minExp, X));
+}
+
 /**
  * quantizeMx for blocks along an axis that is not the last: the data is [outer, axisLength,
  * inner] (row-major), blocks are blockSize consecutive positions along the middle axis at each
- * (outer, inner) position, computed element by element with the same formulas. Element
- * (o, a, q) draws elementHash of its index in the tensor with that axis moved last,
- * (o * inner + q) * axisLength + a, as quantizing the transposed tensor would.
+ * (outer, inner) position, with the same formulas, four inner positions at a time where the
+ * block grid of all four is float32's. Element (o, a, q) draws elementHash of its index in the
+ * tensor with that axis moved last, (o * inner + q) * axisLength + a, as quantizing the
+ * transposed tensor would.
  */
 export function quantizeMxStrided(
   src: usize, dst: usize, outer: i32, axisLength: i32, inner: i32, blockSize: i32, isFloat: i32, man: i32,
@@ -382,49 +396,31 @@ export function quantizeMxStrided(
   const specialBits: u32 = hasInf ? 0x7f800000 : 0x7fc00000;
   const k = 23 - man;
   const mask: u32 = (<u32>1 << k) - 1;
+  const maskV = i32x4.splat(mask), notMaskV = i32x4.splat(~mask), half = i32x4.splat(mask >> 1);
+  const plain = saturate != 0 && propagateInf == 0 && noNegZero == 0 && man > 0 && k > 0;
   const stride = <usize>inner << 2;
   for (let o = 0; o < outer; o++) {
     for (let a0 = 0; a0 < axisLength; a0 += blockSize) {
-      const a1 = min<i32>(axisLength, a0 + blockSize);
-      for (let q = 0; q < inner; q++) {
+      const count = min<i32>(axisLength, a0 + blockSize) - a0;
+      let q = 0;
+      // Four inner positions (four blocks side by side) at a time: each lane its own block grid.
+      for (; isFloat && q + 4 <= inner; q += 4) {
         const first = src + ((<usize>(o * axisLength + a0) * <usize>inner + <usize>q) << 2);
         const out = dst + (first - src);
-        const hashBase = <u32>((o * inner + q) * axisLength);
-        let top: u32 = 0,
-          found = false;
-        for (let j = 0; j < a1 - a0; j++) {
-          const mag = load<u32>(first + <usize>j * stride) & 0x7fffffff;
-          if (mag >= 0x7f800000) found = true;
-          else if (mag > top) top = mag;
-        }
-        if (poison && found) {
-          for (let j = 0; j < a1 - a0; j++) store<f32>(out + <usize>j * stride, NaN);
-          continue;
-        }
-        const m = <f64>reinterpret<f32>(top);
-        let X: i32;
-        if (m == 0) X = emptyExp;
-        else {
-          const r = m / target;
-          const e = floorLog2(r);
-          if (scaleRounding == 0) X = e;
-          else if (scaleRounding == 1) X = r > pow2(e) ? e + 1 : e;
-          else X = r * r >= pow2(2 * e + 1) ? e + 1 : e;
-          X = min<i32>(maxExp, max<i32>(minExp, X));
-        }
-        if (!isFloat) {
-          const up = pow2(frac - X),
-            down = pow2(X - frac);
-          for (let j = 0; j < a1 - a0; j++) {
-            const h = isRandom(code) ? elementHash(a, b, hashBase + <u32>(a0 + j)) : 0;
-            const v = round64(<f64>load<f32>(first + <usize>j * stride) * up, code, h, rbits);
-            store<f32>(out + <usize>j * stride, <f32>((v < qmin ? qmin : v > qmax ? qmax : v) * down));
-          }
-          continue;
-        }
-        const scale = pow2(X);
-        const blockMaxValue = maxElem * scale;
-        if (emin + X >= -126 && blockMaxValue <= FLT_MAX) {
+        let m = i32x4.splat(0);
+        const magnitude = i32x4.splat(0x7fffffff);
+        for (let j = 0; j < count; j++) m = i32x4.max_u(m, v128.and(v128.load(first + <usize>j * stride), magnitude));
+        let minNormalV = i32x4.splat(0), maxV = minNormalV, posLimitV = minNormalV, negLimitV = minNormalV;
+        let infV = minNormalV, flipV = minNormalV;
+        let up1V = f32x4.splat(0), up2V = up1V, quantumV = up1V;
+        let fast = true;
+        for (let lane = 0; lane < 4; lane++) {
+          const top = lane == 0 ? i32x4.extract_lane(m, 0) : lane == 1 ? i32x4.extract_lane(m, 1) : lane == 2 ? i32x4.extract_lane(m, 2) : i32x4.extract_lane(m, 3);
+          if (<u32>top >= 0x7f800000) fast = false; // NaN or Inf: the column's own path
+          const X = blockExponent(<f64>reinterpret<f32>(top), target, scaleRounding, minExp, maxExp, emptyExp);
+          const blockMaxValue = maxElem * pow2(X);
+          if (!(emin + X >= -126 && blockMaxValue <= FLT_MAX)) fast = false;
+          if (!fast) break;
           const maxBits = reinterpret<u32>(<f32>blockMaxValue);
           const overflowBits: u32 = saturate ? maxBits : specialBits;
           const infBits: u32 = saturate && !propagateInf ? maxBits : specialBits;
@@ -436,23 +432,123 @@ export function quantizeMxStrided(
           const quantum = <f32>pow2(-s),
             up1 = <f32>pow2((s + 1) >> 1),
             up2 = <f32>pow2(s >> 1);
-          for (let j = 0; j < a1 - a0; j++) {
-            const h = isRandom(code) ? elementHash(a, b, hashBase + <u32>(a0 + j)) : 0;
-            store<u32>(out + <usize>j * stride, float1(load<u32>(first + <usize>j * stride), h, code, rbits, k, mask,
-              minNormalBits, maxBits, posLimit, negLimit, infBits, noNegZero != 0, flip, up1, up2, quantum));
+          if (lane == 0) {
+            minNormalV = i32x4.replace_lane(minNormalV, 0, minNormalBits); maxV = i32x4.replace_lane(maxV, 0, maxBits);
+            posLimitV = i32x4.replace_lane(posLimitV, 0, posLimit); negLimitV = i32x4.replace_lane(negLimitV, 0, negLimit);
+            infV = i32x4.replace_lane(infV, 0, infBits); flipV = i32x4.replace_lane(flipV, 0, flip);
+            up1V = f32x4.replace_lane(up1V, 0, up1); up2V = f32x4.replace_lane(up2V, 0, up2); quantumV = f32x4.replace_lane(quantumV, 0, quantum);
+          } else if (lane == 1) {
+            minNormalV = i32x4.replace_lane(minNormalV, 1, minNormalBits); maxV = i32x4.replace_lane(maxV, 1, maxBits);
+            posLimitV = i32x4.replace_lane(posLimitV, 1, posLimit); negLimitV = i32x4.replace_lane(negLimitV, 1, negLimit);
+            infV = i32x4.replace_lane(infV, 1, infBits); flipV = i32x4.replace_lane(flipV, 1, flip);
+            up1V = f32x4.replace_lane(up1V, 1, up1); up2V = f32x4.replace_lane(up2V, 1, up2); quantumV = f32x4.replace_lane(quantumV, 1, quantum);
+          } else if (lane == 2) {
+            minNormalV = i32x4.replace_lane(minNormalV, 2, minNormalBits); maxV = i32x4.replace_lane(maxV, 2, maxBits);
+            posLimitV = i32x4.replace_lane(posLimitV, 2, posLimit); negLimitV = i32x4.replace_lane(negLimitV, 2, negLimit);
+            infV = i32x4.replace_lane(infV, 2, infBits); flipV = i32x4.replace_lane(flipV, 2, flip);
+            up1V = f32x4.replace_lane(up1V, 2, up1); up2V = f32x4.replace_lane(up2V, 2, up2); quantumV = f32x4.replace_lane(quantumV, 2, quantum);
+          } else {
+            minNormalV = i32x4.replace_lane(minNormalV, 3, minNormalBits); maxV = i32x4.replace_lane(maxV, 3, maxBits);
+            posLimitV = i32x4.replace_lane(posLimitV, 3, posLimit); negLimitV = i32x4.replace_lane(negLimitV, 3, negLimit);
+            infV = i32x4.replace_lane(infV, 3, infBits); flipV = i32x4.replace_lane(flipV, 3, flip);
+            up1V = f32x4.replace_lane(up1V, 3, up1); up2V = f32x4.replace_lane(up2V, 3, up2); quantumV = f32x4.replace_lane(quantumV, 3, quantum);
+          }
+        }
+        if (!fast) {
+          for (let lane = 0; lane < 4; lane++) {
+            mxColumn(src, dst, o, a0, count, q + lane, axisLength, inner, isFloat, man, bias, maxElem, saturate,
+              propagateInf, hasInf, noNegZero, frac, qmin, qmax, target, scaleRounding, minExp, maxExp, emptyExp,
+              poison, code, rbits, a, b, emin, special, specialBits, k, mask);
           }
           continue;
         }
-        const unscale = pow2(-X);
-        const overflow: f64 = saturate ? maxElem : special;
-        const inf: f64 = saturate && !propagateInf ? maxElem : special;
-        for (let j = 0; j < a1 - a0; j++) {
-          const h = isRandom(code) ? elementHash(a, b, hashBase + <u32>(a0 + j)) : 0;
-          const z = <f64>load<f32>(first + <usize>j * stride) * unscale;
-          const v = roundFloatElement(z, code, rbits, h, man, bias, pow2(emin), maxElem, overflow, inf, pow2(emin - man));
-          store<f32>(out + <usize>j * stride, noNegZero && v == 0 ? 0 : <f32>(v * scale));
+        const hashBase = <u32>((o * inner + q) * axisLength + a0);
+        for (let j = 0; j < count; j++) {
+          const at = first + <usize>j * stride;
+          let h = i32x4.splat(0);
+          if (isRandom(code)) {
+            const step = <u32>axisLength;
+            h = i32x4(elementHash(a, b, hashBase + <u32>j), elementHash(a, b, hashBase + step + <u32>j),
+              elementHash(a, b, hashBase + 2 * step + <u32>j), elementHash(a, b, hashBase + 3 * step + <u32>j));
+          }
+          const x = v128.load(at);
+          const y = code == NEAREST && plain
+            ? nearestSaturatingX4(x, k, half, notMaskV, minNormalV, maxV, up1V, up2V, quantumV)
+            : floatX4(x, h, code, rbits, k, maskV, notMaskV, half, minNormalV, maxV, posLimitV, negLimitV, infV,
+                noNegZero != 0, flipV, up1V, up2V, quantumV, true);
+          v128.store(out + (at - first), y);
         }
       }
+      for (; q < inner; q++) {
+        mxColumn(src, dst, o, a0, count, q, axisLength, inner, isFloat, man, bias, maxElem, saturate, propagateInf,
+          hasInf, noNegZero, frac, qmin, qmax, target, scaleRounding, minExp, maxExp, emptyExp, poison, code, rbits,
+          a, b, emin, special, specialBits, k, mask);
+      }
     }
+  }
+}
+
+/** One block of quantizeMxStrided (at inner position q), element by element. */
+function mxColumn(
+  src: usize, dst: usize, o: i32, a0: i32, count: i32, q: i32, axisLength: i32, inner: i32, isFloat: i32, man: i32,
+  bias: i32, maxElem: f64, saturate: i32, propagateInf: i32, hasInf: i32, noNegZero: i32, frac: i32, qmin: f64,
+  qmax: f64, target: f64, scaleRounding: i32, minExp: i32, maxExp: i32, emptyExp: i32, poison: i32, code: i32,
+  rbits: i32, a: u32, b: u32, emin: i32, special: f64, specialBits: u32, k: i32, mask: u32,
+): void {
+  const stride = <usize>inner << 2;
+  const first = src + ((<usize>(o * axisLength + a0) * <usize>inner + <usize>q) << 2);
+  const out = dst + (first - src);
+  const hashBase = <u32>((o * inner + q) * axisLength + a0);
+  let top: u32 = 0,
+    found = false;
+  for (let j = 0; j < count; j++) {
+    const mag = load<u32>(first + <usize>j * stride) & 0x7fffffff;
+    if (mag >= 0x7f800000) found = true;
+    else if (mag > top) top = mag;
+  }
+  if (poison && found) {
+    for (let j = 0; j < count; j++) store<f32>(out + <usize>j * stride, NaN);
+    return;
+  }
+  const X = blockExponent(<f64>reinterpret<f32>(top), target, scaleRounding, minExp, maxExp, emptyExp);
+  if (!isFloat) {
+    const up = pow2(frac - X),
+      down = pow2(X - frac);
+    for (let j = 0; j < count; j++) {
+      const h = isRandom(code) ? elementHash(a, b, hashBase + <u32>j) : 0;
+      const v = round64(<f64>load<f32>(first + <usize>j * stride) * up, code, h, rbits);
+      store<f32>(out + <usize>j * stride, <f32>((v < qmin ? qmin : v > qmax ? qmax : v) * down));
+    }
+    return;
+  }
+  const scale = pow2(X);
+  const blockMaxValue = maxElem * scale;
+  if (emin + X >= -126 && blockMaxValue <= FLT_MAX) {
+    const maxBits = reinterpret<u32>(<f32>blockMaxValue);
+    const overflowBits: u32 = saturate ? maxBits : specialBits;
+    const infBits: u32 = saturate && !propagateInf ? maxBits : specialBits;
+    const posLimit: u32 = code == ZERO || code == FLOOR ? maxBits : overflowBits;
+    const negLimit: u32 = code == ZERO || code == UP ? maxBits : overflowBits;
+    const s = man - emin - X;
+    const flip: u32 = man == 0 ? <u32>((X + 127 - bias) & 1) : 0;
+    const minNormalBits = reinterpret<u32>(<f32>pow2(emin + X));
+    const quantum = <f32>pow2(-s),
+      up1 = <f32>pow2((s + 1) >> 1),
+      up2 = <f32>pow2(s >> 1);
+    for (let j = 0; j < count; j++) {
+      const h = isRandom(code) ? elementHash(a, b, hashBase + <u32>j) : 0;
+      store<u32>(out + <usize>j * stride, float1(load<u32>(first + <usize>j * stride), h, code, rbits, k, mask,
+        minNormalBits, maxBits, posLimit, negLimit, infBits, noNegZero != 0, flip, up1, up2, quantum));
+    }
+    return;
+  }
+  const unscale = pow2(-X);
+  const overflow: f64 = saturate ? maxElem : special;
+  const inf: f64 = saturate && !propagateInf ? maxElem : special;
+  for (let j = 0; j < count; j++) {
+    const h = isRandom(code) ? elementHash(a, b, hashBase + <u32>j) : 0;
+    const z = <f64>load<f32>(first + <usize>j * stride) * unscale;
+    const v = roundFloatElement(z, code, rbits, h, man, bias, pow2(emin), maxElem, overflow, inf, pow2(emin - man));
+    store<f32>(out + <usize>j * stride, noNegZero && v == 0 ? 0 : <f32>(v * scale));
   }
 }

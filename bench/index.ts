@@ -9,6 +9,7 @@ import * as os from "node:os";
 import { parseArgs } from "node:util";
 import { initBackend } from "lowbit";
 import { run as accum } from "./accum";
+import { run as blockFormats } from "./block_formats";
 import { run as quant } from "./quant";
 import { run as figure } from "./figure";
 import { run as mma } from "./mma";
@@ -17,7 +18,7 @@ import { run as sweep } from "./sweep";
 import { run as train } from "./train";
 import { run as xnor } from "./xnor";
 
-const benchmarks: Record<string, () => Promise<void>> = { train, quant, accum, mma, xnor, figure, sweep };
+const benchmarks: Record<string, () => Promise<void>> = { train, quant, blockFormats, accum, mma, xnor, figure, sweep };
 
 async function main(): Promise<void> {
   const { values, positionals: names } = parseArgs({ options: { json: { type: "string" } }, allowPositionals: true });

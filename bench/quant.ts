@@ -17,7 +17,7 @@ import {
   powerOfTwo,
   quantize,
 } from "lowbit";
-import { binary, integer, ROUNDINGS, ternary } from "lowbit/quant";
+import { BASIC_ROUNDINGS, binary, integer, ternary } from "lowbit/quant";
 import { table } from "./timing";
 
 const N = 1 << 22;
@@ -76,7 +76,7 @@ export async function run(): Promise<void> {
     ["blockFloat 8 / 32", blockFloatingPoint({ bits: 8, blockSize: 32 })],
   ];
   for (const [name, format] of formats) {
-    for (const rounding of ROUNDINGS) {
+    for (const rounding of BASIC_ROUNDINGS) {
       const onTensor = rate(() => quantize(x, format, { rounding, seed: 1 }).dispose());
       const onArray = rate(() => quantize(data, format, { rounding, seed: 1 }));
       rows.push({

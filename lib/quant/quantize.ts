@@ -1,5 +1,5 @@
 /**
- * quantize(x, format, { rounding, seed, stream }): x rounded to `format`.
+ * quantize(x, format, { rounding, seed, stream, randomBits }): x rounded to `format`.
  * Accepts a float32 tf.Tensor (returns a new tensor; no gradient: wrap it in ste()) or a
  * Float32Array (returns a new array). Same bits for the same seed on every backend.
  *
@@ -7,7 +7,11 @@
  * floating point gives the largest finite value when saturating, else +-Inf; ternary gives
  * +-its level. Ternary and binary ignore `rounding` (binary has its own `stochastic`).
  * Formats with statistics of the data (ternary, block floating point, scaled formats) are
- * scaled formats: lib/quant/scaled/quantize_scaled.ts.
+ * scaled formats: lib/quant/scaled/quantize_scaled.ts (OCP MX and NVFP4 in one pass of
+ * lib/wasm/quantize_block_scaled.ts). E8M0 is rounded by its float64 reference, element by
+ * element (it holds scales, not tensors). The roundings nearestAway, up, down and odd, and
+ * stochastic rounding with `randomBits`, run on floating-point and fixed-point formats (and the
+ * scaled formats built on them); the other kinds refuse them (lib/quant/rounding.ts).
  *
  * Stochastic rounding's exact resolution, with h = elementHash(seed, stream, i) for element i:
  *   floating-point normals: the k = 23 - man dropped bits d of |x| round up iff
@@ -22,14 +26,18 @@
  *     systematically lost), and E[round(x)] - x is below 2^-24 of a step.
  * "Up" is toward +Inf for the signed grids (fixed point, integer, block floating point), and
  * away from zero for sign-magnitude ones (floating point, power of two).
+ * With randomBits r (every kind that takes it): away from zero iff floor(frac * 2^r) + R >= 2^r,
+ * frac the magnitude's exact fraction of a step, R = h >>> (32 - r): P = floor(frac * 2^r) / 2^r.
  */
 import * as tf from "../backend/tf";
 import { checkKernelSize } from "../core/checks";
-import { checkFormat, type Format, scaled } from "./formats/registry";
+import { elementHash } from "../core/random";
+import { checkFormat, type Format, quantizeValue, scaled } from "./formats/registry";
 import { checkHeldInFloat32 } from "./formats/held_in_float32";
 import { blockFloatingPointAsScaled } from "./scaled/instances";
 import { quantizeScaled, registerElementQuantizer } from "./scaled/quantize_scaled";
-import { type QuantizeOptions, quantizeWith } from "./quantize_with";
+import { checkRoundingOptions, type QuantizeOptions, quantizeWith } from "./quantize_with";
+import { randomKey } from "./seed_stream";
 
 export type { QuantizeOptions } from "./quantize_with";
 
@@ -54,9 +62,27 @@ export function quantize<T extends tf.Tensor | Float32Array>(x: T, format: Forma
       return quantizeScaled(x, blockFloatingPointAsScaled(f), options);
     case "scaled":
       return quantizeScaled(x, f, options);
+    case "e8m0":
+      return quantizeByReference(x, f, options);
     default:
       return quantizeWith(x, f, options);
   }
+}
+
+/**
+ * A format without a kernel (E8M0: scales, not tensors) rounded by its float64 reference, element
+ * i with elementHash(seed, stream, i): the same bits on every backend.
+ */
+function quantizeByReference<T extends tf.Tensor | Float32Array>(x: T, f: Format, options: QuantizeOptions): T {
+  const rounding = checkRoundingOptions("quantize", options);
+  const key = rounding === "stochastic" ? randomKey(options.seed, options.stream) : { seed: 0, stream: 0 };
+  const values = x instanceof Float32Array ? x : ((x as tf.Tensor).dataSync() as Float32Array);
+  const y = new Float32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const hash = rounding === "stochastic" ? elementHash(key.seed, key.stream, i) : 0;
+    y[i] = quantizeValue(f, values[i], { rounding, hash, randomBits: options.randomBits });
+  }
+  return (x instanceof Float32Array ? y : tf.tensor(y, (x as tf.Tensor).shape, "float32")) as T;
 }
 
 registerElementQuantizer((x, format, options) => quantize(x, format, options));

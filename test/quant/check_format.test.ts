@@ -22,7 +22,19 @@ import {
   quantize,
   scaled,
 } from "lowbit";
-import { binary, FORMAT_KINDS, formatArithmetic, formatBits, integer, ternary, exponentScale } from "lowbit/quant";
+import {
+  binary,
+  E8M0,
+  exponentScale,
+  FORMAT_KINDS,
+  formatArithmetic,
+  formatBits,
+  FP8_E5M2FNUZ,
+  integer,
+  OCP_E4M3,
+  p3109,
+  ternary,
+} from "lowbit/quant";
 import { operandOf } from "lowbit/hw";
 
 const FORMATS: Format[] = [
@@ -39,6 +51,10 @@ const FORMATS: Format[] = [
   ternary({ threshold: 0.5 }),
   blockFloatingPoint({ bits: 8, blockSize: 4 }),
   blockFloatingPoint({ bits: 6, axis: 1 }),
+  E8M0,
+  OCP_E4M3,
+  FP8_E5M2FNUZ,
+  p3109({ bits: 8, precision: 3, saturation: "propagate" }),
   scaled({
     element: fixedPoint({ bits: 8, frac: 0 }),
     scale: { rule: "max", target: 64 },
@@ -89,10 +105,14 @@ test("labels, bits and arithmetic of each kind (the layers' summaries and lib/hw
     "ternary",
     "bfp<8>",
     "bfp<6>",
+    "e8m0",
+    "float<e4,m3>fn",
+    "float<e5,m2>fnuz",
+    "float<e5,m2>p3109",
     "fixed<8,0> x max/e8m0 block 4@-1",
   ]);
   // A scaled format stores its element's bits per value (the scales are stored once per group).
-  assert.deepEqual(FORMATS.map(formatBits), [8, 6, 16, 16, 8, 7, 5, 5, 1, 1, 2, 8, 6, 8]);
+  assert.deepEqual(FORMATS.map(formatBits), [8, 6, 16, 16, 8, 7, 5, 5, 1, 1, 2, 8, 6, 8, 8, 8, 8, 8]);
   assert.deepEqual(formatArithmetic(FP16), { kind: "float", exp: 5, man: 10 });
   assert.deepEqual(formatArithmetic(integer({ bits: 5, scale: 1 })), { kind: "int", bits: 5 });
   assert.deepEqual(formatArithmetic(blockFloatingPoint({ bits: 8, blockSize: 2 })), { kind: "int", bits: 8 });
@@ -116,7 +136,7 @@ test("values that are not formats: typed errors naming the argument, the kind li
     () => quantize(x, { kind: "fixd", bits: 8, frac: 0 } as never),
     (e: Error) =>
       e instanceof TypeError &&
-      /quantize format kind must be one of "fixed", "float", "integer", "powerOfTwo", "binary", "ternary", "blockFloat", "scaled"; got "fixd"/.test(
+      /quantize format kind must be one of "fixed", "float", "integer", "powerOfTwo", "binary", "ternary", "blockFloat", "e8m0", "scaled"; got "fixd"/.test(
         e.message,
       ),
   );

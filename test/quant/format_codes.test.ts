@@ -104,6 +104,7 @@ describe("formatInfo", () => {
       epsilon: 2 ** -10,
       hasInf: false,
       hasNaN: true,
+      negativeZero: true,
     });
     assert.equal(formatInfo(floatingPoint({ exp: 5, man: 10, saturate: false })).hasInf, true);
     assert.equal(formatInfo(floatingPoint({ exp: 5, man: 10, saturate: false })).max, 65504);

@@ -309,6 +309,7 @@ function groupIds(rows: number, cols: number, g: Granularity): number[] {
       c = j % cols;
     if (g.kind === "tensor") return 0;
     if (g.kind === "channel") return g.axis === 0 ? r : c;
+    if (g.kind === "tile") throw new Error("tiles: see block_formats.test.ts");
     const size = g.size ?? cols;
     return r * (cols / size) + Math.floor(c / size);
   });

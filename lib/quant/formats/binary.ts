@@ -39,6 +39,7 @@ export const binaryKind: FormatKind<BinaryFormat> = {
     epsilon: 2,
     hasInf: false,
     hasNaN: false,
+    negativeZero: false,
   }),
   arithmetic: () => ({ kind: "binary" }),
   round: (f, x, _rounding, hash) => {

@@ -61,10 +61,10 @@ export const blockFloatingPointKind: FormatKind<BlockFloatingPointFormat> = {
   bits: (f) => f.bits,
   info: (f) => gridInfo(f.bits, -(2 ** (f.bits - 1)), 2 ** (f.bits - 1) - 1, 1),
   arithmetic: (f) => ({ kind: "int", bits: f.bits }),
-  round: (f, x, rounding, hash) => {
+  round: (f, x, rounding, hash, randomBits) => {
     if (Number.isNaN(x)) return NaN;
     const qmax = 2 ** (f.bits - 1) - 1;
-    return Math.min(qmax, Math.max(-qmax - 1, roundScaled(x, rounding, hash)));
+    return Math.min(qmax, Math.max(-qmax - 1, roundScaled(x, rounding, hash, randomBits)));
   },
   nearest: (f, x) => blockFloatingPointKind.round(f, x, "nearest", 0),
   codeOf: (f, value) => twosComplementCode(value, f.bits),

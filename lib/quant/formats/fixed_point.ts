@@ -93,10 +93,10 @@ export const fixedPointKind: FormatKind<FixedPointFormat> = {
     return gridInfo(f.bits, r.qmin, r.qmax, r.step);
   },
   arithmetic: (f) => ({ kind: "int", bits: f.bits }),
-  round: (f, x, rounding, hash) => {
+  round: (f, x, rounding, hash, randomBits) => {
     if (Number.isNaN(x)) return NaN;
     const r = fixedPointRange(f);
-    const q = roundScaled(x * 2 ** f.frac, rounding, hash);
+    const q = roundScaled(x * 2 ** f.frac, rounding, hash, randomBits);
     if (f.overflow !== "wrap") return Math.min(r.qmax, Math.max(r.qmin, q)) * r.step;
     // Two's complement wrap-around: q mod 2^bits into [qmin, qmax] (exact for |q| < 2^53); an
     // infinity has no residue, NaN as in the fixed-point accumulator (lib/accum/fixed_accumulator.ts).

@@ -19,11 +19,13 @@
  *                 uniform grid's step; powerOfTwo 1, from 2^0 to 2^1; binary 2, from -1 to 1);
  *   hasInf        whether quantize can produce +-Inf;
  *   hasNaN        whether the encoding has a NaN code (quantize passes NaN through for every
- *                 kind, since it works in float32; encode(NaN) throws where there is no code).
+ *                 kind, since it works in float32; encode(NaN) throws where there is no code);
+ *   negativeZero  whether the encoding has a code for -0 (IEEE-style floats and powers of two;
+ *                 not the fnuz and P3109 floats, whose -0 pattern is their NaN).
  * Kinds whose values carry a scale taken from the data (ternary, block floating point) describe
  * the element in units of that scale (kinds' own files say which).
  */
-import type { Rounding } from "../rounding";
+import { BASIC_ROUNDINGS, type Rounding, stochasticAway } from "../rounding";
 
 export interface FormatInfo {
   readonly bits: number;
@@ -37,6 +39,7 @@ export interface FormatInfo {
   readonly epsilon: number;
   readonly hasInf: boolean;
   readonly hasNaN: boolean;
+  readonly negativeZero: boolean;
 }
 
 /**
@@ -63,9 +66,10 @@ export interface FormatKind<F extends { readonly kind: string }> {
   readonly arithmetic: (f: F) => FormatArithmetic;
   /**
    * The float64 reference of quantize for one value x: what the kernel gives element i when
-   * `hash` = elementHash(seed, stream, i) (used by stochastic rounding only).
+   * `hash` = elementHash(seed, stream, i) (used by stochastic rounding only; `randomBits`, when
+   * given, is how many of its top bits stochastic rounding draws: lib/quant/rounding.ts).
    */
-  readonly round: (f: F, x: number, rounding: Rounding, hash: number) => number;
+  readonly round: (f: F, x: number, rounding: Rounding, hash: number, randomBits?: number) => number;
   /**
    * x rounded to nearest, ties to even, with the format's overflow rule: what encode rounds by
    * (round(f, x, "nearest", 0) except for a stochastic binarizer, whose nearest value is the sign).
@@ -94,23 +98,67 @@ export function exponentOf(v: number): number {
 
 /**
  * A scaled value v rounded to an integer as lowbit's kernels round (lib/quant/rounding.ts):
- * ties to even; stochastic up iff u < v - floor(v) with u = (hash >>> 8) * 2^-24, compared as
- * u + floor(v) < v, exact in float64 for |v| below 2^28. "floor" and "zero" as named.
+ * ties to even (the parity of f + parityOffset, for grids whose codes are offset from the
+ * integers: a float without mantissa bits, whose code is its exponent field); stochastic up iff
+ * u < v - floor(v) with u = (hash >>> 8) * 2^-24, compared as u + floor(v) < v, exact in float64
+ * for |v| below 2^28; with `randomBits` r, away from zero iff stochasticAway(|v|'s fraction).
+ * "floor"/"down", "up", "zero", "nearestAway" and "odd" as named. A zero result of a negative v
+ * is -0.
  */
-export function roundScaled(v: number, rounding: Rounding, hash: number): number {
+export function roundScaled(
+  v: number,
+  rounding: Rounding,
+  hash: number,
+  randomBits?: number,
+  parityOffset = 0,
+): number {
+  const n = roundToInteger(v, rounding, hash, randomBits, parityOffset);
+  // A zero keeps v's sign, as the kernels' float32 rounding does (nearest(-0.3) is -0).
+  return n === 0 && (v < 0 || Object.is(v, -0)) ? -0 : n;
+}
+
+function roundToInteger(
+  v: number,
+  rounding: Rounding,
+  hash: number,
+  randomBits: number | undefined,
+  parityOffset: number,
+): number {
   const f = Math.floor(v);
+  const odd = (n: number) => (n + parityOffset) % 2 !== 0;
   switch (rounding) {
     case "nearest": {
       const d = v - f;
-      return d > 0.5 || (d === 0.5 && f % 2 !== 0) ? f + 1 : f;
+      return d > 0.5 || (d === 0.5 && odd(f)) ? f + 1 : f;
+    }
+    case "nearestAway": {
+      const a = Math.abs(v),
+        w = Math.floor(a);
+      return Math.sign(v) * (a - w >= 0.5 ? w + 1 : w);
     }
     case "zero":
       return Math.trunc(v);
     case "floor":
+    case "down":
       return f;
-    case "stochastic":
-      return (hash >>> 8) * 2 ** -24 + f < v ? f + 1 : f;
+    case "up":
+      return Math.ceil(v);
+    case "odd":
+      return v === f || odd(f) ? f : f + 1;
+    case "stochastic": {
+      if (randomBits === undefined) return (hash >>> 8) * 2 ** -24 + f < v ? f + 1 : f;
+      const a = Math.abs(v),
+        w = Math.floor(a);
+      return Math.sign(v) * (stochasticAway(a - w, hash, randomBits) ? w + 1 : w);
+    }
   }
+}
+
+/** The error of a kind given a rounding its kernel does not run. */
+export function unsupportedRounding(kind: string, rounding: string): RangeError {
+  return new RangeError(
+    `lowbit: rounding "${rounding}" is implemented for floating-point and fixed-point formats; ${kind} takes ${BASIC_ROUNDINGS.map((r) => `"${r}"`).join(", ")}`,
+  );
 }
 
 /** The two's complement code of an integer q of `bits` bits. */
@@ -137,5 +185,6 @@ export function gridInfo(bits: number, qmin: number, qmax: number, step: number)
     epsilon: step,
     hasInf: false,
     hasNaN: false,
+    negativeZero: false,
   };
 }

@@ -6,7 +6,14 @@
  */
 import { checkBoolean, checkInteger } from "../../core/checks";
 import type { Rounding } from "../rounding";
-import { exponentOf, type FormatKind, gridInfo, twosComplementCode, twosComplementValue } from "./format_kind";
+import {
+  exponentOf,
+  type FormatKind,
+  gridInfo,
+  twosComplementCode,
+  twosComplementValue,
+  unsupportedRounding,
+} from "./format_kind";
 
 export interface IntegerFormat {
   readonly kind: "integer";
@@ -62,6 +69,8 @@ function roundQuotient(x: number, s: number, rounding: Rounding, hash: number): 
       return 2n * r > den || (2n * r === den && floor % 2n !== 0n) ? floor + 1n : floor;
     case "stochastic":
       return BigInt(hash >>> 8) * den < r * 2n ** 24n ? floor + 1n : floor;
+    default:
+      throw unsupportedRounding("integer", rounding);
   }
 }
 
@@ -84,7 +93,8 @@ export const integerKind: FormatKind<IntegerFormat> = {
     return { ...gridInfo(f.bits, r.qmin, r.qmax, s), max: Math.fround(r.qmax * s) };
   },
   arithmetic: (f) => ({ kind: "int", bits: f.bits }),
-  round: (f, x, rounding, hash) => {
+  round: (f, x, rounding, hash, randomBits) => {
+    if (randomBits !== undefined) throw unsupportedRounding("integer", "stochastic with randomBits");
     if (Number.isNaN(x)) return NaN;
     const r = integerRange(f),
       s = Math.fround(f.scale);

@@ -5,7 +5,8 @@
  * integer; stochastic rounding is unbiased in the linear domain (see lib/wasm/power_of_two.ts).
  */
 import { checkInteger } from "../../core/checks";
-import { exponentOf, type FormatKind } from "./format_kind";
+import { BASIC_ROUNDINGS } from "../rounding";
+import { exponentOf, type FormatKind, unsupportedRounding } from "./format_kind";
 
 export interface PowerOfTwoFormat {
   readonly kind: "powerOfTwo";
@@ -60,10 +61,14 @@ export const powerOfTwoKind: FormatKind<PowerOfTwoFormat> = {
       epsilon: 1,
       hasInf: false,
       hasNaN: false,
+      negativeZero: true,
     };
   },
   arithmetic: (f) => ({ kind: "log", bits: f.bits }),
-  round: (f, x, rounding, hash) => {
+  round: (f, x, rounding, hash, randomBits) => {
+    if (!(BASIC_ROUNDINGS as readonly string[]).includes(rounding) || randomBits !== undefined) {
+      throw unsupportedRounding("powerOfTwo", randomBits === undefined ? rounding : "stochastic with randomBits");
+    }
     if (Number.isNaN(x)) return NaN;
     const r = powerOfTwoRange(f);
     const negative = x < 0 || Object.is(x, -0);

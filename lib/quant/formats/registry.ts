@@ -3,10 +3,11 @@
  * Adding a kind: its file (definition, factory, FormatKind value; see format_kind.ts), its type in
  * the Format union and its value in FORMAT_KIND_TABLE; quantize() then needs its kernel (quantize.ts).
  */
-import { checkOneOf } from "../../core/checks";
-import { ROUNDINGS, type Rounding } from "../rounding";
+import { checkInteger, checkOneOf } from "../../core/checks";
+import { MAX_RANDOM_BITS, ROUNDINGS, type Rounding } from "../rounding";
 import { binaryKind, type BinaryFormat } from "./binary";
 import { blockFloatingPointKind, type BlockFloatingPointFormat } from "./block_floating_point";
+import { e8m0Kind, type E8M0Format } from "./e8m0";
 import { fixedPointKind, type FixedPointFormat } from "./fixed_point";
 import { floatingPointKind, type FloatingPointFormat } from "./floating_point";
 import type { FormatArithmetic, FormatInfo, FormatKind } from "./format_kind";
@@ -24,6 +25,7 @@ export type Format =
   | BinaryFormat
   | TernaryFormat
   | BlockFloatingPointFormat
+  | E8M0Format
   | ScaledFormat;
 
 // The scaled kind works through its element's kind, so it gets this registry's lookups.
@@ -35,6 +37,7 @@ const FORMAT_KIND_TABLE: readonly { readonly kind: Format["kind"] }[] = [
   binaryKind,
   ternaryKind,
   blockFloatingPointKind,
+  e8m0Kind,
   scaledKind(
     (what, f) => checkFormat(what, f),
     (f) => kindOf(f),
@@ -122,19 +125,30 @@ export function formatArithmetic(format: Format): FormatArithmetic {
 /**
  * quantize() of one number, computed in float64 from the format's definition: the reference the
  * kernels are tested against. `hash` is the 32-bit word stochastic rounding draws from
- * (elementHash(seed, stream, i) for element i of a quantize call). Kinds with a scale taken from
+ * (elementHash(seed, stream, i) for element i of a quantize call), `randomBits` how many of its
+ * top bits it uses (quantize's option of that name). Kinds with a scale taken from
  * the tensor (ternary, block floating point) round x given in units of that scale (their files
  * say which).
  */
-export function quantizeValue(format: Format, x: number, options: { rounding?: Rounding; hash?: number } = {}): number {
+export function quantizeValue(
+  format: Format,
+  x: number,
+  options: { rounding?: Rounding; hash?: number; randomBits?: number } = {},
+): number {
   const f = checkFormat("quantizeValue format", format);
-  const { rounding = "nearest", hash = 0 } = options;
+  const { rounding = "nearest", hash = 0, randomBits } = options;
   checkOneOf("quantizeValue rounding", rounding, ROUNDINGS);
+  if (randomBits !== undefined) {
+    checkInteger("quantizeValue randomBits", randomBits, 1, MAX_RANDOM_BITS);
+    if (rounding !== "stochastic") {
+      throw new RangeError(`lowbit: quantizeValue randomBits applies to rounding "stochastic"; got "${rounding}"`);
+    }
+  }
   if (!(Number.isInteger(hash) && hash >= 0 && hash < 2 ** 32)) {
     throw new RangeError(`lowbit: quantizeValue hash must be an integer in [0, 2^32 - 1]; got ${hash}`);
   }
   if (typeof x !== "number") throw new TypeError(`lowbit: quantizeValue x must be a number; got ${JSON.stringify(x)}`);
-  return kindOf(f).round(f, x, rounding, hash);
+  return kindOf(f).round(f, x, rounding, hash, randomBits);
 }
 
 /** The widest format encode and decode take: their codes are what conformance tests iterate over. */

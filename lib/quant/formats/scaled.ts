@@ -28,17 +28,19 @@
  *                format for a two-level scale: NVFP4's E4M3 block scales under one FP32 scale per
  *                tensor; the raw scales are rounded to float32 first, then to that format);
  *   granularity  one scale per tensor, per channel (an index of `axis`: statistics over all the
- *                other axes), or per block of `size` consecutive elements along `axis` (the
- *                whole axis when `size` is omitted).
+ *                other axes), per block of `size` consecutive elements along `axis` (the
+ *                whole axis when `size` is omitted), or per 2-D tile of rows x cols over the
+ *                last two axes (NVFP4's 16 x 16 weight tiles).
  *
  * A group without a finite nonzero value has no statistic: it takes `emptyScale` (default 1;
  * its elements are zeros, NaN or +-Inf, whose result is the element's: NaN stays NaN, +-Inf
  * saturate). Special values never set a scale (lowbit's rule for every format: one overflowing
- * value must not erase its neighbours; OCP MX instead gives such a block a NaN scale).
+ * value must not erase its neighbours), unless `nanGroups`: then a group holding NaN or +-Inf
+ * is all NaN (OCP MX v1.0: such a block's scale is NaN; microxcaling does the same).
  *
  * Sources of the instances: lib/quant/scaled/instances.ts.
  */
-import { checkInteger, checkOneOf } from "../../core/checks";
+import { checkBoolean, checkInteger, checkOneOf } from "../../core/checks";
 import type { FormatKind } from "./format_kind";
 import type { Format } from "./registry";
 
@@ -83,7 +85,8 @@ export type ScaleFormat =
 export type Granularity =
   | { readonly kind: "tensor" }
   | { readonly kind: "channel"; readonly axis: number }
-  | { readonly kind: "block"; readonly axis: number; readonly size?: number };
+  | { readonly kind: "block"; readonly axis: number; readonly size?: number }
+  | { readonly kind: "tile"; readonly rows: number; readonly cols: number };
 
 /**
  * Bits and arithmetic are the element's: a multiply-accumulate runs on elements, and the scales
@@ -98,6 +101,8 @@ export interface ScaledFormat {
   readonly granularity: Granularity;
   /** The scale of a group without a finite nonzero value (default 1; 0: the group's values become zeros). */
   readonly emptyScale: number;
+  /** A group holding NaN or +-Inf is all NaN (OCP MX); omitted when false. */
+  readonly nanGroups?: boolean;
 }
 
 export interface ScaledOptions {
@@ -108,6 +113,8 @@ export interface ScaledOptions {
   /** Default one scale per tensor. */
   granularity?: Granularity;
   emptyScale?: number;
+  /** Default false. */
+  nanGroups?: boolean;
 }
 
 function checkPositive(what: string, v: number): void {
@@ -200,8 +207,14 @@ function checkedGranularity(g: Granularity): Granularity {
       if (g.size === undefined) return { kind: "block", axis: g.axis };
       checkInteger("scaled granularity.size", g.size, 1);
       return { kind: "block", axis: g.axis, size: g.size };
+    case "tile":
+      checkInteger("scaled granularity.rows", g.rows, 1);
+      checkInteger("scaled granularity.cols", g.cols, 1);
+      return { kind: "tile", rows: g.rows, cols: g.cols };
     default:
-      throw new TypeError(`lowbit: scaled granularity must be tensor, channel or block; got ${JSON.stringify(g)}`);
+      throw new TypeError(
+        `lowbit: scaled granularity must be tensor, channel, block or tile; got ${JSON.stringify(g)}`,
+      );
   }
 }
 
@@ -229,6 +242,8 @@ export function checkedScaled(o: ScaledOptions, checkFormat: (f: Format) => Form
   }
   const emptyScale = o.emptyScale ?? 1;
   if (emptyScale !== 0 || scale.rule === "overflow") checkPositive("scaled emptyScale", emptyScale);
+  const nanGroups = o.nanGroups ?? false;
+  checkBoolean("scaled nanGroups", nanGroups);
   return {
     kind: "scaled",
     element,
@@ -236,6 +251,7 @@ export function checkedScaled(o: ScaledOptions, checkFormat: (f: Format) => Form
     scaleFormat,
     granularity: checkedGranularity(o.granularity ?? { kind: "tensor" }),
     emptyScale,
+    ...(nanGroups ? { nanGroups } : {}),
   };
 }
 
@@ -254,7 +270,13 @@ export function scaledLabel(f: ScaledFormat, elementLabel: (f: Format) => string
           : elementLabel(sf.format);
   const g = f.granularity;
   const where =
-    g.kind === "tensor" ? "" : g.kind === "channel" ? ` channel ${g.axis}` : ` block ${g.size ?? "all"}@${g.axis}`;
+    g.kind === "tensor"
+      ? ""
+      : g.kind === "channel"
+        ? ` channel ${g.axis}`
+        : g.kind === "tile"
+          ? ` tile ${g.rows}x${g.cols}`
+          : ` block ${g.size ?? "all"}@${g.axis}`;
   return `${elementLabel(f.element)} x ${rule}/${format}${where}`;
 }
 
@@ -273,11 +295,12 @@ export function scaledKind(
   const kind: FormatKind<ScaledFormat> = {
     kind: "scaled",
     create: (o) => checkedScaled(o, (f) => check("scaled format", f)),
+    omittedDefaults: ["nanGroups"],
     label: (f) => scaledLabel(f, (e) => kindOf(e).label(e)),
     bits: (f) => element(f).bits(f.element),
     info: (f) => element(f).info(f.element),
     arithmetic: (f) => element(f).arithmetic(f.element),
-    round: (f, x, rounding, hash) => element(f).round(f.element, x, rounding, hash),
+    round: (f, x, rounding, hash, randomBits) => element(f).round(f.element, x, rounding, hash, randomBits),
     nearest: (f, x) => element(f).nearest(f.element, x),
     codeOf: (f, value) => element(f).codeOf(f.element, value),
     valueOf: (f, code) => element(f).valueOf(f.element, code),

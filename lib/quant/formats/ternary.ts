@@ -48,6 +48,7 @@ export const ternaryKind: FormatKind<TernaryFormat> = {
     epsilon: 1,
     hasInf: false,
     hasNaN: false,
+    negativeZero: false,
   }),
   arithmetic: () => ({ kind: "ternary" }),
   round: (f, x) => (Number.isNaN(x) ? NaN : x > f.threshold ? 1 : x < -f.threshold ? -1 : 0),

@@ -4,7 +4,7 @@
  */
 import type { LowbitWasm } from "../../backend/lowbit_wasm";
 import { fixedPointRange, type FixedPointFormat } from "../formats/fixed_point";
-import { floatingPointRange, type FloatingPointFormat } from "../formats/floating_point";
+import { floatEncoding, floatingPointRange, type FloatingPointFormat } from "../formats/floating_point";
 import { integerRange, type IntegerFormat } from "../formats/integer";
 import { powerOfTwoRange, type PowerOfTwoFormat } from "../formats/power_of_two";
 import type { BinaryFormat } from "../formats/binary";
@@ -28,9 +28,51 @@ export interface Ap2 {
   readonly kind: "ap2";
 }
 
-/** The formats a kernel rounds to element by element. */
+/**
+ * OCP MX blocks of consecutive elements (lib/wasm/quantize_block_scaled.ts): a float or fixed
+ * element, the block scale 2^X with X = scaleRounding(log2(max / target)) in [minExp, maxExp]
+ * (emptyExp for a block without a finite nonzero value), and with `poison` a block holding NaN
+ * or +-Inf all NaN.
+ */
+export interface MxBlocks {
+  readonly kind: "mxBlocks";
+  readonly blockSize: number;
+  readonly element: FloatingPointFormat | FixedPointFormat;
+  readonly target: number;
+  readonly scaleRounding: "floor" | "ceil" | "nearest";
+  readonly minExp: number;
+  readonly maxExp: number;
+  readonly emptyExp: number;
+  readonly poison: boolean;
+  /** Blocks along a middle axis of data [outer, axisLength, inner] (else consecutive elements). */
+  readonly strided?: { readonly outer: number; readonly axisLength: number; readonly inner: number };
+}
+
+/**
+ * NVFP4 blocks: float elements under a float block scale (E4M3) under a float32 tensor scale,
+ * in NVIDIA's arithmetic: the stored scale E4M3(float32(max * encodeMultiplier)), decoded times
+ * globalDecode (lib/quant/scaled/block_formats.ts).
+ */
+export interface Nvfp4Blocks {
+  readonly kind: "nvfp4Blocks";
+  readonly blockSize: number;
+  readonly element: FloatingPointFormat;
+  readonly scaleFormat: FloatingPointFormat;
+  readonly encodeMultiplier: number;
+  readonly globalDecode: number;
+}
+
+/** The formats a kernel rounds to element by element (or block by block). */
 export type KernelFormat =
-  FixedPointFormat | FloatingPointFormat | IntegerFormat | PowerOfTwoFormat | BinaryFormat | GroupedFixedPoint | Ap2;
+  | MxBlocks
+  | Nvfp4Blocks
+  | FixedPointFormat
+  | FloatingPointFormat
+  | IntegerFormat
+  | PowerOfTwoFormat
+  | BinaryFormat
+  | GroupedFixedPoint
+  | Ap2;
 
 /** What a kernel needs besides the data: the format, the rounding code, the hash key words. */
 export interface QuantizeAttrs {
@@ -43,9 +85,11 @@ export interface QuantizeAttrs {
 /** Puts a per-group array where the kernel can read it; returns its byte offset. */
 export type PlaceArray = (array: Int32Array) => number;
 
+const INF_BITS = 0x7f800000;
+const NAN_BITS = 0x7fc00000;
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
-function float32Bits(v: number): number {
+export function float32Bits(v: number): number {
   f32[0] = v;
   return u32[0];
 }
@@ -67,6 +111,12 @@ export function runQuantizeKernel(
     }
     case "float": {
       const r = floatingPointRange(f);
+      const encoding = floatEncoding(f);
+      const hasInfCode = encoding === "ieee" || encoding === "p3109";
+      const maxBits = float32Bits(r.maxFinite);
+      const overflowBits = f.saturate ? maxBits : hasInfCode ? INF_BITS : NAN_BITS;
+      const infBits = f.saturate && !f.propagateInfinity ? maxBits : hasInfCode ? INF_BITS : NAN_BITS;
+      const noNegativeZero = encoding === "fnuz" || encoding === "p3109" ? 1 : 0;
       // quantum = 2^-s; 1 / quantum = 2^s can exceed float32 (s up to 149): two factors.
       const s = f.subnormals ? f.man - r.emin : -r.emin;
       k.quantizeFloat(
@@ -75,8 +125,11 @@ export function runQuantizeKernel(
         n,
         f.man,
         float32Bits(r.minNormal),
-        float32Bits(r.maxFinite),
-        f.saturate ? 1 : 0,
+        maxBits,
+        overflowBits,
+        infBits,
+        noNegativeZero,
+        f.man === 0 ? (127 - r.bias) & 1 : 0,
         2 ** -s,
         2 ** Math.ceil(s / 2),
         2 ** Math.floor(s / 2),
@@ -107,5 +160,60 @@ export function runQuantizeKernel(
     case "ap2":
       k.ap2(src, dst, n);
       return;
+    case "mxBlocks": {
+      const e = f.element;
+      const isFloat = e.kind === "float";
+      const r = isFloat ? floatingPointRange(e) : undefined;
+      const grid = isFloat ? undefined : fixedPointRange(e);
+      const encoding = isFloat ? floatEncoding(e) : "finite";
+      const params = [
+        f.blockSize,
+        isFloat ? 1 : 0,
+        isFloat ? e.man : 0,
+        r?.bias ?? 0,
+        r?.maxFinite ?? 0,
+        isFloat && e.saturate ? 1 : 0,
+        isFloat && e.propagateInfinity ? 1 : 0,
+        encoding === "ieee" || encoding === "p3109" ? 1 : 0,
+        encoding === "fnuz" || encoding === "p3109" ? 1 : 0,
+        e.kind === "fixed" ? e.frac : 0,
+        grid?.qmin ?? 0,
+        grid?.qmax ?? 0,
+        f.target,
+        ["floor", "ceil", "nearest"].indexOf(f.scaleRounding),
+        f.minExp,
+        f.maxExp,
+        f.emptyExp,
+        f.poison ? 1 : 0,
+        mode,
+        a,
+        b,
+      ] as const;
+      if (f.strided === undefined) k.quantizeMx(src, dst, n, ...params);
+      else k.quantizeMxStrided(src, dst, f.strided.outer, f.strided.axisLength, f.strided.inner, ...params);
+      return;
+    }
+    case "nvfp4Blocks": {
+      const r = floatingPointRange(f.element),
+        sr = floatingPointRange(f.scaleFormat);
+      k.quantizeNvfp4(
+        src,
+        dst,
+        n,
+        f.blockSize,
+        f.encodeMultiplier,
+        f.globalDecode,
+        r.maxFinite,
+        f.element.man,
+        r.bias,
+        f.scaleFormat.man,
+        sr.bias,
+        sr.maxFinite,
+        mode,
+        a,
+        b,
+      );
+      return;
+    }
   }
 }

@@ -104,3 +104,12 @@ export function groupCountAbove(
   });
   return { above, size };
 }
+
+/** Per group: 1 where some element is NaN or +-Inf. */
+export function groupHasNonFinite(x: Float32Array, layout: GroupLayout): Uint8Array {
+  const special = new Uint8Array(layout.groups);
+  forEachRun(x.length, layout, (g, start, end) => {
+    for (let j = start; j < end; j++) if (!Number.isFinite(x[j])) special[g] = 1;
+  });
+  return special;
+}

@@ -25,8 +25,17 @@ import { integerRange } from "../formats/integer";
 import { twnThreshold } from "../formats/twn_threshold";
 import { countAbove, maxAbsOf } from "../kernels/statistics";
 import type { QuantizeOptions } from "../quantize";
+import type { KernelFormat } from "../kernels/elementwise";
 import { quantizeWith } from "../quantize_with";
-import { groupCountAbove, type GroupLayout, groupMaxAbs, groupMean, groupMeanAbs } from "./group_statistics";
+import { blockKernelFormat } from "./block_kernels";
+import {
+  groupCountAbove,
+  groupHasNonFinite,
+  type GroupLayout,
+  groupMaxAbs,
+  groupMean,
+  groupMeanAbs,
+} from "./group_statistics";
 import { type GroupScales, roundScales } from "./scale_rounding";
 
 export interface ScaledQuantizeOptions extends QuantizeOptions {
@@ -50,6 +59,8 @@ export function elementMax(f: Format): number {
       return 1;
     case "blockFloat":
       return 2 ** (f.bits - 1) - 1;
+    case "e8m0":
+      return 2 ** 127;
     case "scaled":
       return elementMax(f.element);
   }
@@ -60,6 +71,9 @@ export function groupLayout(shape: readonly number[], f: ScaledFormat): GroupLay
   const n = shape.reduce((a, b) => a * b, 1);
   const g = f.granularity;
   if (g.kind === "tensor") return { inner: Math.max(1, n), groups: 1 };
+  if (g.kind === "tile") {
+    throw new RangeError("lowbit: scaled granularity tile needs a tensor of rank >= 2 (a Float32Array has no rows)");
+  }
   const rank = shape.length;
   const axis = g.axis < 0 ? g.axis + rank : g.axis;
   if (axis < 0 || axis >= rank) {
@@ -307,31 +321,117 @@ export function quantizeScaledWith<T extends tf.Tensor | Float32Array>(
   scalesOf: ScalesOf,
   elementsOnly = false,
   arrayShape?: readonly number[],
+  kernel = false,
 ): T {
   const g = f.granularity;
   if (x instanceof Float32Array) {
     checkKernelSize("quantize x", x.length);
-    const layout = groupLayout(arrayShape ?? [x.length], f);
+    const shape = arrayShape ?? [x.length];
+    const layout = groupLayout(shape, f);
+    const blocks = kernel
+      ? blockKernelFormat(f, layout, () => groupMaxAbs(x, { inner: x.length, groups: 1 })[0])
+      : undefined;
+    if (blocks !== undefined) return quantizeWith(x, blocks, options);
     const input = { values: () => x, layout };
-    return applyScales(x, input, f, scalesOf(input), options, elementsOnly);
+    return withNanGroups(applyScales(x, input, f, scalesOf(input), options, elementsOnly), input, f);
   }
   const t = x as tf.Tensor;
+  if (g.kind === "tile")
+    return quantizeTiles(t, f, (y, h) =>
+      quantizeScaledWith(y, h, options, scalesOf, elementsOnly, undefined, kernel),
+    ) as T;
   if (g.kind === "block") {
     const axis = g.axis < 0 ? g.axis + t.rank : g.axis;
     if (axis >= 0 && axis < t.rank - 1) {
+      const strided = kernel ? stridedBlockKernel(t.shape, axis, f) : undefined;
+      if (strided !== undefined) return quantizeWith(x, strided, options);
       // Blocks along `axis`: move it last, where blocks are consecutive elements.
       const perm = [...Array(t.rank).keys()].filter((d) => d !== axis).concat(axis);
       const inverse = perm.map((_, d) => perm.indexOf(d));
       const lastAxis: ScaledFormat = { ...f, granularity: { ...g, axis: -1 } };
       return tf.tidy(() =>
-        quantizeScaledWith(t.transpose(perm), lastAxis, options, scalesOf, elementsOnly).transpose(inverse),
+        quantizeScaledWith(t.transpose(perm), lastAxis, options, scalesOf, elementsOnly, undefined, kernel).transpose(
+          inverse,
+        ),
       ) as T;
     }
   }
   const layout = groupLayout(t.shape, f);
+  const blocks = kernel ? blockKernelFormat(f, layout, () => maxAbsOf(t)) : undefined;
+  if (blocks !== undefined) return quantizeWith(x, blocks, options);
   let values: Float32Array | undefined;
   const input: ScaledInput = { values: () => (values ??= t.dataSync() as Float32Array), tensor: t, layout };
-  return applyScales(x, input, f, scalesOf(input), options, elementsOnly);
+  return withNanGroups(applyScales(x, input, f, scalesOf(input), options, elementsOnly), input, f);
+}
+
+/**
+ * The MX kernel for blocks along a middle axis of `shape` (data [outer, axisLength, inner]),
+ * without transposing: undefined when the format has not the MX shape (its blocks then go
+ * through a transposition). The same results, bit for bit, as the transposed path's kernel.
+ */
+function stridedBlockKernel(shape: readonly number[], axis: number, f: ScaledFormat): KernelFormat | undefined {
+  const g = f.granularity as { axis: number; size?: number };
+  const axisLength = shape[axis];
+  const size = g.size ?? axisLength;
+  if (axisLength % size !== 0) {
+    throw new RangeError(
+      `lowbit: scaled granularity.size, the blockSize must divide the length of axis ${g.axis} (${axisLength}); got ${size}`,
+    );
+  }
+  const n = shape.reduce((p, d) => p * d, 1);
+  const blocks = blockKernelFormat(
+    { ...f, granularity: { kind: "block", axis: -1, size } },
+    { inner: size, groups: n / size },
+    () => 0,
+  );
+  if (blocks === undefined || blocks.kind !== "mxBlocks") return undefined;
+  const outer = shape.slice(0, axis).reduce((p, d) => p * d, 1);
+  return { ...blocks, strided: { outer, axisLength, inner: n / (outer * axisLength) } };
+}
+
+/**
+ * Tiles of rows x cols over the last two axes as blocks of rows * cols consecutive elements:
+ * [..., R, C] -> [..., R/rows, C/cols, rows, cols], quantized by `blocks`, and back.
+ */
+function quantizeTiles(t: tf.Tensor, f: ScaledFormat, blocks: (y: tf.Tensor, f: ScaledFormat) => tf.Tensor): tf.Tensor {
+  const g = f.granularity as { rows: number; cols: number };
+  const rank = t.rank;
+  const [R, C] = t.shape.slice(-2);
+  if (rank < 2 || R % g.rows !== 0 || C % g.cols !== 0) {
+    throw new RangeError(
+      `lowbit: scaled granularity tile ${g.rows}x${g.cols} needs a tensor of rank >= 2 whose last two axes are multiples of it; got shape [${t.shape.join(", ")}]`,
+    );
+  }
+  const lead = t.shape.slice(0, -2);
+  const k = lead.length;
+  const split = [...lead, R / g.rows, g.rows, C / g.cols, g.cols];
+  const perm = [...Array(k).keys(), k, k + 2, k + 1, k + 3];
+  const asBlocks: ScaledFormat = { ...f, granularity: { kind: "block", axis: -1, size: g.rows * g.cols } };
+  return tf.tidy(() => {
+    const tiled = t
+      .reshape(split)
+      .transpose(perm)
+      .reshape([...lead, R / g.rows, C / g.cols, g.rows * g.cols]);
+    const q = blocks(tiled, asBlocks);
+    return q
+      .reshape([...lead, R / g.rows, C / g.cols, g.rows, g.cols])
+      .transpose(perm)
+      .reshape(t.shape);
+  });
+}
+
+/** With `nanGroups`, every element of a group holding NaN or +-Inf becomes NaN. */
+function withNanGroups<T extends tf.Tensor | Float32Array>(y: T, input: ScaledInput, f: ScaledFormat): T {
+  if (!f.nanGroups) return y;
+  const special = groupHasNonFinite(input.values(), input.layout);
+  if (!special.includes(1)) return y;
+  const out = y instanceof Float32Array ? y : ((y as tf.Tensor).dataSync() as Float32Array).slice();
+  const { inner, groups } = input.layout;
+  for (let j = 0; j < out.length; j++) if (special[Math.floor(j / inner) % groups] === 1) out[j] = NaN;
+  if (y instanceof Float32Array) return out as T;
+  const shape = (y as tf.Tensor).shape;
+  (y as tf.Tensor).dispose();
+  return tf.tensor(out, shape, "float32") as T;
 }
 
 /** quantize() for a scaled format: the scales of this call's statistics. */
@@ -340,7 +440,7 @@ export function quantizeScaled<T extends tf.Tensor | Float32Array>(
   f: ScaledFormat,
   options: ScaledQuantizeOptions = {},
 ): T {
-  return quantizeScaledWith(x, f, options, (input) => groupScales(input, f, options));
+  return quantizeScaledWith(x, f, options, (input) => groupScales(input, f, options), false, undefined, true);
 }
 
 /**

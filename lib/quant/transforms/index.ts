@@ -1,0 +1,2 @@
+export { hadamardMatrix, hadamardSigns, inverseRandomHadamard, randomHadamard } from "./hadamard";
+export type { HadamardOptions } from "./hadamard";

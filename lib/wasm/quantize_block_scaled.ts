@@ -1,0 +1,554 @@
+// Block-scaled quantizers over blocks of consecutive float32 elements (byte offsets src, dst;
+// dst may equal src): OCP MX (a power-of-two scale per block, from the block's max) and NVFP4
+// (an E4M3 scale per block under one FP32 scale per tensor). lib/quant/scaled/block_kernels.ts
+// states the definitions and passes the parameters; element i's random word is
+// elementHash(seed, stream, i) as in every quantizer.
+import { float1, floatX4, nearestSaturatingX4 } from "./float_rounding";
+import { elementHash, elementHashX4, groupWordsX4 } from "./random";
+import {
+  FLOOR, isRandom, NEAREST, NEAREST_AWAY, ODD, round64, STOCHASTIC, STOCHASTIC_BITS, UP, ZERO,
+} from "./rounding";
+
+const FLT_MAX: f64 = 3.4028234663852886e38;
+const F32_MAX: f32 = 3.4028234663852886e38;
+
+/** 2^e as a float64, for an integer e in [-1022, 1023]. */
+// @ts-ignore: decorator
+@inline
+function pow2(e: i32): f64 {
+  return reinterpret<f64>(<u64>(1023 + e) << 52);
+}
+
+/** floor(log2 r) of a positive normal float64, from its exponent field (exact). */
+// @ts-ignore: decorator
+@inline
+function floorLog2(r: f64): i32 {
+  return <i32>((reinterpret<u64>(r) >> 52) & 0x7ff) - 1023;
+}
+
+/**
+ * Largest finite |x| of elements [start, end) (as float32 bits), and whether one is NaN or +-Inf
+ * (bit 32). Four lanes at a time when start is a multiple of four: the largest magnitude pattern
+ * says whether a special value is there; only then is the finite maximum searched element by
+ * element.
+ */
+// @ts-ignore: decorator
+@inline
+function blockMax(src: usize, start: i32, end: i32): u64 {
+  let top: u32 = 0;
+  let i = start;
+  if ((start & 3) == 0) {
+    let m = i32x4.splat(0);
+    const magnitude = i32x4.splat(0x7fffffff);
+    for (; i + 4 <= end; i += 4) m = i32x4.max_u(m, v128.and(v128.load(src + (<usize>i << 2)), magnitude));
+    top = max<u32>(
+      max<u32>(i32x4.extract_lane(m, 0), i32x4.extract_lane(m, 1)),
+      max<u32>(i32x4.extract_lane(m, 2), i32x4.extract_lane(m, 3)),
+    );
+  }
+  for (; i < end; i++) top = max<u32>(top, load<u32>(src + (<usize>i << 2)) & 0x7fffffff);
+  if (top < 0x7f800000) return <u64>top;
+  top = 0;
+  for (let j = start; j < end; j++) {
+    const mag = load<u32>(src + (<usize>j << 2)) & 0x7fffffff;
+    if (mag < 0x7f800000 && mag > top) top = mag;
+  }
+  return (<u64>1 << 32) | <u64>top;
+}
+
+/**
+ * One element z (exact in float64) rounded to a float element format, as the float kind's
+ * reference (lib/quant/formats/floating_point.ts) rounds: the fallback of blocks whose scaled
+ * grid float32 cannot hold (tiny blocks, or scales rounded up near float32's largest value).
+ */
+function roundFloatElement(
+  z: f64, code: i32, rbits: i32, h: u32, man: i32, bias: i32, minNormal: f64, maxElem: f64,
+  overflow: f64, inf: f64, subQuantum: f64,
+): f64 {
+  if (isNaN(z)) return z;
+  const negative = (reinterpret<u64>(z) >> 63) != 0;
+  const a = abs<f64>(z);
+  // Directed roundings of the magnitude: toward zero (inward) or away from it (outward).
+  const inward = code == ZERO || (negative ? code == UP : code == FLOOR);
+  const outward = negative ? code == FLOOR : code == UP;
+  const mode = inward ? ZERO : outward ? UP : code;
+  let q: f64;
+  if (a == Infinity) q = inf;
+  else if (a >= minNormal) {
+    const ea = floorLog2(a);
+    const quantum = pow2(ea - man);
+    const v = a / quantum;
+    const whole = floor<f64>(v);
+    const k = 23 - man;
+    let n: f64;
+    const parityOdd = man == 0 ? ((<i32>whole + ea + bias - 1) & 1) != 0 : (<i64>whole & 1) != 0;
+    if (mode == STOCHASTIC && k > 0) {
+      n = <f64>(h >>> (32 - k)) + (v - whole) * pow2(k) >= pow2(k) ? whole + 1 : whole;
+    } else if (mode == NEAREST) {
+      const d = v - whole;
+      n = d > 0.5 || (d == 0.5 && parityOdd) ? whole + 1 : whole;
+    } else if (mode == ODD) {
+      n = v == whole || parityOdd ? whole : whole + 1;
+    } else n = round64(v, mode, h, rbits);
+    q = n * quantum;
+    if (q > maxElem) q = mode == ZERO ? maxElem : overflow;
+  } else {
+    const v = a / subQuantum;
+    let n: f64;
+    if (mode == NEAREST) n = nearest<f64>(v);
+    else n = round64(v, mode, h, rbits);
+    q = n * subQuantum;
+  }
+  return negative ? -q : q;
+}
+
+/**
+ * OCP MX: blocks of `blockSize` consecutive elements (the last may be shorter: n need not be a
+ * multiple). Per block: m = largest finite |x|; a block with NaN or +-Inf is all NaN when
+ * `poison` (the OCP rule: its scale is NaN); X = rounding of log2(m / target) (0 floor, 1 ceil,
+ * 2 nearest; exact on float64), clamped to [minExp, maxExp]; a block without a finite nonzero
+ * value takes X = emptyExp. Elements y = float32(2^X * Q(x * 2^-X)), x * 2^-X exact:
+ *   float elements (isFloat): Q rounds to the element format (man, bias; its smallest normal
+ *     2^emin, largest maxElem, subnormal quantum 2^(emin - man)); overflow as the element's
+ *     flags say (saturate, propagateInf, hasInf: Inf or NaN). The rounding runs on x itself with
+ *     the block's grid (quantizeFloat's kernel with every limit times 2^X), or element by
+ *     element in float64 where that grid is not float32's (2^(emin + X) below 2^-126, or
+ *     maxElem * 2^X beyond float32); noNegZero: a zero is +0 (fnuz and P3109 elements);
+ *   fixed elements: q = round(x * 2^(frac - X)) clamped to [qmin, qmax], y = q * 2^(X - frac)
+ *     (float64, exact).
+ */
+export function quantizeMx(
+  src: usize, dst: usize, n: i32, blockSize: i32, isFloat: i32, man: i32, bias: i32, maxElem: f64,
+  saturate: i32, propagateInf: i32, hasInf: i32, noNegZero: i32, frac: i32, qmin: f64, qmax: f64, target: f64,
+  scaleRounding: i32, minExp: i32, maxExp: i32, emptyExp: i32, poison: i32, mode: i32, a: u32, b: u32,
+): void {
+  // One loop per rounding: with the mode a constant, the optimizer drops the other branches.
+  const code = mode & 0xff, rbits = mode >> 8;
+  if (code == NEAREST) mxLoop(src, dst, n, blockSize, isFloat, man, bias, maxElem, saturate, propagateInf, hasInf, noNegZero, frac, qmin, qmax, target, scaleRounding, minExp, maxExp, emptyExp, poison, NEAREST, 0, a, b);
+  else if (code == STOCHASTIC) mxLoop(src, dst, n, blockSize, isFloat, man, bias, maxElem, saturate, propagateInf, hasInf, noNegZero, frac, qmin, qmax, target, scaleRounding, minExp, maxExp, emptyExp, poison, STOCHASTIC, 0, a, b);
+  else if (code == ZERO) mxLoop(src, dst, n, blockSize, isFloat, man, bias, maxElem, saturate, propagateInf, hasInf, noNegZero, frac, qmin, qmax, target, scaleRounding, minExp, maxExp, emptyExp, poison, ZERO, 0, a, b);
+  else if (code == FLOOR) mxLoop(src, dst, n, blockSize, isFloat, man, bias, maxElem, saturate, propagateInf, hasInf, noNegZero, frac, qmin, qmax, target, scaleRounding, minExp, maxExp, emptyExp, poison, FLOOR, 0, a, b);
+  else if (code == NEAREST_AWAY) mxLoop(src, dst, n, blockSize, isFloat, man, bias, maxElem, saturate, propagateInf, hasInf, noNegZero, frac, qmin, qmax, target, scaleRounding, minExp, maxExp, emptyExp, poison, NEAREST_AWAY, 0, a, b);
+  else if (code == UP) mxLoop(src, dst, n, blockSize, isFloat, man, bias, maxElem, saturate, propagateInf, hasInf, noNegZero, frac, qmin, qmax, target, scaleRounding, minExp, maxExp, emptyExp, poison, UP, 0, a, b);
+  else if (code == ODD) mxLoop(src, dst, n, blockSize, isFloat, man, bias, maxElem, saturate, propagateInf, hasInf, noNegZero, frac, qmin, qmax, target, scaleRounding, minExp, maxExp, emptyExp, poison, ODD, 0, a, b);
+  else mxLoop(src, dst, n, blockSize, isFloat, man, bias, maxElem, saturate, propagateInf, hasInf, noNegZero, frac, qmin, qmax, target, scaleRounding, minExp, maxExp, emptyExp, poison, STOCHASTIC_BITS, rbits, a, b);
+}
+
+// @ts-ignore: decorator
+@inline
+function mxLoop(
+  src: usize, dst: usize, n: i32, blockSize: i32, isFloat: i32, man: i32, bias: i32, maxElem: f64,
+  saturate: i32, propagateInf: i32, hasInf: i32, noNegZero: i32, frac: i32, qmin: f64, qmax: f64, target: f64,
+  scaleRounding: i32, minExp: i32, maxExp: i32, emptyExp: i32, poison: i32, code: i32, rbits: i32, a: u32, b: u32,
+): void {
+  const emin = 1 - bias;
+  const special: f64 = hasInf ? Infinity : NaN;
+  const specialBits: u32 = hasInf ? 0x7f800000 : 0x7fc00000;
+  // The float element's constants, the same for every block.
+  const k = 23 - man;
+  const mask: u32 = (<u32>1 << k) - 1;
+  const aV = i32x4.splat(a), bV = i32x4.splat(b);
+  const maskV = i32x4.splat(mask), notMaskV = i32x4.splat(~mask), half = i32x4.splat(mask >> 1);
+  const negZeroOff = noNegZero != 0;
+  // Nearest on a saturating element with -0 and mantissa bits: the shorter rounding.
+  const plain = saturate != 0 && propagateInf == 0 && noNegZero == 0 && man > 0;
+  for (let start = 0; start < n; start += blockSize) {
+    const end = min<i32>(n, start + blockSize);
+    const stats = blockMax(src, start, end);
+    if (poison && stats >> 32 != 0) {
+      for (let i = start; i < end; i++) store<f32>(dst + (<usize>i << 2), NaN);
+      continue;
+    }
+    const m = <f64>reinterpret<f32>(<u32>stats);
+    let X: i32;
+    if (m == 0) X = emptyExp;
+    else {
+      const r = m / target;
+      const e = floorLog2(r);
+      if (scaleRounding == 0) X = e;
+      else if (scaleRounding == 1) X = r > pow2(e) ? e + 1 : e;
+      else X = r * r >= pow2(2 * e + 1) ? e + 1 : e;
+      X = min<i32>(maxExp, max<i32>(minExp, X));
+    }
+    if (!isFloat) {
+      const up = pow2(frac - X),
+        down = pow2(X - frac);
+      for (let i = start; i < end; i++) {
+        const at = <usize>i << 2;
+        const h = isRandom(code) ? elementHash(a, b, <u32>i) : 0;
+        const q = round64(<f64>load<f32>(src + at) * up, code, h, rbits);
+        store<f32>(dst + at, <f32>((q < qmin ? qmin : q > qmax ? qmax : q) * down)); // NaN passes
+      }
+      continue;
+    }
+    const scale = pow2(X);
+    const blockMaxValue = maxElem * scale;
+    if (emin + X >= -126 && blockMaxValue <= FLT_MAX && (start & 3) == 0) {
+      // The element's grid times 2^X, four vectors (16 elements, four hash groups) at a time.
+      const maxBits = reinterpret<u32>(<f32>blockMaxValue);
+      const overflowBits: u32 = saturate ? maxBits : specialBits;
+      const infBits: u32 = saturate && !propagateInf ? maxBits : specialBits;
+      const posLimit: u32 = code == ZERO || code == FLOOR ? maxBits : overflowBits;
+      const negLimit: u32 = code == ZERO || code == UP ? maxBits : overflowBits;
+      const s = man - emin - X; // 1 / quantum = 2^s, s <= 149 here
+      const flip: u32 = man == 0 ? <u32>((X + 127 - bias) & 1) : 0;
+      const minNormalBits = reinterpret<u32>(<f32>pow2(emin + X));
+      const quantum = <f32>pow2(-s),
+        up1 = <f32>pow2((s + 1) >> 1),
+        up2 = <f32>pow2(s >> 1);
+      const minNormalV = i32x4.splat(minNormalBits), maxV = i32x4.splat(maxBits);
+      const posLimitV = i32x4.splat(posLimit), negLimitV = i32x4.splat(negLimit), infV = i32x4.splat(infBits);
+      const flipV = i32x4.splat(flip);
+      const up1V = f32x4.splat(up1), up2V = f32x4.splat(up2), quantumV = f32x4.splat(quantum);
+      const vecEnd = start + ((end - start) & ~15);
+      let h0 = i32x4.splat(0), h1 = h0, h2 = h0, h3 = h0;
+      let words = isRandom(code) ? groupWordsX4(aV, bV, start) : h0;
+      if (code == NEAREST && plain && k > 0) {
+        for (let i = start; i < vecEnd; i += 4) {
+          const at = <usize>i << 2;
+          v128.store(dst + at, nearestSaturatingX4(v128.load(src + at), k, half, notMaskV, minNormalV, maxV, up1V,
+            up2V, quantumV));
+        }
+      } else for (let i = start; i < vecEnd; i += 16) {
+        const at = <usize>i << 2;
+        if (isRandom(code)) {
+          h0 = elementHashX4(words, 0);
+          h1 = elementHashX4(words, 1);
+          h2 = elementHashX4(words, 2);
+          h3 = elementHashX4(words, 3);
+          words = groupWordsX4(aV, bV, i + 16);
+        }
+        v128.store(dst + at, floatX4(v128.load(src + at), h0, code, rbits, k, maskV, notMaskV, half, minNormalV,
+          maxV, posLimitV, negLimitV, infV, negZeroOff, flipV, up1V, up2V, quantumV, true));
+        v128.store(dst + at + 16, floatX4(v128.load(src + at + 16), h1, code, rbits, k, maskV, notMaskV, half,
+          minNormalV, maxV, posLimitV, negLimitV, infV, negZeroOff, flipV, up1V, up2V, quantumV, true));
+        v128.store(dst + at + 32, floatX4(v128.load(src + at + 32), h2, code, rbits, k, maskV, notMaskV, half,
+          minNormalV, maxV, posLimitV, negLimitV, infV, negZeroOff, flipV, up1V, up2V, quantumV, true));
+        v128.store(dst + at + 48, floatX4(v128.load(src + at + 48), h3, code, rbits, k, maskV, notMaskV, half,
+          minNormalV, maxV, posLimitV, negLimitV, infV, negZeroOff, flipV, up1V, up2V, quantumV, true));
+      }
+      for (let i = vecEnd; i < end; i++) {
+        const at = <usize>i << 2;
+        const hi = isRandom(code) ? elementHash(a, b, <u32>i) : 0;
+        store<u32>(dst + at, float1(load<u32>(src + at), hi, code, rbits, k, mask, minNormalBits, maxBits, posLimit,
+          negLimit, infBits, negZeroOff, flip, up1, up2, quantum));
+      }
+      continue;
+    }
+    const unscale = pow2(-X);
+    const overflow: f64 = saturate ? maxElem : special;
+    const inf: f64 = saturate && !propagateInf ? maxElem : special;
+    for (let i = start; i < end; i++) {
+      const at = <usize>i << 2;
+      const h = isRandom(code) ? elementHash(a, b, <u32>i) : 0;
+      const z = <f64>load<f32>(src + at) * unscale;
+      const q = roundFloatElement(z, code, rbits, h, man, bias, pow2(emin), maxElem, overflow, inf, pow2(emin - man));
+      store<f32>(dst + at, noNegZero && q == 0 ? 0 : <f32>(q * scale));
+    }
+  }
+}
+
+/**
+ * NVFP4 with its two levels of scale, in NVIDIA's float32 arithmetic (Transformer Engine's
+ * reference quantizer; lib/quant/scaled/block_formats.ts states it): per block of `blockSize`,
+ * m the largest finite |x|, the stored scale s = E4M3(float32(m * encodeMultiplier)) (nearest
+ * even, saturating; scaleMan, scaleBias, scaleMax describe E4M3), d = float32(s * globalDecode),
+ * the encode scale e = float32(1 / d) (the largest float32 when d = 0), and elements
+ * y = float32(d * Q(float32(x * e))), Q the saturating float element (E2M1) with `mode`.
+ */
+export function quantizeNvfp4(
+  src: usize, dst: usize, n: i32, blockSize: i32, encodeMultiplier: f32, globalDecode: f32, elemMax: f32,
+  man: i32, bias: i32, scaleMan: i32, scaleBias: i32, scaleMax: f32, mode: i32, a: u32, b: u32,
+): void {
+  const code = mode & 0xff, rbits = mode >> 8;
+  if (code == NEAREST) nvfp4Loop(src, dst, n, blockSize, encodeMultiplier, globalDecode, elemMax, man, bias, scaleMan, scaleBias, scaleMax, NEAREST, 0, a, b);
+  else if (code == STOCHASTIC) nvfp4Loop(src, dst, n, blockSize, encodeMultiplier, globalDecode, elemMax, man, bias, scaleMan, scaleBias, scaleMax, STOCHASTIC, 0, a, b);
+  else if (code == ZERO) nvfp4Loop(src, dst, n, blockSize, encodeMultiplier, globalDecode, elemMax, man, bias, scaleMan, scaleBias, scaleMax, ZERO, 0, a, b);
+  else if (code == FLOOR) nvfp4Loop(src, dst, n, blockSize, encodeMultiplier, globalDecode, elemMax, man, bias, scaleMan, scaleBias, scaleMax, FLOOR, 0, a, b);
+  else if (code == NEAREST_AWAY) nvfp4Loop(src, dst, n, blockSize, encodeMultiplier, globalDecode, elemMax, man, bias, scaleMan, scaleBias, scaleMax, NEAREST_AWAY, 0, a, b);
+  else if (code == UP) nvfp4Loop(src, dst, n, blockSize, encodeMultiplier, globalDecode, elemMax, man, bias, scaleMan, scaleBias, scaleMax, UP, 0, a, b);
+  else if (code == ODD) nvfp4Loop(src, dst, n, blockSize, encodeMultiplier, globalDecode, elemMax, man, bias, scaleMan, scaleBias, scaleMax, ODD, 0, a, b);
+  else nvfp4Loop(src, dst, n, blockSize, encodeMultiplier, globalDecode, elemMax, man, bias, scaleMan, scaleBias, scaleMax, STOCHASTIC_BITS, rbits, a, b);
+}
+
+/** Four NVFP4 elements: d * Q(x * e), Q saturating. */
+// @ts-ignore: decorator
+@inline
+function nvfp4X4(
+  x: v128, h: v128, eV: v128, dV: v128, mode: i32, rbits: i32, k: i32, man: i32, maskV: v128, notMaskV: v128,
+  half: v128, minNormalV: v128, maxV: v128, flipV: v128, up1V: v128, up2V: v128, quantumV: v128,
+): v128 {
+  const z = f32x4.mul(x, eV);
+  const q =
+    mode == NEAREST && k < 23 && man > 0
+      ? nearestSaturatingX4(z, k, half, notMaskV, minNormalV, maxV, up1V, up2V, quantumV)
+      : floatX4(z, h, mode, rbits, k, maskV, notMaskV, half, minNormalV, maxV, maxV, maxV, maxV, false, flipV, up1V,
+          up2V, quantumV, true);
+  return f32x4.mul(dV, q);
+}
+
+// @ts-ignore: decorator
+@inline
+function nvfp4Loop(
+  src: usize, dst: usize, n: i32, blockSize: i32, encodeMultiplier: f32, globalDecode: f32, elemMax: f32,
+  man: i32, bias: i32, scaleMan: i32, scaleBias: i32, scaleMax: f32, mode: i32, rbits: i32, a: u32, b: u32,
+): void {
+  // The element's grid (saturating, with -0: E2M1) ...
+  const emin = 1 - bias;
+  const s = man - emin; // the subnormal quantum 2^-s
+  const k = 23 - man;
+  const mask: u32 = (<u32>1 << k) - 1;
+  const maxBits = reinterpret<u32>(elemMax);
+  const minNormalBits = reinterpret<u32>(<f32>pow2(emin));
+  const flip: u32 = man == 0 ? <u32>((127 - bias) & 1) : 0;
+  const quantum = <f32>pow2(-s),
+    up1 = <f32>pow2((s + 1) >> 1),
+    up2 = <f32>pow2(s >> 1);
+  // ... and the scale's (nearest, saturating: E4M3).
+  const scaleEmin = 1 - scaleBias;
+  const scaleS = scaleMan - scaleEmin;
+  const scaleK = 23 - scaleMan;
+  const scaleMask: u32 = (<u32>1 << scaleK) - 1;
+  const scaleMaxBits = reinterpret<u32>(scaleMax);
+  const scaleMinNormalBits = reinterpret<u32>(<f32>pow2(scaleEmin));
+  const scaleQuantum = <f32>pow2(-scaleS),
+    scaleUp1 = <f32>pow2((scaleS + 1) >> 1),
+    scaleUp2 = <f32>pow2(scaleS >> 1);
+  const aV = i32x4.splat(a), bV = i32x4.splat(b);
+  const maskV = i32x4.splat(mask), notMaskV = i32x4.splat(~mask), half = i32x4.splat(mask >> 1);
+  const minNormalV = i32x4.splat(minNormalBits), maxV = i32x4.splat(maxBits), flipV = i32x4.splat(flip);
+  const up1V = f32x4.splat(up1), up2V = f32x4.splat(up2), quantumV = f32x4.splat(quantum);
+  const posLimit: u32 = maxBits, negLimit: u32 = maxBits;
+  for (let start = 0; start < n; start += blockSize) {
+    const end = min<i32>(n, start + blockSize);
+    const m = reinterpret<f32>(<u32>blockMax(src, start, end));
+    // The stored block scale, the decode scale d and the encode scale e = 1 / d.
+    const stored = reinterpret<f32>(float1(reinterpret<u32>(m * encodeMultiplier), 0, NEAREST, 0, scaleK, scaleMask,
+      scaleMinNormalBits, scaleMaxBits, scaleMaxBits, scaleMaxBits, scaleMaxBits, false, 0, scaleUp1, scaleUp2,
+      scaleQuantum));
+    const d = stored * globalDecode;
+    const e = min<f32>(<f32>1 / d, F32_MAX);
+    const dV = f32x4.splat(d),
+      eV = f32x4.splat(e);
+    // Elements: y = d * Q(x * e), four vectors (16 elements, four hash groups) at a time.
+    const vecEnd = (start & 3) == 0 ? start + ((end - start) & ~15) : start;
+    let h0 = i32x4.splat(0), h1 = h0, h2 = h0, h3 = h0;
+    let words = isRandom(mode) ? groupWordsX4(aV, bV, start) : h0;
+    for (let i = start; i < vecEnd; i += 16) {
+      const at = <usize>i << 2;
+      if (isRandom(mode)) {
+        h0 = elementHashX4(words, 0);
+        h1 = elementHashX4(words, 1);
+        h2 = elementHashX4(words, 2);
+        h3 = elementHashX4(words, 3);
+        words = groupWordsX4(aV, bV, i + 16);
+      }
+      v128.store(dst + at, nvfp4X4(v128.load(src + at), h0, eV, dV, mode, rbits, k, man, maskV, notMaskV, half,
+        minNormalV, maxV, flipV, up1V, up2V, quantumV));
+      v128.store(dst + at + 16, nvfp4X4(v128.load(src + at + 16), h1, eV, dV, mode, rbits, k, man, maskV, notMaskV,
+        half, minNormalV, maxV, flipV, up1V, up2V, quantumV));
+      v128.store(dst + at + 32, nvfp4X4(v128.load(src + at + 32), h2, eV, dV, mode, rbits, k, man, maskV, notMaskV,
+        half, minNormalV, maxV, flipV, up1V, up2V, quantumV));
+      v128.store(dst + at + 48, nvfp4X4(v128.load(src + at + 48), h3, eV, dV, mode, rbits, k, man, maskV, notMaskV,
+        half, minNormalV, maxV, flipV, up1V, up2V, quantumV));
+    }
+    for (let i = vecEnd; i < end; i++) {
+      const at = <usize>i << 2;
+      const hi = isRandom(mode) ? elementHash(a, b, <u32>i) : 0;
+      const x = load<f32>(src + at);
+      const q = float1(reinterpret<u32>(x * e), hi, mode, rbits, k, mask, minNormalBits, maxBits,
+        posLimit, negLimit, maxBits, false, flip, up1, up2, quantum);
+      store<f32>(dst + at, d * reinterpret<f32>(q));
+    }
+  }
+}
+
+/** A block's scale exponent X from its largest finite magnitude m (see quantizeMx). */
+// @ts-ignore: decorator
+@inline
+function blockExponent(m: f64, target: f64, scaleRounding: i32, minExp: i32, maxExp: i32, emptyExp: i32): i32 {
+  if (m == 0) return emptyExp;
+  const r = m / target;
+  const e = floorLog2(r);
+  let X = e;
+  if (scaleRounding == 1) X = r > pow2(e) ? e + 1 : e;
+  else if (scaleRounding == 2) X = r * r >= pow2(2 * e + 1) ? e + 1 : e;
+  return min<i32>(maxExp, max<i32>(minExp, X));
+}
+
+/**
+ * quantizeMx for blocks along an axis that is not the last: the data is [outer, axisLength,
+ * inner] (row-major), blocks are blockSize consecutive positions along the middle axis at each
+ * (outer, inner) position, with the same formulas, four inner positions at a time where the
+ * block grid of all four is float32's. Element (o, a, q) draws elementHash of its index in the
+ * tensor with that axis moved last, (o * inner + q) * axisLength + a, as quantizing the
+ * transposed tensor would.
+ */
+export function quantizeMxStrided(
+  src: usize, dst: usize, outer: i32, axisLength: i32, inner: i32, blockSize: i32, isFloat: i32, man: i32,
+  bias: i32, maxElem: f64, saturate: i32, propagateInf: i32, hasInf: i32, noNegZero: i32, frac: i32, qmin: f64,
+  qmax: f64, target: f64, scaleRounding: i32, minExp: i32, maxExp: i32, emptyExp: i32, poison: i32, mode: i32,
+  a: u32, b: u32,
+): void {
+  const code = mode & 0xff, rbits = mode >> 8;
+  const emin = 1 - bias;
+  const special: f64 = hasInf ? Infinity : NaN;
+  const specialBits: u32 = hasInf ? 0x7f800000 : 0x7fc00000;
+  const k = 23 - man;
+  const mask: u32 = (<u32>1 << k) - 1;
+  const maskV = i32x4.splat(mask), notMaskV = i32x4.splat(~mask), half = i32x4.splat(mask >> 1);
+  const plain = saturate != 0 && propagateInf == 0 && noNegZero == 0 && man > 0 && k > 0;
+  const stride = <usize>inner << 2;
+  for (let o = 0; o < outer; o++) {
+    for (let a0 = 0; a0 < axisLength; a0 += blockSize) {
+      const count = min<i32>(axisLength, a0 + blockSize) - a0;
+      let q = 0;
+      // Four inner positions (four blocks side by side) at a time: each lane its own block grid.
+      for (; isFloat && q + 4 <= inner; q += 4) {
+        const first = src + ((<usize>(o * axisLength + a0) * <usize>inner + <usize>q) << 2);
+        const out = dst + (first - src);
+        let m = i32x4.splat(0);
+        const magnitude = i32x4.splat(0x7fffffff);
+        for (let j = 0; j < count; j++) m = i32x4.max_u(m, v128.and(v128.load(first + <usize>j * stride), magnitude));
+        let minNormalV = i32x4.splat(0), maxV = minNormalV, posLimitV = minNormalV, negLimitV = minNormalV;
+        let infV = minNormalV, flipV = minNormalV;
+        let up1V = f32x4.splat(0), up2V = up1V, quantumV = up1V;
+        let fast = true;
+        for (let lane = 0; lane < 4; lane++) {
+          const top = lane == 0 ? i32x4.extract_lane(m, 0) : lane == 1 ? i32x4.extract_lane(m, 1) : lane == 2 ? i32x4.extract_lane(m, 2) : i32x4.extract_lane(m, 3);
+          if (<u32>top >= 0x7f800000) fast = false; // NaN or Inf: the column's own path
+          const X = blockExponent(<f64>reinterpret<f32>(top), target, scaleRounding, minExp, maxExp, emptyExp);
+          const blockMaxValue = maxElem * pow2(X);
+          if (!(emin + X >= -126 && blockMaxValue <= FLT_MAX)) fast = false;
+          if (!fast) break;
+          const maxBits = reinterpret<u32>(<f32>blockMaxValue);
+          const overflowBits: u32 = saturate ? maxBits : specialBits;
+          const infBits: u32 = saturate && !propagateInf ? maxBits : specialBits;
+          const posLimit: u32 = code == ZERO || code == FLOOR ? maxBits : overflowBits;
+          const negLimit: u32 = code == ZERO || code == UP ? maxBits : overflowBits;
+          const s = man - emin - X;
+          const flip: u32 = man == 0 ? <u32>((X + 127 - bias) & 1) : 0;
+          const minNormalBits = reinterpret<u32>(<f32>pow2(emin + X));
+          const quantum = <f32>pow2(-s),
+            up1 = <f32>pow2((s + 1) >> 1),
+            up2 = <f32>pow2(s >> 1);
+          if (lane == 0) {
+            minNormalV = i32x4.replace_lane(minNormalV, 0, minNormalBits); maxV = i32x4.replace_lane(maxV, 0, maxBits);
+            posLimitV = i32x4.replace_lane(posLimitV, 0, posLimit); negLimitV = i32x4.replace_lane(negLimitV, 0, negLimit);
+            infV = i32x4.replace_lane(infV, 0, infBits); flipV = i32x4.replace_lane(flipV, 0, flip);
+            up1V = f32x4.replace_lane(up1V, 0, up1); up2V = f32x4.replace_lane(up2V, 0, up2); quantumV = f32x4.replace_lane(quantumV, 0, quantum);
+          } else if (lane == 1) {
+            minNormalV = i32x4.replace_lane(minNormalV, 1, minNormalBits); maxV = i32x4.replace_lane(maxV, 1, maxBits);
+            posLimitV = i32x4.replace_lane(posLimitV, 1, posLimit); negLimitV = i32x4.replace_lane(negLimitV, 1, negLimit);
+            infV = i32x4.replace_lane(infV, 1, infBits); flipV = i32x4.replace_lane(flipV, 1, flip);
+            up1V = f32x4.replace_lane(up1V, 1, up1); up2V = f32x4.replace_lane(up2V, 1, up2); quantumV = f32x4.replace_lane(quantumV, 1, quantum);
+          } else if (lane == 2) {
+            minNormalV = i32x4.replace_lane(minNormalV, 2, minNormalBits); maxV = i32x4.replace_lane(maxV, 2, maxBits);
+            posLimitV = i32x4.replace_lane(posLimitV, 2, posLimit); negLimitV = i32x4.replace_lane(negLimitV, 2, negLimit);
+            infV = i32x4.replace_lane(infV, 2, infBits); flipV = i32x4.replace_lane(flipV, 2, flip);
+            up1V = f32x4.replace_lane(up1V, 2, up1); up2V = f32x4.replace_lane(up2V, 2, up2); quantumV = f32x4.replace_lane(quantumV, 2, quantum);
+          } else {
+            minNormalV = i32x4.replace_lane(minNormalV, 3, minNormalBits); maxV = i32x4.replace_lane(maxV, 3, maxBits);
+            posLimitV = i32x4.replace_lane(posLimitV, 3, posLimit); negLimitV = i32x4.replace_lane(negLimitV, 3, negLimit);
+            infV = i32x4.replace_lane(infV, 3, infBits); flipV = i32x4.replace_lane(flipV, 3, flip);
+            up1V = f32x4.replace_lane(up1V, 3, up1); up2V = f32x4.replace_lane(up2V, 3, up2); quantumV = f32x4.replace_lane(quantumV, 3, quantum);
+          }
+        }
+        if (!fast) {
+          for (let lane = 0; lane < 4; lane++) {
+            mxColumn(src, dst, o, a0, count, q + lane, axisLength, inner, isFloat, man, bias, maxElem, saturate,
+              propagateInf, hasInf, noNegZero, frac, qmin, qmax, target, scaleRounding, minExp, maxExp, emptyExp,
+              poison, code, rbits, a, b, emin, special, specialBits, k, mask);
+          }
+          continue;
+        }
+        const hashBase = <u32>((o * inner + q) * axisLength + a0);
+        for (let j = 0; j < count; j++) {
+          const at = first + <usize>j * stride;
+          let h = i32x4.splat(0);
+          if (isRandom(code)) {
+            const step = <u32>axisLength;
+            h = i32x4(elementHash(a, b, hashBase + <u32>j), elementHash(a, b, hashBase + step + <u32>j),
+              elementHash(a, b, hashBase + 2 * step + <u32>j), elementHash(a, b, hashBase + 3 * step + <u32>j));
+          }
+          const x = v128.load(at);
+          const y = code == NEAREST && plain
+            ? nearestSaturatingX4(x, k, half, notMaskV, minNormalV, maxV, up1V, up2V, quantumV)
+            : floatX4(x, h, code, rbits, k, maskV, notMaskV, half, minNormalV, maxV, posLimitV, negLimitV, infV,
+                noNegZero != 0, flipV, up1V, up2V, quantumV, true);
+          v128.store(out + (at - first), y);
+        }
+      }
+      for (; q < inner; q++) {
+        mxColumn(src, dst, o, a0, count, q, axisLength, inner, isFloat, man, bias, maxElem, saturate, propagateInf,
+          hasInf, noNegZero, frac, qmin, qmax, target, scaleRounding, minExp, maxExp, emptyExp, poison, code, rbits,
+          a, b, emin, special, specialBits, k, mask);
+      }
+    }
+  }
+}
+
+/** One block of quantizeMxStrided (at inner position q), element by element. */
+function mxColumn(
+  src: usize, dst: usize, o: i32, a0: i32, count: i32, q: i32, axisLength: i32, inner: i32, isFloat: i32, man: i32,
+  bias: i32, maxElem: f64, saturate: i32, propagateInf: i32, hasInf: i32, noNegZero: i32, frac: i32, qmin: f64,
+  qmax: f64, target: f64, scaleRounding: i32, minExp: i32, maxExp: i32, emptyExp: i32, poison: i32, code: i32,
+  rbits: i32, a: u32, b: u32, emin: i32, special: f64, specialBits: u32, k: i32, mask: u32,
+): void {
+  const stride = <usize>inner << 2;
+  const first = src + ((<usize>(o * axisLength + a0) * <usize>inner + <usize>q) << 2);
+  const out = dst + (first - src);
+  const hashBase = <u32>((o * inner + q) * axisLength + a0);
+  let top: u32 = 0,
+    found = false;
+  for (let j = 0; j < count; j++) {
+    const mag = load<u32>(first + <usize>j * stride) & 0x7fffffff;
+    if (mag >= 0x7f800000) found = true;
+    else if (mag > top) top = mag;
+  }
+  if (poison && found) {
+    for (let j = 0; j < count; j++) store<f32>(out + <usize>j * stride, NaN);
+    return;
+  }
+  const X = blockExponent(<f64>reinterpret<f32>(top), target, scaleRounding, minExp, maxExp, emptyExp);
+  if (!isFloat) {
+    const up = pow2(frac - X),
+      down = pow2(X - frac);
+    for (let j = 0; j < count; j++) {
+      const h = isRandom(code) ? elementHash(a, b, hashBase + <u32>j) : 0;
+      const v = round64(<f64>load<f32>(first + <usize>j * stride) * up, code, h, rbits);
+      store<f32>(out + <usize>j * stride, <f32>((v < qmin ? qmin : v > qmax ? qmax : v) * down));
+    }
+    return;
+  }
+  const scale = pow2(X);
+  const blockMaxValue = maxElem * scale;
+  if (emin + X >= -126 && blockMaxValue <= FLT_MAX) {
+    const maxBits = reinterpret<u32>(<f32>blockMaxValue);
+    const overflowBits: u32 = saturate ? maxBits : specialBits;
+    const infBits: u32 = saturate && !propagateInf ? maxBits : specialBits;
+    const posLimit: u32 = code == ZERO || code == FLOOR ? maxBits : overflowBits;
+    const negLimit: u32 = code == ZERO || code == UP ? maxBits : overflowBits;
+    const s = man - emin - X;
+    const flip: u32 = man == 0 ? <u32>((X + 127 - bias) & 1) : 0;
+    const minNormalBits = reinterpret<u32>(<f32>pow2(emin + X));
+    const quantum = <f32>pow2(-s),
+      up1 = <f32>pow2((s + 1) >> 1),
+      up2 = <f32>pow2(s >> 1);
+    for (let j = 0; j < count; j++) {
+      const h = isRandom(code) ? elementHash(a, b, hashBase + <u32>j) : 0;
+      store<u32>(out + <usize>j * stride, float1(load<u32>(first + <usize>j * stride), h, code, rbits, k, mask,
+        minNormalBits, maxBits, posLimit, negLimit, infBits, noNegZero != 0, flip, up1, up2, quantum));
+    }
+    return;
+  }
+  const unscale = pow2(-X);
+  const overflow: f64 = saturate ? maxElem : special;
+  const inf: f64 = saturate && !propagateInf ? maxElem : special;
+  for (let j = 0; j < count; j++) {
+    const h = isRandom(code) ? elementHash(a, b, hashBase + <u32>j) : 0;
+    const z = <f64>load<f32>(first + <usize>j * stride) * unscale;
+    const v = roundFloatElement(z, code, rbits, h, man, bias, pow2(emin), maxElem, overflow, inf, pow2(emin - man));
+    store<f32>(out + <usize>j * stride, noNegZero && v == 0 ? 0 : <f32>(v * scale));
+  }
+}

@@ -146,7 +146,9 @@ describe("npm run notebooks", () => {
       const file = notebook(`signal-${signal}`, [
         'import { spawn } from "child_process";\nimport * as fs from "fs";\nimport { exportFigure, lineChart } from "lowbit/notebook";\n' +
           'spawn("sleep", ["600"], { detached: true, stdio: "ignore" });',
-        `${render}\nfs.writeFileSync(${JSON.stringify(ready)}, "ready");\n` +
+        // The late file exists before ready: the runner may be killed before the loop's first write.
+        `${render}\nfs.writeFileSync(${JSON.stringify(late)}, "before the loop");\n` +
+          `fs.writeFileSync(${JSON.stringify(ready)}, "ready");\n` +
           `for (;;) { ${render} fs.writeFileSync(${JSON.stringify(late)}, String(Date.now())); await new Promise((r) => setTimeout(r, 100)); }`,
       ]);
       const runner = spawn(

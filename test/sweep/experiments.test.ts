@@ -75,7 +75,11 @@ describe("least-squares-sgd", () => {
       ],
       [{ steps: 0 }, /least-squares-sgd" steps must be an integer in \[1, 100000000\]; got 0/],
       [{ learningRate: -1 }, /learningRate must be a number in \(0, 1\]; got -1/],
-      [{ rounding: "up" }, /rounding must be one of "nearest", "stochastic", "zero", "floor"; got "up"/],
+      // Every rounding of lib/quant is allowed (issue 22 added "up", "down", "odd", "nearestAway").
+      [
+        { rounding: "sideways" },
+        /rounding must be one of "nearest", "stochastic", "zero", "floor", .*"odd".*; got "sideways"/,
+      ],
       [{ format: { kind: "fixed", bits: 99 } }, /format/],
     ];
     for (const [config, message] of cases) assert.throws(() => leastSquaresSgd(config as never, { seed: 0 }), message);

@@ -40,4 +40,7 @@ export type { PromotedSumOptions } from "./promoted_sum";
 export { integerDot } from "./integer_dot";
 export type { IntegerDotOptions } from "./integer_dot";
 export { presetSwamping } from "./preset_swamping";
+export { gemmErrors, summarizeGemmErrors } from "./gemm_errors";
+export type { GemmErrors, GemmErrorSummary } from "./gemm_errors";
+export { toPresetInput } from "./preset_input";
 export type { PresetSwamping, PresetSwampingOptions, PresetSwampingRow } from "./preset_swamping";

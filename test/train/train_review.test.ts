@@ -51,4 +51,35 @@ describe("train review regressions", () => {
     process.removeListener("SIGINT", other);
     m.dispose();
   });
+
+  test("resuming a run that had stopped early trains no further epoch and says stoppedEarly", async () => {
+    const checkpoint = join(mkdtempSync(join(tmpdir(), "lowbit-train-review-")), "run.ckpt");
+    const evalLosses = [3, 2, 2.5, 2.4, 1, 0.5];
+    const options = {
+      optimizer: tf.train.sgd(0.1),
+      batches: perEpoch(2),
+      epochs: 6,
+      evaluate: (_m: tf.LayersModel, epoch: number) => ({ perplexity: evalLosses[epoch - 1] }),
+      earlyStop: { patience: 2, metric: "perplexity", mode: "min" as const },
+      checkpoint,
+      progress: false as const,
+    };
+    const first = model();
+    const run = await train({ ...options, model: first });
+    assert.equal(run.stoppedEarly, true);
+    assert.equal(run.history.length, 4);
+    const weights = first.getWeights().map((w) => w.dataSync().slice());
+    first.dispose();
+    const second = model();
+    const resumed = await train({ ...options, model: second, optimizer: tf.train.sgd(0.1), resume: true });
+    assert.equal(resumed.stoppedEarly, true);
+    assert.equal(resumed.history.length, 4, "no fifth epoch");
+    assert.equal(resumed.steps.length, 0);
+    assert.equal(resumed.stepsDone, run.stepsDone);
+    assert.deepEqual(
+      second.getWeights().map((w) => w.dataSync().slice()),
+      weights,
+    );
+    second.dispose();
+  });
 });

@@ -7,7 +7,8 @@
  *
  *  - Batches: `data` (image splits: epoch e is data.train.batches({ shuffle, seed, epoch: e }))
  *    or `batches`: an iterable or async iterable of { x, y }, or a function of the epoch (0-based)
- *    returning one. The loop disposes every batch after its step.
+ *    returning one. The loop disposes every batch after its step. One iterable given for every
+ *    epoch (e.g. a generator object) is read on where the last epoch stopped, never closed.
  *  - A step (train_step.ts): gradients of loss(y, model(x)) (or of `objective`), gradient
  *    quantizers, the optimizer's update (per parameter group), weight clipping; or `step`.
  *  - Learning rate: a number or a schedule of (step, epoch), set before every step through
@@ -184,6 +185,34 @@ function isIterable(source: unknown): source is BatchIterable {
   return typeof source === "object" && source !== null && (Symbol.iterator in source || Symbol.asyncIterator in source);
 }
 
+/**
+ * A batch iterator read with next() only. for-await closes its iterator (calls return()) on
+ * every break, which ends a generator object: one given as `batches` for several epochs would
+ * then give no batch in epoch 2. The caller closes an epoch's own iterable (a function source's)
+ * through close(), and leaves a shared one open.
+ */
+interface BatchReader {
+  next(): Promise<TrainBatch | undefined>;
+  close(): Promise<void>;
+}
+
+function readBatches(iterable: BatchIterable): BatchReader {
+  const it: Iterator<TrainBatch> | AsyncIterator<TrainBatch> =
+    Symbol.asyncIterator in iterable
+      ? (iterable as AsyncIterable<TrainBatch>)[Symbol.asyncIterator]()
+      : (iterable as Iterable<TrainBatch>)[Symbol.iterator]();
+  return {
+    async next() {
+      const r = await it.next();
+      // As for-await does for a sync iterable, a batch given as a promise is awaited.
+      return r.done ? undefined : await r.value;
+    },
+    async close() {
+      await it.return?.();
+    },
+  };
+}
+
 /** The value of an early-stopping metric in a record (undefined: not measured). */
 function metricOf(record: EpochRecord, metric: string): number | undefined {
   if (metric === "accuracy" || metric === "evalLoss" || metric === "loss") return record[metric];
@@ -317,50 +346,57 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       // The SIGINT listener and the abort event run between steps, in this turn of the event loop.
       await yieldToEventLoop();
       if (guard.reason !== undefined) break;
-      for await (const batch of batchesOf(epoch)) {
-        let value: tf.Scalar;
-        let learningRate: number | undefined;
-        try {
-          const at = { step: stepsDone, epoch };
-          if (options.learningRate !== undefined) {
-            learningRate = rateAt("train learningRate", options.learningRate, at);
-            setLearningRate(optimizer, learningRate);
+      const reader = readBatches(batchesOf(epoch));
+      try {
+        for (;;) {
+          const batch = await reader.next();
+          if (batch === undefined) break;
+          let value: tf.Scalar;
+          let learningRate: number | undefined;
+          try {
+            const at = { step: stepsDone, epoch };
+            if (options.learningRate !== undefined) {
+              learningRate = rateAt("train learningRate", options.learningRate, at);
+              setLearningRate(optimizer, learningRate);
+            }
+            for (const [i, g] of groups.entries())
+              if (g.learningRate !== undefined && g.optimizer !== undefined)
+                setLearningRate(g.optimizer, rateAt(`train groups[${i}].learningRate`, g.learningRate, at));
+            const context: StepContext = { model, optimizer, batch, ...at };
+            value =
+              options.step !== undefined
+                ? options.step(context)
+                : objectiveStep(
+                    model,
+                    optimizer,
+                    options.objective !== undefined
+                      ? () => options.objective!(context)
+                      : () => loss(batch.y, model.apply(batch.x, { training: true }) as tf.Tensor),
+                    groups,
+                  );
+          } finally {
+            disposeBatch(batch);
           }
-          for (const [i, g] of groups.entries())
-            if (g.learningRate !== undefined && g.optimizer !== undefined)
-              setLearningRate(g.optimizer, rateAt(`train groups[${i}].learningRate`, g.learningRate, at));
-          const context: StepContext = { model, optimizer, batch, ...at };
-          value =
-            options.step !== undefined
-              ? options.step(context)
-              : objectiveStep(
-                  model,
-                  optimizer,
-                  options.objective !== undefined
-                    ? () => options.objective!(context)
-                    : () => loss(batch.y, model.apply(batch.x, { training: true }) as tf.Tensor),
-                  groups,
-                );
-        } finally {
-          disposeBatch(batch);
+          const l = value.dataSync()[0];
+          value.dispose();
+          lossSum += l;
+          step++;
+          stepsDone++;
+          const record: StepRecord = {
+            step: stepsDone,
+            epoch: epoch + 1,
+            loss: l,
+            ...(learningRate === undefined ? {} : { learningRate }),
+          };
+          steps.push(record);
+          progress?.step(record);
+          options.onStep?.(record);
+          if (stepsPerEpoch !== undefined && step >= stepsPerEpoch) break;
+          await yieldToEventLoop();
+          if (guard.reason !== undefined) break;
         }
-        const l = value.dataSync()[0];
-        value.dispose();
-        lossSum += l;
-        step++;
-        stepsDone++;
-        const record: StepRecord = {
-          step: stepsDone,
-          epoch: epoch + 1,
-          loss: l,
-          ...(learningRate === undefined ? {} : { learningRate }),
-        };
-        steps.push(record);
-        progress?.step(record);
-        options.onStep?.(record);
-        if (stepsPerEpoch !== undefined && step >= stepsPerEpoch) break;
-        await yieldToEventLoop();
-        if (guard.reason !== undefined) break;
+      } finally {
+        if (typeof options.batches === "function") await reader.close();
       }
       if (guard.reason !== undefined) break;
       if (step === 0) throw new RangeError(`lowbit: train batches gave no batch in epoch ${epoch + 1}`);

@@ -82,4 +82,74 @@ describe("train review regressions", () => {
     );
     second.dispose();
   });
+
+  for (const kind of ["generator", "async generator"] as const) {
+    test(`one ${kind} object as batches feeds several epochs (the loop does not close it)`, async () => {
+      let made = 0;
+      function* sync(): Generator<TrainBatch> {
+        for (;;) yield batch(made++);
+      }
+      async function* async(): AsyncGenerator<TrainBatch> {
+        for (;;) yield batch(made++);
+      }
+      const m = model();
+      const before = tf.memory().numTensors;
+      const optimizer = tf.train.sgd(0.1);
+      const run = await train({
+        model: m,
+        optimizer,
+        batches: kind === "generator" ? sync() : async(),
+        epochs: 2,
+        stepsPerEpoch: 3,
+        progress: false,
+      });
+      assert.equal(run.history.length, 2);
+      assert.deepEqual(
+        run.history.map((r) => r.steps),
+        [3, 3],
+      );
+      assert.equal(made, 6, "epoch 2 went on where epoch 1 stopped");
+      optimizer.dispose();
+      assert.equal(tf.memory().numTensors, before);
+      m.dispose();
+    });
+  }
+
+  test("a plain generator of 4 batches over 2 epochs of 2 steps", async () => {
+    function* four(): Generator<TrainBatch> {
+      for (let i = 0; i < 4; i++) yield batch(i);
+    }
+    const m = model();
+    const run = await train({
+      model: m,
+      optimizer: tf.train.sgd(0.1),
+      batches: four(),
+      epochs: 2,
+      stepsPerEpoch: 2,
+      progress: false,
+    });
+    assert.equal(run.stepsDone, 4);
+    m.dispose();
+  });
+
+  test("a function source's generator is still closed when its epoch stops early", async () => {
+    let closed = 0;
+    const m = model();
+    await train({
+      model: m,
+      optimizer: tf.train.sgd(0.1),
+      batches: function* (e) {
+        try {
+          for (let i = 0; ; i++) yield batch(e * 100 + i);
+        } finally {
+          closed++;
+        }
+      },
+      epochs: 2,
+      stepsPerEpoch: 2,
+      progress: false,
+    });
+    assert.equal(closed, 2);
+    m.dispose();
+  });
 });

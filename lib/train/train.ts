@@ -31,7 +31,7 @@ import type { ImageSplit, PixelRange } from "../data";
 import { QuantLayer } from "../layers";
 import { layerQuantizerState } from "../layers/quantizer_state";
 import { loadCheckpoint, saveCheckpoint } from "./checkpoint";
-import type { EpochRecord, StepRecord } from "./history";
+import { checkMetrics, type EpochRecord, type StepRecord } from "./history";
 import { InterruptGuard, yieldToEventLoop } from "./interrupt";
 import { isOptimizer, type LearningRate, rateAt, setLearningRate } from "./learning_rate";
 import { type Loss, LOSSES, type LossName } from "./losses";
@@ -412,7 +412,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         record.accuracy = e.accuracy;
         record.evalLoss = e.loss;
       }
-      if (options.evaluate !== undefined) record.metrics = await options.evaluate(model, epoch + 1);
+      if (options.evaluate !== undefined) {
+        const metrics = await options.evaluate(model, epoch + 1);
+        checkMetrics("train evaluate", metrics);
+        record.metrics = metrics;
+      }
       history.push(record);
       progress?.epoch(record);
       await options.onEpoch?.(record);

@@ -152,4 +152,44 @@ describe("train review regressions", () => {
     assert.equal(closed, 2);
     m.dispose();
   });
+
+  test("an evaluate() metric named like an epoch record field (loss, accuracy, epoch, steps, ...) is refused", async () => {
+    for (const name of ["loss", "accuracy", "epoch", "steps", "evalLoss", "seconds"]) {
+      const m = model();
+      await assert.rejects(
+        train({
+          model: m,
+          optimizer: tf.train.sgd(0.1),
+          batches: perEpoch(1),
+          evaluate: () => ({ [name]: 123 }),
+          progress: false,
+        }),
+        {
+          name: "RangeError",
+          message: new RegExp(`^lowbit: train evaluate returned a metric named "${name}", a field of the epoch record`),
+        },
+      );
+      m.dispose();
+    }
+    const m = model();
+    await assert.rejects(
+      train({
+        model: m,
+        optimizer: tf.train.sgd(0.1),
+        batches: perEpoch(1),
+        evaluate: () => 3 as never,
+        progress: false,
+      }),
+      { name: "TypeError", message: /train evaluate must return an object of metrics/ },
+    );
+    const run = await train({
+      model: m,
+      optimizer: tf.train.sgd(0.1),
+      batches: perEpoch(1),
+      evaluate: () => ({ bleu: 0.25 }),
+      progress: false,
+    });
+    assert.deepEqual(run.history[0].metrics, { bleu: 0.25 });
+    m.dispose();
+  });
 });

@@ -102,6 +102,8 @@ export interface TrainOptions {
   /**
    * Stop when `metric` (default "accuracy"; or a key of evaluate's metrics, or "evalLoss",
    * "loss") has not improved by minDelta for `patience` epochs; mode "max" (default) or "min".
+   * A metric nothing measures is an error ("accuracy" and "evalLoss" need data.validation or
+   * data.test; other names, an evaluate that returns them).
    */
   earlyStop?: { patience: number; minDelta?: number; metric?: string; mode?: "max" | "min" };
   /** Path of a checkpoint written after every epoch. */
@@ -219,6 +221,40 @@ function metricOf(record: EpochRecord, metric: string): number | undefined {
   return record.metrics?.[metric];
 }
 
+const RECORD_METRICS = ["loss", "accuracy", "evalLoss"];
+
+/**
+ * Early stopping on a metric nothing measures would never stop: "accuracy" and "evalLoss" need
+ * an evaluation split of `data`, any other name than "loss" an `evaluate` (whether evaluate
+ * returns it is checked after the first epoch, by checkEarlyStopMeasured).
+ */
+function checkEarlyStopMetric(options: TrainOptions): void {
+  const metric = options.earlyStop!.metric ?? "accuracy";
+  if (typeof metric !== "string")
+    throw new TypeError(`lowbit: train earlyStop.metric must be a string; got ${String(metric)}`);
+  const evalSplit = options.data?.validation ?? options.data?.test;
+  if ((metric === "accuracy" || metric === "evalLoss") && evalSplit === undefined)
+    throw new TypeError(
+      `lowbit: train earlyStop.metric "${metric}"${options.earlyStop!.metric === undefined ? " (the default)" : ""} ` +
+        "is measured on data.validation or data.test, which this run does not have: give data with one of them, " +
+        'or set earlyStop.metric to "loss" or to a metric the evaluate option returns',
+    );
+  if (!RECORD_METRICS.includes(metric) && options.evaluate === undefined)
+    throw new TypeError(
+      `lowbit: train earlyStop.metric "${metric}" must be one of the metrics the evaluate option returns, ` +
+        'and there is no evaluate; or set it to "loss" (or "accuracy", "evalLoss" with data.validation or data.test)',
+    );
+}
+
+/** Throws when evaluate's metrics of an epoch lack the early-stopping metric. */
+function checkEarlyStopMeasured(metric: string, record: EpochRecord): void {
+  if (RECORD_METRICS.includes(metric) || record.metrics?.[metric] !== undefined) return;
+  throw new RangeError(
+    `lowbit: train earlyStop.metric "${metric}" is not among the metrics evaluate returned after epoch ${record.epoch} ` +
+      `(${Object.keys(record.metrics ?? {}).join(", ") || "none"})`,
+  );
+}
+
 function checkOptions(options: TrainOptions): void {
   if (typeof options !== "object" || options === null)
     throw new TypeError("lowbit: train takes an options object { model, optimizer, data or batches, ... }");
@@ -249,6 +285,7 @@ function checkOptions(options: TrainOptions): void {
   if (options.earlyStop !== undefined) {
     checkInteger("train earlyStop.patience", options.earlyStop.patience, 1);
     checkOneOf("train earlyStop.mode", options.earlyStop.mode ?? "max", ["max", "min"] as const);
+    checkEarlyStopMetric(options);
   }
   if (options.progress !== undefined && typeof options.progress !== "boolean") {
     for (const m of ["start", "step", "epoch", "end"] as const)
@@ -417,6 +454,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         checkMetrics("train evaluate", metrics);
         record.metrics = metrics;
       }
+      if (options.earlyStop !== undefined) checkEarlyStopMeasured(metric, record);
       history.push(record);
       progress?.epoch(record);
       await options.onEpoch?.(record);

@@ -192,4 +192,69 @@ describe("train review regressions", () => {
     assert.deepEqual(run.history[0].metrics, { bleu: 0.25 });
     m.dispose();
   });
+
+  test("earlyStop on a metric nothing measures is a TypeError before any step", async () => {
+    const m = model();
+    const optimizer = tf.train.sgd(0.1);
+    let steps = 0;
+    const base = {
+      model: m,
+      optimizer,
+      batches: perEpoch(1),
+      epochs: 3,
+      onStep: () => steps++,
+      progress: false as const,
+    };
+    await assert.rejects(train({ ...base, earlyStop: { patience: 1 } }), {
+      name: "TypeError",
+      message:
+        /^lowbit: train earlyStop\.metric "accuracy" \(the default\) is measured on data\.validation or data\.test/,
+    });
+    await assert.rejects(train({ ...base, earlyStop: { patience: 1, metric: "evalLoss", mode: "min" } }), {
+      name: "TypeError",
+      message: /train earlyStop\.metric "evalLoss" is measured on data\.validation or data\.test/,
+    });
+    await assert.rejects(train({ ...base, earlyStop: { patience: 1, metric: "bleu" } }), {
+      name: "TypeError",
+      message:
+        /train earlyStop\.metric "bleu" must be one of the metrics the evaluate option returns, and there is no evaluate/,
+    });
+    assert.equal(steps, 0);
+    m.dispose();
+  });
+
+  test("earlyStop on a metric evaluate does not return is a RangeError at the first epoch's end", async () => {
+    const m = model();
+    let epochs = 0;
+    await assert.rejects(
+      train({
+        model: m,
+        optimizer: tf.train.sgd(0.1),
+        batches: perEpoch(1),
+        epochs: 3,
+        evaluate: () => ({ perplexity: 4 }),
+        earlyStop: { patience: 1, metric: "bleu" },
+        onEpoch: () => {
+          epochs++;
+        },
+        progress: false,
+      }),
+      {
+        name: "RangeError",
+        message:
+          'lowbit: train earlyStop.metric "bleu" is not among the metrics evaluate returned after epoch 1 (perplexity)',
+      },
+    );
+    assert.equal(epochs, 0);
+    const run = await train({
+      model: m,
+      optimizer: tf.train.sgd(0.1),
+      batches: perEpoch(1),
+      epochs: 2,
+      earlyStop: { patience: 1, metric: "loss", mode: "min" },
+      progress: false,
+    });
+    assert.equal(run.history.length, 2, "the training loss is always measured");
+    m.dispose();
+  });
 });

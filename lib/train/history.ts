@@ -34,6 +34,33 @@ export interface EpochRecord {
   layers: Record<string, { meanAbsWeight: number; weightFrac?: number[] }>;
 }
 
+/** An epoch record's own fields: toDataFrame writes evaluate()'s metrics into the same row. */
+const RECORD_FIELDS: readonly string[] = [
+  "epoch",
+  "loss",
+  "steps",
+  "accuracy",
+  "evalLoss",
+  "metrics",
+  "seconds",
+  "layers",
+] satisfies (keyof EpochRecord)[];
+
+/**
+ * Throws unless `metrics` (what train()'s evaluate returned) is an object whose names are not
+ * an epoch record's own fields: { loss } would overwrite the training loss in toDataFrame's row.
+ */
+export function checkMetrics(what: string, metrics: unknown): asserts metrics is Record<string, number> {
+  if (typeof metrics !== "object" || metrics === null || Array.isArray(metrics))
+    throw new TypeError(`lowbit: ${what} must return an object of metrics ({ name: number }); got ${String(metrics)}`);
+  for (const name of Object.keys(metrics))
+    if (RECORD_FIELDS.includes(name))
+      throw new RangeError(
+        `lowbit: ${what} returned a metric named "${name}", a field of the epoch record ` +
+          `(${RECORD_FIELDS.join(", ")}); give it another name`,
+      );
+}
+
 /** The records as a DataFrame, one row per epoch, layer statistics as "layer.stat" columns. */
 export function toDataFrame(history: EpochRecord[]): unknown {
   const dfd = requireDanfojs("toDataFrame");

@@ -6,11 +6,11 @@
  * SIGINT by rejecting the promise the cell's execution waits for, so the cell ends at once with
  * "Interrupted asynchronously" while the awaited loop keeps running in the background, changing
  * the model and writing into later cells' outputs. In a terminal, Node's default action ends
- * the process and the work with it. So while a guard is active, its own listener replaces the
- * process's SIGINT listeners: the first SIGINT only asks the loop to stop after its current
- * step; the loop then returns normally, the cell goes on and prints that it was interrupted. A
- * second SIGINT before the loop has stopped goes to the listeners it replaced (tslab's
- * interrupt), or, with none, ends the process as Node would have. The loop must yield to the
+ * the process and the work with it. So while any guard is active, one listener of this module
+ * replaces the process's SIGINT listeners: the first SIGINT only asks the loops to stop after
+ * their current step; a loop then returns normally, the cell goes on and prints that it was
+ * interrupted. A second SIGINT before the loops have stopped goes to the listeners replaced
+ * (tslab's interrupt), or, with none, ends the process as Node would have. The loop must yield to the
  * event loop between steps for the listener to run (train() does, once per step), and it must
  * not be made in the synchronous part of a tslab cell (see train()).
  */
@@ -19,10 +19,54 @@ type SigintListener = (signal: NodeJS.Signals) => void;
 
 export type InterruptReason = "SIGINT" | "abort";
 
+/**
+ * One SIGINT listener for every active guard. Each guard replacing the listeners in turn broke
+ * when two guards released out of order: the first guard's listener came back with the
+ * second's list and stayed installed after both had released, swallowing the next Ctrl-C and
+ * sending the second to itself again, without end. Now the first guard to activate takes the
+ * process's listeners aside and the last to release gives them back.
+ */
+interface SigintTarget {
+  /** Asks the guard's loop to stop; false when it had been asked already. */
+  interrupt(): boolean;
+}
+const activeGuards = new Set<SigintTarget>();
+let replacedListeners: SigintListener[] = [];
+
+function onSigint(signal: NodeJS.Signals): void {
+  let asked = false;
+  for (const guard of activeGuards) asked = guard.interrupt() || asked;
+  if (asked) return;
+  // Every loop had been asked to stop already: this SIGINT goes where it would have gone.
+  const listeners = replacedListeners;
+  activeGuards.clear();
+  restoreSigint();
+  if (listeners.length > 0) for (const l of listeners) l(signal);
+  else process.kill(process.pid, "SIGINT");
+}
+
+function takeSigint(guard: SigintTarget): void {
+  if (activeGuards.size === 0) {
+    replacedListeners = process.listeners("SIGINT") as SigintListener[];
+    for (const l of replacedListeners) process.removeListener("SIGINT", l);
+    process.on("SIGINT", onSigint);
+  }
+  activeGuards.add(guard);
+}
+
+function restoreSigint(): void {
+  process.removeListener("SIGINT", onSigint);
+  for (const l of replacedListeners) process.on("SIGINT", l);
+  replacedListeners = [];
+}
+
+function giveBackSigint(guard: SigintTarget): void {
+  if (activeGuards.delete(guard) && activeGuards.size === 0) restoreSigint();
+}
+
 export class InterruptGuard {
   private reasonValue: InterruptReason | undefined;
-  private readonly replaced: SigintListener[] = [];
-  private readonly onSigint: SigintListener | undefined;
+  private readonly sigintTarget: SigintTarget | undefined;
   private readonly onAbort: (() => void) | undefined;
   private released = false;
 
@@ -40,18 +84,14 @@ export class InterruptGuard {
       signal.addEventListener("abort", this.onAbort, { once: true });
     }
     if (sigint) {
-      this.replaced = process.listeners("SIGINT") as SigintListener[];
-      for (const l of this.replaced) process.removeListener("SIGINT", l);
-      this.onSigint = (s) => {
-        if (this.reasonValue === undefined) {
+      this.sigintTarget = {
+        interrupt: () => {
+          if (this.reasonValue !== undefined) return false;
           this.reasonValue = "SIGINT";
-          return;
-        }
-        this.release();
-        if (this.replaced.length > 0) for (const l of this.replaced) l(s);
-        else process.kill(process.pid, "SIGINT");
+          return true;
+        },
       };
-      process.on("SIGINT", this.onSigint);
+      takeSigint(this.sigintTarget);
     }
   }
 
@@ -60,14 +100,11 @@ export class InterruptGuard {
     return this.reasonValue;
   }
 
-  /** Gives SIGINT back to the listeners it replaced. Idempotent. */
+  /** Gives SIGINT back to the listeners it replaced (once no other guard is active). Idempotent. */
   release(): void {
     if (this.released) return;
     this.released = true;
-    if (this.onSigint !== undefined) {
-      process.removeListener("SIGINT", this.onSigint);
-      for (const l of this.replaced) process.on("SIGINT", l);
-    }
+    if (this.sigintTarget !== undefined) giveBackSigint(this.sigintTarget);
     if (this.onAbort !== undefined) this.signal?.removeEventListener("abort", this.onAbort);
   }
 }

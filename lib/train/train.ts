@@ -7,7 +7,8 @@
  *
  *  - Batches: `data` (image splits: epoch e is data.train.batches({ shuffle, seed, epoch: e }))
  *    or `batches`: an iterable or async iterable of { x, y }, or a function of the epoch (0-based)
- *    returning one. The loop disposes every batch after its step.
+ *    returning one. The loop disposes every batch after its step. One iterable given for every
+ *    epoch (e.g. a generator object) is read on where the last epoch stopped, never closed.
  *  - A step (train_step.ts): gradients of loss(y, model(x)) (or of `objective`), gradient
  *    quantizers, the optimizer's update (per parameter group), weight clipping; or `step`.
  *  - Learning rate: a number or a schedule of (step, epoch), set before every step through
@@ -30,7 +31,7 @@ import type { ImageSplit, PixelRange } from "../data";
 import { QuantLayer } from "../layers";
 import { layerQuantizerState } from "../layers/quantizer_state";
 import { loadCheckpoint, saveCheckpoint } from "./checkpoint";
-import type { EpochRecord, StepRecord } from "./history";
+import { checkMetrics, type EpochRecord, type StepRecord } from "./history";
 import { InterruptGuard, yieldToEventLoop } from "./interrupt";
 import { isOptimizer, type LearningRate, rateAt, setLearningRate } from "./learning_rate";
 import { type Loss, LOSSES, type LossName } from "./losses";
@@ -101,6 +102,8 @@ export interface TrainOptions {
   /**
    * Stop when `metric` (default "accuracy"; or a key of evaluate's metrics, or "evalLoss",
    * "loss") has not improved by minDelta for `patience` epochs; mode "max" (default) or "min".
+   * A metric nothing measures is an error ("accuracy" and "evalLoss" need data.validation or
+   * data.test; other names, an evaluate that returns them).
    */
   earlyStop?: { patience: number; minDelta?: number; metric?: string; mode?: "max" | "min" };
   /** Path of a checkpoint written after every epoch. */
@@ -184,10 +187,72 @@ function isIterable(source: unknown): source is BatchIterable {
   return typeof source === "object" && source !== null && (Symbol.iterator in source || Symbol.asyncIterator in source);
 }
 
+/**
+ * A batch iterator read with next() only. for-await closes its iterator (calls return()) on
+ * every break, which ends a generator object: one given as `batches` for several epochs would
+ * then give no batch in epoch 2. The caller closes an epoch's own iterable (a function source's)
+ * through close(), and leaves a shared one open.
+ */
+interface BatchReader {
+  next(): Promise<TrainBatch | undefined>;
+  close(): Promise<void>;
+}
+
+function readBatches(iterable: BatchIterable): BatchReader {
+  const it: Iterator<TrainBatch> | AsyncIterator<TrainBatch> =
+    Symbol.asyncIterator in iterable
+      ? (iterable as AsyncIterable<TrainBatch>)[Symbol.asyncIterator]()
+      : (iterable as Iterable<TrainBatch>)[Symbol.iterator]();
+  return {
+    async next() {
+      const r = await it.next();
+      // As for-await does for a sync iterable, a batch given as a promise is awaited.
+      return r.done ? undefined : await r.value;
+    },
+    async close() {
+      await it.return?.();
+    },
+  };
+}
+
 /** The value of an early-stopping metric in a record (undefined: not measured). */
 function metricOf(record: EpochRecord, metric: string): number | undefined {
   if (metric === "accuracy" || metric === "evalLoss" || metric === "loss") return record[metric];
   return record.metrics?.[metric];
+}
+
+const RECORD_METRICS = ["loss", "accuracy", "evalLoss"];
+
+/**
+ * Early stopping on a metric nothing measures would never stop: "accuracy" and "evalLoss" need
+ * an evaluation split of `data`, any other name than "loss" an `evaluate` (whether evaluate
+ * returns it is checked after the first epoch, by checkEarlyStopMeasured).
+ */
+function checkEarlyStopMetric(options: TrainOptions): void {
+  const metric = options.earlyStop!.metric ?? "accuracy";
+  if (typeof metric !== "string")
+    throw new TypeError(`lowbit: train earlyStop.metric must be a string; got ${String(metric)}`);
+  const evalSplit = options.data?.validation ?? options.data?.test;
+  if ((metric === "accuracy" || metric === "evalLoss") && evalSplit === undefined)
+    throw new TypeError(
+      `lowbit: train earlyStop.metric "${metric}"${options.earlyStop!.metric === undefined ? " (the default)" : ""} ` +
+        "is measured on data.validation or data.test, which this run does not have: give data with one of them, " +
+        'or set earlyStop.metric to "loss" or to a metric the evaluate option returns',
+    );
+  if (!RECORD_METRICS.includes(metric) && options.evaluate === undefined)
+    throw new TypeError(
+      `lowbit: train earlyStop.metric "${metric}" must be one of the metrics the evaluate option returns, ` +
+        'and there is no evaluate; or set it to "loss" (or "accuracy", "evalLoss" with data.validation or data.test)',
+    );
+}
+
+/** Throws when evaluate's metrics of an epoch lack the early-stopping metric. */
+function checkEarlyStopMeasured(metric: string, record: EpochRecord): void {
+  if (RECORD_METRICS.includes(metric) || record.metrics?.[metric] !== undefined) return;
+  throw new RangeError(
+    `lowbit: train earlyStop.metric "${metric}" is not among the metrics evaluate returned after epoch ${record.epoch} ` +
+      `(${Object.keys(record.metrics ?? {}).join(", ") || "none"})`,
+  );
 }
 
 function checkOptions(options: TrainOptions): void {
@@ -220,6 +285,7 @@ function checkOptions(options: TrainOptions): void {
   if (options.earlyStop !== undefined) {
     checkInteger("train earlyStop.patience", options.earlyStop.patience, 1);
     checkOneOf("train earlyStop.mode", options.earlyStop.mode ?? "max", ["max", "min"] as const);
+    checkEarlyStopMetric(options);
   }
   if (options.progress !== undefined && typeof options.progress !== "boolean") {
     for (const m of ["start", "step", "epoch", "end"] as const)
@@ -290,6 +356,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     return false;
   };
   for (const r of history) improved(r);
+  // A resumed run that had already stopped early stays stopped (the check otherwise runs only after an epoch).
+  if (options.earlyStop !== undefined && sinceBest >= options.earlyStop.patience) stoppedEarly = true;
 
   const progress: TrainingProgress | undefined =
     options.progress === false
@@ -305,59 +373,67 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const guard = new InterruptGuard(options.signal, options.interruptible ?? true);
   const steps: StepRecord[] = [];
   const label = options.label ?? "train";
-  progress?.start({ label, epochs, firstEpoch: start, stepsPerEpoch });
   try {
-    for (let epoch = start; epoch < epochs && guard.reason === undefined; epoch++) {
+    // Inside the try: a renderer whose start() throws must not leave SIGINT taken over.
+    progress?.start({ label, epochs, firstEpoch: start, stepsPerEpoch });
+    for (let epoch = start; epoch < epochs && !stoppedEarly && guard.reason === undefined; epoch++) {
       let lossSum = 0,
         step = 0;
       const t0 = performance.now();
       // The SIGINT listener and the abort event run between steps, in this turn of the event loop.
       await yieldToEventLoop();
       if (guard.reason !== undefined) break;
-      for await (const batch of batchesOf(epoch)) {
-        let value: tf.Scalar;
-        let learningRate: number | undefined;
-        try {
-          const at = { step: stepsDone, epoch };
-          if (options.learningRate !== undefined) {
-            learningRate = rateAt("train learningRate", options.learningRate, at);
-            setLearningRate(optimizer, learningRate);
+      const reader = readBatches(batchesOf(epoch));
+      try {
+        for (;;) {
+          const batch = await reader.next();
+          if (batch === undefined) break;
+          let value: tf.Scalar;
+          let learningRate: number | undefined;
+          try {
+            const at = { step: stepsDone, epoch };
+            if (options.learningRate !== undefined) {
+              learningRate = rateAt("train learningRate", options.learningRate, at);
+              setLearningRate(optimizer, learningRate);
+            }
+            for (const [i, g] of groups.entries())
+              if (g.learningRate !== undefined && g.optimizer !== undefined)
+                setLearningRate(g.optimizer, rateAt(`train groups[${i}].learningRate`, g.learningRate, at));
+            const context: StepContext = { model, optimizer, batch, ...at };
+            value =
+              options.step !== undefined
+                ? options.step(context)
+                : objectiveStep(
+                    model,
+                    optimizer,
+                    options.objective !== undefined
+                      ? () => options.objective!(context)
+                      : () => loss(batch.y, model.apply(batch.x, { training: true }) as tf.Tensor),
+                    groups,
+                  );
+          } finally {
+            disposeBatch(batch);
           }
-          for (const [i, g] of groups.entries())
-            if (g.learningRate !== undefined && g.optimizer !== undefined)
-              setLearningRate(g.optimizer, rateAt(`train groups[${i}].learningRate`, g.learningRate, at));
-          const context: StepContext = { model, optimizer, batch, ...at };
-          value =
-            options.step !== undefined
-              ? options.step(context)
-              : objectiveStep(
-                  model,
-                  optimizer,
-                  options.objective !== undefined
-                    ? () => options.objective!(context)
-                    : () => loss(batch.y, model.apply(batch.x, { training: true }) as tf.Tensor),
-                  groups,
-                );
-        } finally {
-          disposeBatch(batch);
+          const l = value.dataSync()[0];
+          value.dispose();
+          lossSum += l;
+          step++;
+          stepsDone++;
+          const record: StepRecord = {
+            step: stepsDone,
+            epoch: epoch + 1,
+            loss: l,
+            ...(learningRate === undefined ? {} : { learningRate }),
+          };
+          steps.push(record);
+          progress?.step(record);
+          options.onStep?.(record);
+          if (stepsPerEpoch !== undefined && step >= stepsPerEpoch) break;
+          await yieldToEventLoop();
+          if (guard.reason !== undefined) break;
         }
-        const l = value.dataSync()[0];
-        value.dispose();
-        lossSum += l;
-        step++;
-        stepsDone++;
-        const record: StepRecord = {
-          step: stepsDone,
-          epoch: epoch + 1,
-          loss: l,
-          ...(learningRate === undefined ? {} : { learningRate }),
-        };
-        steps.push(record);
-        progress?.step(record);
-        options.onStep?.(record);
-        if (stepsPerEpoch !== undefined && step >= stepsPerEpoch) break;
-        await yieldToEventLoop();
-        if (guard.reason !== undefined) break;
+      } finally {
+        if (typeof options.batches === "function") await reader.close();
       }
       if (guard.reason !== undefined) break;
       if (step === 0) throw new RangeError(`lowbit: train batches gave no batch in epoch ${epoch + 1}`);
@@ -373,7 +449,12 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         record.accuracy = e.accuracy;
         record.evalLoss = e.loss;
       }
-      if (options.evaluate !== undefined) record.metrics = await options.evaluate(model, epoch + 1);
+      if (options.evaluate !== undefined) {
+        const metrics = await options.evaluate(model, epoch + 1);
+        checkMetrics("train evaluate", metrics);
+        record.metrics = metrics;
+      }
+      if (options.earlyStop !== undefined) checkEarlyStopMeasured(metric, record);
       history.push(record);
       progress?.epoch(record);
       await options.onEpoch?.(record);

@@ -14,7 +14,11 @@
  * if its key is new, so a run that two workers completed (one was thought dead and its job given
  * to another) is written once. A lock file (<output>/.lock, created with O_EXCL, holding host and
  * process id) keeps a second submitter off the folder while one runs; one whose process is gone
- * (same host) is taken over.
+ * (same host) is taken over, atomically (acquireLock). A second open in the same process is
+ * refused while the first is open.
+ *
+ * A write that fails (a full disk, a failed sync) is cut back to the last whole line and ends the
+ * sweep with SweepWriteError: retried, it could write a key twice or glue a line to torn bytes.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";

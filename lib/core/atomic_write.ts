@@ -14,6 +14,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { isProcessAlive } from "./process_alive";
 
 let counter = 0;
 
@@ -36,24 +37,13 @@ function temporaryFiles(target: string): [string, number][] {
   return found;
 }
 
-/** Whether process `pid` exists (signal 0 checks without sending anything). */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: it exists but belongs to another user.
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /**
  * Deletes the temporary files that killed writers left for `target`: those of processes that no
  * longer exist, and this process's own (a write of this process that threw midway).
  */
 export function removeStaleTemporaryFiles(target: string): void {
   for (const [file, pid] of temporaryFiles(path.resolve(target))) {
-    if (pid === process.pid || !isAlive(pid)) fs.rmSync(file, { force: true });
+    if (pid === process.pid || !isProcessAlive(pid)) fs.rmSync(file, { force: true });
   }
 }
 

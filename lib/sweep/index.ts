@@ -16,7 +16,7 @@ export type { QueueWorkerOptions } from "./queue_worker";
 export { sweepJobId } from "./queue_executor";
 export type { SweepFailure, SweepRecord } from "./record";
 export { checkRedisUrl, SWEEP_QUEUE } from "./redis";
-export { FAILURES_FILE, RESULTS_FILE, readRecords, SweepLockedError } from "./results_log";
+export { FAILURES_FILE, RESULTS_FILE, readRecords, SweepLockedError, SweepWriteError } from "./results_log";
 export { checkSweepSpec, runKey, sweepRuns } from "./spec";
 export type { Sweep, SweepRun, SweepSpec } from "./spec";
 export { compareSweep, summarizeSweep } from "./summary";

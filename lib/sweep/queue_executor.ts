@@ -49,12 +49,22 @@ export async function runOnQueue(
   const events = new QueueEvents(SWEEP_QUEUE, { connection: connections[1] });
   const pending = new Map<string, SweepRun>(runs.map((r) => [sweepJobId(options.output, r), r]));
   let wake: () => void = () => {};
+  // An error of a callback (writing a record failed): it ends the sweep, thrown once the wait ends.
+  // Settling runs in event listeners and in checks whose errors are ignored, where it would be lost.
+  const fatal: unknown[] = [];
   const settle = (jobId: string, outcome: { record: SweepRecord } | { error: string; attempts: number }) => {
     const run = pending.get(jobId);
-    if (run === undefined) return;
+    if (run === undefined || fatal.length > 0) return;
+    try {
+      if ("record" in outcome) options.onRecord(outcome.record);
+      else options.onFailure(run, outcome.error, outcome.attempts);
+    } catch (error) {
+      // The job stays in Redis: its record is taken from there when the sweep is run again.
+      fatal.push(error);
+      wake();
+      return;
+    }
     pending.delete(jobId);
-    if ("record" in outcome) options.onRecord(outcome.record);
-    else options.onFailure(run, outcome.error, outcome.attempts);
     // Written (or reported): the job's work is done and Redis need not keep it.
     queue.remove(jobId).catch(() => {});
     if (pending.size === 0) wake();
@@ -84,7 +94,8 @@ export async function runOnQueue(
     const ids = [...pending.keys()];
     // Jobs of an earlier, interrupted submission of this sweep: take the finished ones' records
     // and retry the failed ones; the others are (re)added below (an add of an existing id is ignored).
-    for (const id of ids) await check(id, true);
+    for (const id of ids) if (fatal.length === 0) await check(id, true);
+    if (fatal.length > 0) throw fatal[0];
     const toAdd = [...pending.entries()].map(([jobId, run]) => ({
       name: "run",
       data: { run, submitter: os.hostname() },
@@ -103,7 +114,7 @@ export async function runOnQueue(
         resolve();
       };
       wake = finish;
-      if (pending.size === 0 || signal.aborted) return finish();
+      if (pending.size === 0 || signal.aborted || fatal.length > 0) return finish();
       signal.addEventListener("abort", finish, { once: true });
       const reconcile = async () => {
         // A copy of the keys: check() removes finished jobs from `pending` while this loop awaits.
@@ -112,6 +123,7 @@ export async function runOnQueue(
       };
       timer = setTimeout(reconcile, RECONCILE_MS);
     });
+    if (fatal.length > 0) throw fatal[0];
     if (signal.aborted) {
       // Stop the sweep's jobs that no worker has started; running ones finish and their records
       // wait in Redis for the next run of the sweep.

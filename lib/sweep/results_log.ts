@@ -14,18 +14,23 @@
  * if its key is new, so a run that two workers completed (one was thought dead and its job given
  * to another) is written once. A lock file (<output>/.lock, created with O_EXCL, holding host and
  * process id) keeps a second submitter off the folder while one runs; one whose process is gone
- * (same host) is taken over.
+ * (same host) is taken over, atomically (acquireLock). A second open in the same process is
+ * refused while the first is open.
+ *
+ * A write that fails (a full disk, a failed sync) is cut back to the last whole line and ends the
+ * sweep with SweepWriteError: retried, it could write a key twice or glue a line to torn bytes.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { isProcessAlive } from "../core/process_alive";
 import type { SweepFailure, SweepRecord } from "./record";
 
 export const RESULTS_FILE = "results.jsonl";
 export const FAILURES_FILE = "failures.jsonl";
 const LOCK_FILE = ".lock";
 
-/** Another process holds the output folder's lock. */
+/** Another process holds the output folder's lock, or a sweep of this process writes to the folder. */
 export class SweepLockedError extends Error {
   constructor(message: string) {
     super(message);
@@ -33,28 +38,45 @@ export class SweepLockedError extends Error {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
+/** Writing a record failed (the file was cut back to its last whole line); the sweep stops. */
+export class SweepWriteError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "SweepWriteError";
   }
 }
 
+/**
+ * Folders (resolved) with a ResultsLog open in this process. The lock file cannot tell a second
+ * open in this process from a lock this process left: in a notebook, a sweep cell run again while
+ * the first run goes on in the background (tslab ends an interrupted cell at once) must be refused.
+ */
+const openFolders = new Set<string>();
+
+let temporaryCounter = 0;
+
+/**
+ * Locks `folder`: creates its lock file (O_EXCL) holding "<host> <pid>". A lock of a process that is
+ * gone (same host, or this process's own left by a log never closed) is taken over atomically:
+ * rename(2) moves it to a name of ours, so of two processes taking over the same stale lock only one
+ * gets it (the other's rename fails, or moves the first one's new lock, which it sees by its content
+ * and puts back); the new lock then goes in with link(2), which fails if a lock exists again.
+ */
 function acquireLock(folder: string): string {
   const lock = path.join(folder, LOCK_FILE);
   const mine = `${os.hostname()} ${process.pid}\n`;
-  for (let tries = 0; tries < 2; tries++) {
+  for (let tries = 0; tries < 3; tries++) {
     try {
       fs.writeFileSync(lock, mine, { flag: "wx" });
       return lock;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
     }
-    const [host, pidText] = fs.readFileSync(lock, "utf8").trim().split(" ");
+    const held = readLock(lock);
+    if (held === undefined) continue;
+    const [host, pidText] = held.trim().split(" ");
     const pid = Number(pidText);
-    if (host === os.hostname() && Number.isInteger(pid) && pid !== process.pid && isAlive(pid))
+    if (host === os.hostname() && Number.isInteger(pid) && pid !== process.pid && isProcessAlive(pid))
       throw new SweepLockedError(
         `lowbit: the sweep folder ${folder} is in use by process ${pid} on this machine; wait for it or stop it`,
       );
@@ -63,10 +85,55 @@ function acquireLock(folder: string): string {
         `lowbit: the sweep folder ${folder} is in use by a process on ${host} (${lock}); if no sweep runs ` +
           `there any more, delete that file`,
       );
-    // Ours from an earlier open in this process, or left by a process that is gone: take it over.
-    fs.rmSync(lock, { force: true });
+    if (takeOver(lock, held, mine)) return lock;
   }
   throw new SweepLockedError(`lowbit: could not lock the sweep folder ${folder} (${lock})`);
+}
+
+/** The lock file's content, or undefined if it is gone. */
+function readLock(lock: string): string | undefined {
+  try {
+    return fs.readFileSync(lock, "utf8");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw e;
+  }
+}
+
+/** Replaces the stale lock `lock` (content `stale`) by ours (`mine`); false if another process changed it first. */
+function takeOver(lock: string, stale: string, mine: string): boolean {
+  const unique = `${process.pid}.${temporaryCounter++}`;
+  const claimed = `${lock}.${unique}.stale`;
+  const temporary = `${lock}.${unique}.tmp`;
+  try {
+    fs.renameSync(lock, claimed);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return false;
+    throw e;
+  }
+  try {
+    if (fs.readFileSync(claimed, "utf8") !== stale) {
+      // Another process took the stale lock over first and this rename moved its new lock: put it back.
+      try {
+        fs.linkSync(claimed, lock);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      }
+      return false;
+    }
+    fs.writeFileSync(temporary, mine, { flag: "wx" });
+    try {
+      fs.linkSync(temporary, lock);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "EEXIST") return false;
+      throw e;
+    } finally {
+      fs.rmSync(temporary, { force: true });
+    }
+    return readLock(lock) === mine;
+  } finally {
+    fs.rmSync(claimed, { force: true });
+  }
 }
 
 /** Complete lines of a JSON-lines file, after cutting off a last line that a killed writer left without its newline. */
@@ -115,6 +182,12 @@ export class ResultsLog {
 
   /** Opens (creating) the results file of `folder` for appending, locks the folder, repairs a cut last line. */
   constructor(readonly folder: string) {
+    const resolved = path.resolve(folder);
+    if (openFolders.has(resolved))
+      throw new SweepLockedError(
+        `lowbit: a sweep of this process is writing to ${folder} (a cell run earlier still running?); ` +
+          `wait for it or interrupt it`,
+      );
     fs.mkdirSync(folder, { recursive: true });
     this.lock = acquireLock(folder);
     try {
@@ -127,44 +200,65 @@ export class ResultsLog {
       fs.rmSync(this.lock, { force: true });
       throw e;
     }
+    openFolders.add(resolved);
   }
 
   has(key: string): boolean {
     return this.records.has(key);
   }
 
-  /** Appends `record` unless its key is written already; returns whether it wrote. */
+  /** Appends `record` unless its key is written already; returns whether it wrote. Throws SweepWriteError. */
   append(record: SweepRecord): boolean {
     if (this.records.has(record.key)) return false;
     if (this.fd === undefined) throw new Error("lowbit: the sweep's results file is closed");
-    appendLine(this.fd, JSON.stringify(record));
+    appendLine(this.fd, JSON.stringify(record), path.join(this.folder, RESULTS_FILE));
     this.records.set(record.key, record);
     return true;
   }
 
   /** Appends a run that failed on every attempt to failures.jsonl (for reading; a re-run retries it). */
   appendFailure(failure: SweepFailure): void {
-    const fd = fs.openSync(path.join(this.folder, FAILURES_FILE), "a");
+    const file = path.join(this.folder, FAILURES_FILE);
+    const fd = fs.openSync(file, "a");
     try {
-      appendLine(fd, JSON.stringify(failure));
+      appendLine(fd, JSON.stringify(failure), file);
     } finally {
       fs.closeSync(fd);
     }
   }
 
   close(): void {
-    if (this.fd !== undefined) fs.closeSync(this.fd);
+    if (this.fd === undefined) return;
+    fs.closeSync(this.fd);
     this.fd = undefined;
     fs.rmSync(this.lock, { force: true });
+    openFolders.delete(path.resolve(this.folder));
   }
 }
 
-/** One write(2) of the whole line on an O_APPEND descriptor, then fdatasync. */
-function appendLine(fd: number, json: string): void {
+/**
+ * One write(2) of the whole line on an O_APPEND descriptor, then fdatasync. On any error (a short
+ * write on a full disk, a failed sync) the file is cut back to its size before the write, so that
+ * no torn bytes stay for the next line to be glued to, nor a whole line whose key the log does not
+ * hold (a retry would write it twice); the error ends the sweep rather than count as a failed run.
+ */
+function appendLine(fd: number, json: string, file: string): void {
   const bytes = Buffer.from(`${json}\n`, "utf8");
-  const written = fs.writeSync(fd, bytes);
-  // A short write (a full disk) leaves a cut line, which the next open() removes.
-  if (written !== bytes.length)
-    throw new Error(`lowbit: wrote ${written} of ${bytes.length} bytes of a sweep record (is the disk full?)`);
-  fs.fdatasyncSync(fd);
+  const size = fs.fstatSync(fd).size;
+  try {
+    const written = fs.writeSync(fd, bytes);
+    if (written !== bytes.length) throw new Error(`wrote ${written} of ${bytes.length} bytes (is the disk full?)`);
+    fs.fdatasyncSync(fd);
+  } catch (e) {
+    let cut = "";
+    try {
+      fs.ftruncateSync(fd, size);
+    } catch (t) {
+      cut = `; cutting it back to ${size} bytes failed too (${(t as Error).message}), the next open repairs it`;
+    }
+    throw new SweepWriteError(
+      `lowbit: could not write a line to ${file}: ${(e as Error).message}${cut}; the sweep stopped, run it again to continue`,
+      { cause: e },
+    );
+  }
 }

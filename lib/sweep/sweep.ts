@@ -12,6 +12,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { writeFileAtomic } from "../core/atomic_write";
 import { checkInteger } from "../core/checks";
+import { InterruptGuard, yieldToEventLoop } from "../train/interrupt";
 import { ProgressBar } from "../viz/progress_bar";
 import type { JsonObject } from "./json_value";
 import { configurationLabels } from "./labels";
@@ -22,6 +23,9 @@ import { checkRedisUrl } from "./redis";
 import { RESULTS_FILE, ResultsLog } from "./results_log";
 import { checkSweepSpec, type SweepRun, type SweepSpec, sweepRuns } from "./spec";
 import { canonicalJson } from "./json_value";
+
+/** How often the sweep looks whether a SIGINT came (the guard records it; the workers are stopped then). */
+const INTERRUPT_POLL_MS = 50;
 
 export interface SweepOptions {
   /** Local worker processes; default one per core (os.availableParallelism()). */
@@ -34,7 +38,10 @@ export interface SweepOptions {
   baseDir?: string;
   /** Stops the sweep when aborted (as Ctrl-C does). */
   signal?: AbortSignal;
-  /** Whether SIGINT (Ctrl-C, Kernel > Interrupt) stops the sweep cleanly while it runs; default true. */
+  /**
+   * Whether SIGINT (Ctrl-C, Kernel > Interrupt) stops the sweep cleanly while it runs; default true.
+   * A second SIGINT before it has stopped does what it would have done without the sweep.
+   */
   handleInterrupt?: boolean;
   /** Called with each record as it is written. */
   onRecord?: (record: SweepRecord) => void;
@@ -105,6 +112,9 @@ function readSpecFile(file: string): { spec: unknown; baseDir: string } {
  * recorded or has failed on every attempt, or when the sweep is interrupted.
  */
 export async function sweep(spec: SweepSpec | string, options: SweepOptions = {}): Promise<SweepResult> {
+  // Out of the caller's synchronous turn before taking SIGINT over: a listener added within a
+  // tslab cell's synchronous part is lost (see train(), lib/train/interrupt.ts).
+  await yieldToEventLoop();
   const workers = options.workers ?? os.availableParallelism();
   checkInteger("sweep workers", workers, 1, 1024);
   if (options.queue !== undefined) checkRedisUrl("sweep queue", options.queue);
@@ -118,8 +128,12 @@ export async function sweep(spec: SweepSpec | string, options: SweepOptions = {}
   const abort = () => controller.abort();
   options.signal?.addEventListener("abort", abort, { once: true });
   if (options.signal?.aborted) controller.abort();
-  const handleInterrupt = options.handleInterrupt ?? true;
-  if (handleInterrupt) process.on("SIGINT", abort);
+  // The first SIGINT stops the sweep (the guard's listener replaces the process's: Node's default
+  // exit in a terminal, tslab's interrupt in a notebook); a second one goes on to those.
+  const guard = new InterruptGuard(undefined, options.handleInterrupt ?? true);
+  const watch = setInterval(() => {
+    if (guard.reason !== undefined) controller.abort();
+  }, INTERRUPT_POLL_MS);
   try {
     writeFileAtomic(
       path.join(checked.output, "sweep.json"),
@@ -185,7 +199,8 @@ export async function sweep(spec: SweepSpec | string, options: SweepOptions = {}
       rows: sweepRows(records),
     };
   } finally {
-    if (handleInterrupt) process.off("SIGINT", abort);
+    clearInterval(watch);
+    guard.release();
     options.signal?.removeEventListener("abort", abort);
     log.close();
   }

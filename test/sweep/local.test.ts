@@ -5,10 +5,11 @@
  * process; a run that always fails is reported and retried by the next run of the sweep; an
  * interrupted sweep keeps what finished and continues.
  */
-import { after, describe, test } from "node:test";
+import { after, describe, mock, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import { createRequire } from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
 import { childExecArgv } from "../../lib/sweep/child_runner";
@@ -18,6 +19,8 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lowbit-sweep-local-"));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 const FIXTURES = path.join(__dirname, "fixtures");
 const ROOT = path.resolve(__dirname, "..", "..");
+// The fs module object itself (an `import * as` namespace is a copy), to make a write fail in lib/dist.
+const nodeFs = createRequire(__filename)("node:fs") as typeof fs;
 
 const twelve = (output: string): SweepSpec => ({
   experiment: "least-squares-sgd",
@@ -182,5 +185,76 @@ describe("sweep on local workers", () => {
       /sweep queue must be a Redis URL redis:\/\/host:port/,
     );
     await assert.rejects(sweep(path.join(dir, "missing.json")), /cannot read the sweep spec/);
+  });
+
+  test("a record that cannot be written fails the sweep; the run is not redone (regression: a retry wrote it twice)", async () => {
+    const output = path.join(dir, "write-fails");
+    const spec: SweepSpec = {
+      experiment: "square",
+      module: path.join(FIXTURES, "user_experiments.cjs"),
+      configurations: [{ x: 1 }, { x: 2 }, { x: 3 }, { x: 4 }],
+      seeds: [0],
+      output,
+      retries: 2,
+    };
+    const realWrite = nodeFs.writeSync;
+    let failed = 0;
+    const write = mock.method(nodeFs, "writeSync", (fd: number, bytes: Uint8Array) => {
+      if (failed === 0 && Buffer.from(bytes).toString("utf8").includes('"wallSeconds"')) {
+        failed++;
+        throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });
+      }
+      return realWrite(fd, bytes);
+    });
+    const recorded: string[] = [];
+    try {
+      await assert.rejects(
+        sweep(spec, { workers: 2, progress: false, baseDir: __dirname, onRecord: (r) => recorded.push(r.key) }),
+        (e: Error) => e.name === "SweepWriteError" && /ENOSPC/.test(e.message),
+      );
+    } finally {
+      write.mock.restore();
+    }
+    assert.equal(failed, 1);
+    assert.equal(lines(output).length, recorded.length, "the file holds the records reported, whole");
+    assert.equal(fs.existsSync(path.join(output, "failures.jsonl")), false, "no run reported failed");
+    assert.equal(fs.existsSync(path.join(output, ".lock")), false, "the lock is released");
+    const again = await sweep(spec, { workers: 2, progress: false, baseDir: __dirname });
+    assert.equal(again.ran + again.skipped, 4);
+    assert.equal(lines(output).length, 4);
+    assert.equal(new Set(readRecords(output).map((r) => r.key)).size, 4);
+  });
+
+  test("a second sweep into a folder a sweep of this process is writing to is refused (regression: both wrote)", async () => {
+    const output = path.join(dir, "twice");
+    const first = sweep(twelve(output), { workers: 1, progress: false });
+    await assert.rejects(
+      sweep(twelve(output), { workers: 1, progress: false }),
+      (e: Error) => e.name === "SweepLockedError",
+    );
+    const result = await first;
+    assert.equal(result.ran, 12);
+    assert.equal(lines(output).length, 12);
+  });
+
+  test("SIGINT is taken over after the caller's turn, stops the sweep, and is given back (regression: added synchronously)", async () => {
+    const output = path.join(dir, "sigint");
+    const spec: SweepSpec = { ...twelve(output), base: { steps: 6000, learningRate: 0.02 } };
+    const listeners = process.listeners("SIGINT");
+    let sent = false;
+    const running = sweep(spec, {
+      workers: 2,
+      progress: false,
+      onRecord: () => {
+        if (!sent) process.kill(process.pid, "SIGINT");
+        sent = true;
+      },
+    });
+    // tslab drops SIGINT listeners added in a cell's synchronous part.
+    assert.deepEqual(process.listeners("SIGINT"), listeners, "no listener added synchronously");
+    const result = await running;
+    assert.equal(result.interrupted, true);
+    assert.ok(result.records.length >= 1 && result.records.length < 12, `${result.records.length} recorded`);
+    assert.deepEqual(process.listeners("SIGINT"), listeners, "the process's listeners are back");
   });
 });

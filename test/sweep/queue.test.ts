@@ -5,10 +5,11 @@
  * exactly one record per (configuration, seed), with the metrics the experiment computes; a re-run
  * adds nothing and leaves no job behind in Redis. Skipped, with a message, without redis-server.
  */
-import { after, before, describe, test } from "node:test";
+import { after, before, describe, mock, test } from "node:test";
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
+import { createRequire } from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
 import IORedis from "ioredis";
@@ -17,6 +18,8 @@ import { NOT_INSTALLED, type RedisServer, redisServerInstalled, startRedisServer
 
 const LOWBIT = path.resolve(__dirname, "..", "..", "lib", "bin", "lowbit.js");
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lowbit-sweep-queue-"));
+// The fs module object itself (an `import * as` namespace is a copy), to make a write fail in lib/dist.
+const nodeFs = createRequire(__filename)("node:fs") as typeof fs;
 
 interface WorkerProcess {
   child: ChildProcess;
@@ -165,6 +168,44 @@ describe("sweep on a Redis queue", { skip: redisServerInstalled ? false : NOT_IN
       assert.equal(readRecords(output).length, 1);
       assert.equal(fs.readFileSync(path.join(output, "failures.jsonl"), "utf8").trim().split("\n").length, 2);
     } finally {
+      w.child.kill("SIGTERM");
+      await w.exited;
+    }
+  });
+
+  test("a record that cannot be written fails the sweep, and its job's record is kept for the re-run (regression: lost)", async () => {
+    const output = path.join(dir, "write-fails");
+    const spec: SweepSpec = {
+      experiment: "least-squares-sgd",
+      configurations: [{ steps: 10 }, { steps: 20 }, { steps: 30 }],
+      seeds: [0],
+      output,
+    };
+    const w = startWorker(redis.url);
+    const realWrite = nodeFs.writeSync;
+    let failed = 0;
+    const write = mock.method(nodeFs, "writeSync", (fd: number, bytes: Uint8Array) => {
+      if (failed === 0 && Buffer.from(bytes).toString("utf8").includes('"wallSeconds"')) {
+        failed++;
+        throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });
+      }
+      return realWrite(fd, bytes);
+    });
+    try {
+      await assert.rejects(
+        sweep(spec, { queue: redis.url, progress: false }),
+        (e: Error) => e.name === "SweepWriteError" && /ENOSPC/.test(e.message),
+      );
+      write.mock.restore();
+      assert.equal(failed, 1);
+      assert.equal(fs.existsSync(path.join(output, ".lock")), false, "the lock is released");
+      const again = await sweep(spec, { queue: redis.url, progress: false });
+      assert.deepEqual(again.failures, []);
+      assert.equal(again.records.length, 3);
+      assert.equal(readRecords(output).length, 3);
+      assert.equal(new Set(readRecords(output).map((r) => r.key)).size, 3);
+    } finally {
+      write.mock.restore();
       w.child.kill("SIGTERM");
       await w.exited;
     }

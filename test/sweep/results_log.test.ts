@@ -3,14 +3,19 @@
  * line cut by a killed writer is removed on open (its run is redone), a hand-broken line is an
  * error naming it, and a second submitter is kept off a folder in use.
  */
-import { after, describe, test } from "node:test";
+import { after, describe, mock, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import { createRequire } from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
 import { readRecords, RESULTS_FILE, type SweepRecord } from "lowbit/sweep";
-import { ResultsLog } from "../../lib/sweep/results_log";
+import { ResultsLog, SweepLockedError, SweepWriteError } from "../../lib/sweep/results_log";
+
+// The fs module object itself (an `import * as` namespace is a copy): mocking its functions
+// reaches every module that calls them, lib/dist's and lib's.
+const nodeFs = createRequire(__filename)("node:fs") as typeof fs;
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lowbit-results-log-"));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -100,5 +105,93 @@ describe("ResultsLog", () => {
     assert.equal(fs.existsSync(path.join(folder, ".lock")), false);
     fs.writeFileSync(path.join(folder, ".lock"), "another-host 123\n");
     assert.throws(() => new ResultsLog(folder), /in use by a process on another-host .*delete that file/);
+  });
+
+  test("a short write (a full disk) is cut back and fails the append; the next line and open are whole (regression)", () => {
+    const folder = path.join(dir, "e");
+    const log = new ResultsLog(folder);
+    assert.equal(log.append(record("k1", 1)), true);
+    const before = fs.readFileSync(path.join(folder, RESULTS_FILE), "utf8");
+    const realWrite = nodeFs.writeSync;
+    const write = mock.method(nodeFs, "writeSync", (fd: number, bytes: Uint8Array) =>
+      realWrite(fd, bytes.subarray(0, 10)),
+    );
+    try {
+      assert.throws(
+        () => log.append(record("k2", 2)),
+        (e: unknown) => e instanceof SweepWriteError && /wrote 10 of \d+ bytes/.test(e.message),
+      );
+    } finally {
+      write.mock.restore();
+    }
+    assert.equal(fs.readFileSync(path.join(folder, RESULTS_FILE), "utf8"), before, "no torn bytes left");
+    assert.equal(log.has("k2"), false);
+    assert.equal(log.append(record("k3", 3)), true);
+    log.close();
+    const again = new ResultsLog(folder);
+    assert.deepEqual([...again.records.keys()], ["k1", "k3"]);
+    again.close();
+  });
+
+  test("a sync that fails after a whole write removes the line, so the key is not written twice (regression)", () => {
+    const folder = path.join(dir, "f");
+    const log = new ResultsLog(folder);
+    const sync = mock.method(nodeFs, "fdatasyncSync", () => {
+      throw Object.assign(new Error("EIO: i/o error, fdatasync"), { code: "EIO" });
+    });
+    try {
+      assert.throws(() => log.append(record("k1", 1)), SweepWriteError);
+    } finally {
+      sync.mock.restore();
+    }
+    assert.equal(fs.readFileSync(path.join(folder, RESULTS_FILE), "utf8"), "");
+    assert.equal(log.append(record("k1", 1)), true, "written again, once");
+    log.close();
+    assert.deepEqual(
+      readRecords(folder).map((r) => r.key),
+      ["k1"],
+    );
+  });
+
+  test("a second open of a folder in this process is refused while the first is open (regression: it took the lock over)", () => {
+    const folder = path.join(dir, "g");
+    const log = new ResultsLog(folder);
+    assert.throws(() => new ResultsLog(folder), SweepLockedError);
+    assert.throws(() => new ResultsLog(`${folder}${path.sep}.`), /a sweep of this process is writing to/);
+    assert.equal(fs.readFileSync(path.join(folder, ".lock"), "utf8"), `${os.hostname()} ${process.pid}\n`);
+    log.close();
+    new ResultsLog(folder).close();
+  });
+
+  test("a stale lock another process takes over first is not taken from it (regression: both held the folder)", () => {
+    const folder = path.join(dir, "h");
+    fs.mkdirSync(folder);
+    const lock = path.join(folder, ".lock");
+    // A process that is gone: a child that has exited.
+    const dead = spawnSync(process.execPath, ["-e", ""]).pid;
+    fs.writeFileSync(lock, `${os.hostname()} ${dead}\n`);
+    // Another live process (this one's parent stands for it) takes the stale lock over right after
+    // this open has read it.
+    const other = `${os.hostname()} ${process.ppid}\n`;
+    const realRead = nodeFs.readFileSync;
+    const read = mock.method(nodeFs, "readFileSync", (file: fs.PathOrFileDescriptor, options?: unknown) => {
+      const text = realRead(file, options as BufferEncoding);
+      if (file === lock && read.mock.callCount() === 0) {
+        fs.rmSync(lock);
+        fs.writeFileSync(lock, other, { flag: "wx" });
+      }
+      return text;
+    });
+    try {
+      assert.throws(() => new ResultsLog(folder), new RegExp(`in use by process ${process.ppid} on this machine`));
+    } finally {
+      read.mock.restore();
+    }
+    assert.equal(fs.readFileSync(lock, "utf8"), other, "the other process keeps its lock");
+    assert.deepEqual(
+      fs.readdirSync(folder).filter((f) => f.startsWith(".lock")),
+      [".lock"],
+      "no temporary files left",
+    );
   });
 });

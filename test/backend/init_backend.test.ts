@@ -5,14 +5,25 @@ import * as tf from "lowbit/tf";
 import { initBackend } from "lowbit";
 import { BackendUnavailableError } from "lowbit/backend";
 
-/** Whether TensorFlow's native binding is installed (not danfojs-node's alias of plain tfjs). */
+/**
+ * Whether TensorFlow's native binding is installed: a package that registers the "tensorflow"
+ * backend, not what danfojs-node gets under its name (lowbit's stand-in, shims/tfjs-node, or an
+ * alias of plain tfjs), which the name alone no longer tells apart.
+ */
 function hasTfjsNode(): boolean {
   try {
-    return require("@tensorflow/tfjs-node/package.json").name === "@tensorflow/tfjs-node";
+    require("@tensorflow/tfjs-node");
   } catch {
     return false;
   }
+  return tf.findBackendFactory("tensorflow") != null;
 }
+
+// In this repository the stand-in is installed, so every test below runs (none is skipped).
+test("the repository's @tensorflow/tfjs-node is the stand-in, not the native binding", () => {
+  assert.equal(require("@tensorflow/tfjs-node/package.json").version, "0.0.0-lowbit.0");
+  assert.equal(hasTfjsNode(), false);
+});
 
 describe("initBackend", () => {
   // First: later calls keep the chosen backend unless another is forced.

@@ -22,7 +22,7 @@
  *   frobenius  ||C^ - C||_F / ||C||_F over the whole matrix.
  */
 import { checkOneOf } from "../core/checks";
-import { lowPrecisionMatMulArray, type LowPrecisionMatMulOptions, type MatrixArray } from "./matmul";
+import { isMatrixArray, lowPrecisionMatMulArray, type LowPrecisionMatMulOptions, type MatrixArray } from "./matmul";
 
 export interface GemmErrors {
   /** The GEMM's output, row-major [M, N]. */
@@ -46,15 +46,7 @@ export interface GemmErrorSummary {
 }
 
 function checkMatrix(what: string, x: MatrixArray): void {
-  const ok =
-    typeof x === "object" &&
-    x !== null &&
-    x.values instanceof Float32Array &&
-    Array.isArray(x.shape) &&
-    x.shape.length === 2 &&
-    x.shape.every((d) => Number.isInteger(d) && d >= 0) &&
-    x.shape[0] * x.shape[1] === x.values.length;
-  if (!ok)
+  if (!isMatrixArray(x))
     throw new TypeError(
       `lowbit: gemmErrors ${what} must be { values: Float32Array, shape: [rows, columns] } with rows * columns = values.length`,
     );

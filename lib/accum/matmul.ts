@@ -136,6 +136,20 @@ export function productRounding(q: ProductRounder): (p: number) => number {
   };
 }
 
+/** Whether x is { values: Float32Array, shape: [rows, columns] } with rows * columns = values.length. */
+export function isMatrixArray(x: unknown): x is MatrixArray {
+  const m = x as MatrixArray;
+  return (
+    typeof x === "object" &&
+    x !== null &&
+    m.values instanceof Float32Array &&
+    Array.isArray(m.shape) &&
+    m.shape.length === 2 &&
+    m.shape.every((d) => Number.isInteger(d) && d >= 0) &&
+    m.shape[0] * m.shape[1] === m.values.length
+  );
+}
+
 function toMatrix(what: string, x: tf.Tensor | MatrixArray): MatrixArray {
   if (x instanceof tf.Tensor) {
     if (x.rank !== 2 || x.dtype !== "float32") {
@@ -145,15 +159,7 @@ function toMatrix(what: string, x: tf.Tensor | MatrixArray): MatrixArray {
     }
     return { values: x.dataSync() as Float32Array, shape: x.shape as [number, number] };
   }
-  const ok =
-    typeof x === "object" &&
-    x !== null &&
-    x.values instanceof Float32Array &&
-    Array.isArray(x.shape) &&
-    x.shape.length === 2 &&
-    x.shape.every((d) => Number.isInteger(d) && d >= 0) &&
-    x.shape[0] * x.shape[1] === x.values.length;
-  if (!ok)
+  if (!isMatrixArray(x))
     throw new TypeError(
       `lowbit: lowPrecisionMatMul ${what} must be a 2-D float32 tensor or { values: Float32Array, shape: [rows, columns] } with rows * columns = values.length`,
     );
@@ -168,18 +174,16 @@ export function isPresetAccumulator(accumulator: unknown): accumulator is MmaPre
   );
 }
 
+/** The names of the options in `settings` that are set (not undefined), to refuse them by name. */
+function setOptions(settings: Record<string, unknown>): string[] {
+  return Object.keys(settings).filter((key) => settings[key] !== undefined);
+}
+
 /** The preset and promotion of options whose accumulator is a preset, checked; settings of the other accumulators are refused. */
 export function checkPresetOptions(what: string, options: LowPrecisionMatMulOptions) {
   const preset = resolvePreset(what, options.accumulator);
-  const beside = Object.entries({
-    product: options.product,
-    rounding: options.rounding,
-    chunk: options.chunk,
-    seed: options.seed,
-    stream: options.stream,
-  })
-    .filter(([, v]) => v !== undefined)
-    .map(([k]) => k);
+  const { product, rounding, chunk, seed, stream } = options;
+  const beside = setOptions({ product, rounding, chunk, seed, stream });
   if (beside.length > 0)
     throw new TypeError(
       `lowbit: ${what} ${beside.join(", ")} do not apply to a matrix-unit preset accumulator (its products are exact and its rounding fixed); use promoteEvery, promoteTo, inputs`,
@@ -200,9 +204,7 @@ export function accumulatorOptions(what: string, options: LowPrecisionMatMulOpti
     );
   }
   if ("kind" in accumulator) return { accumulator, rounding, chunk, seed, stream };
-  const beside = Object.entries({ rounding, chunk, seed, stream })
-    .filter(([, v]) => v !== undefined)
-    .map(([k]) => k);
+  const beside = setOptions({ rounding, chunk, seed, stream });
   if (beside.length > 0) {
     throw new TypeError(
       `lowbit: ${what} ${beside.join(", ")} go inside accumulator when it is an options object (beside it only when accumulator is a format)`,
@@ -224,15 +226,8 @@ export function checkProductFormat(what: string, product: unknown): FloatingPoin
 }
 
 function checkOptions(options: LowPrecisionMatMulOptions, k: number): { q: ProductRounder; acc: Accumulator } {
-  const beside = Object.entries({
-    promoteEvery: options.promoteEvery,
-    promoteTo: options.promoteTo,
-    inputs: options.inputs,
-    scalesA: options.scalesA,
-    scalesB: options.scalesB,
-  })
-    .filter(([, v]) => v !== undefined)
-    .map(([key]) => key);
+  const { promoteEvery, promoteTo, inputs, scalesA, scalesB } = options;
+  const beside = setOptions({ promoteEvery, promoteTo, inputs, scalesA, scalesB });
   if (beside.length > 0)
     throw new TypeError(
       `lowbit: lowPrecisionMatMul ${beside.join(", ")} need a matrix-unit preset as accumulator (a name of MMA_PRESETS)`,

@@ -119,6 +119,27 @@ function legendRows(names: string[], width: number): number {
 }
 
 /**
+ * A title broken at spaces into lines (`<br>`) that fit `width` pixels: plotly draws a title on
+ * one line and clips what overflows the figure. Title text is about 1.4 times the body font, at
+ * about 0.6 em per character; breaks already in the title are kept.
+ */
+function wrapTitle(title: string, width: number): string[] {
+  const perLine = Math.max(20, Math.floor(width / (0.6 * 1.4 * FONT.size)));
+  const lines: string[] = [];
+  for (const given of title.split("<br>")) {
+    let line = "";
+    for (const word of given.split(" ")) {
+      if (line !== "" && line.length + 1 + word.length > perLine) {
+        lines.push(line);
+        line = word;
+      } else line = line === "" ? word : `${line} ${word}`;
+    }
+    lines.push(line);
+  }
+  return lines;
+}
+
+/**
  * The common layout. A legend (the series' names; none for fewer than two) goes in rows above
  * the plot rather than plotly's default column at the right, which takes a third of a
  * 640-pixel figure once names are long; the top margin grows with its rows and the title sits
@@ -128,12 +149,20 @@ function layout(options: FigureOptions, legendNames: string[]): Record<string, u
   const legend = legendNames.length > 1;
   const width = options.width ?? 640;
   const legendHeight = legend ? 24 * legendRows(legendNames, width - 80) + 6 : 0;
-  const titleHeight = options.title === undefined ? 20 : 50;
+  const titleLines = options.title === undefined ? [] : wrapTitle(options.title, width - 40);
+  const titleHeight = titleLines.length === 0 ? 20 : 26 + 36 * titleLines.length - 12;
   return {
     title:
       options.title === undefined
         ? undefined
-        : { text: options.title, yref: "container", y: 1, yanchor: "top", pad: { t: 12 } },
+        : {
+            text: titleLines.join("<br>"),
+            yref: "container",
+            y: 1,
+            yanchor: "top",
+            // plotly anchors a title of several lines by its middle line, not its first.
+            pad: { t: 12 + 12 * (titleLines.length - 1) },
+          },
     xaxis: axis(options.x),
     yaxis: axis(options.y),
     width,

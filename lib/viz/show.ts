@@ -34,6 +34,7 @@ let staticWarning = false;
 function slug(text: string): string {
   return text
     .toLowerCase()
+    .replace(/<br\s*\/?>/gi, " ") // a line break (figure titles are wrapped to fit) separates words
     .replace(/<[^>]*>/g, "")
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-|-$/g, "")

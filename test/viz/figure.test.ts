@@ -57,3 +57,21 @@ describe("figure builders", () => {
     );
   });
 });
+
+describe("titles", () => {
+  it("a title wider than the figure is broken at spaces into lines that fit, and the top margin grows with them", () => {
+    const long =
+      "hopper-fp8, normal operands cast to E4M3: relative error against K (16 x 16 outputs, mean of 3 seeds, 95% interval)";
+    const one = lineChart([{ name: "a", y: [1, 2] }], { title: "short" });
+    const wrapped = lineChart([{ name: "a", y: [1, 2] }], { title: long });
+    const text = (wrapped.layout.title as { text: string }).text;
+    const lines = text.split("<br>");
+    assert.ok(lines.length >= 2, text);
+    assert.equal(lines.join(" "), long, "only spaces become breaks");
+    // About 0.6 em per character of a 1.4 x 13 px title font in 640 - 40 pixels.
+    for (const line of lines) assert.ok(line.length <= Math.floor(600 / (0.6 * 1.4 * 13)), line);
+    assert.equal((one.layout.title as { text: string }).text, "short");
+    const top = (fig: typeof one) => (fig.layout.margin as { t: number }).t;
+    assert.ok(top(wrapped) >= top(one) + 36 * (lines.length - 1), `${top(wrapped)} vs ${top(one)}`);
+  });
+});

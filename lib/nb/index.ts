@@ -5,13 +5,27 @@
  * registered when this module loads), the bridge to tslab's
  * display (cellDisplay, updatableDisplay); run profiles (byProfile: each notebook's smoke and
  * full sizes, chosen by LOWBIT_PROFILE), results files (writeResults, readResults under
- * data/results/), and the kernel registration (writeKernelSpec). It loads plotly.js,
+ * data/results/) and the claims they record (claim, measured, toleranceVerdict,
+ * orderingVerdict; showClaims, allClaims, claimsMarkdown), and the kernel registration (writeKernelSpec). It loads plotly.js,
  * playwright-core, danfojs-node and tslab when it needs them; importing the rest of lowbit loads
  * none of them (only a cost report's toDataFrame(), lowbit/hw, asks for danfojs-node when called).
  */
 export { PROFILES, profile, byProfile } from "./profile";
 export type { Profile } from "./profile";
-export { resultsDir, writeResults, readResults } from "./results";
+export { recording, resultsDir, sweepFolder, writeResults, readResults } from "./results";
+export {
+  checkClaims,
+  claim,
+  formatMeasured,
+  measured,
+  MIN_SEEDS,
+  orderingVerdict,
+  toleranceVerdict,
+  VERDICTS,
+} from "./claims";
+export type { Claim, Measured, PaperValue, Verdict } from "./claims";
+export { allClaims, claimsMarkdown, showClaims } from "./claims_table";
+export type { NotebookClaim } from "./claims_table";
 export type { ResultsFile } from "./results";
 export { inNotebook, cellDisplay, updatableDisplay } from "./display";
 export type { NotebookDisplay } from "./display";

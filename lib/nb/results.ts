@@ -3,10 +3,15 @@
  * (the hardware-cost chapter, comparisons across papers) and the README read numbers rather
  * than copy them. The file name carries the profile, <name>.<profile>.json: smoke runs never
  * overwrite the full-profile numbers, and only the full ones are committed (.gitignore).
+ * A full run replaces the committed record only when asked (LOWBIT_RECORD=1, which
+ * `npm run notebooks -- --record` sets); otherwise it writes <name>.full.unrecorded.json beside
+ * it, so that running a notebook never changes what the repository claims by accident. Every
+ * recorded full file holds a `claims` array (./claims.ts).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { writeFileAtomic } from "../core/atomic_write";
+import { checkClaims, type Claim } from "./claims";
 import { profile, type Profile } from "./profile";
 
 export interface ResultsFile<T> {
@@ -14,7 +19,20 @@ export interface ResultsFile<T> {
   profile: Profile;
   /** ISO 8601 time of writing. */
   written: string;
+  /** The claims the notebook addresses, with their verdicts (required in the full profile). */
+  claims: Claim[];
   results: T;
+}
+
+/** Whether a full run replaces the committed record: LOWBIT_RECORD is "1". */
+export function recording(): boolean {
+  const value = process.env.LOWBIT_RECORD ?? "";
+  if (value !== "" && value !== "0" && value !== "1") {
+    throw new RangeError(
+      `lowbit: LOWBIT_RECORD must be 1 (record the full run) or 0/unset; got ${JSON.stringify(value)}`,
+    );
+  }
+  return value === "1";
 }
 
 /** Names become file names: letters, digits, dot, dash and underscore only. */
@@ -37,12 +55,26 @@ export function resultsDir(dir?: string): string {
   );
 }
 
-function resultsPath(name: string, which: Profile, dir?: string): string {
+/**
+ * The folder for a notebook's sweep (its per-seed runs, resumable): out/sweeps/<name>.<profile>
+ * in the repository that holds data/results/ (or beside `dir`'s parent). Not committed: the
+ * claims in the results file carry each seed's value.
+ */
+export function sweepFolder(name: string, options: { dir?: string } = {}): string {
+  checkName(name);
+  return path.join(path.dirname(path.dirname(resultsDir(options.dir))), "out", "sweeps", `${name}.${profile()}`);
+}
+
+function checkName(name: string): void {
   if (!NAME.test(name)) {
     throw new RangeError(
       `lowbit: results name must use only letters, digits, ".", "-" and "_"; got ${JSON.stringify(name)}`,
     );
   }
+}
+
+function resultsPath(name: string, which: Profile | "full.unrecorded", dir?: string): string {
+  checkName(name);
   return path.join(resultsDir(dir), `${name}.${which}.json`);
 }
 
@@ -76,13 +108,33 @@ function resultsJson(name: string, record: object): string {
 }
 
 /**
- * Writes `results` (any JSON value) as data/results/<name>.<profile>.json, atomically (a kill
- * midway leaves the previous file); returns the path. NaN and +-Infinity anywhere in `results`
- * are a RangeError naming their key path rather than a silent null.
+ * Writes `results` (any JSON value) and `claims` as data/results/<name>.<profile>.json,
+ * atomically (a kill midway leaves the previous file); returns the path. In the full profile the
+ * claims are required, and the file is the committed record only when recording() (else
+ * <name>.full.unrecorded.json). NaN and +-Infinity anywhere in `results` are a RangeError
+ * naming their key path rather than a silent null.
  */
-export function writeResults<T>(name: string, results: T, options: { dir?: string } = {}): string {
-  const file = resultsPath(name, profile(), options.dir);
-  const record: ResultsFile<T> = { name, profile: profile(), written: new Date().toISOString(), results };
+export function writeResults<T>(
+  name: string,
+  results: T,
+  options: { dir?: string; claims?: readonly Claim[] } = {},
+): string {
+  checkName(name);
+  const which = profile();
+  const claims = checkClaims(options.claims ?? []);
+  if (which === "full" && claims.length === 0) {
+    throw new TypeError(
+      `lowbit: writeResults("${name}") in the full profile needs options.claims: the claims this notebook addresses`,
+    );
+  }
+  const file = resultsPath(name, which === "full" && !recording() ? "full.unrecorded" : which, options.dir);
+  const record: ResultsFile<T> = {
+    name,
+    profile: which,
+    written: new Date().toISOString(),
+    claims: [...claims],
+    results,
+  };
   writeFileAtomic(file, resultsJson(name, record));
   return file;
 }

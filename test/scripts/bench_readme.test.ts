@@ -1,23 +1,44 @@
 /**
- * The README's performance section is generated from the committed benchmark report
+ * The README's performance section is generated from the committed benchmark reports
  * (scripts/bench-readme.ts): the section in README.md must equal what the committed
- * data/bench/bench.json generates, so no figure there is typed or stale; the report carries the
+ * data/bench/*.json generate, so no figure there is typed or stale; the report carries the
  * machine and a baseline with every XNOR figure; the section replacement keeps the rest.
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { END, markdownTable, performanceSection, replaceSection, START } from "../../scripts/bench-readme";
+import {
+  committedReports,
+  END,
+  markdownTable,
+  performanceSection,
+  replaceSection,
+  START,
+} from "../../scripts/bench-readme";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const SOURCE = "data/bench/bench.json";
 
 describe("npm run bench:readme", () => {
-  test("README.md's performance section is the one the committed report generates", () => {
-    const report = JSON.parse(fs.readFileSync(path.join(ROOT, SOURCE), "utf8"));
+  test("README.md's performance section is the one the committed reports generate", () => {
+    const reports = committedReports().map((source) => ({
+      source,
+      report: JSON.parse(fs.readFileSync(path.join(ROOT, source), "utf8")),
+    }));
+    assert.ok(reports.some((r) => r.source === SOURCE));
     const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
-    assert.equal(readme, replaceSection(readme, performanceSection(report, SOURCE)), "run npm run bench:readme");
+    assert.equal(readme, replaceSection(readme, performanceSection(reports)), "run npm run bench:readme");
+  });
+
+  test("each report in the section names the command that measured it and its machine", () => {
+    const report = JSON.parse(fs.readFileSync(path.join(ROOT, SOURCE), "utf8"));
+    const section = performanceSection([{ report, source: "data/bench/x.json" }]);
+    assert.match(
+      section,
+      new RegExp(`npm run bench -- ${Object.keys(report.benchmarks).join(" ")} --json data/bench/x\\.json`),
+    );
+    assert.match(section, /Machine: .*2 logical cores/);
   });
 
   test("the committed report names the machine and pairs each XNOR figure with its float baseline", () => {

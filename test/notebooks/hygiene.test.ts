@@ -13,6 +13,7 @@
  *   written: "2.16%" matches 2.16 or 0.0216 rounded to two decimals of the percentage;
  * - the recorded full run has a non-empty claims array, each measured claim on at least 3 seeds;
  * - the committed file holds the outputs of a run, with at least one image/png, in at most 2 MB.
+ * The README links every notebook from its table, and its relative links resolve too.
  * Notebooks not converted yet are TODO cases (reported, not failing): NOT_CONVERTED lists them.
  */
 import { describe, it } from "node:test";
@@ -256,6 +257,23 @@ describe("notebook hygiene", () => {
       });
     });
   }
+});
+
+describe("README", () => {
+  const readme = path.join(ROOT, "README.md");
+  const text = fs.readFileSync(readme, "utf8");
+
+  it("links every notebook from its table of notebooks", () => {
+    const linked = new Set([...text.matchAll(/^\| \[\d+\]\(notebooks\/([^)]+)\.ipynb\) \|/gm)].map((m) => m[1]));
+    assert.deepEqual(
+      notebooks.filter((n) => !linked.has(n)),
+      [],
+    );
+  });
+
+  it("every relative link resolves (file, and heading for an anchor)", () => {
+    assert.deepEqual(brokenLinks(readme, text), []);
+  });
 });
 
 describe("hygiene helpers", () => {

@@ -62,11 +62,15 @@ const text = (s: Source | undefined): string => (Array.isArray(s) ? s.join("") :
 
 /** A stream's text as a terminal shows it: each line keeps what follows its last carriage return. */
 export function finalStreamText(s: string): string {
-  return s
-    .replace(/\x1b\[[0-9;]*[A-Za-z]/g, "")
-    .split("\n")
-    .map((line) => line.slice(line.lastIndexOf("\r") + 1))
-    .join("\n");
+  return (
+    s
+      // Terminal escapes (ESC [ ... letter: erase line, colours) draw nothing in a notebook.
+      // oxlint-disable-next-line no-control-regex
+      .replace(/\x1b\[[0-9;]*[A-Za-z]/g, "")
+      .split("\n")
+      .map((line) => line.slice(line.lastIndexOf("\r") + 1))
+      .join("\n")
+  );
 }
 
 /** The visible text of a progress display's HTML: line breaks and blocks as new lines. */

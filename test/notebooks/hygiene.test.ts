@@ -199,7 +199,7 @@ describe("notebook hygiene", () => {
           const all = cells(file);
           const lines = markdown(file).flatMap((md) => withoutFences(md).split("\n"));
           for (const heading of REQUIRED_HEADINGS) assert.ok(lines.includes(heading), `a line "${heading}"`);
-          const sections = lines.filter((l) => /^## /.test(l));
+          const sections = lines.filter((l) => l.startsWith("## "));
           assert.equal(
             sections[sections.indexOf("## References") - 1],
             "## Claims",
@@ -207,7 +207,7 @@ describe("notebook hygiene", () => {
           );
 
           const start = lines.indexOf("## Exercises");
-          const end = lines.findIndex((l, i) => i > start && /^## /.test(l));
+          const end = lines.findIndex((l, i) => i > start && l.startsWith("## "));
           const items = lines.slice(start + 1, end < 0 ? undefined : end).filter((l) => /^(\d+\.|[-*])\s/.test(l));
           assert.ok(items.length >= 3 && items.length <= 5, `${items.length} exercises`);
 

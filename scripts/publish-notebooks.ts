@@ -73,16 +73,29 @@ export function finalStreamText(s: string): string {
   );
 }
 
-/** The visible text of a progress display's HTML: line breaks and blocks as new lines. */
-function htmlText(html: string): string {
-  return html
-    .replace(/<br\s*\/?>|<\/div>/gi, "\n")
-    .replace(/<[^>]*>/g, "")
+function decodeEntities(text: string): string {
+  return text
     .replace(/&lt;/g, "<")
     .replace(/&gt;/g, ">")
     .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, "&")
-    .replace(/\n+$/, "");
+    .replace(/&amp;/g, "&");
+}
+
+/** The visible text of a progress display's HTML: line breaks and blocks as new lines. */
+function htmlText(html: string): string {
+  return decodeEntities(
+    html
+      .replace(/<br\s*\/?>|<\/div>/gi, "\n")
+      .replace(/<[^>]*>/g, "")
+      .replace(/\n+$/, ""),
+  );
+}
+
+/** A figure's title as plain text: show() writes it, wrapped with <br> and escaped, as the image's alt. */
+function titleText(alt: string): string {
+  return decodeEntities(alt)
+    .replace(/<br\s*\/?>/gi, " ")
+    .replace(/<[^>]*>/g, "");
 }
 
 const FIGURE = /data-lowbit-figure="([^"]+)"/;
@@ -102,7 +115,7 @@ function publishedOutput(output: Output, figuresDir: string, where: string): Out
     const alt = /<img alt="([^"]*)"/.exec(html)?.[1] ?? figure;
     return {
       output_type: "display_data",
-      data: { "image/png": fs.readFileSync(png).toString("base64"), "text/plain": htmlText(alt) },
+      data: { "image/png": fs.readFileSync(png).toString("base64"), "text/plain": titleText(alt) },
       metadata: { "image/png": { width, height } },
     };
   }

@@ -53,7 +53,7 @@ function executed(): Notebook {
       data: {
         "text/html":
           '<div id="x" class="lowbit-figure" data-lowbit-figure="01-loss" style="width:500px;height:300px">' +
-          '<img alt="Loss" width="500" height="300" src="data:image/svg+xml;base64,AAAA"></div><script>draw()</script>',
+          '<img alt="Loss per step,&lt;br>log scale" width="500" height="300" src="data:image/svg+xml;base64,AAAA"></div><script>draw()</script>',
       },
       metadata: {},
     },
@@ -92,7 +92,7 @@ describe("publish-notebooks", () => {
     assert.deepEqual(published.cells[1].outputs, [
       {
         output_type: "display_data",
-        data: { "image/png": PNG.toString("base64"), "text/plain": "Loss" },
+        data: { "image/png": PNG.toString("base64"), "text/plain": "Loss per step, log scale" },
         metadata: { "image/png": { width: 500, height: 300 } },
       },
     ]);

@@ -1,6 +1,6 @@
 /**
  * Runs notebooks headless, without Jupyter or Python:
- *   npm run notebooks [-- [names...] [--out out/notebooks] [--figures <dir>] [--timeout <s>]]
+ *   npm run notebooks [-- [names...] [--out out/notebooks] [--figures <dir>] [--timeout <s>] [--record]]
  * names: notebook files or their number/name prefixes ("00", "00-getting-started"); default
  * every notebooks/*.ipynb. Each runs in its own process (scripts/execute-notebook.ts) with a
  * timeout; the executed copy goes to <out>/<name>.ipynb (never over the source) and its
@@ -11,7 +11,13 @@
  * process.exit(0) fails). The runner ends a notebook together with everything it started (its
  * Chromium too, see process-tree.ts): at the timeout, and on SIGTERM or SIGINT to the runner,
  * which then counts the interrupted notebook as failed and exits with 128 + the signal number.
- * LOWBIT_PROFILE=smoke (default) | full chooses the sizes the notebooks run at.
+ * LOWBIT_PROFILE=smoke (default) | full chooses the sizes the notebooks run at. --record sets
+ * LOWBIT_RECORD=1 for the notebooks it runs: a full run then replaces the committed record
+ * data/results/<name>.full.json (without it, writeResults writes <name>.full.unrecorded.json
+ * beside it, so running a notebook never changes what the repository claims by accident).
+ * Each executed copy starts from the source's cells with every output and execution count
+ * cleared (committed notebooks carry the outputs of a recorded run; none of them survives into
+ * the new copy, also in cells a failure keeps from running).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -78,13 +84,19 @@ function checkBuild(): void {
 /** The notebook process running now, to end on SIGTERM / SIGINT. */
 let running: ChildProcess | undefined;
 
-function runOne(input: string, output: string, figures: string, timeoutSeconds: number): Promise<Outcome> {
+function runOne(
+  input: string,
+  output: string,
+  figures: string,
+  timeoutSeconds: number,
+  record: boolean,
+): Promise<Outcome> {
   const started = performance.now();
   return new Promise((resolve) => {
     // detached: its own process group, so that a Ctrl-C in the terminal reaches the runner only,
     // which then ends the notebook's whole tree itself.
     const child = spawn(process.execPath, ["--import", "tsx", CHILD, input, output], {
-      env: { ...process.env, LOWBIT_FIGURES_DIR: figures },
+      env: { ...process.env, LOWBIT_FIGURES_DIR: figures, ...(record ? { LOWBIT_RECORD: "1" } : {}) },
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
     });
@@ -136,7 +148,12 @@ function runOne(input: string, output: string, figures: string, timeoutSeconds: 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { out: { type: "string" }, figures: { type: "string" }, timeout: { type: "string" } },
+    options: {
+      out: { type: "string" },
+      figures: { type: "string" },
+      timeout: { type: "string" },
+      record: { type: "boolean", default: false },
+    },
   });
   const which = profile();
   const out = path.resolve(values.out ?? path.join(ROOT, "out", "notebooks"));
@@ -145,7 +162,8 @@ async function main(): Promise<void> {
   checkBuild();
   const notebooks = selectNotebooks(positionals);
   console.log(
-    `${notebooks.length} notebook(s), profile ${which}, executed copies in ${path.relative(process.cwd(), out) || "."}/`,
+    `${notebooks.length} notebook(s), profile ${which}${values.record ? ", recording results" : ""}, ` +
+      `executed copies in ${path.relative(process.cwd(), out) || "."}/`,
   );
   let passed = 0,
     failed = 0,
@@ -166,7 +184,7 @@ async function main(): Promise<void> {
     const name = path.basename(input, ".ipynb");
     current = name;
     const figures = path.join(path.resolve(values.figures ?? out), name);
-    const outcome = await runOne(input, path.join(out, `${name}.ipynb`), figures, timeout);
+    const outcome = await runOne(input, path.join(out, `${name}.ipynb`), figures, timeout, values.record!);
     if (outcome.ok) {
       passed++;
       console.log(`ok    ${name}  ${outcome.seconds.toFixed(1)} s`);

@@ -11,7 +11,9 @@
  *   opened later, nbviewer, GitHub and nbconvert's HTML run no scripts or have no server: they
  *   show that image. Without Chromium the figure is interactive only, and a note says so.
  * - With LOWBIT_FIGURES_DIR set (the notebook runner and `npm run figures` set it), each
- *   figure is also written there as NN-name.svg and NN-name.png.
+ *   figure is also written there as NN-name.svg and NN-name.png. The output's element carries
+ *   that stem (data-lowbit-figure="NN-name"): scripts/publish-notebooks.ts finds by it which PNG
+ *   replaces which output.
  * Outside a notebook, show() only writes those files and prints where.
  */
 import * as path from "node:path";
@@ -70,11 +72,11 @@ async function staticSvg(fig: Figure): Promise<string | undefined> {
  * Jupyter server (once per page: the promise is kept on window) and then draws the figure over
  * the placeholder. If the bundle cannot be loaded, the placeholder stays.
  */
-function figureOutput(fig: Figure, placeholder: string): string {
+function figureOutput(fig: Figure, name: string, placeholder: string): string {
   const width = Number(fig.layout.width ?? 640),
     height = Number(fig.layout.height ?? 400);
   const id = `lowbit-figure-${randomBytes(6).toString("hex")}`;
-  return `<div id="${id}" class="lowbit-figure" style="width:${width}px;height:${height}px">${placeholder}</div>
+  return `<div id="${id}" class="lowbit-figure" data-lowbit-figure="${escapeAttribute(name)}" style="width:${width}px;height:${height}px">${placeholder}</div>
 <script>(function () {
   var el = document.getElementById("${id}");
   if (!el) return;
@@ -110,7 +112,7 @@ export async function show(fig: Figure, options: ShowOptions = {}): Promise<void
   const name = `${String(figureCount).padStart(2, "0")}-${stem || "figure"}`;
   const display = updatableDisplay();
   // Interactive at once; the static image (seconds for the first figure of a process) follows.
-  display?.html(figureOutput(fig, NO_IMAGE));
+  display?.html(figureOutput(fig, name, NO_IMAGE));
   const svg = await staticSvg(fig);
 
   const dir = process.env.LOWBIT_FIGURES_DIR;
@@ -132,6 +134,7 @@ export async function show(fig: Figure, options: ShowOptions = {}): Promise<void
     display.html(
       figureOutput(
         fig,
+        name,
         `<img alt="${escapeAttribute(title ?? name)}" width="${width}" height="${height}" ` +
           `src="data:image/svg+xml;base64,${Buffer.from(svg).toString("base64")}">`,
       ),

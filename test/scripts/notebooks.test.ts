@@ -134,6 +134,51 @@ describe("npm run notebooks", () => {
     assert.deepEqual(code[2].outputs, []);
   });
 
+  it("clears a notebook's stored outputs before executing it, and --record sets LOWBIT_RECORD=1", () => {
+    // Committed notebooks carry the outputs of a recorded run: none may survive into a new copy,
+    // neither in a cell that runs nor in one that a failure keeps from running.
+    const stale = { output_type: "stream", name: "stdout", text: "stale output of an earlier run\n" };
+    const cell = (source: string) => ({
+      cell_type: "code",
+      metadata: {},
+      source,
+      outputs: [stale],
+      execution_count: 7,
+    });
+    const file = path.join(dir, "stored-outputs.ipynb");
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        cells: [
+          cell('console.log(`record: ${process.env.LOWBIT_RECORD ?? "unset"}`);'),
+          cell('throw new Error("stop here");'),
+          cell('console.log("never");'),
+        ],
+        metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" } },
+        nbformat: 4,
+        nbformat_minor: 5,
+      }),
+    );
+    const env = { ...process.env };
+    delete env.LOWBIT_RECORD;
+    for (const record of [false, true]) {
+      const out = path.join(dir, `run-stored-${record}`);
+      const args = [path.join(ROOT, "scripts", "notebooks.ts"), file, "--out", out, ...(record ? ["--record"] : [])];
+      const result = spawnSync(process.execPath, ["--import", "tsx", ...args], { cwd: ROOT, encoding: "utf8", env });
+      assert.equal(result.status, 1, result.stdout + result.stderr);
+      const code = JSON.parse(fs.readFileSync(path.join(out, "stored-outputs.ipynb"), "utf8")).cells;
+      assert.deepEqual(code[0].outputs, [
+        { output_type: "stream", name: "stdout", text: `record: ${record ? "1" : "unset"}\n` },
+      ]);
+      assert.equal(code[0].execution_count, 1);
+      assert.ok(
+        code[1].outputs.every((o: { text?: string }) => !o.text?.includes("stale")),
+        JSON.stringify(code[1].outputs),
+      );
+      assert.deepEqual([code[2].outputs, code[2].execution_count], [[], null]);
+    }
+  });
+
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     // Chromium (for SIGTERM, where installed) and a detached grandchild are in process groups of
     // their own, as playwright starts Chromium: killing the notebook or its group does not reach them.

@@ -33,7 +33,13 @@ describe("dfp-lenet", () => {
     const again = await dfpLenetExperiment(config, { seed: 1 });
     assert.equal(tf.memory().numTensors, before);
     assert.deepEqual(again, first);
-    assert.deepEqual(Object.keys(first).sort(), ["accuracy", "accuracyEpoch1", "accuracyEpoch2", "testLoss", "trainLoss"]);
+    assert.deepEqual(Object.keys(first).sort(), [
+      "accuracy",
+      "accuracyEpoch1",
+      "accuracyEpoch2",
+      "testLoss",
+      "trainLoss",
+    ]);
     assert.equal(first.accuracy, first.accuracyEpoch2);
     assert.ok(first.accuracy > 0.2 && first.accuracy <= 1, `accuracy ${first.accuracy}`);
     const float = await dfpLenetExperiment({ ...TINY_LENET, bits: null, dataset: "fashion-mnist" }, { seed: 1 });
@@ -78,8 +84,14 @@ describe("dfp-seq2seq", () => {
   });
 
   test("a wrong configuration names the key and what it allows", async () => {
-    await assert.rejects(dfpSeq2seqExperiment({ evalEvery: 9, steps: 4 }, { seed: 0 }), /evalEvery must be an integer in \[1, 4\]/);
-    await assert.rejects(dfpSeq2seqExperiment({ learningRate: 0 }, { seed: 0 }), /learningRate must be a number in \(0, 10\]/);
+    await assert.rejects(
+      dfpSeq2seqExperiment({ evalEvery: 9, steps: 4 }, { seed: 0 }),
+      /evalEvery must be an integer in \[1, 4\]/,
+    );
+    await assert.rejects(
+      dfpSeq2seqExperiment({ learningRate: 0 }, { seed: 0 }),
+      /learningRate must be a number in \(0, 10\]/,
+    );
     await assert.rejects(dfpSeq2seqExperiment({ hiden: 3 }, { seed: 0 }), /no configuration key "hiden"/);
   });
 });

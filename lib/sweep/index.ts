@@ -11,6 +11,8 @@ export type { JsonObject, JsonValue } from "./json_value";
 export { configurationLabels } from "./labels";
 export { leastSquaresSgd } from "./least_squares_sgd";
 export { mnistMlp } from "./mnist_mlp";
+export { trainWageLenet, wageLenet } from "../experiments/wage_lenet";
+export type { TrainedWageLenet } from "../experiments/wage_lenet";
 export { runQueueWorker } from "./queue_worker";
 export type { QueueWorkerOptions } from "./queue_worker";
 export { sweepJobId } from "./queue_executor";

@@ -84,7 +84,11 @@ export async function trainWageLenet(
   checkConfigKeys(NAME, config, KEYS);
   checkInteger(`experiment "${NAME}" seed`, seed, 0, MODEL_SEED_MAX);
   const variant = config.variant ?? "code";
-  checkOneOf(`experiment "${NAME}" variant`, typeof variant === "string" ? variant : String(variant), WAGE_LENET_VARIANTS);
+  checkOneOf(
+    `experiment "${NAME}" variant`,
+    typeof variant === "string" ? variant : String(variant),
+    WAGE_LENET_VARIANTS,
+  );
   const bits = {
     W: integer(config, "W", 2, 2, 16),
     A: integer(config, "A", 8, 2, 16),

@@ -21,12 +21,18 @@ describe("wage-lenet", () => {
   });
 
   test("the float variant trains the same network unquantized: continuous weights, no clip", async () => {
-    const { model, optimizer, metrics } = await trainWageLenet({ ...tiny, variant: "float", learningRate: 1 }, { seed: 0 });
+    const { model, optimizer, metrics } = await trainWageLenet(
+      { ...tiny, variant: "float", learningRate: 1 },
+      { seed: 0 },
+    );
     try {
       const kernel = model.getLayer("conv0").getWeights()[0].dataSync();
       // The code variant's master weights sit on the k_G grid; float ones do not.
       assert.ok([...kernel].some((w) => Math.abs(w * 128 - Math.round(w * 128)) > 1e-3));
-      assert.ok([...kernel].some((w) => Math.abs(w) > 0.5), "no clip at +-0.5");
+      assert.ok(
+        [...kernel].some((w) => Math.abs(w) > 0.5),
+        "no clip at +-0.5",
+      );
       assert.deepEqual(Object.keys(metrics).sort(), ["testError", "testError1", "trainLoss"]);
     } finally {
       model.dispose();
@@ -49,7 +55,10 @@ describe("wage-lenet", () => {
       [{ eta: 3 }, /eta must be a power of two in \[2\^-16, 2\^16\]; got 3/],
       [{ gamma: 0.5 }, /gamma must be a power of two in \[2\^0, 2\^8\]; got 0.5/],
       [{ G: 1 }, /G must be an integer in \[2, 16\]; got 1/],
-      [{ variant: "float", integerCheck: true }, /integerCheck must be true or false, and true only for the WAGE variants/],
+      [
+        { variant: "float", integerCheck: true },
+        /integerCheck must be true or false, and true only for the WAGE variants/,
+      ],
       [{ learningRate: 0 }, /learningRate must be a number in \(0, 10\]; got 0/],
     ];
     for (const [config, message] of cases)

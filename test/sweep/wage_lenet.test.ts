@@ -5,6 +5,7 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import * as tf from "lowbit/tf";
 import { EXPERIMENTS, loadExperiment, trainWageLenet, wageLenet } from "lowbit/sweep";
 
 const tiny = { trainImages: 64, testImages: 40, batchSize: 32 };
@@ -40,9 +41,11 @@ describe("wage-lenet", () => {
     }
   });
 
-  test("integer-only inference of a trained network gives the simulated outputs on every test image", async () => {
+  test("integer-only inference of a trained network gives the simulated outputs on every test image, leaking no tensors", async () => {
     for (const variant of ["code", "paper"]) {
+      const before = tf.memory().numTensors;
       const m = await wageLenet({ ...tiny, variant, integerCheck: true, epochs: 2 }, { seed: 1 });
+      assert.equal(tf.memory().numTensors, before, variant);
       assert.equal(m.integerMismatches, 0, variant);
       assert.ok(m.testError2 !== undefined && m.testError === m.testError2);
     }

@@ -7,12 +7,14 @@ import { DFP_SEQ2SEQ } from "../experiments/dfp_seq2seq";
 import type { Experiment, RegisteredExperiment } from "./experiment";
 import { LEAST_SQUARES_SGD } from "./least_squares_sgd";
 import { MNIST_MLP } from "./mnist_mlp";
+import { WAGE_LENET } from "../experiments/wage_lenet";
 
 export const EXPERIMENTS: Readonly<Record<string, RegisteredExperiment>> = {
   "least-squares-sgd": LEAST_SQUARES_SGD,
   "mnist-mlp": MNIST_MLP,
   "dfp-lenet": DFP_LENET,
   "dfp-seq2seq": DFP_SEQ2SEQ,
+  "wage-lenet": WAGE_LENET,
 };
 
 /** The function of experiment `name`, from `module` (a path or package name) or lowbit's EXPERIMENTS. */

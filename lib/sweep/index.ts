@@ -14,6 +14,8 @@ export { mnistMlp } from "./mnist_mlp";
 export { dfpLeNet, dfpLenetExperiment, dfpQuantizers, DFP_ROUNDINGS } from "../experiments/dfp_lenet";
 export type { DfpLeNetOptions, DfpRounding } from "../experiments/dfp_lenet";
 export { dfpSeq2seqExperiment } from "../experiments/dfp_seq2seq";
+export { trainWageLenet, wageLenet } from "../experiments/wage_lenet";
+export type { TrainedWageLenet } from "../experiments/wage_lenet";
 export { runQueueWorker } from "./queue_worker";
 export type { QueueWorkerOptions } from "./queue_worker";
 export { sweepJobId } from "./queue_executor";

@@ -5,10 +5,12 @@
 import type { Experiment, RegisteredExperiment } from "./experiment";
 import { LEAST_SQUARES_SGD } from "./least_squares_sgd";
 import { MNIST_MLP } from "./mnist_mlp";
+import { SQ_VGG } from "../experiments/sq_vgg";
 
 export const EXPERIMENTS: Readonly<Record<string, RegisteredExperiment>> = {
   "least-squares-sgd": LEAST_SQUARES_SGD,
   "mnist-mlp": MNIST_MLP,
+  "sq-vgg": SQ_VGG,
 };
 
 /** The function of experiment `name`, from `module` (a path or package name) or lowbit's EXPERIMENTS. */

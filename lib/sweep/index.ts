@@ -11,6 +11,7 @@ export type { JsonObject, JsonValue } from "./json_value";
 export { configurationLabels } from "./labels";
 export { leastSquaresSgd } from "./least_squares_sgd";
 export { mnistMlp } from "./mnist_mlp";
+export { sqStageLearningRate, sqVgg } from "../experiments/sq_vgg";
 export { runQueueWorker } from "./queue_worker";
 export type { QueueWorkerOptions } from "./queue_worker";
 export { sweepJobId } from "./queue_executor";

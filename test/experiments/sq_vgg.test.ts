@@ -17,20 +17,24 @@ const tiny = { stepsPerStage: 3, trainImages: 192, testImages: 64, batchSize: 32
 describe("sq-vgg", () => {
   test("registered", () => assert.equal(EXPERIMENTS["sq-vgg"].run, sqVgg));
 
-  test("the same seed gives the same metrics; stage 1 of a plain run is a one-stage run", { skip: absent }, async () => {
-    const start = tf.memory().numTensors;
-    const sq = await sqVgg({ ...tiny, weights: "twn", schedule: "sq" }, { seed: 7 });
-    assert.deepEqual(await sqVgg({ ...tiny, weights: "twn", schedule: "sq" }, { seed: 7 }), sq);
-    assert.deepEqual(Object.keys(sq).sort(), ["acc1", "acc2", "acc3", "acc4", "accuracy", "loss"]);
-    assert.equal(sq.accuracy, sq.acc4);
-    const four = await sqVgg({ ...tiny, weights: "bwn", stages: 4 }, { seed: 7 });
-    const one = await sqVgg({ ...tiny, weights: "bwn", stages: 1 }, { seed: 7 });
-    assert.equal(four.acc1, one.acc1);
-    assert.deepEqual(Object.keys(one).sort(), ["acc1", "accuracy", "loss"]);
-    const other = await sqVgg({ ...tiny, weights: "bwn", stages: 1 }, { seed: 8 });
-    assert.notDeepEqual(other, one);
-    assert.equal(tf.memory().numTensors, start);
-  });
+  test(
+    "the same seed gives the same metrics; stage 1 of a plain run is a one-stage run",
+    { skip: absent },
+    async () => {
+      const start = tf.memory().numTensors;
+      const sq = await sqVgg({ ...tiny, weights: "twn", schedule: "sq" }, { seed: 7 });
+      assert.deepEqual(await sqVgg({ ...tiny, weights: "twn", schedule: "sq" }, { seed: 7 }), sq);
+      assert.deepEqual(Object.keys(sq).sort(), ["acc1", "acc2", "acc3", "acc4", "accuracy", "loss"]);
+      assert.equal(sq.accuracy, sq.acc4);
+      const four = await sqVgg({ ...tiny, weights: "bwn", stages: 4 }, { seed: 7 });
+      const one = await sqVgg({ ...tiny, weights: "bwn", stages: 1 }, { seed: 7 });
+      assert.equal(four.acc1, one.acc1);
+      assert.deepEqual(Object.keys(one).sort(), ["acc1", "accuracy", "loss"]);
+      const other = await sqVgg({ ...tiny, weights: "bwn", stages: 1 }, { seed: 8 });
+      assert.notDeepEqual(other, one);
+      assert.equal(tf.memory().numTensors, start);
+    },
+  );
 
   test("each stage: the rate for its first half, a tenth for the third quarter, a hundredth after", () => {
     const rates = [0, 4, 5, 7, 8, 9].map((t) => sqStageLearningRate(0.002, t, 10));

@@ -20,7 +20,8 @@ describe("pairedTTestPower", () => {
       [2, 3, 0.47074943127843505],
       [0.3, 30, 0.35546273116552385],
     ];
-    for (const [effect, n, expected] of cases) close(pairedTTestPower(effect, n), expected, 1e-9, `effect ${effect}, n ${n}`);
+    for (const [effect, n, expected] of cases)
+      close(pairedTTestPower(effect, n), expected, 1e-9, `effect ${effect}, n ${n}`);
   });
 
   test("no effect: the power is the level; the sign of the effect does not matter", () => {
@@ -30,7 +31,10 @@ describe("pairedTTestPower", () => {
   });
 
   test("bad arguments name the parameter and its range", () => {
-    assert.throws(() => pairedTTestPower(1, 2), /pairedTTestPower n must be an integer in \[3, 100000\] \(pairs\); got 2/);
+    assert.throws(
+      () => pairedTTestPower(1, 2),
+      /pairedTTestPower n must be an integer in \[3, 100000\] \(pairs\); got 2/,
+    );
     assert.throws(() => pairedTTestPower(1, 5, { alpha: 1 }), /pairedTTestPower alpha must be in \(0, 1\); got 1/);
     assert.throws(() => pairedTTestPower(Number.NaN, 5), /pairedTTestPower effect must be a finite number; got NaN/);
   });
@@ -54,7 +58,13 @@ describe("minimalDetectableDifference", () => {
 
   test("bad arguments name the parameter and its range", () => {
     assert.throws(() => minimalDetectableDifference(-1, 5), /sd must be a finite number >= 0; got -1/);
-    assert.throws(() => minimalDetectableDifference(1, 5, { power: 0.01 }), /power must be in \(alpha, 1\) = \(0.05, 1\); got 0.01/);
-    assert.throws(() => minimalDetectableDifference(1, 3.5), /n must be an integer in \[3, 100000\] \(pairs\); got 3.5/);
+    assert.throws(
+      () => minimalDetectableDifference(1, 5, { power: 0.01 }),
+      /power must be in \(alpha, 1\) = \(0.05, 1\); got 0.01/,
+    );
+    assert.throws(
+      () => minimalDetectableDifference(1, 3.5),
+      /n must be an integer in \[3, 100000\] \(pairs\); got 3.5/,
+    );
   });
 });

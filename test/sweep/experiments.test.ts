@@ -88,11 +88,11 @@ describe("least-squares-sgd", () => {
 
 describe("the registry", () => {
   test("names lowbit's experiments; an unknown name or a module without the function is an error", () => {
-    assert.deepEqual(Object.keys(EXPERIMENTS), ["least-squares-sgd", "mnist-mlp"]);
+    assert.deepEqual(Object.keys(EXPERIMENTS), ["least-squares-sgd", "mnist-mlp", "sq-vgg"]);
     assert.equal(loadExperiment("least-squares-sgd"), leastSquaresSgd);
     assert.throws(
       () => loadExperiment("nope"),
-      /unknown experiment "nope"; lowbit's experiments are least-squares-sgd, mnist-mlp/,
+      /unknown experiment "nope"; lowbit's experiments are least-squares-sgd, mnist-mlp, sq-vgg/,
     );
     assert.throws(() => loadExperiment("nope", "node:path"), /module node:path exports no function "nope"; it exports/);
     assert.throws(

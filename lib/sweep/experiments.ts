@@ -8,6 +8,7 @@ import type { Experiment, RegisteredExperiment } from "./experiment";
 import { LEAST_SQUARES_SGD } from "./least_squares_sgd";
 import { MNIST_MLP } from "./mnist_mlp";
 import { WAGE_LENET } from "../experiments/wage_lenet";
+import { SQ_VGG } from "../experiments/sq_vgg";
 
 export const EXPERIMENTS: Readonly<Record<string, RegisteredExperiment>> = {
   "least-squares-sgd": LEAST_SQUARES_SGD,
@@ -15,6 +16,7 @@ export const EXPERIMENTS: Readonly<Record<string, RegisteredExperiment>> = {
   "dfp-lenet": DFP_LENET,
   "dfp-seq2seq": DFP_SEQ2SEQ,
   "wage-lenet": WAGE_LENET,
+  "sq-vgg": SQ_VGG,
 };
 
 /** The function of experiment `name`, from `module` (a path or package name) or lowbit's EXPERIMENTS. */

@@ -16,6 +16,7 @@ export type { DfpLeNetOptions, DfpRounding } from "../experiments/dfp_lenet";
 export { dfpSeq2seqExperiment } from "../experiments/dfp_seq2seq";
 export { trainWageLenet, wageLenet } from "../experiments/wage_lenet";
 export type { TrainedWageLenet } from "../experiments/wage_lenet";
+export { sqStageLearningRate, sqVgg } from "../experiments/sq_vgg";
 export { runQueueWorker } from "./queue_worker";
 export type { QueueWorkerOptions } from "./queue_worker";
 export { sweepJobId } from "./queue_executor";

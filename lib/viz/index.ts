@@ -11,6 +11,8 @@ export { NotebookProgress } from "./notebook_progress";
 export { ProgressBar } from "./progress_bar";
 export type { ProgressBarOptions } from "./progress_bar";
 export { lineChart, heatmap, histogram, barChart } from "./figure";
+export { dotIntervalChart } from "./dot_interval";
+export type { DotIntervalOptions, IntervalPoint, IntervalSeries } from "./dot_interval";
 export type {
   AxisOptions,
   BarSeries,

@@ -3,12 +3,16 @@
  * here, or as a function exported by the sweep's module (a user's file or package).
  */
 import type { Experiment, RegisteredExperiment } from "./experiment";
+import { CHAR_LSTM_DEVIL } from "../experiments/char_lstm_devil";
+import { QNN_MLP_MNIST } from "../experiments/qnn_mlp_mnist";
 import { LEAST_SQUARES_SGD } from "./least_squares_sgd";
 import { MNIST_MLP } from "./mnist_mlp";
 
 export const EXPERIMENTS: Readonly<Record<string, RegisteredExperiment>> = {
   "least-squares-sgd": LEAST_SQUARES_SGD,
   "mnist-mlp": MNIST_MLP,
+  "qnn-mlp-mnist": QNN_MLP_MNIST,
+  "char-lstm-devil": CHAR_LSTM_DEVIL,
 };
 
 /** The function of experiment `name`, from `module` (a path or package name) or lowbit's EXPERIMENTS. */

@@ -19,7 +19,7 @@
  * at the end from the start: how far training moved the network the forward pass sees).
  * The seed gives the initial weights, the batch order and the stochastic gradient rounding.
  */
-import type { Variable } from "../backend/tf";
+import type { Sequential, Variable } from "../backend/tf";
 import { checkInteger, MODEL_SEED_MAX } from "../core/checks";
 import type { ExperimentContext, Metrics, RegisteredExperiment } from "../sweep/experiment";
 import { checkConfigKeys } from "../sweep/experiment";
@@ -48,7 +48,14 @@ export function glorotLearningRateScale(fanIn: number, fanOut: number): number {
   return 1 / Math.sqrt(1.5 / (fanIn + fanOut));
 }
 
-export async function qnnMlpMnist(config: JsonObject, { seed }: ExperimentContext): Promise<Metrics> {
+/**
+ * Trains one run and returns the trained model with the metrics (the caller disposes the model):
+ * the experiment's body, for a notebook that goes on to use the network (XNOR inference).
+ */
+export async function trainQnnMlpMnist(
+  config: JsonObject,
+  { seed }: ExperimentContext,
+): Promise<{ model: Sequential; metrics: Metrics }> {
   checkConfigKeys(NAME, config, KEYS);
   checkInteger(`experiment "${NAME}" seed`, seed, 0, MODEL_SEED_MAX);
   const read = new ConfigReader(NAME, config);
@@ -128,18 +135,27 @@ export async function qnnMlpMnist(config: JsonObject, { seed }: ExperimentContex
     });
     tf.dispose(after);
     const last = history[history.length - 1];
-    return {
+    const metrics = {
       testError: 100 * (1 - last.accuracy!),
       testLoss: last.evalLoss!,
       trainLoss: last.loss,
       weightsChanged: (100 * changed) / total,
     };
+    return { model, metrics };
+  } catch (e) {
+    model.dispose();
+    throw e;
   } finally {
     tf.dispose(before);
-    model.dispose();
     optimizer.dispose();
     for (const g of groups) g.optimizer.dispose();
   }
+}
+
+export async function qnnMlpMnist(config: JsonObject, context: ExperimentContext): Promise<Metrics> {
+  const { model, metrics } = await trainQnnMlpMnist(config, context);
+  model.dispose();
+  return metrics;
 }
 
 export const QNN_MLP_MNIST: RegisteredExperiment = {

@@ -11,6 +11,8 @@ export type { JsonObject, JsonValue } from "./json_value";
 export { configurationLabels } from "./labels";
 export { leastSquaresSgd } from "./least_squares_sgd";
 export { mnistMlp } from "./mnist_mlp";
+export { charLstmDevil } from "../experiments/char_lstm_devil";
+export { glorotLearningRateScale, qnnMlpMnist, trainQnnMlpMnist } from "../experiments/qnn_mlp_mnist";
 export { runQueueWorker } from "./queue_worker";
 export type { QueueWorkerOptions } from "./queue_worker";
 export { sweepJobId } from "./queue_executor";

@@ -88,7 +88,7 @@ describe("least-squares-sgd", () => {
 
 describe("the registry", () => {
   test("names lowbit's experiments; an unknown name or a module without the function is an error", () => {
-    assert.deepEqual(Object.keys(EXPERIMENTS), ["least-squares-sgd", "mnist-mlp"]);
+    assert.deepEqual(Object.keys(EXPERIMENTS), ["least-squares-sgd", "mnist-mlp", "qnn-mlp-mnist", "char-lstm-devil"]);
     assert.equal(loadExperiment("least-squares-sgd"), leastSquaresSgd);
     assert.throws(
       () => loadExperiment("nope"),

@@ -114,7 +114,7 @@ describe("lowbit sweep", () => {
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(
       JSON.parse(r.stdout).experiments.map((e: { name: string }) => e.name),
-      ["least-squares-sgd", "mnist-mlp"],
+      ["least-squares-sgd", "mnist-mlp", "qnn-mlp-mnist", "char-lstm-devil"],
     );
   });
 

@@ -9,7 +9,9 @@
  * k in [2, 8]: W = Q(W_real, k) and act = Q(hardTanh(x), k), with WAGE's Q (symmetric fixed point
  * with k - 1 fraction bits, papers.md section 2): QNN's LinearQuant with step 2^(1-k), clipped
  * to +-(1 - 2^(1-k));
- * k = 32: float weights, hard-tanh activation. k-bit weights (2 to 8) start uniform in [-1, 1]. The real-valued weights are clipped to [-1, 1]
+ * k = 32: float weights, hard-tanh activation. Initial master weights: `init` "uniform" draws
+ * U(-1, 1) at every width (the authors' BinaryNet code: H = 1), "glorot" Glorot uniform; the
+ * default keeps "uniform" for 2 to 8 bits and "glorot" otherwise. The real-valued weights are clipped to [-1, 1]
  * after each update (trainStep does it) whenever the weights are quantized. The input layer sees
  * real-valued pixels, as in QNN. Train with trainStep, squaredHinge (the authors' Theano code)
  * or softmaxCrossEntropy, and Adam.
@@ -46,6 +48,12 @@ export interface QnnMlpOptions {
    * default float gradients.
    */
   gradientBits?: number;
+  /**
+   * Initial master weights: "uniform" U(-1, 1), "glorot" Glorot uniform. Default: "uniform" for
+   * 2 to 8 weight bits (Glorot's +-0.08 would all round to 0 on a step of 2^(1-k)), else "glorot".
+   * Compare weight widths with one init for all (the batch norm after each layer absorbs the scale).
+   */
+  init?: "uniform" | "glorot";
 }
 
 function checkBits(what: string, bits: number): void {
@@ -70,6 +78,7 @@ export function qnnMlp(options: QnnMlpOptions = {}): tf.Sequential {
     seed = 0,
     onQuantized,
     gradientBits,
+    init = weightBits >= 2 && weightBits <= 8 ? "uniform" : "glorot",
   } = options;
   checkSeed("qnnMlp seed", seed, MODEL_SEED_MAX);
   checkBits("weightBits", weightBits);
@@ -79,6 +88,8 @@ export function qnnMlp(options: QnnMlpOptions = {}): tf.Sequential {
   });
   if (batchNorm !== "float" && batchNorm !== "shift")
     throw new RangeError(`lowbit: qnnMlp batchNorm must be "float" or "shift"; got ${JSON.stringify(batchNorm)}`);
+  if (init !== "uniform" && init !== "glorot")
+    throw new RangeError(`lowbit: qnnMlp init must be "uniform" or "glorot"; got ${JSON.stringify(init)}`);
   const norm = (name: string) =>
     batchNorm === "shift"
       ? shiftBatchNorm({ name })
@@ -98,10 +109,7 @@ export function qnnMlp(options: QnnMlpOptions = {}): tf.Sequential {
           : { gradient: logQuantizer(gradientBits, { rounding: "stochastic", seed: seed * 16 + i }) }),
       },
       weightClip: weightBits === 32 ? undefined : 1,
-      // k-bit master weights start spread over the clip range [-1, 1], so that they start on
-      // different grid points (Glorot's +-0.08 would all round to 0 on a step of 2^(1-k));
-      // the batch norm after each layer absorbs the scale.
-      initLimit: weightBits >= 2 && weightBits <= 8 ? 1 : undefined,
+      initLimit: init === "uniform" ? 1 : undefined,
     });
   const inputSize = inputShape.reduce((a, b) => a * b, 1);
   const layers: tf.layers.Layer[] = [tf.layers.reshape({ inputShape, targetShape: [inputSize] })];

@@ -5,6 +5,8 @@
 import { DFP_LENET } from "../experiments/dfp_lenet";
 import { DFP_SEQ2SEQ } from "../experiments/dfp_seq2seq";
 import type { Experiment, RegisteredExperiment } from "./experiment";
+import { CHAR_LSTM_DEVIL } from "../experiments/char_lstm_devil";
+import { QNN_MLP_MNIST } from "../experiments/qnn_mlp_mnist";
 import { LEAST_SQUARES_SGD } from "./least_squares_sgd";
 import { MNIST_MLP } from "./mnist_mlp";
 import { WAGE_LENET } from "../experiments/wage_lenet";
@@ -17,6 +19,8 @@ export const EXPERIMENTS: Readonly<Record<string, RegisteredExperiment>> = {
   "dfp-seq2seq": DFP_SEQ2SEQ,
   "wage-lenet": WAGE_LENET,
   "sq-vgg": SQ_VGG,
+  "qnn-mlp-mnist": QNN_MLP_MNIST,
+  "char-lstm-devil": CHAR_LSTM_DEVIL,
 };
 
 /** The function of experiment `name`, from `module` (a path or package name) or lowbit's EXPERIMENTS. */

@@ -17,6 +17,8 @@ export { dfpSeq2seqExperiment } from "../experiments/dfp_seq2seq";
 export { trainWageLenet, wageLenet } from "../experiments/wage_lenet";
 export type { TrainedWageLenet } from "../experiments/wage_lenet";
 export { sqStageLearningRate, sqVgg } from "../experiments/sq_vgg";
+export { charLstmDevil } from "../experiments/char_lstm_devil";
+export { glorotLearningRateScale, qnnMlpMnist, trainQnnMlpMnist } from "../experiments/qnn_mlp_mnist";
 export { runQueueWorker } from "./queue_worker";
 export type { QueueWorkerOptions } from "./queue_worker";
 export { sweepJobId } from "./queue_executor";

@@ -24,6 +24,8 @@ export type {
   LineSeries,
   Trace,
 } from "./figure";
+export { intervalChart } from "./interval_chart";
+export type { IntervalChartOptions, IntervalSeries } from "./interval_chart";
 export { show } from "./show";
 export type { ShowOptions } from "./show";
 export { showTable } from "./table";

@@ -4,6 +4,7 @@
  */
 import { DFP_LENET } from "../experiments/dfp_lenet";
 import { DFP_SEQ2SEQ } from "../experiments/dfp_seq2seq";
+import { ACCUMULATION_CNN } from "../experiments/accumulation_cnn";
 import type { Experiment, RegisteredExperiment } from "./experiment";
 import { CHAR_LSTM_DEVIL } from "../experiments/char_lstm_devil";
 import { QNN_MLP_MNIST } from "../experiments/qnn_mlp_mnist";
@@ -21,6 +22,7 @@ export const EXPERIMENTS: Readonly<Record<string, RegisteredExperiment>> = {
   "sq-vgg": SQ_VGG,
   "qnn-mlp-mnist": QNN_MLP_MNIST,
   "char-lstm-devil": CHAR_LSTM_DEVIL,
+  "accumulation-cnn": ACCUMULATION_CNN,
 };
 
 /** The function of experiment `name`, from `module` (a path or package name) or lowbit's EXPERIMENTS. */

@@ -2,6 +2,7 @@
  * The experiments lowbit registers by name, and how a worker finds a sweep's experiment: by name
  * here, or as a function exported by the sweep's module (a user's file or package).
  */
+import { FP8_MLP } from "../experiments/fp8_mlp";
 import type { Experiment, RegisteredExperiment } from "./experiment";
 import { LEAST_SQUARES_SGD } from "./least_squares_sgd";
 import { MNIST_MLP } from "./mnist_mlp";
@@ -9,6 +10,7 @@ import { MNIST_MLP } from "./mnist_mlp";
 export const EXPERIMENTS: Readonly<Record<string, RegisteredExperiment>> = {
   "least-squares-sgd": LEAST_SQUARES_SGD,
   "mnist-mlp": MNIST_MLP,
+  "fp8-mlp": FP8_MLP,
 };
 
 /** The function of experiment `name`, from `module` (a path or package name) or lowbit's EXPERIMENTS. */

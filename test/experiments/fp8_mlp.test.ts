@@ -6,9 +6,11 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { EXPERIMENTS, loadExperiment } from "lowbit/sweep";
+import { EXPERIMENTS, type JsonObject, loadExperiment } from "lowbit/sweep";
 
-const run = loadExperiment("fp8-mlp");
+const experiment = loadExperiment("fp8-mlp");
+/** The experiment as a promise (a registered experiment may also return its metrics directly). */
+const run = (config: JsonObject, context: { seed: number }) => Promise.resolve(experiment(config, context));
 const tiny = { hidden: 16, trainImages: 128, testImages: 64, steps: 4, batchSize: 32, points: 4 };
 const withoutTimes = (m: Record<string, number>) =>
   Object.fromEntries(Object.entries(m).filter(([k]) => k !== "stepCpuMs" && k !== "stepWallMs"));

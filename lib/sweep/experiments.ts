@@ -5,6 +5,7 @@
 import { DFP_LENET } from "../experiments/dfp_lenet";
 import { DFP_SEQ2SEQ } from "../experiments/dfp_seq2seq";
 import { ACCUMULATION_CNN } from "../experiments/accumulation_cnn";
+import { FP8_MLP } from "../experiments/fp8_mlp";
 import type { Experiment, RegisteredExperiment } from "./experiment";
 import { CHAR_LSTM_DEVIL } from "../experiments/char_lstm_devil";
 import { QNN_MLP_MNIST } from "../experiments/qnn_mlp_mnist";
@@ -23,6 +24,7 @@ export const EXPERIMENTS: Readonly<Record<string, RegisteredExperiment>> = {
   "qnn-mlp-mnist": QNN_MLP_MNIST,
   "char-lstm-devil": CHAR_LSTM_DEVIL,
   "accumulation-cnn": ACCUMULATION_CNN,
+  "fp8-mlp": FP8_MLP,
 };
 
 /** The function of experiment `name`, from `module` (a path or package name) or lowbit's EXPERIMENTS. */

@@ -25,7 +25,7 @@ export type {
   Trace,
 } from "./figure";
 export { intervalChart } from "./interval_chart";
-export type { IntervalChartOptions, IntervalSeries } from "./interval_chart";
+export type { IntervalChartOptions, IntervalSeries as IntervalChartSeries } from "./interval_chart";
 export { show } from "./show";
 export type { ShowOptions } from "./show";
 export { showTable } from "./table";

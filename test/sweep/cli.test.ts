@@ -114,7 +114,18 @@ describe("lowbit sweep", () => {
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(
       JSON.parse(r.stdout).experiments.map((e: { name: string }) => e.name),
-      ["least-squares-sgd", "mnist-mlp", "dfp-lenet", "dfp-seq2seq"],
+      [
+        "least-squares-sgd",
+        "mnist-mlp",
+        "dfp-lenet",
+        "dfp-seq2seq",
+        "wage-lenet",
+        "sq-vgg",
+        "qnn-mlp-mnist",
+        "char-lstm-devil",
+        "accumulation-cnn",
+        "fp8-mlp",
+      ],
     );
   });
 

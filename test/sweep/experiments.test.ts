@@ -88,11 +88,22 @@ describe("least-squares-sgd", () => {
 
 describe("the registry", () => {
   test("names lowbit's experiments; an unknown name or a module without the function is an error", () => {
-    assert.deepEqual(Object.keys(EXPERIMENTS), ["least-squares-sgd", "mnist-mlp", "dfp-lenet", "dfp-seq2seq"]);
+    assert.deepEqual(Object.keys(EXPERIMENTS), [
+      "least-squares-sgd",
+      "mnist-mlp",
+      "dfp-lenet",
+      "dfp-seq2seq",
+      "wage-lenet",
+      "sq-vgg",
+      "qnn-mlp-mnist",
+      "char-lstm-devil",
+      "accumulation-cnn",
+      "fp8-mlp",
+    ]);
     assert.equal(loadExperiment("least-squares-sgd"), leastSquaresSgd);
     assert.throws(
       () => loadExperiment("nope"),
-      /unknown experiment "nope"; lowbit's experiments are least-squares-sgd, mnist-mlp, dfp-lenet, dfp-seq2seq/,
+      /unknown experiment "nope"; lowbit's experiments are least-squares-sgd, mnist-mlp, dfp-lenet, dfp-seq2seq, wage-lenet, sq-vgg, qnn-mlp-mnist, char-lstm-devil, accumulation-cnn, fp8-mlp/,
     );
     assert.throws(() => loadExperiment("nope", "node:path"), /module node:path exports no function "nope"; it exports/);
     assert.throws(

@@ -63,17 +63,19 @@ export function measured(values: readonly number[]): Measured {
 }
 
 /**
- * "reproduced" when our mean lies within `tolerance` of the paper's value; "partial" when it does
- * not but the 95% interval reaches within `tolerance` of it; "not reproduced" otherwise. The
- * tolerance is the notebook's stated standard (e.g. 0.5 points of error at toy scale).
+ * Whether our measurement agrees with the paper's value to within `tolerance`, the notebook's
+ * stated standard (e.g. 0.5 points of error at toy scale): "reproduced" when the whole 95%
+ * interval lies within `tolerance` of the paper's value (a mean inside the band with an interval
+ * reaching past it is not evidence of agreement), "not reproduced" when the whole interval lies
+ * outside that band, "partial" when the interval straddles its edge.
  */
 export function toleranceVerdict(ours: Measured, paper: number, tolerance: number): Verdict {
   if (!Number.isFinite(paper))
     throw new RangeError(`lowbit: toleranceVerdict paper must be a finite number; got ${paper}`);
   if (!(tolerance >= 0)) throw new RangeError(`lowbit: toleranceVerdict tolerance must be >= 0; got ${tolerance}`);
-  if (Math.abs(ours.mean - paper) <= tolerance) return "reproduced";
   const [low, high] = ours.ci95;
-  return low - tolerance <= paper && paper <= high + tolerance ? "partial" : "not reproduced";
+  if (paper - tolerance <= low && high <= paper + tolerance) return "reproduced";
+  return high < paper - tolerance || low > paper + tolerance ? "not reproduced" : "partial";
 }
 
 /**

@@ -21,10 +21,18 @@ describe("measured", () => {
 
 describe("verdicts", () => {
   const m = (values: number[]) => measured(values);
-  it("toleranceVerdict: within tolerance, interval within tolerance, or neither", () => {
-    assert.equal(toleranceVerdict(m([1, 1.1, 0.9]), 1.2, 0.25), "reproduced");
+  it("toleranceVerdict: the interval within the band, straddling its edge, or outside it", () => {
+    // [1, 1.1, 0.9]: mean 1, 95% interval 1 +- 0.248.
+    assert.equal(toleranceVerdict(m([1, 1.1, 0.9]), 1.2, 0.5), "reproduced");
     assert.equal(toleranceVerdict(m([0, 1, 2]), 2, 0.5), "partial");
     assert.equal(toleranceVerdict(m([1, 1.01, 0.99]), 2, 0.5), "not reproduced");
+    assert.equal(toleranceVerdict(m([0, 0, 0]), 0, 0), "reproduced", "an exact claim measured exactly");
+    // Regression: a mean inside the band is not agreement when the interval reaches past it
+    // (notebook 04's 4-bit LSTM: mean 1.9, interval [-10.6, 14.3], tolerance 5, was "reproduced").
+    assert.equal(toleranceVerdict(m([1, 1.1, 0.9]), 1.2, 0.25), "partial");
+    assert.equal(toleranceVerdict(m([-8, 2, 12]), 0, 5), "partial");
+    assert.equal(toleranceVerdict(m([0.8, 0.75, 0.7]), 0.75, 0.05), "partial");
+    assert.equal(toleranceVerdict(m([10, 11, 12]), 0, 5), "not reproduced");
     assert.throws(() => toleranceVerdict(m([1, 2, 3]), 1, -1), /tolerance must be >= 0/);
   });
 

@@ -202,13 +202,39 @@ export function lineChart(series: readonly LineSeries[], options: FigureOptions 
       error_y: errorBars(s.error),
     };
   });
-  return {
+  const result = {
     data,
     layout: layout(
       options,
       series.map((s) => s.name),
     ),
   };
+  for (const key of ["x", "y"] as const) {
+    const axisOptions = options[key];
+    if (!axisOptions?.log) continue;
+    const values = axisOptions.range ?? data.flatMap((t) => (t[key] as ArrayLike<number>) ?? []);
+    const layoutKey = key === "x" ? "xaxis" : "yaxis";
+    result.layout[layoutKey] = { ...(result.layout[layoutKey] as object), ...decadeTicks(values) };
+  }
+  return result;
+}
+
+/**
+ * On a log axis spanning two decades or more, one labelled tick per decade and unlabelled minor
+ * ticks at 2..9 times it: plotly's default labels 2 and 5 inside every decade, which crowds the
+ * axis into unreadable digit runs. Narrower spans keep plotly's labels (a decade tick alone
+ * would leave one label or none).
+ */
+function decadeTicks(values: ArrayLike<number>): Record<string, unknown> {
+  let low = Infinity,
+    high = -Infinity;
+  for (const v of Array.from(values)) {
+    if (!(v > 0) || !Number.isFinite(v)) continue;
+    low = Math.min(low, v);
+    high = Math.max(high, v);
+  }
+  if (!(high / low >= 100)) return {};
+  return { dtick: 1, minor: { ticks: "outside", ticklen: 4, dtick: "D1", showgrid: false } };
 }
 
 /** A matrix as colours, z[row][column], row 0 at the top (as a confusion matrix is read). */

@@ -149,7 +149,7 @@ export function matchesRecorded(written: string, values: readonly number[]): boo
 }
 
 interface Recorded {
-  claims?: { id: string; verdict: string; ours: { seeds: number; values: number[] } | null }[];
+  claims?: { id: string; verdict: string; ours: { mean: number; seeds: number; values: number[] } | null }[];
 }
 
 function recordedFiles(name: string): string[] {

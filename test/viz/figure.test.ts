@@ -24,6 +24,18 @@ describe("figure builders", () => {
     );
   });
 
+  it("lineChart: a log axis over two decades or more labels decades only, minor ticks unlabelled; a narrower one keeps plotly's", () => {
+    const wide = lineChart([{ name: "a", x: [64, 1024, 36864], y: [1, 2, 3] }], { x: { log: true } });
+    const xaxis = wide.layout.xaxis as { dtick?: number; minor?: { dtick: string } };
+    assert.equal(xaxis.dtick, 1);
+    assert.equal(xaxis.minor?.dtick, "D1");
+    assert.equal((wide.layout.yaxis as { dtick?: number }).dtick, undefined, "a linear axis is left alone");
+    const narrow = lineChart([{ name: "a", y: [2, 50] }], { y: { log: true } });
+    assert.equal((narrow.layout.yaxis as { dtick?: number }).dtick, undefined);
+    const ranged = lineChart([{ name: "a", y: [2, 5] }], { y: { log: true, range: [1, 1000] } });
+    assert.equal((ranged.layout.yaxis as { dtick?: number }).dtick, 1, "the stated range decides, not the data");
+  });
+
   it("heatmap: rows top-down, labels, annotations per cell; ragged rows are refused", () => {
     const fig = heatmap(
       [

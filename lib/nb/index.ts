@@ -1,6 +1,6 @@
 /**
  * `lowbit/notebook`: what a notebook shows and records, apart from what it computes. Figures
- * (lineChart, heatmap, histogram, barChart, dotIntervalChart; show, exportFigure), tables (showTable, and
+ * (lineChart, heatmap, histogram, barChart, intervalChart; show, exportFigure), tables (showTable, and
  * toDataFrame of a training history), progress in place (ProgressBar; train()'s NotebookProgress,
  * registered when this module loads), the bridge to tslab's
  * display (cellDisplay, updatableDisplay); run profiles (byProfile: each notebook's smoke and
@@ -33,11 +33,11 @@ export { KERNEL_NAME, TSLAB_VERSION, TslabNotFoundError, jupyterDataDir, writeKe
 export type { JupyterDataDirOptions, KernelSpec, WriteKernelSpecOptions, WrittenKernelSpec } from "./kernel_spec";
 export {
   barChart,
-  dotIntervalChart,
   exportFigure,
   heatmap,
   histogram,
   intervalChart,
+  intervalSeries,
   lineChart,
   NotebookProgress,
   OptionalPackageMissingError,
@@ -49,13 +49,11 @@ export type {
   AxisOptions,
   BarSeries,
   DataFrameLike,
-  DotIntervalOptions,
   Figure,
   FigureOptions,
   HeatmapOptions,
   HistogramOptions,
   HistogramSeries,
-  IntervalPoint,
   IntervalChartOptions,
   IntervalSeries,
   LineSeries,

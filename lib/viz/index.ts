@@ -11,8 +11,6 @@ export { NotebookProgress } from "./notebook_progress";
 export { ProgressBar } from "./progress_bar";
 export type { ProgressBarOptions } from "./progress_bar";
 export { lineChart, heatmap, histogram, barChart } from "./figure";
-export { dotIntervalChart } from "./dot_interval";
-export type { DotIntervalOptions, IntervalPoint, IntervalSeries } from "./dot_interval";
 export type {
   AxisOptions,
   BarSeries,
@@ -24,8 +22,8 @@ export type {
   LineSeries,
   Trace,
 } from "./figure";
-export { intervalChart } from "./interval_chart";
-export type { IntervalChartOptions, IntervalSeries as IntervalChartSeries } from "./interval_chart";
+export { intervalChart, intervalSeries } from "./interval_chart";
+export type { IntervalChartOptions, IntervalSeries } from "./interval_chart";
 export { show } from "./show";
 export type { ShowOptions } from "./show";
 export { showTable } from "./table";

@@ -113,10 +113,20 @@ describe("notebook 00 in Jupyter Notebook", { skip: !process.env.CI && missing }
       [`${base}/${plotlyNbextensionUrl()}`],
       "plotly.js comes from the server, once",
     );
-    // train()'s progress is one output entry overwritten in place for the whole run (its epochs
-    // are lines inside it), not one entry per update or per epoch: notebook 00 trains once.
-    const progress = await page.locator(".output_area progress").count();
-    assert.equal(progress, 1);
+    // Progress is one output entry overwritten in place for the whole run (train()'s epochs and
+    // sweep()'s runs are lines inside it), not one entry per update: at most one per cell, and
+    // train()'s cell has one (sweep()'s has one unless its runs were done before: it resumes).
+    const progressPerCell = await page
+      .locator(".cell.code_cell")
+      .evaluateAll((cells) => cells.map((c) => c.querySelectorAll(".output_area progress").length));
+    assert.ok(
+      progressPerCell.every((n) => n <= 1),
+      `progress entries per cell: ${progressPerCell.join(", ")}`,
+    );
+    const trainingProgress = await page
+      .locator(".output_area progress")
+      .evaluateAll((ps) => ps.filter((p) => p.closest(".output_area")?.textContent?.includes("LeNet-5 epoch")).length);
+    assert.equal(trainingProgress, 1, "train()'s progress bar");
 
     // Save as the user would (File > Save: the front end PUTs the notebook to the contents API).
     // Against the source: Jupyter may have autosaved part of the outputs already.

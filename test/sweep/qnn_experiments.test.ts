@@ -2,7 +2,7 @@
  * Notebook 04's experiments. qnn-mlp-mnist: seeded end to end, bad configurations refused with the
  * key and its range, and BinaryNet's per-layer learning-rate scale checked from Adam's first step
  * (it moves every weight with a non-zero gradient by the learning rate, so the largest move of a
- * layer is that layer's rate). char-lstm-devil: seeded, finite. intervalChart: the traces it draws.
+ * layer is that layer's rate). char-lstm-devil: seeded, finite.
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -12,7 +12,6 @@ import { initBackend, qnnMlp } from "lowbit";
 import { DEVILS_DICTIONARY_FILE } from "../../lib/dist/data/text_corpus";
 import { QuantDense } from "lowbit/layers";
 import { charLstmDevil, EXPERIMENTS, glorotLearningRateScale, qnnMlpMnist, trainQnnMlpMnist } from "lowbit/sweep";
-import { intervalChart } from "lowbit/viz";
 
 const TINY = { hidden: [16, 8], trainImages: 300, testImages: 100, epochs: 1 };
 
@@ -105,34 +104,4 @@ describe("char-lstm-devil", () => {
       );
     },
   );
-});
-
-describe("intervalChart", () => {
-  test("dots with asymmetric intervals, series side by side, missing categories skipped, references across", () => {
-    const fig = intervalChart(
-      ["a", "b", "c"],
-      [
-        { name: "one", mean: [1, 2, null], low: [0.5, 1, null], high: [2, 2.5, null] },
-        { name: "two", mean: [3, 4, 5], low: [null, 3, 4], high: [null, 6, 5.5] },
-      ],
-      { references: [{ name: "zero", y: 0 }] },
-    );
-    assert.equal(fig.data.length, 3);
-    assert.deepEqual(fig.data[0].x, [-0.2, 0.8]);
-    assert.deepEqual(fig.data[1].x, [0.2, 1.2, 2.2]);
-    assert.deepEqual(fig.data[0].error_y, {
-      type: "data",
-      symmetric: false,
-      array: [1, 0.5],
-      arrayminus: [0.5, 1],
-      visible: true,
-    });
-    assert.deepEqual((fig.data[1].error_y as { array: number[] }).array, [0, 2, 0.5]);
-    assert.deepEqual(fig.data[2].y, [0, 0]);
-    assert.deepEqual((fig.layout.xaxis as { ticktext: string[] }).ticktext, ["a", "b", "c"]);
-    assert.throws(
-      () => intervalChart(["a"], [{ name: "s", mean: [1, 2], low: [1], high: [1] }]),
-      /intervalChart series "s" mean has 2 entries; expected 1/,
-    );
-  });
 });

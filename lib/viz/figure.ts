@@ -212,7 +212,7 @@ export function lineChart(series: readonly LineSeries[], options: FigureOptions 
   for (const key of ["x", "y"] as const) {
     const axisOptions = options[key];
     if (!axisOptions?.log) continue;
-    const values = axisOptions.range ?? data.flatMap((t) => (t[key] as ArrayLike<number>) ?? []);
+    const values = axisOptions.range ?? data.flatMap((t) => Array.from((t[key] as ArrayLike<number>) ?? []));
     const layoutKey = key === "x" ? "xaxis" : "yaxis";
     result.layout[layoutKey] = { ...(result.layout[layoutKey] as object), ...decadeTicks(values) };
   }

@@ -7,7 +7,7 @@
  * the standard deviation of every dot product by about eps / 2, i.e. 0.5% at 0.01, a bias of the
  * size of the operands' own rounding noise at 8 bits; VRR above 1 (rounding noise added by
  * partial swamping) is an error too, hence the absolute value. The paper's own cut-off could
- * not be read (shared/papers.md section 5); notebook 05 checks this one by training at the
+ * not be read from the paper (Sakr et al., ICLR 2019); notebook 05 checks this one by training at the
  * predicted precision and at 2-3 bits fewer.
  */
 import { checkInteger } from "../core/checks";

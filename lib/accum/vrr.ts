@@ -34,7 +34,7 @@
  */
 import { checkInteger, checkOneOf } from "../core/checks";
 import { checkFormat, type FloatingPointFormat, type Format } from "../quant/formats";
-import { absMomentBetween, twoSidedTail } from "./normal";
+import { absMomentBetween, twoSidedTail } from "../stats/normal";
 import { ACCUMULATOR_ROUNDINGS, type AccumulatorRounding } from "./rounding";
 
 export interface VrrOptions {

@@ -1,6 +1,6 @@
 /**
  * The accumulator a dot product of n products needs. For integer operands lowbit uses the
- * no-overflow width of FINN-R (Blott et al., ACM TRETS 2018; papers.md section 6):
+ * no-overflow width of FINN-R (Blott et al., ACM TRETS 2018):
  *
  *   alpha = log2(n) + W + A - 1 - signed,   bits = ceil(alpha + log2(1 + 2^-alpha) + 1)
  *

@@ -1,5 +1,5 @@
 /**
- * Bit configurations of training, one per paper (papers.md), as the hardware sees them: the
+ * Bit configurations of training, one per paper lowbit reproduces, as the hardware sees them: the
  * operand of every tensor (W weights, A activations, G weight gradients, E errors), the model's
  * input, the accumulator of the GEMMs, and the master weights the update writes. The GEMMs then
  * multiply: FWD W x A (the layer's input activations), BWD W x E, GRAD A x E.

@@ -1,6 +1,6 @@
 /**
  * LUT counts of the pieces of a PE x SIMD matrix-vector unit, from FINN-R's published estimates
- * (Blott et al., ACM TRETS 2018; papers.md section 6) for W-bit weights and A-bit inputs:
+ * (Blott et al., ACM TRETS 2018) for W-bit weights and A-bit inputs:
  *   one LUT-based multiplier      (2 ceil((W + A) / 6) - 1) (W + A)
  *   one PE's adder tree           (W + A) (2 SIMD - 1)
  *   the accumulator               one LUT per accumulator bit

@@ -2,7 +2,7 @@
  * Energy and area of one multiply-accumulate: a product of two operands added into an
  * accumulator. The product's scheme depends on the operand kinds:
  *   xnor-popcount  binary x binary: the product of two +-1 is an XNOR of their sign bits, and a
- *                  dot product of n of them is n - 2 popcount(a XOR b) (QNN, papers.md section 4).
+ *                  dot product of n of them is n - 2 popcount(a XOR b) (Hubara et al., JMLR 2017).
  *                  Per MAC: the XNOR (1 bit-cell) and the MAC's share of the popcount tree: a tree
  *                  summing n bits has n/2 one-bit adders, n/4 two-bit ones, ..., sum l n/2^l -> 2n
  *                  bit-cells, 2 per input bit. The tree's output joins the accumulator once per

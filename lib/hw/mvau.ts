@@ -1,8 +1,8 @@
 /**
  * FPGA resources of a matrix-vector unit (FINN's MVAU): PE processing elements, each taking
  * SIMD products per cycle of an MH x MW matrix (MW the dot-product length) with an input vector,
- * every PE with its adder tree and accumulator; the matrix in block RAM. Per papers.md section 6
- * (FINN-R's estimates, Blott et al. 2018):
+ * every PE with its adder tree and accumulator; the matrix in block RAM. From
+ * FINN-R's estimates (Blott et al., ACM TRETS 2018):
  *
  *   LUT  = 300 + 1.1 PE (SIMD mult + adder tree + accumulator bits)
  *          mult = lutMultiplierLuts(W, A) for LUT-mapped products, 0 on DSPs;

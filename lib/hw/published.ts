@@ -2,7 +2,7 @@
  * The published per-operation costs lowbit's hardware model starts from, each entry with its
  * source. Arithmetic: energy (pJ) and area (um^2) of one operation in a 45 nm process, from
  * M. Horowitz, "Computing's energy problem (and what we can do about it)", ISSCC 2014, as widely
- * reproduced (papers.md section 6). Memory: energy of one 64-bit read from the same talk.
+ * reproduced. Memory: energy of one 64-bit read from the same talk.
  * Everything else in lib/hw is derived from these numbers by the laws in operation_cost.ts and
  * memory.ts; nothing else is a measurement.
  */

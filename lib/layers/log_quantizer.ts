@@ -1,5 +1,5 @@
 /**
- * QNN's logarithmic quantization with a per-tensor scale, for gradients (papers.md section 4;
+ * QNN's logarithmic quantization with a per-tensor scale, for gradients (Hubara et al., JMLR 2017;
  * QNN quantizes gradients to 6 bits without giving the exact rule, so this one is lowbit's):
  *
  *   LogQuant(x) = sign(x) * 2^round(log2 |x|),  exponents in [e_max - 2^(bits-1) + 2, e_max],

@@ -1,5 +1,5 @@
 /**
- * Which of a layer's tensors are quantized, and how (papers.md's vocabulary):
+ * Which of a layer's tensors are quantized, and how (the vocabulary of the papers lowbit reproduces):
  *   weight      W: the layer computes with weight.apply(W); gradients reach the real-valued
  *               master copy W straight through (STE);
  *   activation  A: the output is activation.apply(a); backward straight through;

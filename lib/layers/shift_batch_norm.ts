@@ -1,5 +1,5 @@
 /**
- * QNN's shift-based batch normalization (Hubara et al., JMLR 2017; papers.md section 4), which
+ * QNN's shift-based batch normalization (Hubara et al., JMLR 2017), which
  * replaces the multiplications of batch norm by bit shifts, AP2(x) = sign(x) 2^round(log2 |x|).
  * Over the batch (every axis but the last, the channels), in training:
  *

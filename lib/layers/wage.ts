@@ -1,5 +1,5 @@
 /**
- * WAGE's quantizers (Wu et al., ICLR 2018; papers.md section 2) as layer quantizers:
+ * WAGE's quantizers (Wu et al., ICLR 2018) as layer quantizers:
  *   W: Q(W, kW)                                   weights, ternary for kW = 2
  *   A: Q(a / alpha, kA)                           activations; alpha is the layer's constant scale;
  *                                                 the gradient passes where a / alpha is inside the clip

@@ -1,6 +1,6 @@
 /**
  * A character-level LSTM language model, the shape of QNN's quantized recurrent experiments at
- * laptop scale (papers.md section 4):
+ * laptop scale (Hubara et al., JMLR 2017):
  *
  *   one-hot characters [batch, time, vocab] -> QuantLstm x layers -> dense(vocab)
  *

@@ -1,5 +1,5 @@
 /**
- * QNN's MNIST multilayer perceptron (Hubara et al., JMLR 2017; papers.md section 4): hidden
+ * QNN's MNIST multilayer perceptron (Hubara et al., JMLR 2017): hidden
  * layers of binary (or k-bit) weights, each followed by batch norm and the binary (or k-bit)
  * activation, and an output layer of binary weights followed by batch norm:
  *
@@ -7,7 +7,7 @@
  *
  * k = 1: W = sign(W_real), act = sign with the straight-through estimator with cancellation.
  * k in [2, 8]: W = Q(W_real, k) and act = Q(hardTanh(x), k), with WAGE's Q (symmetric fixed point
- * with k - 1 fraction bits, papers.md section 2): QNN's LinearQuant with step 2^(1-k), clipped
+ * with k - 1 fraction bits, Wu et al., ICLR 2018): QNN's LinearQuant with step 2^(1-k), clipped
  * to +-(1 - 2^(1-k));
  * k = 32: float weights, hard-tanh activation. Initial master weights: `init` "uniform" draws
  * U(-1, 1) at every width (the authors' BinaryNet code: H = 1), "glorot" Glorot uniform; the

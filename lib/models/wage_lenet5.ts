@@ -1,5 +1,5 @@
 /**
- * WAGE's MNIST network (papers.md section 2): LeNet-5 32C5-MP2-64C5-MP2-512FC-10, no bias,
+ * WAGE's MNIST network (Wu et al., ICLR 2018): LeNet-5 32C5-MP2-64C5-MP2-512FC-10, no bias,
  * no batch norm, an 8-bit input (Q(x, kA) of the pixels in [0, 1]) and every layer with
  * k_W-k_A-k_G-k_E bits (default 2-8-8-8), WAGE's initialisation and constant layer scales alpha.
  * Train it with trainStep, sumSquaredError and tf.train.sgd(1): the learning rate eta is part of

@@ -1,5 +1,5 @@
 /**
- * QNN's approximate power of two (Hubara et al., JMLR 2017; papers.md section 4):
+ * QNN's approximate power of two (Hubara et al., JMLR 2017):
  *   AP2(x) = sign(x) * 2^round(log2 |x|),  AP2(+-0) = +-0.
  * Multiplying by AP2(x) is a bit shift, which is how QNN's shift-based batch norm and AdaMax
  * avoid multipliers. Unlike the powerOfTwo format it has no exponent range: every float32

@@ -11,7 +11,7 @@
  * true difference the design finds with that probability. A difference smaller than it may be
  * real; the design is just unlikely to show it.
  */
-import { twoSidedTail } from "../accum/normal";
+import { twoSidedTail } from "./normal";
 import { studentTQuantile } from "./student_t";
 
 /** Phi(x), the standard normal distribution function. */

@@ -1,5 +1,5 @@
 /**
- * QNN's shift-based AdaMax (Hubara et al., JMLR 2017; papers.md section 4): AdaMax with every
+ * QNN's shift-based AdaMax (Hubara et al., JMLR 2017): AdaMax with every
  * multiplication by a variable replaced by a multiplication by a power of two, a bit shift:
  *   m_t = beta1 m + (1 - beta1) g,   v_t = max(beta2 v, |g|)
  *   w  <- w - AP2(lr / (1 - beta1^t)) * m_t * AP2(1 / (v_t + epsilon))

@@ -1,4 +1,4 @@
-// XNOR-popcount matrix product of bit-packed sign matrices (QNN, papers.md section 4). A sign
+// XNOR-popcount matrix product of bit-packed sign matrices (Hubara et al., JMLR 2017, QNN). A sign
 // matrix is stored row by row, 32 signs per u32 word (bit 1 iff the value is >= 0, element k
 // of a row in bit k % 32 of word k / 32), each row padded with zero bits to `vecs` 128-bit
 // vectors. For rows a of A [M, K] and b of B^T [N, K]:

@@ -1,5 +1,5 @@
 /**
- * Bit-packed sign matrices (QNN, papers.md section 4): the sign of each value as one bit,
+ * Bit-packed sign matrices (Hubara et al., JMLR 2017, QNN): the sign of each value as one bit,
  * 1 iff value >= 0 (so +1, 0 and -0 pack to 1; -1 and NaN to 0), 32 signs per u32 word with
  * element k of a row in bit k % 32 of word k / 32. Each row is padded with zero bits to a whole
  * number of 128-bit vectors (wordsPerRow a multiple of 4), the unit of the SIMD kernel; the

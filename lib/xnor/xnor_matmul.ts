@@ -1,5 +1,5 @@
 /**
- * Binary matrix product by XNOR and popcount (QNN, papers.md section 4). For +-1 vectors a, b
+ * Binary matrix product by XNOR and popcount (Hubara et al., JMLR 2017, QNN). For +-1 vectors a, b
  * of length K packed as bits (1 for +1), the products a_k * b_k are +1 where the bits agree, so
  *
  *   a . b = (#agree) - (#differ) = K - 2 * popcount(a XOR b),

@@ -1,5 +1,5 @@
 /**
- * Quantized layers against float64 references of papers.md's formulas: WAGE's forward pass,
+ * Quantized layers against float64 references of the papers' formulas: WAGE's forward pass,
  * the error quantizer acting on the backward signal only, straight-through gradients to the
  * master weights, WAGE's layer scales, no leaks over many steps, and clear errors.
  */

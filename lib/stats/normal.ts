@@ -1,6 +1,7 @@
 /**
  * The standard normal distribution's two-sided tail P(|Z| > a) = erfc(a / sqrt 2) and partial
- * first moments, accurate to about 1e-13 absolute: what the analytic VRR model integrates.
+ * first moments, accurate to about 1e-13 absolute: what the analytic VRR model (lib/accum/vrr.ts)
+ * integrates and power calculations use.
  * Series of erf below 2.5, a continued fraction of erfc above (both classical expansions,
  * evaluated to convergence).
  */

@@ -234,7 +234,13 @@ function decadeTicks(values: ArrayLike<number>): Record<string, unknown> {
     high = Math.max(high, v);
   }
   if (!(high / low >= 100)) return {};
-  return { dtick: 1, minor: { ticks: "outside", ticklen: 4, dtick: "D1", showgrid: false } };
+  // Major ticks drawn outside too, so that their labels stand clear of the minor ticks.
+  return {
+    dtick: 1,
+    ticks: "outside",
+    ticklen: 6,
+    minor: { ticks: "outside", ticklen: 3, dtick: "D1", showgrid: false },
+  };
 }
 
 /** A matrix as colours, z[row][column], row 0 at the top (as a confusion matrix is read). */

@@ -26,9 +26,10 @@ describe("figure builders", () => {
 
   it("lineChart: a log axis over two decades or more labels decades only, minor ticks unlabelled; a narrower one keeps plotly's", () => {
     const wide = lineChart([{ name: "a", x: [64, 1024, 36864], y: [1, 2, 3] }], { x: { log: true } });
-    const xaxis = wide.layout.xaxis as { dtick?: number; minor?: { dtick: string } };
+    const xaxis = wide.layout.xaxis as { dtick?: number; ticks?: string; minor?: { dtick: string; ticklen: number } };
     assert.equal(xaxis.dtick, 1);
     assert.equal(xaxis.minor?.dtick, "D1");
+    assert.equal(xaxis.ticks, "outside", "major ticks push the labels clear of the minor ones");
     assert.equal((wide.layout.yaxis as { dtick?: number }).dtick, undefined, "a linear axis is left alone");
     const narrow = lineChart([{ name: "a", y: [2, 50] }], { y: { log: true } });
     assert.equal((narrow.layout.yaxis as { dtick?: number }).dtick, undefined);

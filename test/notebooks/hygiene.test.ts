@@ -28,11 +28,7 @@ const RESULTS = path.join(ROOT, "data", "results");
 /** Notebooks still to be converted (issue 21); shrinks as each is converted, until empty. */
 const NOT_CONVERTED = [
   "01-dfp-stochastic-rounding",
-  "02-wage",
   "03-stochastic-quantization",
-  "04-qnn-binarization",
-  "05-accumulation-scaling",
-  "06-fpga-cost-model",
   "08-inside-the-fp8-gemm",
 ];
 

@@ -6,8 +6,9 @@
  * sum-of-squared-errors loss; --eta gives the learning rate (powers of two) per epoch, the last
  * one repeating (the authors' MNIST log: 8 for 200 epochs, then 1, then 1/8); --variant code|paper
  * picks where the authors' code and the paper differ (wageLeNet5). With --min-accuracy it exits 1
- * when the final test accuracy is below that value (CI uses it); --results NAME writes the
- * per-epoch test errors to data/results/NAME.<profile>.json. The command line is commander's, like
+ * when the final test accuracy is below that value (CI uses it); --results FILE writes the run's
+ * arguments and per-epoch test errors to FILE as JSON, after every epoch and atomically (the
+ * notebooks' data/results holds recorded claims, which a single command-line run is not). The command line is commander's, like
  * the lowbit command's: a bad flag value is one line naming the flag and its range (exit code 2,
  * no stack trace); --help prints every option; a loss that is not finite after an epoch
  * (training diverged) ends the run with exit code 1.
@@ -15,7 +16,7 @@
 import { Command, CommanderError } from "commander";
 import * as tf from "lowbit/tf";
 import { DatasetNotFoundError, initBackend, lenet5, loadFashionMnist, loadMnist, QuantLayer, wageLeNet5 } from "lowbit";
-import { writeResults } from "lowbit/notebook";
+import { writeFileAtomic } from "lowbit/core";
 import type { WageGradientQuantizer } from "lowbit/layers";
 import { WAGE_VARIANTS, type WageVariant } from "lowbit/models";
 import { train } from "lowbit/train";
@@ -67,7 +68,7 @@ function commandLine(): Command {
       "--min-accuracy <a>",
       "exit with code 1 when the final test accuracy is below a, a number in [0, 1] (CI uses it)",
     )
-    .option("--results <name>", "write the per-epoch test errors to data/results/<name>.<profile>.json")
+    .option("--results <file>", "write the arguments and per-epoch test errors to <file> (JSON)")
     .helpOption("-h, --help", "print this help and exit")
     .configureHelp({ helpWidth: 100, sortOptions: false })
     .showHelpAfterError("(npm run train -- --help lists the options)")
@@ -122,6 +123,12 @@ async function main(program: Command): Promise<void> {
   const history: EpochRecord[] = [];
   const epochRecords = (records: EpochRecord[]) =>
     records.map((r) => ({ epoch: r.epoch, testError: 1 - r.accuracy!, loss: r.loss, seconds: r.seconds }));
+  /** The run so far as JSON in `file` (written whole: a reader never sees half a file). */
+  const writeRun = (file: string) => {
+    const run = { args, backend: backend.name, written: new Date().toISOString(), epochs: epochRecords(history) };
+    writeFileAtomic(file, `${JSON.stringify(run, null, 2)}\n`);
+    return file;
+  };
   await train({
     model,
     data: { train: data.train, test: data.test },
@@ -144,14 +151,10 @@ async function main(program: Command): Promise<void> {
       );
       for (const g of gradients) g.eta = etaOf(r.epoch);
       // Written after every epoch, so that a long run stopped early keeps what it measured.
-      if (values.results !== undefined)
-        writeResults(values.results, { args, backend: backend.name, epochs: epochRecords(history) });
+      if (values.results !== undefined) writeRun(values.results);
     },
   });
-  if (values.results !== undefined)
-    console.log(
-      `wrote ${writeResults(values.results, { args, backend: backend.name, epochs: epochRecords(history) })}`,
-    );
+  if (values.results !== undefined) console.log(`wrote ${writeRun(values.results)}`);
   const accuracy = history[history.length - 1].accuracy!;
   if (minAccuracy !== undefined && accuracy < minAccuracy) {
     console.error(`test accuracy ${accuracy} is below --min-accuracy ${minAccuracy}`);

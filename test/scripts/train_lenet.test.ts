@@ -6,15 +6,22 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { type ProcessResult, runProcess } from "../run_process";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
 function train(...args: string[]): Promise<ProcessResult> {
+  return trainWith({}, ...args);
+}
+
+function trainWith(env: Record<string, string>, ...args: string[]): Promise<ProcessResult> {
   const script = path.join(ROOT, "scripts", "train-lenet.ts");
   return runProcess(process.execPath, ["--import", "tsx", script, "--train", "64", "--batch", "64", ...args], {
     cwd: ROOT,
+    env: { ...process.env, ...env },
   });
 }
 
@@ -40,6 +47,27 @@ describe("npm run train arguments", () => {
         assert.doesNotMatch(r.stderr, /^\s+at /m, "no stack trace");
         assert.equal(r.stdout, "", "nothing trained");
       });
+    }
+  });
+
+  it("--results FILE writes the run as JSON in either profile (regression: the full profile threw for want of claims)", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lowbit-train-"));
+    try {
+      const file = path.join(dir, "run.json");
+      const r = await trainWith({ LOWBIT_PROFILE: "full" }, "--epochs", "1", "--results", file);
+      assert.equal(r.code, 0, r.stderr);
+      const run = JSON.parse(fs.readFileSync(file, "utf8")) as {
+        args: { results: string };
+        epochs: { epoch: number }[];
+      };
+      assert.equal(run.args.results, file);
+      assert.deepEqual(
+        run.epochs.map((e) => e.epoch),
+        [1],
+      );
+      assert.deepEqual(fs.readdirSync(dir), ["run.json"], "no temporary file left");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 

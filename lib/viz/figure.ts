@@ -78,6 +78,9 @@ export interface BarSeries {
   error?: ArrayLike<number>;
 }
 
+/** Pixels the plot area keeps at least, whatever the title and legend take above it. */
+const MIN_PLOT_HEIGHT = 300;
+
 /** Liberation Sans is Arial's metric twin in Debian's fonts-liberation: same layout everywhere. */
 const FONT = { family: "Liberation Sans, Arial, sans-serif", size: 13 };
 
@@ -143,7 +146,8 @@ function wrapTitle(title: string, width: number): string[] {
  * The common layout. A legend (the series' names; none for fewer than two) goes in rows above
  * the plot rather than plotly's default column at the right, which takes a third of a
  * 640-pixel figure once names are long; the top margin grows with its rows and the title sits
- * above them.
+ * above them. The figure grows taller when title and legend would leave the plot less than
+ * MIN_PLOT_HEIGHT pixels: a short plot crowds its ticks and clips a long axis title.
  */
 function layout(options: FigureOptions, legendNames: string[]): Record<string, unknown> {
   const legend = legendNames.length > 1;
@@ -151,6 +155,9 @@ function layout(options: FigureOptions, legendNames: string[]): Record<string, u
   const legendHeight = legend ? 24 * legendRows(legendNames, width - 80) + 6 : 0;
   const titleLines = options.title === undefined ? [] : wrapTitle(options.title, width - 40);
   const titleHeight = titleLines.length === 0 ? 20 : 26 + 36 * titleLines.length - 12;
+  const top = titleHeight + legendHeight,
+    bottom = 50;
+  const height = Math.max(options.height ?? 400, top + bottom + MIN_PLOT_HEIGHT);
   return {
     title:
       options.title === undefined
@@ -166,9 +173,9 @@ function layout(options: FigureOptions, legendNames: string[]): Record<string, u
     xaxis: axis(options.x),
     yaxis: axis(options.y),
     width,
-    height: options.height ?? 400,
+    height,
     font: FONT,
-    margin: { l: 60, r: 20, t: titleHeight + legendHeight, b: 50 },
+    margin: { l: 60, r: 20, t: top, b: bottom },
     paper_bgcolor: "white",
     plot_bgcolor: "white",
     showlegend: legend,
@@ -220,10 +227,10 @@ export function lineChart(series: readonly LineSeries[], options: FigureOptions 
 }
 
 /**
- * On a log axis spanning two decades or more, one labelled tick per decade and unlabelled minor
- * ticks at 2..9 times it: plotly's default labels 2 and 5 inside every decade, which crowds the
- * axis into unreadable digit runs. Narrower spans keep plotly's labels (a decade tick alone
- * would leave one label or none).
+ * On a log axis whose values hold two powers of ten or more, one labelled tick per decade and
+ * unlabelled minor ticks at 2..9 times it: plotly's default labels 2 and 5 inside every decade,
+ * which crowds the axis into unreadable digit runs. Narrower spans keep plotly's labels (decade
+ * ticks alone would leave one label or none).
  */
 function decadeTicks(values: ArrayLike<number>): Record<string, unknown> {
   let low = Infinity,
@@ -233,7 +240,9 @@ function decadeTicks(values: ArrayLike<number>): Record<string, unknown> {
     low = Math.min(low, v);
     high = Math.max(high, v);
   }
-  if (!(high / low >= 100)) return {};
+  // Decades whose power of ten lies within the values: the labels a decade tick would show.
+  const decades = Math.floor(Math.log10(high)) - Math.ceil(Math.log10(low)) + 1;
+  if (!(decades >= 2)) return {};
   // Major ticks drawn outside too, so that their labels stand clear of the minor ticks.
   return {
     dtick: 1,

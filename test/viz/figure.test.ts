@@ -24,7 +24,7 @@ describe("figure builders", () => {
     );
   });
 
-  it("lineChart: a log axis over two decades or more labels decades only, minor ticks unlabelled; a narrower one keeps plotly's", () => {
+  it("lineChart: a log axis holding two powers of ten or more labels decades only, minor ticks unlabelled; a narrower one keeps plotly's", () => {
     const wide = lineChart([{ name: "a", x: [64, 1024, 36864], y: [1, 2, 3] }], { x: { log: true } });
     const xaxis = wide.layout.xaxis as { dtick?: number; ticks?: string; minor?: { dtick: string; ticklen: number } };
     assert.equal(xaxis.dtick, 1);
@@ -33,8 +33,31 @@ describe("figure builders", () => {
     assert.equal((wide.layout.yaxis as { dtick?: number }).dtick, undefined, "a linear axis is left alone");
     const narrow = lineChart([{ name: "a", y: [2, 50] }], { y: { log: true } });
     assert.equal((narrow.layout.yaxis as { dtick?: number }).dtick, undefined);
+    // Notebook 08's maximum relative errors: 0.0008 to 0.07 holds 0.001 and 0.01.
+    const errors = lineChart([{ name: "a", x: [128, 16384], y: [0.0008, 0.07] }], { y: { log: true } });
+    assert.equal((errors.layout.yaxis as { dtick?: number }).dtick, 1);
     const ranged = lineChart([{ name: "a", y: [2, 5] }], { y: { log: true, range: [1, 1000] } });
     assert.equal((ranged.layout.yaxis as { dtick?: number }).dtick, 1, "the stated range decides, not the data");
+  });
+
+  it("a figure grows taller when its title and legend would leave the plot less than 300 pixels", () => {
+    const names = [
+      "no promotion, this run (full)",
+      "promote every 32, this run (full)",
+      "promote every 128",
+      "every 512",
+    ];
+    const crowded = lineChart(
+      names.map((name) => ({ name, y: [1, 2] })),
+      { title: "a title long enough to need three lines at this width, ".repeat(3), width: 640, height: 400 },
+    );
+    const margin = crowded.layout.margin as { t: number; b: number };
+    assert.ok((crowded.layout.height as number) - margin.t - margin.b >= 300, `height ${crowded.layout.height}`);
+    assert.equal(
+      lineChart([{ name: "a", y: [1] }], { height: 400 }).layout.height,
+      400,
+      "a plain figure keeps its height",
+    );
   });
 
   it("heatmap: rows top-down, labels, annotations per cell; ragged rows are refused", () => {

@@ -28,7 +28,6 @@ const RESULTS = path.join(ROOT, "data", "results");
 /** Notebooks still to be converted (issue 21); shrinks as each is converted, until empty. */
 const NOT_CONVERTED = [
   "01-dfp-stochastic-rounding",
-  "03-stochastic-quantization",
   "08-inside-the-fp8-gemm",
 ];
 

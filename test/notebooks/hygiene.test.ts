@@ -27,7 +27,6 @@ const RESULTS = path.join(ROOT, "data", "results");
 
 /** Notebooks still to be converted (issue 21); shrinks as each is converted, until empty. */
 const NOT_CONVERTED = [
-  "01-dfp-stochastic-rounding",
   "08-inside-the-fp8-gemm",
 ];
 

@@ -26,9 +26,7 @@ const NOTEBOOKS = path.join(ROOT, "notebooks");
 const RESULTS = path.join(ROOT, "data", "results");
 
 /** Notebooks still to be converted (issue 21); shrinks as each is converted, until empty. */
-const NOT_CONVERTED = [
-  "08-inside-the-fp8-gemm",
-];
+const NOT_CONVERTED = ["08-inside-the-fp8-gemm"];
 
 const MAX_BYTES = 2 * 1024 * 1024;
 const REQUIRED_HEADINGS = ["## Goals", "## Exercises", "## Summary", "## Claims", "## References"];

@@ -11,10 +11,10 @@
  *   numbers of the notebook's recorded results (data/results/<name>.full.json, and
  *   <name>-<part>.full.json for a notebook that records several), compared at the precision
  *   written: "2.16%" matches 2.16 or 0.0216 rounded to two decimals of the percentage;
- * - the recorded full run has a non-empty claims array, each measured claim on at least 3 seeds;
+ * - the recorded full run has a non-empty claims array, each measured claim on at least 3 seeds
+ *   (5 when its effect is under two standard errors);
  * - the committed file holds the outputs of a run, with at least one image/png, in at most 2 MB.
  * The README links every notebook from its table, and its relative links resolve too.
- * Notebooks not converted yet are TODO cases (reported, not failing): NOT_CONVERTED lists them.
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -24,9 +24,6 @@ import * as path from "node:path";
 const ROOT = path.resolve(__dirname, "..", "..");
 const NOTEBOOKS = path.join(ROOT, "notebooks");
 const RESULTS = path.join(ROOT, "data", "results");
-
-/** Notebooks still to be converted (issue 21); shrinks as each is converted, until empty. */
-const NOT_CONVERTED = ["08-inside-the-fp8-gemm"];
 
 const MAX_BYTES = 2 * 1024 * 1024;
 const REQUIRED_HEADINGS = ["## Goals", "## Exercises", "## Summary", "## Claims", "## References"];
@@ -165,19 +162,11 @@ function standardError(values: readonly number[]): number {
 }
 
 describe("notebook hygiene", () => {
-  it("NOT_CONVERTED names only notebooks that exist", () => {
-    assert.deepEqual(
-      NOT_CONVERTED.filter((n) => !notebooks.includes(n)),
-      [],
-    );
-  });
-
   for (const name of notebooks) {
-    const todo = NOT_CONVERTED.includes(name) ? `issue 21: notebook ${name.slice(0, 2)} not converted yet` : undefined;
     const file = path.join(NOTEBOOKS, `${name}.ipynb`);
 
     describe(name, () => {
-      it("cites nothing outside the repository: no papers.md, no issue numbers or issues", { todo }, () => {
+      it("cites nothing outside the repository: no papers.md, no issue numbers or issues", () => {
         const text = cells(file)
           .flatMap((c) => [join(c.source), ...(c.outputs ?? []).map((o) => join(o.text))])
           .join("\n");
@@ -185,71 +174,57 @@ describe("notebook hygiene", () => {
         assert.deepEqual(found, []);
       });
 
-      it("every relative link resolves (file, and heading for an anchor)", { todo }, () => {
+      it("every relative link resolves (file, and heading for an anchor)", () => {
         assert.deepEqual(brokenLinks(file, markdown(file).join("\n\n")), []);
       });
 
-      it(
-        "has goals, 3-5 exercises, a summary, a parameters cell, and its claims just before the references",
-        {
-          todo,
-        },
-        () => {
-          const all = cells(file);
-          const lines = markdown(file).flatMap((md) => withoutFences(md).split("\n"));
-          for (const heading of REQUIRED_HEADINGS) assert.ok(lines.includes(heading), `a line "${heading}"`);
-          const sections = lines.filter((l) => l.startsWith("## "));
-          assert.equal(
-            sections[sections.indexOf("## References") - 1],
-            "## Claims",
-            `sections: ${sections.join(", ")}`,
-          );
+      it("has goals, 3-5 exercises, a summary, a parameters cell, and its claims just before the references", () => {
+        const all = cells(file);
+        const lines = markdown(file).flatMap((md) => withoutFences(md).split("\n"));
+        for (const heading of REQUIRED_HEADINGS) assert.ok(lines.includes(heading), `a line "${heading}"`);
+        const sections = lines.filter((l) => l.startsWith("## "));
+        assert.equal(sections[sections.indexOf("## References") - 1], "## Claims", `sections: ${sections.join(", ")}`);
 
-          const start = lines.indexOf("## Exercises");
-          const end = lines.findIndex((l, i) => i > start && l.startsWith("## "));
-          const items = lines.slice(start + 1, end < 0 ? undefined : end).filter((l) => /^(\d+\.|[-*])\s/.test(l));
-          assert.ok(items.length >= 3 && items.length <= 5, `${items.length} exercises`);
+        const start = lines.indexOf("## Exercises");
+        const end = lines.findIndex((l, i) => i > start && l.startsWith("## "));
+        const items = lines.slice(start + 1, end < 0 ? undefined : end).filter((l) => /^(\d+\.|[-*])\s/.test(l));
+        assert.ok(items.length >= 3 && items.length <= 5, `${items.length} exercises`);
 
-          const code = all.filter((c) => c.cell_type === "code").map((c) => join(c.source));
-          assert.ok(
-            code.some((s) => s.trimStart().split("\n")[0].trim() === "// Parameters"),
-            "a code cell whose first line is // Parameters",
-          );
-          const claimsAt = all.findIndex((c) => c.cell_type === "markdown" && /^## Claims$/m.test(join(c.source)));
-          const referencesAt = all.findIndex(
-            (c) => c.cell_type === "markdown" && /^## References$/m.test(join(c.source)),
-          );
-          assert.ok(
-            all
-              .slice(claimsAt, referencesAt)
-              .some((c) => c.cell_type === "code" && /\bshowClaims\(/.test(join(c.source))),
-            "the Claims section renders the claims table (showClaims)",
-          );
-        },
-      );
+        const code = all.filter((c) => c.cell_type === "code").map((c) => join(c.source));
+        assert.ok(
+          code.some((s) => s.trimStart().split("\n")[0].trim() === "// Parameters"),
+          "a code cell whose first line is // Parameters",
+        );
+        const claimsAt = all.findIndex((c) => c.cell_type === "markdown" && /^## Claims$/m.test(join(c.source)));
+        const referencesAt = all.findIndex(
+          (c) => c.cell_type === "markdown" && /^## References$/m.test(join(c.source)),
+        );
+        assert.ok(
+          all
+            .slice(claimsAt, referencesAt)
+            .some((c) => c.cell_type === "code" && /\bshowClaims\(/.test(join(c.source))),
+          "the Claims section renders the claims table (showClaims)",
+        );
+      });
 
-      it(
-        "has a recorded full run with claims, each measured one on >= 3 seeds, >= 5 when the effect is under 2 SE",
-        { todo },
-        () => {
-          const recorded = JSON.parse(fs.readFileSync(path.join(RESULTS, `${name}.full.json`), "utf8")) as Recorded;
-          assert.ok(Array.isArray(recorded.claims) && recorded.claims.length > 0, "a non-empty claims array");
-          for (const c of recorded.claims) {
-            if (c.ours === null) {
-              assert.equal(c.verdict, "not attempted", c.id);
-              continue;
-            }
-            assert.ok(c.ours.seeds >= 3 && c.ours.values.length === c.ours.seeds, `${c.id}: ${c.ours.seeds} seeds`);
-            const smallEffect = Math.abs(c.ours.mean) < 2 * standardError(c.ours.values);
-            assert.ok(
-              !smallEffect || c.ours.seeds >= 5,
-              `${c.id}: |mean| under two standard errors on ${c.ours.seeds} seeds`,
-            );
+      it("has a recorded full run with claims, each measured one on >= 3 seeds, >= 5 when the effect is under 2 SE", () => {
+        const recorded = JSON.parse(fs.readFileSync(path.join(RESULTS, `${name}.full.json`), "utf8")) as Recorded;
+        assert.ok(Array.isArray(recorded.claims) && recorded.claims.length > 0, "a non-empty claims array");
+        for (const c of recorded.claims) {
+          if (c.ours === null) {
+            assert.equal(c.verdict, "not attempted", c.id);
+            continue;
           }
-        },
-      );
+          assert.ok(c.ours.seeds >= 3 && c.ours.values.length === c.ours.seeds, `${c.id}: ${c.ours.seeds} seeds`);
+          const smallEffect = Math.abs(c.ours.mean) < 2 * standardError(c.ours.values);
+          assert.ok(
+            !smallEffect || c.ours.seeds >= 5,
+            `${c.id}: |mean| under two standard errors on ${c.ours.seeds} seeds`,
+          );
+        }
+      });
 
-      it("states no number in markdown that its recorded results do not hold", { todo }, () => {
+      it("states no number in markdown that its recorded results do not hold", () => {
         const values = recordedFiles(name).flatMap((f) => numbersIn(JSON.parse(fs.readFileSync(f, "utf8"))));
         assert.ok(values.length > 0, `no recorded results for ${name}`);
         const unmatched = markdown(file)
@@ -258,7 +233,7 @@ describe("notebook hygiene", () => {
         assert.deepEqual(unmatched, []);
       });
 
-      it("carries the outputs of a run, with a static image, in at most 2 MB", { todo }, () => {
+      it("carries the outputs of a run, with a static image, in at most 2 MB", () => {
         assert.ok(fs.statSync(file).size <= MAX_BYTES, `${(fs.statSync(file).size / 1048576).toFixed(2)} MB`);
         const outputs = cells(file).flatMap((c) => c.outputs ?? []);
         assert.ok(

@@ -9,7 +9,8 @@
  * Configuration keys (defaults): recipe ("FP32", or the name of one of GEMM_RECIPES), steps (200),
  * batch (16), length (64: characters per window), dModel (128), layers (4), heads (4),
  * learningRate (0.001), testWindows (200 windows of `length` characters of the test split).
- * A recipe with a Hadamard transform of blocks of b needs dModel and batch * length (the GRAD
+ * A recipe whose blocks, tiles or Hadamard transforms run in b elements (recipeBlockLengths: 32
+ * for MX, 16 for NVFP4, 128 for Float8BlockScaling) needs dModel and batch * length (the GRAD
  * GEMM's contraction over the batch's positions) to be multiples of b.
  * Metrics: testLoss (mean cross-entropy per character on the test windows, nats), perplexity
  * (its exp), trainLoss (mean of the last 20 steps' losses), wallSeconds (of the training steps),
@@ -36,7 +37,7 @@ export async function recipeLmDevil(config: JsonObject, { seed }: ExperimentCont
   checkInteger(`experiment "${NAME}" seed`, seed, 0, MODEL_SEED_MAX);
   // Loaded when a run needs them: TensorFlow.js takes a second to load, and a sweep of another
   // experiment should not pay it in every worker.
-  const { GEMM_RECIPES, recipeHadamardBlockSizes } = require("../quant") as typeof import("../quant");
+  const { GEMM_RECIPES, recipeBlockLengths } = require("../quant") as typeof import("../quant");
   const read = new ConfigReader(NAME, config);
   const recipeName = read.oneOf("recipe", "FP32", ["FP32", ...GEMM_RECIPES.map((r) => r.name)]);
   const steps = read.integer("steps", 200, 1, 1e6);
@@ -52,15 +53,14 @@ export async function recipeLmDevil(config: JsonObject, { seed }: ExperimentCont
       `lowbit: experiment "${NAME}" dModel must be a multiple of heads (${heads}); got ${JSON.stringify(config.dModel ?? dModel)}`,
     );
   const recipe = GEMM_RECIPES.find((r) => r.name === recipeName) ?? null;
-  for (const b of recipe === null ? [] : recipeHadamardBlockSizes(recipe)) {
+  // The recipe's blocks run along the widths (FWD, BWD) and along the batch's positions (GRAD).
+  for (const b of recipe === null ? [] : recipeBlockLengths(recipe)) {
+    const along = `(recipe ${recipeName}'s blocks and Hadamard transforms run in ${b}s along it)`;
     if (dModel % b !== 0)
-      throw new RangeError(
-        `lowbit: experiment "${NAME}" dModel must be a multiple of ${b} (recipe ${recipeName}'s Hadamard block); got ${dModel}`,
-      );
+      throw new RangeError(`lowbit: experiment "${NAME}" dModel must be a multiple of ${b} ${along}; got ${dModel}`);
     if ((batch * length) % b !== 0)
       throw new RangeError(
-        `lowbit: experiment "${NAME}" batch * length must be a multiple of ${b} (recipe ${recipeName}'s Hadamard ` +
-          `block, along the GRAD GEMM's batch positions); got ${batch} * ${length} = ${batch * length}`,
+        `lowbit: experiment "${NAME}" batch * length must be a multiple of ${b} ${along}; got ${batch} * ${length} = ${batch * length}`,
       );
   }
   const tf = require("../backend/tf") as typeof import("../backend/tf");

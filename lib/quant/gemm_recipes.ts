@@ -242,11 +242,22 @@ export function checkGemmRecipe(what: string, recipe: unknown): GemmRecipe {
   return r;
 }
 
-/** The Hadamard block sizes a recipe uses: each must divide the length its operand is transformed along. */
-export function recipeHadamardBlockSizes(recipe: GemmRecipe): number[] {
-  const sizes = new Set<number>();
+/**
+ * The lengths a recipe's blocks run in: 1-D block sizes and 2-D tile sides of its scaled formats,
+ * and its Hadamard block sizes. Each must divide the length of every operand axis it runs along
+ * (quantize and randomHadamard refuse a partial block), so a model's widths and a batch's rows
+ * (the GRAD GEMM's contraction axis) are checked against them where a run is configured.
+ */
+export function recipeBlockLengths(recipe: GemmRecipe): number[] {
+  const lengths = new Set<number>();
   for (const gemm of Object.keys(GEMM_OPERANDS) as Gemm[])
-    for (const o of Object.values(recipe[gemm]) as OperandRecipe[])
-      if (o.hadamard !== undefined) sizes.add(o.hadamard.blockSize);
-  return [...sizes].sort((a, b) => a - b);
+    for (const o of Object.values(recipe[gemm]) as OperandRecipe[]) {
+      if (o.hadamard !== undefined) lengths.add(o.hadamard.blockSize);
+      if (o.format?.kind !== "scaled") continue;
+      const g = o.format.granularity;
+      // A block without a size is the whole axis: nothing to divide.
+      if (g.kind === "block" && g.size !== undefined) lengths.add(g.size);
+      if (g.kind === "tile") lengths.add(g.rows).add(g.cols);
+    }
+  return [...lengths].sort((a, b) => a - b);
 }

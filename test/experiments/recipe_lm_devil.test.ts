@@ -1,13 +1,14 @@
 /**
  * The experiment "recipe-lm-devil" (lib/experiments/recipe_lm_devil.ts): registered, runs a few
  * steps of a tiny transformer with a recipe and in float32, the same metrics for the same seed
- * (the wall time aside), no tensors left behind, and configuration errors naming the key and
+ * (the wall time aside), every preset recipe runs, no tensors left behind, and configuration errors naming the key and
  * what it allows.
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import { DEVILS_DICTIONARY_FILE } from "../../lib/dist/data/text_corpus";
+import { GEMM_RECIPES } from "lowbit/quant";
 import { EXPERIMENTS, type JsonObject, loadExperiment } from "lowbit/sweep";
 
 const experiment = loadExperiment("recipe-lm-devil");
@@ -38,6 +39,18 @@ describe("recipe-lm-devil", () => {
     assert.notEqual(float.trainLoss, a.trainLoss);
   });
 
+  test("every recipe of GEMM_RECIPES trains and evaluates, leaving no tensors", { skip }, async () => {
+    for (const recipe of GEMM_RECIPES.map((r) => r.name)) {
+      // Float8BlockScaling's blocks of 128 need dModel and batch * length multiples of 128.
+      const m = await run(
+        { ...tiny, steps: 1, batch: 2, length: 64, dModel: 128, testWindows: 2, recipe },
+        { seed: 3 },
+      );
+      for (const [k, v] of Object.entries(m)) assert.ok(Number.isFinite(v), `${recipe} ${k} = ${v}`);
+      assert.equal(m.tensorsGained, 0, recipe);
+    }
+  });
+
   test("configuration errors name the key and what it allows", { skip }, async () => {
     await assert.rejects(
       run({ ...tiny, recipe: "MXFP4" }, { seed: 0 }),
@@ -52,11 +65,15 @@ describe("recipe-lm-devil", () => {
     );
     await assert.rejects(
       run({ ...tiny, dModel: 48, recipe: "MXFP4_SR_RHT" }, { seed: 0 }),
-      /dModel must be a multiple of 32 \(recipe MXFP4_SR_RHT's Hadamard block\); got 48/,
+      /dModel must be a multiple of 32 \(recipe MXFP4_SR_RHT's blocks and Hadamard transforms run in 32s along it\); got 48/,
     );
     await assert.rejects(
       run({ ...tiny, batch: 3, recipe: "MXFP4_SR_RHT" }, { seed: 0 }),
       /batch \* length must be a multiple of 32 .*; got 3 \* 16 = 48/,
+    );
+    await assert.rejects(
+      run({ ...tiny, recipe: "Float8BlockScaling" }, { seed: 0 }),
+      /dModel must be a multiple of 128 \(recipe Float8BlockScaling's blocks/,
     );
     await assert.rejects(run(tiny, { seed: 2 ** 28 }), /seed/);
   });

@@ -2,8 +2,10 @@
  * `lowbit/layers`: tfjs layers whose tensors pass through quantizers. quantDense, quantConv2d,
  * quantLstm and quantActivation take a QuantConfig {weight, activation, gradient, error} of
  * quantizers (formatQuantizer(format), dfpQuantizer, logQuantizer, sqWeight, WAGE's wageWeight,
- * wageActivation, wageGradient, wageError) and an `accumulation` option for their GEMMs;
- * shiftBatchNorm is QNN's shift-based batch norm; summary(model) lists each layer's formats and
+ * wageActivation, wageGradient, wageError) and an `accumulation` option for their GEMMs
+ * (quantDense also a per-GEMM `recipe`: MXFP8, NVFP4, MXFP4 with SR and RHT, ...);
+ * causalSelfAttention and positionEmbedding are the weightless attention core and the learned
+ * positions of a decoder-only transformer; shiftBatchNorm is QNN's shift-based batch norm; summary(model) lists each layer's formats and
  * MACs; setTrainingFormats records a model's input, master-weight and update formats.
  */
 import "../backend";
@@ -18,6 +20,10 @@ export { QuantConv2d, quantConv2d } from "./quant_conv2d";
 export type { QuantConv2dArgs } from "./quant_conv2d";
 export { QuantDense, quantDense } from "./quant_dense";
 export type { QuantDenseArgs } from "./quant_dense";
+export { CausalSelfAttention, causalSelfAttention } from "./causal_self_attention";
+export type { CausalSelfAttentionArgs } from "./causal_self_attention";
+export { PositionEmbedding, positionEmbedding } from "./position_embedding";
+export type { PositionEmbeddingArgs } from "./position_embedding";
 export { dfpQuantizer, formatQuantizer } from "./tensor_quantizer";
 export { logQuantizer } from "./log_quantizer";
 export type { TensorQuantizer } from "./tensor_quantizer";

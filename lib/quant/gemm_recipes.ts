@@ -27,11 +27,13 @@
  *                       32 (Tseng, Yu, Park, "Training LLMs with MXFP4", AISTATS 2025).
  */
 import * as tf from "@tensorflow/tfjs-core";
+import { checkInteger, checkOneOf } from "../core/checks";
 import type { Format } from "./formats/registry";
 import { OCP_E4M3, OCP_E5M2 } from "./formats/floating_point";
 import type { ScaledFormat } from "./formats/scaled";
-import { scaled } from "./formats/registry";
+import { checkFormat, scaled } from "./formats/registry";
 import { quantize } from "./quantize";
+import { checkRoundingOptions } from "./quantize_with";
 import type { Rounding } from "./rounding";
 import { MXFP4, MXFP8_E4M3, nvfp4 } from "./scaled/block_formats";
 import { randomHadamard } from "./transforms/hadamard";
@@ -204,3 +206,58 @@ export const GEMM_RECIPES: readonly GemmRecipe[] = [
   MXFP4_NEAREST,
   MXFP4_SR_RHT,
 ];
+
+/**
+ * Checks a recipe where it is given (a layer's constructor, an experiment's configuration), so a
+ * misspelt operand or format fails there rather than in the first backward pass: each GEMM with
+ * its two operands, each operand's format, rounding and Hadamard block size (a power of two).
+ */
+export function checkGemmRecipe(what: string, recipe: unknown): GemmRecipe {
+  if (typeof recipe !== "object" || recipe === null)
+    throw new TypeError(
+      `lowbit: ${what} must be a GemmRecipe { name, FWD, BWD, GRAD } (one of GEMM_RECIPES, or null for float32)`,
+    );
+  const r = recipe as GemmRecipe;
+  if (typeof r.name !== "string") throw new TypeError(`lowbit: ${what} name must be a string`);
+  for (const gemm of Object.keys(GEMM_OPERANDS) as Gemm[]) {
+    const operands = (r as unknown as Record<string, unknown>)[gemm];
+    if (typeof operands !== "object" || operands === null)
+      throw new TypeError(`lowbit: ${what} ${gemm} must be an object of its two operands' recipes`);
+    const allowed = GEMM_OPERANDS[gemm].map(([name]) => name as string);
+    for (const key of Object.keys(operands)) checkOneOf(`${what} ${gemm} operand`, key, allowed);
+    for (const name of allowed) {
+      const o = (operands as Record<string, OperandRecipe | undefined>)[name];
+      const at = `${what} ${gemm}.${name}`;
+      if (typeof o !== "object" || o === null)
+        throw new TypeError(`lowbit: ${at} must be an operand recipe { format?, rounding?, randomBits?, hadamard? }`);
+      if (o.format !== undefined) checkFormat(`${at} format`, o.format);
+      checkRoundingOptions(at, { rounding: o.rounding, randomBits: o.randomBits });
+      if (o.hadamard !== undefined) {
+        checkInteger(`${at} hadamard.blockSize`, o.hadamard.blockSize, 2, 4096);
+        if ((o.hadamard.blockSize & (o.hadamard.blockSize - 1)) !== 0)
+          throw new RangeError(`lowbit: ${at} hadamard.blockSize must be a power of two; got ${o.hadamard.blockSize}`);
+      }
+    }
+  }
+  return r;
+}
+
+/**
+ * The lengths a recipe's blocks run in: 1-D block sizes and 2-D tile sides of its scaled formats,
+ * and its Hadamard block sizes. Each must divide the length of every operand axis it runs along
+ * (quantize and randomHadamard refuse a partial block), so a model's widths and a batch's rows
+ * (the GRAD GEMM's contraction axis) are checked against them where a run is configured.
+ */
+export function recipeBlockLengths(recipe: GemmRecipe): number[] {
+  const lengths = new Set<number>();
+  for (const gemm of Object.keys(GEMM_OPERANDS) as Gemm[])
+    for (const o of Object.values(recipe[gemm]) as OperandRecipe[]) {
+      if (o.hadamard !== undefined) lengths.add(o.hadamard.blockSize);
+      if (o.format?.kind !== "scaled") continue;
+      const g = o.format.granularity;
+      // A block without a size is the whole axis: nothing to divide.
+      if (g.kind === "block" && g.size !== undefined) lengths.add(g.size);
+      if (g.kind === "tile") lengths.add(g.rows).add(g.cols);
+    }
+  return [...lengths].sort((a, b) => a - b);
+}

@@ -13,6 +13,7 @@ import { LEAST_SQUARES_SGD } from "./least_squares_sgd";
 import { MNIST_MLP } from "./mnist_mlp";
 import { WAGE_LENET } from "../experiments/wage_lenet";
 import { SQ_VGG } from "../experiments/sq_vgg";
+import { RECIPE_LM_DEVIL } from "../experiments/recipe_lm_devil";
 
 export const EXPERIMENTS: Readonly<Record<string, RegisteredExperiment>> = {
   "least-squares-sgd": LEAST_SQUARES_SGD,
@@ -25,6 +26,7 @@ export const EXPERIMENTS: Readonly<Record<string, RegisteredExperiment>> = {
   "char-lstm-devil": CHAR_LSTM_DEVIL,
   "accumulation-cnn": ACCUMULATION_CNN,
   "fp8-mlp": FP8_MLP,
+  "recipe-lm-devil": RECIPE_LM_DEVIL,
 };
 
 /** The function of experiment `name`, from `module` (a path or package name) or lowbit's EXPERIMENTS. */

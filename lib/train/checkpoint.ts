@@ -3,7 +3,8 @@
  * the model's weights, the optimizer's state (Adam's moments and running beta powers, the step
  * count of every optimizer in a wrapper chain), every quantizer's call count and state (the
  * streams of stochastic rounding, dynamic fixed point's exponents, WAGE's eta) in the layers, in
- * LSTM gates and in storeQuantized / quantizeUpdates, the position of the global stream sequence
+ * LSTM gates and in storeQuantized / quantizeUpdates, the call count of every quantDense with a
+ * GEMM recipe (the step its random bits come from), the position of the global stream sequence
  * (stochastic rounding without a seed), and the epochs done with their records. Data order
  * needs nothing: an epoch's shuffle is a function of (seed, epoch).
  *
@@ -15,7 +16,7 @@
  */
 import * as tf from "../backend/tf";
 import { checkInteger } from "../core/checks";
-import { QuantLayer, QuantLstm, QUANT_ROLES } from "../layers";
+import { QuantDense, QuantLayer, QuantLstm, QUANT_ROLES } from "../layers";
 import type { TensorQuantizer } from "../layers";
 import { DynamicFixedPoint } from "../quant";
 import { quantizationStream, restoreQuantizationStream } from "../quant/seed_stream";
@@ -68,6 +69,8 @@ interface CheckpointPayload {
   quantizers: (SavedQuantizer & { layerIndex: number })[];
   /** The global stream sequence of stochastic rounding calls made without a seed. */
   globalStream: { seed: number; next: number };
+  /** Call counts of the quantDense layers with a GEMM recipe, by layer index (absent in older files). */
+  recipeCalls?: { layerIndex: number; calls: number }[];
 }
 
 function encode(name: string, t: tf.Tensor): SavedTensor {
@@ -135,6 +138,13 @@ function layerQuantizers(model: tf.LayersModel): { layerIndex: number; role: str
         : [];
     return [...roles, ...gates].map(({ role, q }) => ({ layerIndex, role, q }));
   });
+}
+
+/** The quantDense layers that compute their GEMMs by a recipe, with their index in model.layers. */
+function recipeLayers(model: tf.LayersModel): { layerIndex: number; layer: QuantDense }[] {
+  return model.layers.flatMap((layer, layerIndex) =>
+    layer instanceof QuantDense && layer.recipe !== null ? [{ layerIndex, layer }] : [],
+  );
 }
 
 /**
@@ -257,6 +267,7 @@ export async function saveCheckpoint(
     optimizers,
     quantizers: layerQuantizers(model).map(({ layerIndex, role, q }) => ({ layerIndex, ...saveQuantizer(role, q) })),
     globalStream: quantizationStream(),
+    recipeCalls: recipeLayers(model).map(({ layerIndex, layer }) => ({ layerIndex, calls: layer.recipeCalls })),
   };
   writeCheckpointFile(path, JSON.stringify(payload));
 }
@@ -313,6 +324,20 @@ export async function loadCheckpoint(
       return target;
     });
   });
+  const recipeTargets = (file.recipeCalls ?? []).map((saved) => {
+    const target = recipeLayers(model).find((r) => r.layerIndex === saved.layerIndex);
+    if (target === undefined)
+      throw new RangeError(
+        `lowbit: checkpoint ${path} has the recipe step count of layer ${saved.layerIndex}, which has no GEMM recipe in this model`,
+      );
+    return target.layer;
+  });
+  // A file that records step counts (every file written since recipes were saved) has one for each recipe layer.
+  const unsaved = recipeLayers(model).find((r) => !(file.recipeCalls ?? []).some((s) => s.layerIndex === r.layerIndex));
+  if (file.recipeCalls !== undefined && unsaved !== undefined)
+    throw new RangeError(
+      `lowbit: checkpoint ${path} has no recipe step count for layer ${unsaved.layerIndex} (${unsaved.layer.name}), which has a GEMM recipe in this model`,
+    );
   const weights = file.weights.map((s) => decode(path, s));
   const slots = file.optimizers.map((saved) =>
     saved.slots.map((s) => ({ name: slotNameInModel(model, s.name), tensor: decode(path, s) })),
@@ -329,6 +354,7 @@ export async function loadCheckpoint(
     saved.quantizers.forEach((q, k) => restoreQuantizer(q, optimizerTargets[i][k]));
   }
   file.quantizers.forEach((saved, k) => restoreQuantizer(saved, layerTargets[k]));
+  (file.recipeCalls ?? []).forEach((saved, k) => (recipeTargets[k].recipeCalls = saved.calls));
   restoreQuantizationStream(file.globalStream);
   tf.dispose([...weights, ...slots.flat().map((s) => s.tensor), ...variables.flat()]);
   return { epochsDone: file.epochsDone, history: file.history };

@@ -125,6 +125,7 @@ describe("lowbit sweep", () => {
         "char-lstm-devil",
         "accumulation-cnn",
         "fp8-mlp",
+        "recipe-lm-devil",
       ],
     );
   });

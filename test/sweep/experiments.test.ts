@@ -99,11 +99,12 @@ describe("the registry", () => {
       "char-lstm-devil",
       "accumulation-cnn",
       "fp8-mlp",
+      "recipe-lm-devil",
     ]);
     assert.equal(loadExperiment("least-squares-sgd"), leastSquaresSgd);
     assert.throws(
       () => loadExperiment("nope"),
-      /unknown experiment "nope"; lowbit's experiments are least-squares-sgd, mnist-mlp, dfp-lenet, dfp-seq2seq, wage-lenet, sq-vgg, qnn-mlp-mnist, char-lstm-devil, accumulation-cnn, fp8-mlp/,
+      /unknown experiment "nope"; lowbit's experiments are least-squares-sgd, mnist-mlp, dfp-lenet, dfp-seq2seq, wage-lenet, sq-vgg, qnn-mlp-mnist, char-lstm-devil, accumulation-cnn, fp8-mlp, recipe-lm-devil/,
     );
     assert.throws(() => loadExperiment("nope", "node:path"), /module node:path exports no function "nope"; it exports/);
     assert.throws(

@@ -1,0 +1,128 @@
+/**
+ * The experiment "recipe-lm-devil": a character-level decoder-only transformer (charTransformer)
+ * on Ambrose Bierce's The Devil's Dictionary, its blocks' linear layers computing their three
+ * GEMMs (FWD, BWD, GRAD) as a low-bit training recipe says: MXFP8 against float32, MXFP4 with
+ * round-to-nearest everywhere against MXFP4 with stochastic rounding and a random Hadamard
+ * transform in the backward pass (Tseng et al., AISTATS 2025), NVFP4 (NVIDIA, arXiv 2509.25149).
+ * Adam on random windows of the training text, through train().
+ *
+ * Configuration keys (defaults): recipe ("FP32", or the name of one of GEMM_RECIPES), steps (200),
+ * batch (16), length (64: characters per window), dModel (128), layers (4), heads (4),
+ * learningRate (0.001), testWindows (200 windows of `length` characters of the test split).
+ * A recipe whose blocks, tiles or Hadamard transforms run in b elements (recipeBlockLengths: 32
+ * for MX, 16 for NVFP4, 128 for Float8BlockScaling) needs dModel and batch * length (the GRAD
+ * GEMM's contraction over the batch's positions) to be multiples of b.
+ * Metrics: testLoss (mean cross-entropy per character on the test windows, nats), perplexity
+ * (its exp), trainLoss (mean of the last 20 steps' losses), wallSeconds (of the training steps),
+ * tensorsGained (tfjs tensors alive after the run minus before: 0 unless something leaks).
+ * The seed gives the initial weights, the recipe's random bits and the training windows, so
+ * every recipe of one seed starts from the same weights and sees the same windows.
+ */
+import type { Tensor } from "../backend/tf";
+import { checkInteger, MODEL_SEED_MAX } from "../core/checks";
+import type { ExperimentContext, Metrics, RegisteredExperiment } from "../sweep/experiment";
+import { checkConfigKeys } from "../sweep/experiment";
+import type { JsonObject } from "../sweep/json_value";
+import { ConfigReader } from "./config";
+
+const NAME = "recipe-lm-devil";
+const KEYS = ["recipe", "steps", "batch", "length", "dModel", "layers", "heads", "learningRate", "testWindows"];
+/** Test windows per forward pass. */
+const EVAL_CHUNK = 32;
+/** trainLoss averages this many last steps. */
+const TAIL = 20;
+
+export async function recipeLmDevil(config: JsonObject, { seed }: ExperimentContext): Promise<Metrics> {
+  checkConfigKeys(NAME, config, KEYS);
+  checkInteger(`experiment "${NAME}" seed`, seed, 0, MODEL_SEED_MAX);
+  // Loaded when a run needs them: TensorFlow.js takes a second to load, and a sweep of another
+  // experiment should not pay it in every worker.
+  const { GEMM_RECIPES, recipeBlockLengths } = require("../quant") as typeof import("../quant");
+  const read = new ConfigReader(NAME, config);
+  const recipeName = read.oneOf("recipe", "FP32", ["FP32", ...GEMM_RECIPES.map((r) => r.name)]);
+  const steps = read.integer("steps", 200, 1, 1e6);
+  const batch = read.integer("batch", 16, 1, 4096);
+  const length = read.integer("length", 64, 2, 4096);
+  const dModel = read.integer("dModel", 128, 1, 4096);
+  const layers = read.integer("layers", 4, 1, 64);
+  const heads = read.integer("heads", 4, 1, dModel);
+  const learningRate = read.number("learningRate", 0.001, 0, 1);
+  const testWindows = read.integer("testWindows", 200, 1, 1e6);
+  if (dModel % heads !== 0)
+    throw new RangeError(
+      `lowbit: experiment "${NAME}" dModel must be a multiple of heads (${heads}); got ${JSON.stringify(config.dModel ?? dModel)}`,
+    );
+  const recipe = GEMM_RECIPES.find((r) => r.name === recipeName) ?? null;
+  // The recipe's blocks run along the widths (FWD, BWD) and along the batch's positions (GRAD).
+  for (const b of recipe === null ? [] : recipeBlockLengths(recipe)) {
+    const along = `(recipe ${recipeName}'s blocks and Hadamard transforms run in ${b}s along it)`;
+    if (dModel % b !== 0)
+      throw new RangeError(`lowbit: experiment "${NAME}" dModel must be a multiple of ${b} ${along}; got ${dModel}`);
+    if ((batch * length) % b !== 0)
+      throw new RangeError(
+        `lowbit: experiment "${NAME}" batch * length must be a multiple of ${b} ${along}; got ${batch} * ${length} = ${batch * length}`,
+      );
+  }
+  const tf = require("../backend/tf") as typeof import("../backend/tf");
+  const { initBackend } = require("../backend") as typeof import("../backend");
+  const { Rng } = require("../core/random") as typeof import("../core/random");
+  const { loadDevilsDictionary, oneHotWindows, windowStarts } = require("../data") as typeof import("../data");
+  const { charTransformer } = require("../models") as typeof import("../models");
+  const { train, softmaxCrossEntropy } = require("../train") as typeof import("../train");
+  await initBackend();
+  const corpus = loadDevilsDictionary();
+  const vocab = corpus.vocab.length;
+  const tensorsBefore = tf.memory().numTensors;
+  const model = charTransformer({ vocab, sequenceLength: length, dModel, layers, heads, recipe, seed });
+  const optimizer = tf.train.adam(learningRate);
+  const rng = new Rng(seed);
+  function* windows() {
+    for (;;) {
+      const starts = windowStarts(corpus.train, length, { count: batch, random: () => rng.next() });
+      yield oneHotWindows(corpus.train, starts, length, vocab);
+    }
+  }
+  let metrics: Metrics;
+  try {
+    const t0 = performance.now();
+    const run = await train({
+      model,
+      optimizer,
+      batches: windows(),
+      stepsPerEpoch: steps,
+      loss: softmaxCrossEntropy,
+      progress: false,
+      interruptible: false,
+    });
+    const wallSeconds = (performance.now() - t0) / 1000;
+    const starts = windowStarts(corpus.test, length, "all").slice(0, testWindows);
+    let sum = 0;
+    for (let i = 0; i < starts.length; i += EVAL_CHUNK) {
+      const chunk = starts.slice(i, i + EVAL_CHUNK);
+      const { x, y } = oneHotWindows(corpus.test, chunk, length, vocab);
+      sum += tf.tidy(() => softmaxCrossEntropy(y, model.apply(x) as Tensor).dataSync()[0]) * chunk.length;
+      tf.dispose([x, y]);
+    }
+    const testLoss = sum / starts.length;
+    const tail = run.steps.slice(-TAIL).map((s) => s.loss);
+    metrics = {
+      testLoss,
+      perplexity: Math.exp(testLoss),
+      trainLoss: tail.reduce((a, b) => a + b, 0) / tail.length,
+      wallSeconds,
+    };
+  } finally {
+    model.dispose();
+    optimizer.dispose();
+  }
+  return { ...metrics, tensorsGained: tf.memory().numTensors - tensorsBefore };
+}
+
+export const RECIPE_LM_DEVIL: RegisteredExperiment = {
+  run: recipeLmDevil,
+  description:
+    "Character transformer language model on The Devil's Dictionary with its linear layers' GEMMs as a low-bit " +
+    'recipe: recipe ("FP32" or a GEMM_RECIPES name: MXFP8BlockScaling, NVFP4BlockScaling, MXFP4_NEAREST, ' +
+    "MXFP4_SR_RHT, ...), steps (200), batch (16), length (64), dModel (128), layers (4), heads (4), " +
+    "learningRate (0.001), testWindows (200); metrics testLoss, perplexity, trainLoss, wallSeconds, tensorsGained",
+};

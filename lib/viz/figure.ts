@@ -23,6 +23,8 @@ export interface AxisOptions {
   log?: boolean;
   /** [min, max] in data units (for a log axis too: lowbit converts to plotly's log10 units). */
   range?: [number, number];
+  /** Labelled ticks at exactly these values (e.g. bit widths 1, 2, 4, ... on a log axis), as written. */
+  ticks?: readonly number[];
 }
 
 export interface FigureOptions {
@@ -99,6 +101,11 @@ function axis(options: AxisOptions = {}): Record<string, unknown> {
   if (options.log) result.type = "log";
   if (options.range !== undefined) {
     result.range = options.log ? options.range.map(Math.log10) : [...options.range];
+  }
+  if (options.ticks !== undefined) {
+    result.tickmode = "array";
+    result.tickvals = [...options.ticks];
+    result.ticktext = options.ticks.map(String);
   }
   return result;
 }
@@ -218,7 +225,7 @@ export function lineChart(series: readonly LineSeries[], options: FigureOptions 
   };
   for (const key of ["x", "y"] as const) {
     const axisOptions = options[key];
-    if (!axisOptions?.log) continue;
+    if (!axisOptions?.log || axisOptions.ticks !== undefined) continue;
     const values = axisOptions.range ?? data.flatMap((t) => Array.from((t[key] as ArrayLike<number>) ?? []));
     const layoutKey = key === "x" ? "xaxis" : "yaxis";
     result.layout[layoutKey] = { ...(result.layout[layoutKey] as object), ...decadeTicks(values) };

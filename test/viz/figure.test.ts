@@ -38,6 +38,12 @@ describe("figure builders", () => {
     assert.equal((errors.layout.yaxis as { dtick?: number }).dtick, 1);
     const ranged = lineChart([{ name: "a", y: [2, 5] }], { y: { log: true, range: [1, 1000] } });
     assert.equal((ranged.layout.yaxis as { dtick?: number }).dtick, 1, "the stated range decides, not the data");
+    const bits = lineChart([{ name: "a", x: [1, 2, 4, 8, 16, 32], y: [1, 2, 3, 4, 5, 6] }], {
+      x: { log: true, ticks: [1, 2, 4, 8, 16, 32] },
+    });
+    const bitsAxis = bits.layout.xaxis as { dtick?: number; minor?: unknown; tickvals: number[]; ticktext: string[] };
+    assert.deepEqual([bitsAxis.dtick, bitsAxis.minor], [undefined, undefined], "stated ticks replace the decades");
+    assert.deepEqual(bitsAxis.ticktext, ["1", "2", "4", "8", "16", "32"]);
   });
 
   it("a figure grows taller when its title and legend would leave the plot less than 300 pixels", () => {

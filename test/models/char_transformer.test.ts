@@ -55,13 +55,15 @@ describe("charTransformer", () => {
     ]);
     const ids = [[1, 2, 3, 4, 5, 6, 7, 8]];
     const changed = [[1, 2, 3, 4, 0, 0, 0, 0]];
-    const logits = (rows: number[][]) =>
-      tf.tidy(
-        () =>
-          (
-            model.apply(tf.oneHot(tf.tensor2d(rows, [1, 8], "int32"), 12).toFloat()) as tf.Tensor
-          ).arraySync() as number[][][],
+    // Data read outside tidy (tidy would walk a returned array element by element).
+    const logits = (rows: number[][]) => {
+      const output = tf.tidy(
+        () => model.apply(tf.oneHot(tf.tensor2d(rows, [1, 8], "int32"), 12).toFloat()) as tf.Tensor,
       );
+      const values = output.arraySync() as number[][][];
+      output.dispose();
+      return values;
+    };
     const a = logits(ids),
       b = logits(changed);
     assert.equal(a[0].length, 8);

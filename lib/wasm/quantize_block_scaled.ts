@@ -250,25 +250,29 @@ function mxLoop(
 
 /**
  * NVFP4 with its two levels of scale, in NVIDIA's float32 arithmetic (Transformer Engine's
- * reference quantizer; lib/quant/scaled/block_formats.ts states it): per block of `blockSize`,
+ * reference quantizer; lib/quant/scaled/block_formats.ts states it). The data is a row-major
+ * matrix `width` elements wide; blocks are tiles of rows x cols, taken row of tiles by row of
+ * tiles (1-D blocks: rows = 1, width = n, the last block may be shorter). Element (r, c) of the
+ * t-th tile draws elementHash of t * rows * cols + r * cols + c, its index once the tiles are
+ * laid out one after another, as quantizing that transposed tensor would. Per block,
  * m the largest finite |x|, the stored scale s = E4M3(float32(m * encodeMultiplier)) (nearest
  * even, saturating; scaleMan, scaleBias, scaleMax describe E4M3), d = float32(s * globalDecode),
  * the encode scale e = float32(1 / d) (the largest float32 when d = 0), and elements
  * y = float32(d * Q(float32(x * e))), Q the saturating float element (E2M1) with `mode`.
  */
 export function quantizeNvfp4(
-  src: usize, dst: usize, n: i32, blockSize: i32, encodeMultiplier: f32, globalDecode: f32, elemMax: f32,
+  src: usize, dst: usize, n: i32, rows: i32, cols: i32, width: i32, encodeMultiplier: f32, globalDecode: f32, elemMax: f32,
   man: i32, bias: i32, scaleMan: i32, scaleBias: i32, scaleMax: f32, mode: i32, a: u32, b: u32,
 ): void {
   const code = mode & 0xff, rbits = mode >> 8;
-  if (code == NEAREST) nvfp4Loop(src, dst, n, blockSize, encodeMultiplier, globalDecode, elemMax, man, bias, scaleMan, scaleBias, scaleMax, NEAREST, 0, a, b);
-  else if (code == STOCHASTIC) nvfp4Loop(src, dst, n, blockSize, encodeMultiplier, globalDecode, elemMax, man, bias, scaleMan, scaleBias, scaleMax, STOCHASTIC, 0, a, b);
-  else if (code == ZERO) nvfp4Loop(src, dst, n, blockSize, encodeMultiplier, globalDecode, elemMax, man, bias, scaleMan, scaleBias, scaleMax, ZERO, 0, a, b);
-  else if (code == FLOOR) nvfp4Loop(src, dst, n, blockSize, encodeMultiplier, globalDecode, elemMax, man, bias, scaleMan, scaleBias, scaleMax, FLOOR, 0, a, b);
-  else if (code == NEAREST_AWAY) nvfp4Loop(src, dst, n, blockSize, encodeMultiplier, globalDecode, elemMax, man, bias, scaleMan, scaleBias, scaleMax, NEAREST_AWAY, 0, a, b);
-  else if (code == UP) nvfp4Loop(src, dst, n, blockSize, encodeMultiplier, globalDecode, elemMax, man, bias, scaleMan, scaleBias, scaleMax, UP, 0, a, b);
-  else if (code == ODD) nvfp4Loop(src, dst, n, blockSize, encodeMultiplier, globalDecode, elemMax, man, bias, scaleMan, scaleBias, scaleMax, ODD, 0, a, b);
-  else nvfp4Loop(src, dst, n, blockSize, encodeMultiplier, globalDecode, elemMax, man, bias, scaleMan, scaleBias, scaleMax, STOCHASTIC_BITS, rbits, a, b);
+  if (code == NEAREST) nvfp4Loop(src, dst, n, rows, cols, width, encodeMultiplier, globalDecode, elemMax, man, bias, scaleMan, scaleBias, scaleMax, NEAREST, 0, a, b);
+  else if (code == STOCHASTIC) nvfp4Loop(src, dst, n, rows, cols, width, encodeMultiplier, globalDecode, elemMax, man, bias, scaleMan, scaleBias, scaleMax, STOCHASTIC, 0, a, b);
+  else if (code == ZERO) nvfp4Loop(src, dst, n, rows, cols, width, encodeMultiplier, globalDecode, elemMax, man, bias, scaleMan, scaleBias, scaleMax, ZERO, 0, a, b);
+  else if (code == FLOOR) nvfp4Loop(src, dst, n, rows, cols, width, encodeMultiplier, globalDecode, elemMax, man, bias, scaleMan, scaleBias, scaleMax, FLOOR, 0, a, b);
+  else if (code == NEAREST_AWAY) nvfp4Loop(src, dst, n, rows, cols, width, encodeMultiplier, globalDecode, elemMax, man, bias, scaleMan, scaleBias, scaleMax, NEAREST_AWAY, 0, a, b);
+  else if (code == UP) nvfp4Loop(src, dst, n, rows, cols, width, encodeMultiplier, globalDecode, elemMax, man, bias, scaleMan, scaleBias, scaleMax, UP, 0, a, b);
+  else if (code == ODD) nvfp4Loop(src, dst, n, rows, cols, width, encodeMultiplier, globalDecode, elemMax, man, bias, scaleMan, scaleBias, scaleMax, ODD, 0, a, b);
+  else nvfp4Loop(src, dst, n, rows, cols, width, encodeMultiplier, globalDecode, elemMax, man, bias, scaleMan, scaleBias, scaleMax, STOCHASTIC_BITS, rbits, a, b);
 }
 
 /** Four NVFP4 elements: d * Q(x * e), Q saturating. */
@@ -290,7 +294,7 @@ function nvfp4X4(
 // @ts-ignore: decorator
 @inline
 function nvfp4Loop(
-  src: usize, dst: usize, n: i32, blockSize: i32, encodeMultiplier: f32, globalDecode: f32, elemMax: f32,
+  src: usize, dst: usize, n: i32, rows: i32, cols: i32, width: i32, encodeMultiplier: f32, globalDecode: f32, elemMax: f32,
   man: i32, bias: i32, scaleMan: i32, scaleBias: i32, scaleMax: f32, mode: i32, rbits: i32, a: u32, b: u32,
 ): void {
   // The element's grid (saturating, with -0: E2M1) ...
@@ -319,46 +323,65 @@ function nvfp4Loop(
   const minNormalV = i32x4.splat(minNormalBits), maxV = i32x4.splat(maxBits), flipV = i32x4.splat(flip);
   const up1V = f32x4.splat(up1), up2V = f32x4.splat(up2), quantumV = f32x4.splat(quantum);
   const posLimit: u32 = maxBits, negLimit: u32 = maxBits;
-  for (let start = 0; start < n; start += blockSize) {
-    const end = min<i32>(n, start + blockSize);
-    const m = reinterpret<f32>(<u32>blockMax(src, start, end));
-    // The stored block scale, the decode scale d and the encode scale e = 1 / d.
-    const stored = reinterpret<f32>(float1(reinterpret<u32>(m * encodeMultiplier), 0, NEAREST, 0, scaleK, scaleMask,
-      scaleMinNormalBits, scaleMaxBits, scaleMaxBits, scaleMaxBits, scaleMaxBits, false, 0, scaleUp1, scaleUp2,
-      scaleQuantum));
-    const d = stored * globalDecode;
-    const e = min<f32>(<f32>1 / d, F32_MAX);
-    const dV = f32x4.splat(d),
-      eV = f32x4.splat(e);
-    // Elements: y = d * Q(x * e), four vectors (16 elements, four hash groups) at a time.
-    const vecEnd = (start & 3) == 0 ? start + ((end - start) & ~15) : start;
-    let h0 = i32x4.splat(0), h1 = h0, h2 = h0, h3 = h0;
-    let words = isRandom(mode) ? groupWordsX4(aV, bV, start) : h0;
-    for (let i = start; i < vecEnd; i += 16) {
-      const at = <usize>i << 2;
-      if (isRandom(mode)) {
-        h0 = elementHashX4(words, 0);
-        h1 = elementHashX4(words, 1);
-        h2 = elementHashX4(words, 2);
-        h3 = elementHashX4(words, 3);
-        words = groupWordsX4(aV, bV, i + 16);
+  // The group words of hash index wordsAt on: a row's vector loop leaves those of the next row's.
+  let words = i32x4.splat(0);
+  let wordsAt = -1;
+  // The hash index of the block's first element (tiles one after another).
+  let hashStart = 0;
+  for (let r0 = 0; r0 < n; r0 += rows * width) {
+    for (let c0 = 0; c0 < width; c0 += cols) {
+      const count = min<i32>(cols, width - c0);
+      const first = r0 + c0;
+      let largest: u32 = 0;
+      for (let line = 0; line < rows; line++) {
+        const row = first + line * width;
+        largest = max<u32>(largest, <u32>blockMax(src, row, row + count));
       }
-      v128.store(dst + at, nvfp4X4(v128.load(src + at), h0, eV, dV, mode, rbits, k, man, maskV, notMaskV, half,
-        minNormalV, maxV, flipV, up1V, up2V, quantumV));
-      v128.store(dst + at + 16, nvfp4X4(v128.load(src + at + 16), h1, eV, dV, mode, rbits, k, man, maskV, notMaskV,
-        half, minNormalV, maxV, flipV, up1V, up2V, quantumV));
-      v128.store(dst + at + 32, nvfp4X4(v128.load(src + at + 32), h2, eV, dV, mode, rbits, k, man, maskV, notMaskV,
-        half, minNormalV, maxV, flipV, up1V, up2V, quantumV));
-      v128.store(dst + at + 48, nvfp4X4(v128.load(src + at + 48), h3, eV, dV, mode, rbits, k, man, maskV, notMaskV,
-        half, minNormalV, maxV, flipV, up1V, up2V, quantumV));
-    }
-    for (let i = vecEnd; i < end; i++) {
-      const at = <usize>i << 2;
-      const hi = isRandom(mode) ? elementHash(a, b, <u32>i) : 0;
-      const x = load<f32>(src + at);
-      const q = float1(reinterpret<u32>(x * e), hi, mode, rbits, k, mask, minNormalBits, maxBits,
-        posLimit, negLimit, maxBits, false, flip, up1, up2, quantum);
-      store<f32>(dst + at, d * reinterpret<f32>(q));
+      const m = reinterpret<f32>(largest);
+      // The stored block scale, the decode scale d and the encode scale e = 1 / d.
+      const stored = reinterpret<f32>(float1(reinterpret<u32>(m * encodeMultiplier), 0, NEAREST, 0, scaleK,
+        scaleMask, scaleMinNormalBits, scaleMaxBits, scaleMaxBits, scaleMaxBits, scaleMaxBits, false, 0, scaleUp1,
+        scaleUp2, scaleQuantum));
+      const d = stored * globalDecode;
+      const e = min<f32>(<f32>1 / d, F32_MAX);
+      const dV = f32x4.splat(d),
+        eV = f32x4.splat(e);
+      for (let line = 0; line < rows; line++) {
+        const row = first + line * width;
+        const hashRow = hashStart + line * count;
+        // Elements: y = d * Q(x * e), four vectors (16 elements, four hash groups) at a time.
+        const vecCount = (hashRow & 3) == 0 ? count & ~15 : 0;
+        let h0 = i32x4.splat(0), h1 = h0, h2 = h0, h3 = h0;
+        if (isRandom(mode) && wordsAt != hashRow) words = groupWordsX4(aV, bV, hashRow);
+        for (let i = 0; i < vecCount; i += 16) {
+          const at = <usize>(row + i) << 2;
+          if (isRandom(mode)) {
+            h0 = elementHashX4(words, 0);
+            h1 = elementHashX4(words, 1);
+            h2 = elementHashX4(words, 2);
+            h3 = elementHashX4(words, 3);
+            words = groupWordsX4(aV, bV, hashRow + i + 16);
+          }
+          v128.store(dst + at, nvfp4X4(v128.load(src + at), h0, eV, dV, mode, rbits, k, man, maskV, notMaskV, half,
+            minNormalV, maxV, flipV, up1V, up2V, quantumV));
+          v128.store(dst + at + 16, nvfp4X4(v128.load(src + at + 16), h1, eV, dV, mode, rbits, k, man, maskV,
+            notMaskV, half, minNormalV, maxV, flipV, up1V, up2V, quantumV));
+          v128.store(dst + at + 32, nvfp4X4(v128.load(src + at + 32), h2, eV, dV, mode, rbits, k, man, maskV,
+            notMaskV, half, minNormalV, maxV, flipV, up1V, up2V, quantumV));
+          v128.store(dst + at + 48, nvfp4X4(v128.load(src + at + 48), h3, eV, dV, mode, rbits, k, man, maskV,
+            notMaskV, half, minNormalV, maxV, flipV, up1V, up2V, quantumV));
+        }
+        wordsAt = hashRow + vecCount;
+        for (let i = vecCount; i < count; i++) {
+          const at = <usize>(row + i) << 2;
+          const hi = isRandom(mode) ? elementHash(a, b, <u32>(hashRow + i)) : 0;
+          const x = load<f32>(src + at);
+          const q = float1(reinterpret<u32>(x * e), hi, mode, rbits, k, mask, minNormalBits, maxBits,
+            posLimit, negLimit, maxBits, false, flip, up1, up2, quantum);
+          store<f32>(dst + at, d * reinterpret<f32>(q));
+        }
+      }
+      hashStart += rows * count;
     }
   }
 }

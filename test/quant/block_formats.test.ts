@@ -455,6 +455,20 @@ describe("NVFP4: bit for bit with NVIDIA's two-level scaling", () => {
           }
     t.dispose();
   });
+  test("tiles read in place equal the tiles transposed into blocks, stochastic bits included", () => {
+    // [2, 16, 32] with 8 x 16 tiles: each tile, laid out as a row of 128, is one 1-D block.
+    const x = hardData(32, 32, 11).map((v) => (Number.isFinite(v) ? v : 3));
+    const t = tf.tensor(x, [2, 16, 32]);
+    const asBlocks = t.reshape([2, 2, 8, 2, 16]).transpose([0, 1, 3, 2, 4]).reshape([2, 2, 2, 128]);
+    for (const options of [{}, { rounding: "stochastic", seed: 8, stream: 3 }, { rounding: "odd" }] as const) {
+      const q = quantize(t, nvfp4({ blockSize: [8, 16] }), options);
+      const qb = quantize(asBlocks, nvfp4({ blockSize: 128 }), options);
+      const back = qb.reshape([2, 2, 2, 8, 16]).transpose([0, 1, 3, 2, 4]).reshape([2, 16, 32]);
+      assertSameBits(q.dataSync(), back.dataSync(), `tiles ${JSON.stringify(options)}`);
+      tf.dispose([q, qb, back]);
+    }
+    tf.dispose([t, asBlocks]);
+  });
   test("NVFP4 is E2M1 under an E4M3 scale per 16 and an FP32 scale per tensor", () => {
     const f = NVFP4 as ScaledFormat;
     assert.deepEqual(f.element, FP4_E2M1);

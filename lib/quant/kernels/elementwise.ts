@@ -60,6 +60,8 @@ export interface Nvfp4Blocks {
   readonly scaleFormat: FloatingPointFormat;
   readonly encodeMultiplier: number;
   readonly globalDecode: number;
+  /** Blocks that are tiles of rows x cols of a row-major matrix `width` wide (else consecutive elements). */
+  readonly tile?: { readonly rows: number; readonly cols: number; readonly width: number };
 }
 
 /** The formats a kernel rounds to element by element (or block by block). */
@@ -196,11 +198,14 @@ export function runQuantizeKernel(
     case "nvfp4Blocks": {
       const r = floatingPointRange(f.element),
         sr = floatingPointRange(f.scaleFormat);
+      const tile = f.tile ?? { rows: 1, cols: f.blockSize, width: n };
       k.quantizeNvfp4(
         src,
         dst,
         n,
-        f.blockSize,
+        tile.rows,
+        tile.cols,
+        tile.width,
         f.encodeMultiplier,
         f.globalDecode,
         r.maxFinite,

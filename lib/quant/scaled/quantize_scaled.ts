@@ -336,10 +336,13 @@ export function quantizeScaledWith<T extends tf.Tensor | Float32Array>(
     return withNanGroups(applyScales(x, input, f, scalesOf(input), options, elementsOnly), input, f);
   }
   const t = x as tf.Tensor;
-  if (g.kind === "tile")
+  if (g.kind === "tile") {
+    const tiled = kernel ? tileBlockKernel(t, f) : undefined;
+    if (tiled !== undefined) return quantizeWith(x, tiled, options);
     return quantizeTiles(t, f, (y, h) =>
       quantizeScaledWith(y, h, options, scalesOf, elementsOnly, undefined, kernel),
     ) as T;
+  }
   if (g.kind === "block") {
     const axis = g.axis < 0 ? g.axis + t.rank : g.axis;
     if (axis >= 0 && axis < t.rank - 1) {
@@ -387,6 +390,26 @@ function stridedBlockKernel(shape: readonly number[], axis: number, f: ScaledFor
   if (blocks === undefined || blocks.kind !== "mxBlocks") return undefined;
   const outer = shape.slice(0, axis).reduce((p, d) => p * d, 1);
   return { ...blocks, strided: { outer, axisLength, inner: n / (outer * axisLength) } };
+}
+
+/**
+ * The NVFP4 kernel for tiles over the last two axes, reading each tile where it lies instead of
+ * transposing the tensor into blocks and back: undefined when the format has not the NVFP4
+ * shape (or the tiles do not fit the tensor: quantizeTiles says why). The same results, bit for
+ * bit, as quantizeTiles with the kernel.
+ */
+function tileBlockKernel(t: tf.Tensor, f: ScaledFormat): KernelFormat | undefined {
+  const g = f.granularity as { rows: number; cols: number };
+  const [R, C] = t.shape.slice(-2);
+  if (t.rank < 2 || R % g.rows !== 0 || C % g.cols !== 0) return undefined;
+  const size = g.rows * g.cols;
+  const blocks = blockKernelFormat(
+    { ...f, granularity: { kind: "block", axis: -1, size } },
+    { inner: size, groups: t.size / size },
+    () => maxAbsOf(t),
+  );
+  if (blocks === undefined || blocks.kind !== "nvfp4Blocks") return undefined;
+  return { ...blocks, tile: { rows: g.rows, cols: g.cols, width: C } };
 }
 
 /**

@@ -13,17 +13,19 @@
  * bitsPerChar (log2 of it), trainLoss (mean of the last 50 steps' cross-entropy).
  * The seed gives the initial weights and the training windows.
  */
-import type { Tensor } from "../backend/tf";
 import { checkInteger, MODEL_SEED_MAX } from "../core/checks";
 import type { ExperimentContext, Metrics, RegisteredExperiment } from "../sweep/experiment";
 import { checkConfigKeys } from "../sweep/experiment";
 import type { JsonObject } from "../sweep/json_value";
+import { randomWindows, windowedCrossEntropy } from "./character_windows";
 import { ConfigReader } from "./config";
 
 const NAME = "char-lstm-devil";
 const KEYS = ["bits", "hidden", "steps", "batch", "length", "testWindows", "learningRate"];
 /** Characters per test window: long enough that the state's warm-up is a small part of the score. */
 const TEST_LENGTH = 256;
+/** Test windows per forward pass. */
+const TEST_CHUNK = 16;
 
 export async function charLstmDevil(config: JsonObject, { seed }: ExperimentContext): Promise<Metrics> {
   checkConfigKeys(NAME, config, KEYS);
@@ -39,7 +41,7 @@ export async function charLstmDevil(config: JsonObject, { seed }: ExperimentCont
   const tf = require("../backend/tf") as typeof import("../backend/tf");
   const { initBackend } = require("../backend") as typeof import("../backend");
   const { Rng } = require("../core/random") as typeof import("../core/random");
-  const { loadDevilsDictionary, oneHotWindows, windowStarts } = require("../data") as typeof import("../data");
+  const { loadDevilsDictionary, windowStarts } = require("../data") as typeof import("../data");
   const { charLstm } = require("../models") as typeof import("../models");
   const { dfpQuantizer, formatQuantizer } = require("../layers") as typeof import("../layers");
   const { fixedPoint } = require("../quant") as typeof import("../quant");
@@ -56,31 +58,17 @@ export async function charLstmDevil(config: JsonObject, { seed }: ExperimentCont
         });
   const model = charLstm({ vocab, hidden, layers: 1, sequenceLength: length, quant, seed });
   const optimizer = tf.train.adam(learningRate);
-  const rng = new Rng(seed);
-  function* windows() {
-    for (;;) {
-      const starts = windowStarts(corpus.train, length, { count: batch, random: () => rng.next() });
-      yield oneHotWindows(corpus.train, starts, length, vocab);
-    }
-  }
   try {
     const run = await train({
       model,
       optimizer,
-      batches: windows(),
+      batches: randomWindows(corpus.train, length, batch, vocab, new Rng(seed)),
       stepsPerEpoch: steps,
       loss: softmaxCrossEntropy,
       progress: false,
     });
     const starts = windowStarts(corpus.test, TEST_LENGTH, "all").slice(0, testWindows);
-    let sum = 0;
-    for (let i = 0; i < starts.length; i += 16) {
-      const chunk = starts.slice(i, i + 16);
-      const { x, y } = oneHotWindows(corpus.test, chunk, TEST_LENGTH, vocab);
-      sum += tf.tidy(() => softmaxCrossEntropy(y, model.apply(x) as Tensor).dataSync()[0]) * chunk.length;
-      tf.dispose([x, y]);
-    }
-    const crossEntropy = sum / starts.length;
+    const crossEntropy = windowedCrossEntropy(model, corpus.test, starts, TEST_LENGTH, vocab, TEST_CHUNK);
     const tail = run.steps.slice(-50).map((s) => s.loss);
     return {
       perplexity: Math.exp(crossEntropy),

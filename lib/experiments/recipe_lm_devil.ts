@@ -18,11 +18,11 @@
  * The seed gives the initial weights, the recipe's random bits and the training windows, so
  * every recipe of one seed starts from the same weights and sees the same windows.
  */
-import type { Tensor } from "../backend/tf";
 import { checkInteger, MODEL_SEED_MAX } from "../core/checks";
 import type { ExperimentContext, Metrics, RegisteredExperiment } from "../sweep/experiment";
 import { checkConfigKeys } from "../sweep/experiment";
 import type { JsonObject } from "../sweep/json_value";
+import { randomWindows, windowedCrossEntropy } from "./character_windows";
 import { ConfigReader } from "./config";
 
 const NAME = "recipe-lm-devil";
@@ -66,7 +66,7 @@ export async function recipeLmDevil(config: JsonObject, { seed }: ExperimentCont
   const tf = require("../backend/tf") as typeof import("../backend/tf");
   const { initBackend } = require("../backend") as typeof import("../backend");
   const { Rng } = require("../core/random") as typeof import("../core/random");
-  const { loadDevilsDictionary, oneHotWindows, windowStarts } = require("../data") as typeof import("../data");
+  const { loadDevilsDictionary, windowStarts } = require("../data") as typeof import("../data");
   const { charTransformer } = require("../models") as typeof import("../models");
   const { train, softmaxCrossEntropy } = require("../train") as typeof import("../train");
   await initBackend();
@@ -75,20 +75,13 @@ export async function recipeLmDevil(config: JsonObject, { seed }: ExperimentCont
   const tensorsBefore = tf.memory().numTensors;
   const model = charTransformer({ vocab, sequenceLength: length, dModel, layers, heads, recipe, seed });
   const optimizer = tf.train.adam(learningRate);
-  const rng = new Rng(seed);
-  function* windows() {
-    for (;;) {
-      const starts = windowStarts(corpus.train, length, { count: batch, random: () => rng.next() });
-      yield oneHotWindows(corpus.train, starts, length, vocab);
-    }
-  }
   let metrics: Metrics;
   try {
     const t0 = performance.now();
     const run = await train({
       model,
       optimizer,
-      batches: windows(),
+      batches: randomWindows(corpus.train, length, batch, vocab, new Rng(seed)),
       stepsPerEpoch: steps,
       loss: softmaxCrossEntropy,
       progress: false,
@@ -96,14 +89,7 @@ export async function recipeLmDevil(config: JsonObject, { seed }: ExperimentCont
     });
     const wallSeconds = (performance.now() - t0) / 1000;
     const starts = windowStarts(corpus.test, length, "all").slice(0, testWindows);
-    let sum = 0;
-    for (let i = 0; i < starts.length; i += EVAL_CHUNK) {
-      const chunk = starts.slice(i, i + EVAL_CHUNK);
-      const { x, y } = oneHotWindows(corpus.test, chunk, length, vocab);
-      sum += tf.tidy(() => softmaxCrossEntropy(y, model.apply(x) as Tensor).dataSync()[0]) * chunk.length;
-      tf.dispose([x, y]);
-    }
-    const testLoss = sum / starts.length;
+    const testLoss = windowedCrossEntropy(model, corpus.test, starts, length, vocab, EVAL_CHUNK);
     const tail = run.steps.slice(-TAIL).map((s) => s.loss);
     metrics = {
       testLoss,

@@ -4,8 +4,8 @@
  * quantizers (formatQuantizer(format), dfpQuantizer, logQuantizer, sqWeight, WAGE's wageWeight,
  * wageActivation, wageGradient, wageError) and an `accumulation` option for their GEMMs
  * (quantDense also a per-GEMM `recipe`: MXFP8, NVFP4, MXFP4 with SR and RHT, ...);
- * causalSelfAttention and positionEmbedding are the weightless attention core and the learned
- * positions of a decoder-only transformer; shiftBatchNorm is QNN's shift-based batch norm; summary(model) lists each layer's formats and
+ * causalSelfAttention, positionEmbedding and layerNorm are the weightless attention core, the
+ * learned positions and the normalization of a decoder-only transformer; shiftBatchNorm is QNN's shift-based batch norm; summary(model) lists each layer's formats and
  * MACs; setTrainingFormats records a model's input, master-weight and update formats.
  */
 import "../backend";
@@ -22,6 +22,8 @@ export { QuantDense, quantDense } from "./quant_dense";
 export type { QuantDenseArgs } from "./quant_dense";
 export { CausalSelfAttention, causalSelfAttention } from "./causal_self_attention";
 export type { CausalSelfAttentionArgs } from "./causal_self_attention";
+export { LayerNorm, layerNorm } from "./layer_norm";
+export type { LayerNormArgs } from "./layer_norm";
 export { PositionEmbedding, positionEmbedding } from "./position_embedding";
 export type { PositionEmbeddingArgs } from "./position_embedding";
 export { dfpQuantizer, formatQuantizer } from "./tensor_quantizer";

@@ -23,7 +23,7 @@
 import * as tf from "../backend/tf";
 import { checkInteger, checkSeed, MODEL_SEED_MAX } from "../core/checks";
 import { hash32 } from "../core/random";
-import { causalSelfAttention, positionEmbedding, quantDense } from "../layers";
+import { causalSelfAttention, layerNorm, positionEmbedding, quantDense } from "../layers";
 import type { GemmRecipe } from "../quant";
 
 export interface CharTransformerOptions {
@@ -61,7 +61,7 @@ export function charTransformer(options: CharTransformerOptions): tf.LayersModel
   let h = quantDense({ name: "embed", units: dModel, useBias: false, ...seeded() }).apply(input) as tf.SymbolicTensor;
   h = positionEmbedding({ name: "positions", ...seeded() }).apply(h) as tf.SymbolicTensor;
   const norm = (name: string, x: tf.SymbolicTensor) =>
-    tf.layers.layerNormalization({ name, epsilon: 1e-5 }).apply(x) as tf.SymbolicTensor;
+    layerNorm({ name, epsilon: 1e-5 }).apply(x) as tf.SymbolicTensor;
   const linear = (name: string, units: number, x: tf.SymbolicTensor, activation: "linear" | "relu" = "linear") =>
     quantDense({ name, units, activation, recipe, ...seeded() }).apply(x) as tf.SymbolicTensor;
   for (let b = 0; b < layers; b++) {

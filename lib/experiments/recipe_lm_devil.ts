@@ -109,6 +109,6 @@ export const RECIPE_LM_DEVIL: RegisteredExperiment = {
   description:
     "Character transformer language model on The Devil's Dictionary with its linear layers' GEMMs as a low-bit " +
     'recipe: recipe ("FP32" or a GEMM_RECIPES name: MXFP8BlockScaling, NVFP4BlockScaling, MXFP4_NEAREST, ' +
-    "MXFP4_SR_RHT, ...), steps (200), batch (16), length (64), dModel (128), layers (4), heads (4), " +
+    "NVFP4_NEAREST, MXFP4_SR_RHT, MXFP4_BWD_NEAREST, ...), steps (200), batch (16), length (64), dModel (128), layers (4), heads (4), " +
     "learningRate (0.001), testWindows (200); metrics testLoss, perplexity, trainLoss, wallSeconds, tensorsGained",
 };

@@ -22,20 +22,30 @@
  *   Float8BlockScaling  E4M3 with float32 scales per 1 x 128 block (activations, gradients) and
  *                       per 128 x 128 tile (weights) (DeepSeek-V3, arXiv 2412.19437, 3.3);
  *   MXFP4_NEAREST       every operand MXFP4, nearest (the degraded baseline);
+ *   NVFP4_NEAREST       every operand NVFP4 in 1 x 16 blocks, nearest: the same E2M1 elements
+ *                       as MXFP4_NEAREST with NVFP4's scales, to compare the two formats alone;
  *   MXFP4_SR_RHT        forward in float32, backward (BWD, GRAD) in MXFP4 with stochastic
  *                       rounding on every operand and a random Hadamard transform of blocks of
- *                       32 (Tseng, Yu, Park, "Training LLMs with MXFP4", AISTATS 2025).
+ *                       32 (Tseng, Yu, Park, "Training LLMs with MXFP4", AISTATS 2025);
+ *   MXFP4_BWD_NEAREST   that recipe's baseline: forward in float32, backward in MXFP4, nearest;
+ *   MXFP4_BWD_SR        stochastic rounding without the transform (an ablation).
+ * Stochastic rounding is unbiased only if no element clips, and OCP MX's floor rule leaves a
+ * block's largest values up to 8 on FP4's grid, whose largest value is 6: saturating them biases
+ * every draw. Tseng et al.'s code multiplies the scaled block by 3/4 before rounding and by 4/3
+ * after (its "dither_scale"); lowbit's SR recipes round the E8M0 scale up instead (mx's
+ * scaleRounding "ceil", the block's largest value lands in (3, 6]), which keeps the scale a power
+ * of two with the same resolution (the largest value in [3, 6) with theirs): a deviation, ours.
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { checkInteger, checkOneOf } from "../core/checks";
 import type { Format } from "./formats/registry";
-import { OCP_E4M3, OCP_E5M2 } from "./formats/floating_point";
+import { FP4_E2M1, OCP_E4M3, OCP_E5M2 } from "./formats/floating_point";
 import type { ScaledFormat } from "./formats/scaled";
 import { checkFormat, scaled } from "./formats/registry";
 import { quantize } from "./quantize";
 import { checkRoundingOptions } from "./quantize_with";
 import type { Rounding } from "./rounding";
-import { MXFP4, MXFP8_E4M3, nvfp4 } from "./scaled/block_formats";
+import { MXFP4, MXFP8_E4M3, mx, nvfp4 } from "./scaled/block_formats";
 import { randomHadamard } from "./transforms/hadamard";
 
 export interface OperandRecipe {
@@ -190,9 +200,33 @@ export const MXFP4_NEAREST: GemmRecipe = {
   GRAD: { input: nearest(MXFP4), gradOutput: nearest(MXFP4) },
 };
 
-const sr4: OperandRecipe = { format: MXFP4, rounding: "stochastic", hadamard: { blockSize: 32 } };
+export const NVFP4_NEAREST: GemmRecipe = {
+  name: "NVFP4_NEAREST",
+  FWD: { input: nearest(NVFP4_1D), weight: nearest(NVFP4_1D) },
+  BWD: { gradOutput: nearest(NVFP4_1D), weight: nearest(NVFP4_1D) },
+  GRAD: { input: nearest(NVFP4_1D), gradOutput: nearest(NVFP4_1D) },
+};
+
+/** MXFP4 whose scales never clip: what stochastic rounding needs to stay unbiased (see above). */
+const MXFP4_UNCLIPPED = mx({ element: FP4_E2M1, scaleRounding: "ceil" });
+const sr4: OperandRecipe = { format: MXFP4_UNCLIPPED, rounding: "stochastic" };
+const sr4Rht: OperandRecipe = { ...sr4, hadamard: { blockSize: 32 } };
 export const MXFP4_SR_RHT: GemmRecipe = {
   name: "MXFP4_SR_RHT",
+  FWD: { input: {}, weight: {} },
+  BWD: { gradOutput: sr4Rht, weight: sr4Rht },
+  GRAD: { input: sr4Rht, gradOutput: sr4Rht },
+};
+
+export const MXFP4_BWD_NEAREST: GemmRecipe = {
+  name: "MXFP4_BWD_NEAREST",
+  FWD: { input: {}, weight: {} },
+  BWD: { gradOutput: nearest(MXFP4), weight: nearest(MXFP4) },
+  GRAD: { input: nearest(MXFP4), gradOutput: nearest(MXFP4) },
+};
+
+export const MXFP4_BWD_SR: GemmRecipe = {
+  name: "MXFP4_BWD_SR",
   FWD: { input: {}, weight: {} },
   BWD: { gradOutput: sr4, weight: sr4 },
   GRAD: { input: sr4, gradOutput: sr4 },
@@ -204,7 +238,10 @@ export const GEMM_RECIPES: readonly GemmRecipe[] = [
   Float8CurrentScaling,
   Float8BlockScaling,
   MXFP4_NEAREST,
+  NVFP4_NEAREST,
   MXFP4_SR_RHT,
+  MXFP4_BWD_NEAREST,
+  MXFP4_BWD_SR,
 ];
 
 /**

@@ -54,7 +54,7 @@ describe("recipe-lm-devil", () => {
   test("configuration errors name the key and what it allows", { skip }, async () => {
     await assert.rejects(
       run({ ...tiny, recipe: "MXFP4" }, { seed: 0 }),
-      /RangeError: lowbit: experiment "recipe-lm-devil" recipe must be one of "FP32", "MXFP8BlockScaling", .*"MXFP4_SR_RHT"; got "MXFP4"/,
+      /RangeError: lowbit: experiment "recipe-lm-devil" recipe must be one of "FP32", "MXFP8BlockScaling", .*"MXFP4_SR_RHT", "MXFP4_BWD_NEAREST", "MXFP4_BWD_SR"; got "MXFP4"/,
     );
     await assert.rejects(run({ ...tiny, epochs: 2 }, { seed: 0 }), /no configuration key "epochs"/);
     await assert.rejects(run({ ...tiny, steps: 0 }, { seed: 0 }), /steps must be an integer in \[1, 1000000\]; got 0/);

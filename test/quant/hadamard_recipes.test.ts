@@ -14,6 +14,7 @@ import {
   hadamardSigns,
   inverseRandomHadamard,
   MXFP4,
+  MXFP4_BWD_SR,
   MXFP4_NEAREST,
   MXFP4_SR_RHT,
   MXFP8BlockScaling,
@@ -165,6 +166,50 @@ describe("per-GEMM recipes", () => {
     const errOne = tf.norm(tf.sub(one, exact)).dataSync()[0];
     assert.ok(errMean < errOne / 4, `mean of ${runs}: ${errMean}, one: ${errOne}`);
     tf.dispose([x, dy, exact, mean, one]);
+  });
+  test("stochastic rounding recipes never clip, so every operand's draws average to it", () => {
+    // GRAD's input X [32, 64] contracts over its 32 rows: one block per column. Under OCP's floor
+    // rule a column whose largest |x| has a significand of at least 1.5 puts it at 6 or more on
+    // FP4's grid, which saturates at 6: a bias no number of draws removes. Check that some do.
+    const x = tf.randomNormal([32, 64], 0, 1, "float32", 21) as tf.Tensor2D;
+    for (const recipe of [MXFP4_BWD_SR, MXFP4_SR_RHT]) {
+      const hadamardSeed = 9;
+      const target =
+        recipe.GRAD.input.hadamard === undefined
+          ? x.clone()
+          : randomHadamard(x, { blockSize: 32, seed: hadamardSeed, axis: 0 });
+      const t = target.dataSync();
+      const blockMax = Array.from({ length: 64 }, (_, c) =>
+        Math.max(...Array.from({ length: 32 }, (_, r) => Math.abs(t[r * 64 + c]))),
+      );
+      const clipsUnderFloor = blockMax.filter((m) => m / 2 ** (Math.floor(Math.log2(m)) - 2) > 6.5).length;
+      assert.ok(clipsUnderFloor >= 4, `${recipe.name}: ${clipsUnderFloor} columns would clip by over 0.5 steps`);
+      const draws = 1000;
+      const sum = new Float64Array(t.length),
+        sumSquares = new Float64Array(t.length);
+      for (let d = 0; d < draws; d++) {
+        const q = quantizeOperand(x, recipe, "GRAD", "input", { seed: 4, stream: d, hadamardSeed });
+        const v = q.dataSync();
+        q.dispose();
+        for (let i = 0; i < v.length; i++) {
+          sum[i] += v[i];
+          sumSquares[i] += v[i] * v[i];
+        }
+      }
+      for (let i = 0; i < t.length; i++) {
+        const mean = sum[i] / draws;
+        const sd = Math.sqrt(Math.max(0, sumSquares[i] / draws - mean * mean));
+        // 5 standard errors, and room for a rare round-up never drawn: the grid's step is at most
+        // 2 X <= 2/3 of the block's largest value (the scale rounded up puts it above 3 X).
+        const step = (2 / 3) * blockMax[i % 64];
+        assert.ok(
+          Math.abs(mean - t[i]) <= (5 * sd) / Math.sqrt(draws) + (4 * step) / draws,
+          `${recipe.name} element ${i}: mean ${mean}, value ${t[i]}, sd ${sd}`,
+        );
+      }
+      target.dispose();
+    }
+    x.dispose();
   });
   test("every preset names each operand of each GEMM", () => {
     for (const r of GEMM_RECIPES) {

@@ -24,6 +24,7 @@ import { checkConfigKeys } from "../sweep/experiment";
 import type { JsonObject } from "../sweep/json_value";
 import { randomWindows, windowedCrossEntropy } from "./character_windows";
 import { ConfigReader } from "./config";
+import { recipeFromConfig } from "./recipe_config";
 
 const NAME = "recipe-lm-devil";
 const KEYS = ["recipe", "steps", "batch", "length", "dModel", "layers", "heads", "learningRate", "testWindows"];
@@ -35,11 +36,7 @@ const TAIL = 20;
 export async function recipeLmDevil(config: JsonObject, { seed }: ExperimentContext): Promise<Metrics> {
   checkConfigKeys(NAME, config, KEYS);
   checkInteger(`experiment "${NAME}" seed`, seed, 0, MODEL_SEED_MAX);
-  // Loaded when a run needs them: TensorFlow.js takes a second to load, and a sweep of another
-  // experiment should not pay it in every worker.
-  const { GEMM_RECIPES, recipeBlockLengths } = require("../quant") as typeof import("../quant");
   const read = new ConfigReader(NAME, config);
-  const recipeName = read.oneOf("recipe", "FP32", ["FP32", ...GEMM_RECIPES.map((r) => r.name)]);
   const steps = read.integer("steps", 200, 1, 1e6);
   const batch = read.integer("batch", 16, 1, 4096);
   const length = read.integer("length", 64, 2, 4096);
@@ -52,17 +49,11 @@ export async function recipeLmDevil(config: JsonObject, { seed }: ExperimentCont
     throw new RangeError(
       `lowbit: experiment "${NAME}" dModel must be a multiple of heads (${heads}); got ${JSON.stringify(config.dModel ?? dModel)}`,
     );
-  const recipe = GEMM_RECIPES.find((r) => r.name === recipeName) ?? null;
   // The recipe's blocks run along the widths (FWD, BWD) and along the batch's positions (GRAD).
-  for (const b of recipe === null ? [] : recipeBlockLengths(recipe)) {
-    const along = `(recipe ${recipeName}'s blocks and Hadamard transforms run in ${b}s along it)`;
-    if (dModel % b !== 0)
-      throw new RangeError(`lowbit: experiment "${NAME}" dModel must be a multiple of ${b} ${along}; got ${dModel}`);
-    if ((batch * length) % b !== 0)
-      throw new RangeError(
-        `lowbit: experiment "${NAME}" batch * length must be a multiple of ${b} ${along}; got ${batch} * ${length} = ${batch * length}`,
-      );
-  }
+  const recipe = recipeFromConfig(NAME, read, {
+    dModel,
+    "batch * length": batch * length,
+  });
   const tf = require("../backend/tf") as typeof import("../backend/tf");
   const { initBackend } = require("../backend") as typeof import("../backend");
   const { Rng } = require("../core/random") as typeof import("../core/random");

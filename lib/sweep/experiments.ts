@@ -14,6 +14,7 @@ import { MNIST_MLP } from "./mnist_mlp";
 import { WAGE_LENET } from "../experiments/wage_lenet";
 import { SQ_VGG } from "../experiments/sq_vgg";
 import { RECIPE_LM_DEVIL } from "../experiments/recipe_lm_devil";
+import { RECIPE_MLP_FASHION } from "../experiments/recipe_mlp_fashion";
 
 export const EXPERIMENTS: Readonly<Record<string, RegisteredExperiment>> = {
   "least-squares-sgd": LEAST_SQUARES_SGD,
@@ -27,6 +28,7 @@ export const EXPERIMENTS: Readonly<Record<string, RegisteredExperiment>> = {
   "accumulation-cnn": ACCUMULATION_CNN,
   "fp8-mlp": FP8_MLP,
   "recipe-lm-devil": RECIPE_LM_DEVIL,
+  "recipe-mlp-fashion": RECIPE_MLP_FASHION,
 };
 
 /** The function of experiment `name`, from `module` (a path or package name) or lowbit's EXPERIMENTS. */

@@ -60,8 +60,7 @@ export function charTransformer(options: CharTransformerOptions): tf.LayersModel
   const input = tf.input({ shape: [sequenceLength, vocab], name: "characters" });
   let h = quantDense({ name: "embed", units: dModel, useBias: false, ...seeded() }).apply(input) as tf.SymbolicTensor;
   h = positionEmbedding({ name: "positions", ...seeded() }).apply(h) as tf.SymbolicTensor;
-  const norm = (name: string, x: tf.SymbolicTensor) =>
-    layerNorm({ name, epsilon: 1e-5 }).apply(x) as tf.SymbolicTensor;
+  const norm = (name: string, x: tf.SymbolicTensor) => layerNorm({ name, epsilon: 1e-5 }).apply(x) as tf.SymbolicTensor;
   const linear = (name: string, units: number, x: tf.SymbolicTensor, activation: "linear" | "relu" = "linear") =>
     quantDense({ name, units, activation, recipe, ...seeded() }).apply(x) as tf.SymbolicTensor;
   for (let b = 0; b < layers; b++) {

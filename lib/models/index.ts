@@ -2,7 +2,8 @@
  * `lowbit/models`: the model zoo and networks by name. Builders: lenet5, quantLeNet5 (any
  * QuantConfig), wageLeNet5 and its integer-only inference (wageIntegerNetwork), qnnMlp and its
  * XNOR-popcount inference (xnorMlp, xnorMatMul, XnorDense on bit-packed signs), vggNet, charLstm,
- * charTransformer (a decoder-only character language model whose linear layers take a GEMM recipe),
+ * charTransformer (a decoder-only character language model whose linear layers take a GEMM recipe;
+ * transformerOperands captures one linear layer's GEMM operands from it),
  * seq2seq with greedyDecode. networkNames(), registeredNetwork(name) and registerNetwork() are the
  * one registry of networks by name (shapes of ResNet-18/32, AlexNet, VGG-7, LeNet-5 as data, and
  * this zoo) that lowbit/accum, lowbit/hw and the lowbit command read.
@@ -23,6 +24,8 @@ export { charLstm } from "./char_lstm";
 export type { CharLstmOptions } from "./char_lstm";
 export { charTransformer } from "./char_transformer";
 export type { CharTransformerOptions } from "./char_transformer";
+export { transformerOperands } from "./transformer_operands";
+export type { LinearOperands } from "./transformer_operands";
 export type { QuantFactory, ZooLayer } from "./zoo_quant";
 export { runIntegerNetwork, wageIntegerNetwork } from "./wage_integer";
 export type { IntegerLayer, IntegerNetwork } from "./wage_integer";

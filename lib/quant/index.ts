@@ -9,7 +9,8 @@
  * floor/down, up, odd; seeded, bit-identical on every backend), quantizeValue is its float64
  * reference for one value; randomHadamard and the per-GEMM recipes (MXFP8BlockScaling,
  * NVFP4BlockScaling, MXFP4_SR_RHT, ...) build low-bit training recipes, which recipeDense applies
- * to a layer's three GEMMs (seeded per step) and gradEstimateVariance measures; ste and quantizeGradient are the
+ * to a layer's three GEMMs (seeded per step) and gradEstimateVariance measures; quantizationError
+ * gives a format's noise-to-signal ratio and flushed fraction on a tensor; ste and quantizeGradient are the
  * straight-through estimators; dynamicFixedPoint and scaledQuantizer keep scales between calls;
  * WAGE's Q, sigma and shift (Wu et al., ICLR 2018), AP2 (Hubara et al., JMLR 2018) and stochastic
  * quantization of weights (Dong et al., BMVC 2017).
@@ -35,4 +36,6 @@ export * from "./gemm_recipes";
 export { RECIPE_STEP_MAX, recipeDense, recipeGemmSeeds } from "./recipe_dense";
 export type { RecipeSeed } from "./recipe_dense";
 export { gradEstimateVariance } from "./grad_estimate_variance";
+export { quantizationError } from "./quantization_error";
+export type { QuantizationError } from "./quantization_error";
 export type { GradEstimateVariance } from "./grad_estimate_variance";

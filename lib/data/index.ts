@@ -21,6 +21,7 @@ export type { TranslationBatch, TranslationShape } from "./translation_batch";
 export {
   loadDevilsDictionary,
   oneHotWindows,
+  randomWindows,
   windowStarts,
 } from "./text_corpus";
 export type { LoadTextOptions, TextCorpus } from "./text_corpus";

@@ -14,6 +14,7 @@ import * as fs from "node:fs";
 import * as tf from "../backend/tf";
 import * as zlib from "node:zlib";
 import { checkInteger } from "../core/checks";
+import type { Rng } from "../core/random";
 import { DatasetNotFoundError } from "./dataset_files";
 
 export const DEVILS_DICTIONARY_FILE = "/usr/share/dictd/devil.dict.dz";
@@ -126,4 +127,16 @@ export function oneHotWindows(
     x: tf.oneHot(tf.tensor2d(xs, [starts.length, length], "int32"), vocab).toFloat() as tf.Tensor3D,
     y: tf.oneHot(tf.tensor2d(ys, [starts.length, length], "int32"), vocab).toFloat() as tf.Tensor3D,
   }));
+}
+
+/**
+ * Endless training batches of `batch` one-hot windows of `length` characters of `ids`, their starts
+ * drawn from `rng` (windowStarts, then oneHotWindows): the stream the character language models
+ * train on (experiments char-lstm-devil and recipe-lm-devil, notebook 07).
+ */
+export function* randomWindows(ids: Int32Array, length: number, batch: number, vocab: number, rng: Rng) {
+  for (;;) {
+    const starts = windowStarts(ids, length, { count: batch, random: () => rng.next() });
+    yield oneHotWindows(ids, starts, length, vocab);
+  }
 }

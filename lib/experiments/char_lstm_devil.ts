@@ -17,7 +17,7 @@ import { checkInteger, MODEL_SEED_MAX } from "../core/checks";
 import type { ExperimentContext, Metrics, RegisteredExperiment } from "../sweep/experiment";
 import { checkConfigKeys } from "../sweep/experiment";
 import type { JsonObject } from "../sweep/json_value";
-import { randomWindows, windowedCrossEntropy } from "./character_windows";
+import { windowedCrossEntropy } from "./character_windows";
 import { ConfigReader } from "./config";
 
 const NAME = "char-lstm-devil";
@@ -41,7 +41,7 @@ export async function charLstmDevil(config: JsonObject, { seed }: ExperimentCont
   const tf = require("../backend/tf") as typeof import("../backend/tf");
   const { initBackend } = require("../backend") as typeof import("../backend");
   const { Rng } = require("../core/random") as typeof import("../core/random");
-  const { loadDevilsDictionary, windowStarts } = require("../data") as typeof import("../data");
+  const { loadDevilsDictionary, randomWindows, windowStarts } = require("../data") as typeof import("../data");
   const { charLstm } = require("../models") as typeof import("../models");
   const { dfpQuantizer, formatQuantizer } = require("../layers") as typeof import("../layers");
   const { fixedPoint } = require("../quant") as typeof import("../quant");

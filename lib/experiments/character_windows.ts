@@ -1,20 +1,10 @@
 /**
- * What the character language-model experiments (char-lstm-devil, recipe-lm-devil) share: an
- * endless stream of training batches of random windows of a text, and the mean cross-entropy of
- * a model over test windows. TensorFlow.js is loaded on first use, as in the experiments: a
- * sweep of another experiment should not pay for it in every worker.
+ * What the character language-model experiments (char-lstm-devil, recipe-lm-devil) share besides
+ * their training batches (randomWindows, lowbit/data): the mean cross-entropy of a model over test
+ * windows. TensorFlow.js is loaded on first use, as in the experiments: a sweep of another
+ * experiment should not pay for it in every worker.
  */
 import type { LayersModel, Tensor } from "../backend/tf";
-import type { Rng } from "../core/random";
-
-/** Batches of `batch` one-hot windows of `length` characters of `ids`, starts drawn from `rng`. */
-export function* randomWindows(ids: Int32Array, length: number, batch: number, vocab: number, rng: Rng) {
-  const { oneHotWindows, windowStarts } = require("../data") as typeof import("../data");
-  for (;;) {
-    const starts = windowStarts(ids, length, { count: batch, random: () => rng.next() });
-    yield oneHotWindows(ids, starts, length, vocab);
-  }
-}
 
 /**
  * The model's mean cross-entropy (nats per character) over the windows of `length` characters

@@ -22,7 +22,7 @@ import { checkInteger, MODEL_SEED_MAX } from "../core/checks";
 import type { ExperimentContext, Metrics, RegisteredExperiment } from "../sweep/experiment";
 import { checkConfigKeys } from "../sweep/experiment";
 import type { JsonObject } from "../sweep/json_value";
-import { randomWindows, windowedCrossEntropy } from "./character_windows";
+import { windowedCrossEntropy } from "./character_windows";
 import { ConfigReader } from "./config";
 import { recipeFromConfig } from "./recipe_config";
 
@@ -57,7 +57,7 @@ export async function recipeLmDevil(config: JsonObject, { seed }: ExperimentCont
   const tf = require("../backend/tf") as typeof import("../backend/tf");
   const { initBackend } = require("../backend") as typeof import("../backend");
   const { Rng } = require("../core/random") as typeof import("../core/random");
-  const { loadDevilsDictionary, windowStarts } = require("../data") as typeof import("../data");
+  const { loadDevilsDictionary, randomWindows, windowStarts } = require("../data") as typeof import("../data");
   const { charTransformer } = require("../models") as typeof import("../models");
   const { train, softmaxCrossEntropy } = require("../train") as typeof import("../train");
   await initBackend();

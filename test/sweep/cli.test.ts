@@ -126,6 +126,7 @@ describe("lowbit sweep", () => {
         "accumulation-cnn",
         "fp8-mlp",
         "recipe-lm-devil",
+        "recipe-mlp-fashion",
       ],
     );
   });

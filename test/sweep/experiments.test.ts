@@ -100,11 +100,12 @@ describe("the registry", () => {
       "accumulation-cnn",
       "fp8-mlp",
       "recipe-lm-devil",
+      "recipe-mlp-fashion",
     ]);
     assert.equal(loadExperiment("least-squares-sgd"), leastSquaresSgd);
     assert.throws(
       () => loadExperiment("nope"),
-      /unknown experiment "nope"; lowbit's experiments are least-squares-sgd, mnist-mlp, dfp-lenet, dfp-seq2seq, wage-lenet, sq-vgg, qnn-mlp-mnist, char-lstm-devil, accumulation-cnn, fp8-mlp, recipe-lm-devil/,
+      /unknown experiment "nope"; lowbit's experiments are least-squares-sgd, mnist-mlp, dfp-lenet, dfp-seq2seq, wage-lenet, sq-vgg, qnn-mlp-mnist, char-lstm-devil, accumulation-cnn, fp8-mlp, recipe-lm-devil, recipe-mlp-fashion/,
     );
     assert.throws(() => loadExperiment("nope", "node:path"), /module node:path exports no function "nope"; it exports/);
     assert.throws(

@@ -3,7 +3,7 @@
 // (an E4M3 scale per block under one FP32 scale per tensor). lib/quant/scaled/block_kernels.ts
 // states the definitions and passes the parameters; element i's random word is
 // elementHash(seed, stream, i) as in every quantizer.
-import { float1, floatX4, nearestSaturatingX4 } from "./float_rounding";
+import { float1, floatX4, nearestSaturatingX4, stochasticSaturatingX4 } from "./float_rounding";
 import { elementHash, elementHashX4, groupWordsX4 } from "./random";
 import {
   FLOOR, isRandom, NEAREST, NEAREST_AWAY, ODD, round64, STOCHASTIC, STOCHASTIC_BITS, UP, ZERO,
@@ -209,6 +209,23 @@ function mxLoop(
           v128.store(dst + at, nearestSaturatingX4(v128.load(src + at), k, half, notMaskV, minNormalV, maxV, up1V,
             up2V, quantumV));
         }
+      } else if (code == STOCHASTIC && plain && k > 0) {
+        for (let i = start; i < vecEnd; i += 16) {
+          const at = <usize>i << 2;
+          h0 = elementHashX4(words, 0);
+          h1 = elementHashX4(words, 1);
+          h2 = elementHashX4(words, 2);
+          h3 = elementHashX4(words, 3);
+          words = groupWordsX4(aV, bV, i + 16);
+          v128.store(dst + at, stochasticSaturatingX4(v128.load(src + at), h0, k, notMaskV, minNormalV, maxV, up1V,
+            up2V, quantumV));
+          v128.store(dst + at + 16, stochasticSaturatingX4(v128.load(src + at + 16), h1, k, notMaskV, minNormalV, maxV,
+            up1V, up2V, quantumV));
+          v128.store(dst + at + 32, stochasticSaturatingX4(v128.load(src + at + 32), h2, k, notMaskV, minNormalV, maxV,
+            up1V, up2V, quantumV));
+          v128.store(dst + at + 48, stochasticSaturatingX4(v128.load(src + at + 48), h3, k, notMaskV, minNormalV, maxV,
+            up1V, up2V, quantumV));
+        }
       } else for (let i = start; i < vecEnd; i += 16) {
         const at = <usize>i << 2;
         if (isRandom(code)) {
@@ -346,6 +363,8 @@ function nvfp4X4(
   const q =
     mode == NEAREST && k < 23 && man > 0
       ? nearestSaturatingX4(z, k, half, notMaskV, minNormalV, maxV, up1V, up2V, quantumV)
+      : mode == STOCHASTIC && k > 0
+      ? stochasticSaturatingX4(z, h, k, notMaskV, minNormalV, maxV, up1V, up2V, quantumV)
       : floatX4(z, h, mode, rbits, k, maskV, notMaskV, half, minNormalV, maxV, maxV, maxV, maxV, false, flipV, up1V,
           up2V, quantumV, true);
   return f32x4.mul(dV, q);

@@ -405,10 +405,17 @@ function nvfp4Loop(
   // The group words of hash index wordsAt on: a row's vector loop leaves those of the next row's.
   let words = i32x4.splat(0);
   let wordsAt = -1;
+  // 1-D blocks of 16 (NVFP4's), four at a time while four remain; the rest block by block.
+  const quads =
+    rows == 1 && width == n && cols == 16 && scaleK > 0
+      ? nvfp4Quads(src, dst, n & ~63, encodeMultiplier, globalDecode, mode, rbits, k, man, maskV, notMaskV, half,
+          minNormalV, maxV, flipV, up1V, up2V, quantumV, scaleK, scaleMaxBits, scaleMinNormalBits, scaleUp1, scaleUp2,
+          scaleQuantum, aV, bV)
+      : 0;
   // The hash index of the block's first element (tiles one after another).
-  let hashStart = 0;
+  let hashStart = quads;
   for (let r0 = 0; r0 < n; r0 += rows * width) {
-    for (let c0 = 0; c0 < width; c0 += cols) {
+    for (let c0 = r0 == 0 ? quads : 0; c0 < width; c0 += cols) {
       const count = min<i32>(cols, width - c0);
       const first = r0 + c0;
       let largest: u32 = 0;
@@ -463,6 +470,83 @@ function nvfp4Loop(
       hashStart += rows * count;
     }
   }
+}
+
+/**
+ * nvfp4Loop's 1-D blocks of 16 over elements [0, end) (end a multiple of 64), four blocks at a
+ * time: their largest finite magnitudes, stored scales, decode and encode scales as one vector
+ * each (lane j block j; the same float32 operations as block by block, and nearestSaturatingX4
+ * is float1's nearest on a saturating scale, bit for bit), then each block's elements with its
+ * lane broadcast. Returns end.
+ */
+// @ts-ignore: decorator
+@inline
+function nvfp4Quads(
+  src: usize, dst: usize, end: i32, encodeMultiplier: f32, globalDecode: f32, mode: i32, rbits: i32, k: i32,
+  man: i32, maskV: v128, notMaskV: v128, half: v128, minNormalV: v128, maxV: v128, flipV: v128, up1V: v128,
+  up2V: v128, quantumV: v128, scaleK: i32, scaleMaxBits: u32, scaleMinNormalBits: u32, scaleUp1: f32,
+  scaleUp2: f32, scaleQuantum: f32, aV: v128, bV: v128,
+): i32 {
+  const magnitude = i32x4.splat(0x7fffffff);
+  const scaleMask: u32 = (<u32>1 << scaleK) - 1;
+  const scaleHalf = i32x4.splat(scaleMask >> 1), scaleNotMask = i32x4.splat(~scaleMask);
+  const scaleMinNormalV = i32x4.splat(scaleMinNormalBits), scaleMaxV = i32x4.splat(scaleMaxBits);
+  const scaleUp1V = f32x4.splat(scaleUp1), scaleUp2V = f32x4.splat(scaleUp2), scaleQuantumV = f32x4.splat(scaleQuantum);
+  const encodeV = f32x4.splat(encodeMultiplier), decodeV = f32x4.splat(globalDecode);
+  let words = isRandom(mode) ? groupWordsX4(aV, bV, 0) : i32x4.splat(0);
+  for (let start = 0; start < end; start += 64) {
+    const at = src + (<usize>start << 2);
+    // Each block's four vectors' lane-wise maxima, then the four blocks' maxima side by side.
+    const m0 = blockMaxX4(at, magnitude), m1 = blockMaxX4(at + 64, magnitude);
+    const m2 = blockMaxX4(at + 128, magnitude), m3 = blockMaxX4(at + 192, magnitude);
+    const t0 = i32x4.max_u(i32x4.shuffle(m0, m1, 0, 4, 1, 5), i32x4.shuffle(m0, m1, 2, 6, 3, 7));
+    const t1 = i32x4.max_u(i32x4.shuffle(m2, m3, 0, 4, 1, 5), i32x4.shuffle(m2, m3, 2, 6, 3, 7));
+    let largest = i32x4.max_u(i32x4.shuffle(t0, t1, 0, 1, 4, 5), i32x4.shuffle(t0, t1, 2, 3, 6, 7));
+    if (!i32x4.all_true(i32x4.gt_s(i32x4.splat(0x7f800000), largest))) {
+      // NaN or +-Inf in a block: the finite maxima, as blockMax finds them.
+      largest = i32x4(<u32>blockMax(src, start, start + 16), <u32>blockMax(src, start + 16, start + 32),
+        <u32>blockMax(src, start + 32, start + 48), <u32>blockMax(src, start + 48, start + 64));
+    }
+    const stored = nearestSaturatingX4(f32x4.mul(largest, encodeV), scaleK, scaleHalf, scaleNotMask, scaleMinNormalV,
+      scaleMaxV, scaleUp1V, scaleUp2V, scaleQuantumV);
+    const d = f32x4.mul(stored, decodeV);
+    const e = f32x4.min(f32x4.div(f32x4.splat(1), d), f32x4.splat(F32_MAX));
+    for (let j = 0; j < 4; j++) {
+      const dV = j == 0 ? i32x4.shuffle(d, d, 0, 0, 0, 0) : j == 1 ? i32x4.shuffle(d, d, 1, 1, 1, 1)
+        : j == 2 ? i32x4.shuffle(d, d, 2, 2, 2, 2) : i32x4.shuffle(d, d, 3, 3, 3, 3);
+      const eV = j == 0 ? i32x4.shuffle(e, e, 0, 0, 0, 0) : j == 1 ? i32x4.shuffle(e, e, 1, 1, 1, 1)
+        : j == 2 ? i32x4.shuffle(e, e, 2, 2, 2, 2) : i32x4.shuffle(e, e, 3, 3, 3, 3);
+      const i = start + 16 * j;
+      const x = src + (<usize>i << 2), y = dst + (<usize>i << 2);
+      let h0 = i32x4.splat(0), h1 = h0, h2 = h0, h3 = h0;
+      if (isRandom(mode)) {
+        h0 = elementHashX4(words, 0);
+        h1 = elementHashX4(words, 1);
+        h2 = elementHashX4(words, 2);
+        h3 = elementHashX4(words, 3);
+        words = groupWordsX4(aV, bV, i + 16);
+      }
+      v128.store(y, nvfp4X4(v128.load(x), h0, eV, dV, mode, rbits, k, man, maskV, notMaskV, half, minNormalV, maxV,
+        flipV, up1V, up2V, quantumV));
+      v128.store(y + 16, nvfp4X4(v128.load(x + 16), h1, eV, dV, mode, rbits, k, man, maskV, notMaskV, half,
+        minNormalV, maxV, flipV, up1V, up2V, quantumV));
+      v128.store(y + 32, nvfp4X4(v128.load(x + 32), h2, eV, dV, mode, rbits, k, man, maskV, notMaskV, half,
+        minNormalV, maxV, flipV, up1V, up2V, quantumV));
+      v128.store(y + 48, nvfp4X4(v128.load(x + 48), h3, eV, dV, mode, rbits, k, man, maskV, notMaskV, half,
+        minNormalV, maxV, flipV, up1V, up2V, quantumV));
+    }
+  }
+  return end;
+}
+
+/** Lane-wise maxima of the magnitudes of the 16 elements at `at` (bits; NaN and Inf included). */
+// @ts-ignore: decorator
+@inline
+function blockMaxX4(at: usize, magnitude: v128): v128 {
+  return i32x4.max_u(
+    i32x4.max_u(v128.and(v128.load(at), magnitude), v128.and(v128.load(at + 16), magnitude)),
+    i32x4.max_u(v128.and(v128.load(at + 32), magnitude), v128.and(v128.load(at + 48), magnitude)),
+  );
 }
 
 /** A block's scale exponent X from its largest finite magnitude m (see quantizeMx). */

@@ -352,18 +352,21 @@ function nvfp4StochasticBits(
   nvfp4Loop(src, dst, n, rows, cols, width, encodeMultiplier, globalDecode, elemMax, man, bias, scaleMan, scaleBias, scaleMax, STOCHASTIC_BITS, rbits, a, b);
 }
 
-/** Four NVFP4 elements: d * Q(x * e), Q saturating. */
+/**
+ * Four NVFP4 elements: d * Q(x * e), Q saturating; `short` (the element has mantissa bits and
+ * drops some: 0 < man < 23) takes the shorter forms of nearest and stochastic rounding.
+ */
 // @ts-ignore: decorator
 @inline
 function nvfp4X4(
-  x: v128, h: v128, eV: v128, dV: v128, mode: i32, rbits: i32, k: i32, man: i32, maskV: v128, notMaskV: v128,
+  x: v128, h: v128, eV: v128, dV: v128, mode: i32, rbits: i32, k: i32, short: bool, maskV: v128, notMaskV: v128,
   half: v128, minNormalV: v128, maxV: v128, flipV: v128, up1V: v128, up2V: v128, quantumV: v128,
 ): v128 {
   const z = f32x4.mul(x, eV);
   const q =
-    mode == NEAREST && k < 23 && man > 0
+    mode == NEAREST && short
       ? nearestSaturatingX4(z, k, half, notMaskV, minNormalV, maxV, up1V, up2V, quantumV)
-      : mode == STOCHASTIC && k > 0
+      : mode == STOCHASTIC && short
       ? stochasticSaturatingX4(z, h, k, notMaskV, minNormalV, maxV, up1V, up2V, quantumV)
       : floatX4(z, h, mode, rbits, k, maskV, notMaskV, half, minNormalV, maxV, maxV, maxV, maxV, false, flipV, up1V,
           up2V, quantumV, true);
@@ -405,13 +408,19 @@ function nvfp4Loop(
   // The group words of hash index wordsAt on: a row's vector loop leaves those of the next row's.
   let words = i32x4.splat(0);
   let wordsAt = -1;
-  // 1-D blocks of 16 (NVFP4's), four at a time while four remain; the rest block by block.
-  const quads =
-    rows == 1 && width == n && cols == 16 && scaleK > 0
-      ? nvfp4Quads(src, dst, n & ~63, encodeMultiplier, globalDecode, mode, rbits, k, man, maskV, notMaskV, half,
+  const short = man > 0 && man < 23;
+  // 1-D blocks of 16 (NVFP4's), four at a time while four remain (`short` a constant in each
+  // loop); the rest block by block.
+  let quads = 0;
+  if (rows == 1 && width == n && cols == 16 && scaleK > 0) {
+    quads = short
+      ? nvfp4Quads(src, dst, n & ~63, encodeMultiplier, globalDecode, mode, rbits, k, true, maskV, notMaskV, half,
           minNormalV, maxV, flipV, up1V, up2V, quantumV, scaleK, scaleMaxBits, scaleMinNormalBits, scaleUp1, scaleUp2,
           scaleQuantum, aV, bV)
-      : 0;
+      : nvfp4Quads(src, dst, n & ~63, encodeMultiplier, globalDecode, mode, rbits, k, false, maskV, notMaskV, half,
+          minNormalV, maxV, flipV, up1V, up2V, quantumV, scaleK, scaleMaxBits, scaleMinNormalBits, scaleUp1, scaleUp2,
+          scaleQuantum, aV, bV);
+  }
   // The hash index of the block's first element (tiles one after another).
   let hashStart = quads;
   for (let r0 = 0; r0 < n; r0 += rows * width) {
@@ -448,13 +457,13 @@ function nvfp4Loop(
             h3 = elementHashX4(words, 3);
             words = groupWordsX4(aV, bV, hashRow + i + 16);
           }
-          v128.store(dst + at, nvfp4X4(v128.load(src + at), h0, eV, dV, mode, rbits, k, man, maskV, notMaskV, half,
+          v128.store(dst + at, nvfp4X4(v128.load(src + at), h0, eV, dV, mode, rbits, k, short, maskV, notMaskV, half,
             minNormalV, maxV, flipV, up1V, up2V, quantumV));
-          v128.store(dst + at + 16, nvfp4X4(v128.load(src + at + 16), h1, eV, dV, mode, rbits, k, man, maskV,
+          v128.store(dst + at + 16, nvfp4X4(v128.load(src + at + 16), h1, eV, dV, mode, rbits, k, short, maskV,
             notMaskV, half, minNormalV, maxV, flipV, up1V, up2V, quantumV));
-          v128.store(dst + at + 32, nvfp4X4(v128.load(src + at + 32), h2, eV, dV, mode, rbits, k, man, maskV,
+          v128.store(dst + at + 32, nvfp4X4(v128.load(src + at + 32), h2, eV, dV, mode, rbits, k, short, maskV,
             notMaskV, half, minNormalV, maxV, flipV, up1V, up2V, quantumV));
-          v128.store(dst + at + 48, nvfp4X4(v128.load(src + at + 48), h3, eV, dV, mode, rbits, k, man, maskV,
+          v128.store(dst + at + 48, nvfp4X4(v128.load(src + at + 48), h3, eV, dV, mode, rbits, k, short, maskV,
             notMaskV, half, minNormalV, maxV, flipV, up1V, up2V, quantumV));
         }
         wordsAt = hashRow + vecCount;
@@ -477,13 +486,13 @@ function nvfp4Loop(
  * time: their largest finite magnitudes, stored scales, decode and encode scales as one vector
  * each (lane j block j; the same float32 operations as block by block, and nearestSaturatingX4
  * is float1's nearest on a saturating scale, bit for bit), then each block's elements with its
- * lane broadcast. Returns end.
+ * lanes broadcast. Returns end.
  */
 // @ts-ignore: decorator
 @inline
 function nvfp4Quads(
   src: usize, dst: usize, end: i32, encodeMultiplier: f32, globalDecode: f32, mode: i32, rbits: i32, k: i32,
-  man: i32, maskV: v128, notMaskV: v128, half: v128, minNormalV: v128, maxV: v128, flipV: v128, up1V: v128,
+  short: bool, maskV: v128, notMaskV: v128, half: v128, minNormalV: v128, maxV: v128, flipV: v128, up1V: v128,
   up2V: v128, quantumV: v128, scaleK: i32, scaleMaxBits: u32, scaleMinNormalBits: u32, scaleUp1: f32,
   scaleUp2: f32, scaleQuantum: f32, aV: v128, bV: v128,
 ): i32 {
@@ -493,7 +502,6 @@ function nvfp4Quads(
   const scaleMinNormalV = i32x4.splat(scaleMinNormalBits), scaleMaxV = i32x4.splat(scaleMaxBits);
   const scaleUp1V = f32x4.splat(scaleUp1), scaleUp2V = f32x4.splat(scaleUp2), scaleQuantumV = f32x4.splat(scaleQuantum);
   const encodeV = f32x4.splat(encodeMultiplier), decodeV = f32x4.splat(globalDecode);
-  let words = isRandom(mode) ? groupWordsX4(aV, bV, 0) : i32x4.splat(0);
   for (let start = 0; start < end; start += 64) {
     const at = src + (<usize>start << 2);
     // Each block's four vectors' lane-wise maxima, then the four blocks' maxima side by side.
@@ -511,32 +519,43 @@ function nvfp4Quads(
       scaleMaxV, scaleUp1V, scaleUp2V, scaleQuantumV);
     const d = f32x4.mul(stored, decodeV);
     const e = f32x4.min(f32x4.div(f32x4.splat(1), d), f32x4.splat(F32_MAX));
-    for (let j = 0; j < 4; j++) {
-      const dV = j == 0 ? i32x4.shuffle(d, d, 0, 0, 0, 0) : j == 1 ? i32x4.shuffle(d, d, 1, 1, 1, 1)
-        : j == 2 ? i32x4.shuffle(d, d, 2, 2, 2, 2) : i32x4.shuffle(d, d, 3, 3, 3, 3);
-      const eV = j == 0 ? i32x4.shuffle(e, e, 0, 0, 0, 0) : j == 1 ? i32x4.shuffle(e, e, 1, 1, 1, 1)
-        : j == 2 ? i32x4.shuffle(e, e, 2, 2, 2, 2) : i32x4.shuffle(e, e, 3, 3, 3, 3);
-      const i = start + 16 * j;
-      const x = src + (<usize>i << 2), y = dst + (<usize>i << 2);
-      let h0 = i32x4.splat(0), h1 = h0, h2 = h0, h3 = h0;
-      if (isRandom(mode)) {
-        h0 = elementHashX4(words, 0);
-        h1 = elementHashX4(words, 1);
-        h2 = elementHashX4(words, 2);
-        h3 = elementHashX4(words, 3);
-        words = groupWordsX4(aV, bV, i + 16);
-      }
-      v128.store(y, nvfp4X4(v128.load(x), h0, eV, dV, mode, rbits, k, man, maskV, notMaskV, half, minNormalV, maxV,
-        flipV, up1V, up2V, quantumV));
-      v128.store(y + 16, nvfp4X4(v128.load(x + 16), h1, eV, dV, mode, rbits, k, man, maskV, notMaskV, half,
-        minNormalV, maxV, flipV, up1V, up2V, quantumV));
-      v128.store(y + 32, nvfp4X4(v128.load(x + 32), h2, eV, dV, mode, rbits, k, man, maskV, notMaskV, half,
-        minNormalV, maxV, flipV, up1V, up2V, quantumV));
-      v128.store(y + 48, nvfp4X4(v128.load(x + 48), h3, eV, dV, mode, rbits, k, man, maskV, notMaskV, half,
-        minNormalV, maxV, flipV, up1V, up2V, quantumV));
-    }
+    nvfp4Sixteen(src, dst, start, i32x4.shuffle(d, d, 0, 0, 0, 0), i32x4.shuffle(e, e, 0, 0, 0, 0), mode, rbits, k,
+      short, maskV, notMaskV, half, minNormalV, maxV, flipV, up1V, up2V, quantumV, aV, bV);
+    nvfp4Sixteen(src, dst, start + 16, i32x4.shuffle(d, d, 1, 1, 1, 1), i32x4.shuffle(e, e, 1, 1, 1, 1), mode, rbits,
+      k, short, maskV, notMaskV, half, minNormalV, maxV, flipV, up1V, up2V, quantumV, aV, bV);
+    nvfp4Sixteen(src, dst, start + 32, i32x4.shuffle(d, d, 2, 2, 2, 2), i32x4.shuffle(e, e, 2, 2, 2, 2), mode, rbits,
+      k, short, maskV, notMaskV, half, minNormalV, maxV, flipV, up1V, up2V, quantumV, aV, bV);
+    nvfp4Sixteen(src, dst, start + 48, i32x4.shuffle(d, d, 3, 3, 3, 3), i32x4.shuffle(e, e, 3, 3, 3, 3), mode, rbits,
+      k, short, maskV, notMaskV, half, minNormalV, maxV, flipV, up1V, up2V, quantumV, aV, bV);
   }
   return end;
+}
+
+/** The 16 elements from i (a multiple of 16) of one NVFP4 block, its scales dV and eV (splats). */
+// @ts-ignore: decorator
+@inline
+function nvfp4Sixteen(
+  src: usize, dst: usize, i: i32, dV: v128, eV: v128, mode: i32, rbits: i32, k: i32, short: bool, maskV: v128,
+  notMaskV: v128, half: v128, minNormalV: v128, maxV: v128, flipV: v128, up1V: v128, up2V: v128, quantumV: v128,
+  aV: v128, bV: v128,
+): void {
+  const x = src + (<usize>i << 2), y = dst + (<usize>i << 2);
+  let h0 = i32x4.splat(0), h1 = h0, h2 = h0, h3 = h0;
+  if (isRandom(mode)) {
+    const words = groupWordsX4(aV, bV, i);
+    h0 = elementHashX4(words, 0);
+    h1 = elementHashX4(words, 1);
+    h2 = elementHashX4(words, 2);
+    h3 = elementHashX4(words, 3);
+  }
+  v128.store(y, nvfp4X4(v128.load(x), h0, eV, dV, mode, rbits, k, short, maskV, notMaskV, half, minNormalV, maxV,
+    flipV, up1V, up2V, quantumV));
+  v128.store(y + 16, nvfp4X4(v128.load(x + 16), h1, eV, dV, mode, rbits, k, short, maskV, notMaskV, half, minNormalV,
+    maxV, flipV, up1V, up2V, quantumV));
+  v128.store(y + 32, nvfp4X4(v128.load(x + 32), h2, eV, dV, mode, rbits, k, short, maskV, notMaskV, half, minNormalV,
+    maxV, flipV, up1V, up2V, quantumV));
+  v128.store(y + 48, nvfp4X4(v128.load(x + 48), h3, eV, dV, mode, rbits, k, short, maskV, notMaskV, half, minNormalV,
+    maxV, flipV, up1V, up2V, quantumV));
 }
 
 /** Lane-wise maxima of the magnitudes of the 16 elements at `at` (bits; NaN and Inf included). */

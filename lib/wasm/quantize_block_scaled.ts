@@ -4,7 +4,7 @@
 // states the definitions and passes the parameters; element i's random word is
 // elementHash(seed, stream, i) as in every quantizer.
 import { float1, floatX4, nearestSaturatingX4, stochasticSaturatingX4 } from "./float_rounding";
-import { elementHash, elementHashX4, groupWordsX4 } from "./random";
+import { elementHash, elementHashAtX4, elementHashX4, groupWordsX4 } from "./random";
 import {
   FLOOR, isRandom, NEAREST, NEAREST_AWAY, ODD, round64, STOCHASTIC, STOCHASTIC_BITS, UP, ZERO,
 } from "./rounding";
@@ -585,15 +585,16 @@ function blockExponent(m: f64, target: f64, scaleRounding: i32, minExp: i32, max
  * quantizeMx for blocks along an axis that is not the last: the data is [outer, axisLength,
  * inner] (row-major), blocks are blockSize consecutive positions along the middle axis at each
  * (outer, inner) position, with the same formulas, four inner positions at a time where the
- * block grid of all four is float32's. Element (o, a, q) draws elementHash of its index in the
- * tensor with that axis moved last, (o * inner + q) * axisLength + a, as quantizing the
- * transposed tensor would.
+ * block grid of all four is float32's (row by row for a plain element with nearest or stochastic
+ * rounding: stridedRows). Element (o, a, q) draws elementHash of its index in the tensor with
+ * that axis moved last, (o * inner + q) * axisLength + a, as quantizing the transposed tensor
+ * would. `scratch`: 7 * inner words the kernel overwrites.
  */
 export function quantizeMxStrided(
   src: usize, dst: usize, outer: i32, axisLength: i32, inner: i32, blockSize: i32, isFloat: i32, man: i32,
   bias: i32, maxElem: f64, saturate: i32, propagateInf: i32, hasInf: i32, noNegZero: i32, frac: i32, qmin: f64,
   qmax: f64, target: f64, scaleRounding: i32, minExp: i32, maxExp: i32, emptyExp: i32, poison: i32, mode: i32,
-  a: u32, b: u32,
+  a: u32, b: u32, scratch: usize,
 ): void {
   const code = mode & 0xff, rbits = mode >> 8;
   const emin = 1 - bias;
@@ -604,10 +605,18 @@ export function quantizeMxStrided(
   const maskV = i32x4.splat(mask), notMaskV = i32x4.splat(~mask), half = i32x4.splat(mask >> 1);
   const plain = saturate != 0 && propagateInf == 0 && noNegZero == 0 && man > 0 && k > 0;
   const stride = <usize>inner << 2;
+  const rowWise = isFloat && plain && (code == NEAREST || code == STOCHASTIC);
   for (let o = 0; o < outer; o++) {
     for (let a0 = 0; a0 < axisLength; a0 += blockSize) {
       const count = min<i32>(axisLength, a0 + blockSize) - a0;
       let q = 0;
+      if (rowWise) {
+        q = code == NEAREST
+          ? stridedRowsNearest(src, dst, o, a0, count, axisLength, inner, man, bias, maxElem, hasInf, target,
+              scaleRounding, minExp, maxExp, emptyExp, poison, a, b, scratch)
+          : stridedRowsStochastic(src, dst, o, a0, count, axisLength, inner, man, bias, maxElem, hasInf, target,
+              scaleRounding, minExp, maxExp, emptyExp, poison, a, b, scratch);
+      }
       // Four inner positions (four blocks side by side) at a time: each lane its own block grid.
       for (; isFloat && q + 4 <= inner; q += 4) {
         const first = src + ((<usize>(o * axisLength + a0) * <usize>inner + <usize>q) << 2);
@@ -691,6 +700,157 @@ export function quantizeMxStrided(
       }
     }
   }
+}
+
+function stridedRowsNearest(
+  src: usize, dst: usize, o: i32, a0: i32, count: i32, axisLength: i32, inner: i32, man: i32, bias: i32,
+  maxElem: f64, hasInf: i32, target: f64, scaleRounding: i32, minExp: i32, maxExp: i32, emptyExp: i32, poison: i32,
+  a: u32, b: u32, scratch: usize,
+): i32 {
+  return stridedRows(src, dst, o, a0, count, axisLength, inner, man, bias, maxElem, hasInf, target, scaleRounding,
+    minExp, maxExp, emptyExp, poison, NEAREST, a, b, scratch);
+}
+
+function stridedRowsStochastic(
+  src: usize, dst: usize, o: i32, a0: i32, count: i32, axisLength: i32, inner: i32, man: i32, bias: i32,
+  maxElem: f64, hasInf: i32, target: f64, scaleRounding: i32, minExp: i32, maxExp: i32, emptyExp: i32, poison: i32,
+  a: u32, b: u32, scratch: usize,
+): i32 {
+  return stridedRows(src, dst, o, a0, count, axisLength, inner, man, bias, maxElem, hasInf, target, scaleRounding,
+    minExp, maxExp, emptyExp, poison, STOCHASTIC, a, b, scratch);
+}
+
+/**
+ * quantizeMxStrided's blocks of one block row (positions a0 .. a0 + count of the axis, at outer
+ * index o) for a plain float element (saturating, with -0 and mantissa bits) with nearest or
+ * stochastic rounding (`code`, a constant: one function each, as the optimizer would merge
+ * them), over the inner positions in groups of four: read and written row by row, whole rows
+ * (a position at a time read one element of each of count rows, a cache line apart or more).
+ * `scratch` (7 rows of inner words) holds each position's running largest
+ * magnitude, then its block grid (blockExponentX4, and the grid's bits from X as the
+ * lane-by-lane path computes them in float64: exact powers of two) and whether to keep it: four
+ * blocks whose grid is not float32's, or holding NaN or Inf, are left as they are (x) and then
+ * go block by block (mxColumn, reading x in place too). Returns the inner positions done.
+ */
+// @ts-ignore: decorator
+@inline
+function stridedRows(
+  src: usize, dst: usize, o: i32, a0: i32, count: i32, axisLength: i32, inner: i32, man: i32, bias: i32,
+  maxElem: f64, hasInf: i32, target: f64, scaleRounding: i32, minExp: i32, maxExp: i32, emptyExp: i32, poison: i32,
+  code: i32, a: u32, b: u32, scratch: usize,
+): i32 {
+  const end = inner & ~3;
+  const emin = 1 - bias;
+  const k = 23 - man;
+  const mask: u32 = (<u32>1 << k) - 1;
+  const notMaskV = i32x4.splat(~mask), half = i32x4.splat(mask >> 1);
+  const magnitude = i32x4.splat(0x7fffffff);
+  const maxElemBits = reinterpret<u32>(<f32>maxElem);
+  const aV = i32x4.splat(a), bV = i32x4.splat(b);
+  const laneSteps = i32x4.mul(i32x4(0, 1, 2, 3), i32x4.splat(axisLength));
+  const rowBytes = <usize>inner << 2, columns = <usize>end << 2;
+  const first = src + <usize>(o * axisLength + a0) * rowBytes;
+  const out = dst + (first - src);
+  const tops = scratch, minNormals = tops + rowBytes, maxima = minNormals + rowBytes, upsA = maxima + rowBytes;
+  const upsB = upsA + rowBytes, quanta = upsB + rowBytes, keeps = quanta + rowBytes;
+  for (let c: usize = 0; c < columns; c += 16) v128.store(tops + c, v128.and(v128.load(first + c), magnitude));
+  for (let j = 1; j < count; j++) {
+    const row = first + <usize>j * rowBytes;
+    for (let c: usize = 0; c < columns; c += 16) {
+      v128.store(tops + c, i32x4.max_u(v128.load(tops + c), v128.and(v128.load(row + c), magnitude)));
+    }
+  }
+  let slow = false;
+  for (let c: usize = 0; c < columns; c += 16) {
+    const top = v128.load(tops + c);
+    const X = blockExponentX4(top, target, scaleRounding, minExp, maxExp, emptyExp);
+    const fast = gridIsFloat32(top, X, emin, maxElemBits);
+    const s = i32x4.sub(i32x4.splat(man - emin), X);
+    v128.store(minNormals + c, pow2X4(i32x4.add(X, i32x4.splat(emin))));
+    v128.store(maxima + c, i32x4.add(i32x4.splat(maxElemBits), i32x4.shl(X, 23)));
+    v128.store(upsA + c, pow2X4(i32x4.shr_s(i32x4.add(s, i32x4.splat(1)), 1)));
+    v128.store(upsB + c, pow2X4(i32x4.shr_s(s, 1)));
+    v128.store(quanta + c, quantumX4(s));
+    v128.store(keeps + c, i32x4.splat(fast ? 0 : -1));
+    if (!fast) slow = true;
+  }
+  for (let j = 0; j < count; j++) {
+    const row = first + <usize>j * rowBytes, y = out + <usize>j * rowBytes;
+    // Element (o, a0 + j, q)'s hash index: (o * inner + q) * axisLength + a0 + j.
+    let index = i32x4.add(i32x4.splat(o * inner * axisLength + a0 + j), laneSteps);
+    const step = i32x4.splat(4 * axisLength);
+    for (let c: usize = 0; c < columns; c += 16) {
+      const x = v128.load(row + c);
+      const q = code == NEAREST
+        ? nearestSaturatingX4(x, k, half, notMaskV, v128.load(minNormals + c), v128.load(maxima + c),
+            v128.load(upsA + c), v128.load(upsB + c), v128.load(quanta + c))
+        : stochasticSaturatingX4(x, elementHashAtX4(aV, bV, index), k, notMaskV, v128.load(minNormals + c),
+            v128.load(maxima + c), v128.load(upsA + c), v128.load(upsB + c), v128.load(quanta + c));
+      v128.store(y + c, slow ? v128.bitselect(x, q, v128.load(keeps + c)) : q);
+      index = i32x4.add(index, step);
+    }
+  }
+  if (slow) {
+    for (let q = 0; q < end; q++) {
+      if (load<i32>(keeps + (<usize>q << 2)) == 0) continue;
+      // (A plain element: saturating, Inf not propagated, with -0; a float element: no frac, qmin, qmax.)
+      mxColumn(src, dst, o, a0, count, q, axisLength, inner, 1, man, bias, maxElem, 1, 0, hasInf, 0, 0, 0, 0, target,
+        scaleRounding, minExp, maxExp, emptyExp, poison, code, 0, a, b, emin, hasInf ? Infinity : NaN,
+        hasInf ? 0x7f800000 : 0x7fc00000, k, mask);
+    }
+  }
+  return end;
+}
+
+/** blockExponent of four blocks' largest finite magnitudes `top` (float32 bits), lane by lane. */
+// @ts-ignore: decorator
+@inline
+function blockExponentX4(top: v128, target: f64, scaleRounding: i32, minExp: i32, maxExp: i32, emptyExp: i32): v128 {
+  const low = exponentX2(f64x2.promote_low_f32x4(top), target, scaleRounding);
+  const high = exponentX2(f64x2.promote_low_f32x4(i32x4.shuffle(top, top, 2, 3, 0, 1)), target, scaleRounding);
+  const X = i32x4.min_s(i32x4.splat(maxExp), i32x4.max_s(i32x4.splat(minExp), i32x4.shuffle(low, high, 0, 2, 4, 6)));
+  return v128.bitselect(i32x4.splat(emptyExp), X, i32x4.eq(top, i32x4.splat(0)));
+}
+
+/** blockExponent's unclamped exponent of two positive float64 maxima m (lanes of i64). */
+// @ts-ignore: decorator
+@inline
+function exponentX2(m: v128, target: f64, scaleRounding: i32): v128 {
+  const r = f64x2.div(m, f64x2.splat(target));
+  let e = i64x2.sub(i64x2.shr_u(r, 52), i64x2.splat(1023)); // floorLog2(r)
+  if (scaleRounding == 1) {
+    // r > 2^e: r has mantissa bits (a comparison true is -1).
+    e = i64x2.sub(e, v128.not(i64x2.eq(v128.and(r, i64x2.splat(0xfffffffffffff)), i64x2.splat(0))));
+  } else if (scaleRounding == 2) {
+    e = i64x2.sub(e, f64x2.ge(f64x2.mul(r, r), i64x2.shl(i64x2.add(i64x2.add(e, e), i64x2.splat(1024)), 52)));
+  }
+  return e;
+}
+
+/** Lanes whose block grid under exponent X is float32's (as quantizeMx tests it), all four, and no NaN or Inf. */
+// @ts-ignore: decorator
+@inline
+function gridIsFloat32(top: v128, X: v128, emin: i32, maxElemBits: u32): bool {
+  const finite = i32x4.lt_s(top, i32x4.splat(0x7f800000));
+  const normal = i32x4.ge_s(X, i32x4.splat(-126 - emin));
+  const inRange = i32x4.le_s(i32x4.add(X, i32x4.splat(maxElemBits >> 23)), i32x4.splat(254));
+  return i32x4.all_true(v128.and(finite, v128.and(normal, inRange)));
+}
+
+/** float32 bits of 2^e (normal: e in [-126, 127]), lane by lane. */
+// @ts-ignore: decorator
+@inline
+function pow2X4(e: v128): v128 {
+  return i32x4.shl(i32x4.add(e, i32x4.splat(127)), 23);
+}
+
+/** The subnormal quantum 2^-s (s <= 149: below 2^-126 a float32 subnormal, 2^(64 - s) * 2^-64 exactly). */
+// @ts-ignore: decorator
+@inline
+function quantumX4(s: v128): v128 {
+  const normal = pow2X4(i32x4.sub(i32x4.splat(0), s));
+  const tiny = f32x4.mul(pow2X4(i32x4.sub(i32x4.splat(64), s)), f32x4.splat(5.421010862427522e-20));
+  return v128.bitselect(normal, tiny, i32x4.le_s(s, i32x4.splat(126)));
 }
 
 /** One block of quantizeMxStrided (at inner position q), element by element. */

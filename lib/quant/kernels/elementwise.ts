@@ -84,8 +84,21 @@ export interface QuantizeAttrs {
   b: number;
 }
 
-/** Puts a per-group array where the kernel can read it; returns its byte offset. */
+/** Puts a per-group array (or scratch) where the kernel can read it; returns its byte offset. */
 export type PlaceArray = (array: Int32Array) => number;
+
+/**
+ * Scratch of the strided MX kernel, in rows of one word per inner position: the positions'
+ * running largest magnitudes and their block grids (lib/wasm/quantize_block_scaled.ts, stridedRows).
+ */
+const STRIDED_SCRATCH_ROWS = 7;
+
+/** The int32 words runQuantizeKernel places for a format (a per-group array, or scratch). */
+export function placedWords(f: KernelFormat): number {
+  if (f.kind === "groupedFixed") return f.fracs.length;
+  if (f.kind === "mxBlocks" && f.strided !== undefined) return STRIDED_SCRATCH_ROWS * f.strided.inner;
+  return 0;
+}
 
 const INF_BITS = 0x7f800000;
 const NAN_BITS = 0x7fc00000;
@@ -192,7 +205,11 @@ export function runQuantizeKernel(
         b,
       ] as const;
       if (f.strided === undefined) k.quantizeMx(src, dst, n, ...params);
-      else k.quantizeMxStrided(src, dst, f.strided.outer, f.strided.axisLength, f.strided.inner, ...params);
+      else {
+        const { outer, axisLength, inner } = f.strided;
+        const scratch = place(new Int32Array(STRIDED_SCRATCH_ROWS * inner));
+        k.quantizeMxStrided(src, dst, outer, axisLength, inner, ...params, scratch);
+      }
       return;
     }
     case "nvfp4Blocks": {

@@ -426,22 +426,30 @@ function nvfp4Loop(
   let words = i32x4.splat(0);
   let wordsAt = -1;
   const short = man > 0 && man < 23;
-  // 1-D blocks of 16 (NVFP4's), four at a time while four remain (`short` a constant in each
-  // loop); the rest block by block.
-  let quads = 0;
-  if (rows == 1 && width == n && cols == 16 && scaleK > 0) {
-    quads = short
-      ? nvfp4Quads(src, dst, n & ~63, encodeMultiplier, globalDecode, mode, rbits, k, true, maskV, notMaskV, half,
-          minNormalV, maxV, flipV, up1V, up2V, quantumV, scaleK, scaleMaxBits, scaleMinNormalBits, scaleUp1, scaleUp2,
-          scaleQuantum, aV, bV)
-      : nvfp4Quads(src, dst, n & ~63, encodeMultiplier, globalDecode, mode, rbits, k, false, maskV, notMaskV, half,
-          minNormalV, maxV, flipV, up1V, up2V, quantumV, scaleK, scaleMaxBits, scaleMinNormalBits, scaleUp1, scaleUp2,
-          scaleQuantum, aV, bV);
-  }
   // The hash index of the block's first element (tiles one after another).
-  let hashStart = quads;
+  let hashStart = 0;
   for (let r0 = 0; r0 < n; r0 += rows * width) {
-    for (let c0 = r0 == 0 ? quads : 0; c0 < width; c0 += cols) {
+    let c0 = 0;
+    if (cols == 16 && scaleK > 0) {
+      // Blocks 16 wide (NVFP4's), four side by side while four remain (`short`, and one row for
+      // 1-D blocks, a constant in each loop); the rest block by block.
+      c0 = width & ~63;
+      if (short && rows == 1) {
+        nvfp4Quads(src, dst, r0, c0, 1, width, hashStart, encodeMultiplier, globalDecode, mode, rbits, k, true,
+          maskV, notMaskV, half, minNormalV, maxV, flipV, up1V, up2V, quantumV, scaleK, scaleMaxBits,
+          scaleMinNormalBits, scaleUp1, scaleUp2, scaleQuantum, aV, bV);
+      } else if (short) {
+        nvfp4Quads(src, dst, r0, c0, rows, width, hashStart, encodeMultiplier, globalDecode, mode, rbits, k, true,
+          maskV, notMaskV, half, minNormalV, maxV, flipV, up1V, up2V, quantumV, scaleK, scaleMaxBits,
+          scaleMinNormalBits, scaleUp1, scaleUp2, scaleQuantum, aV, bV);
+      } else {
+        nvfp4Quads(src, dst, r0, c0, rows, width, hashStart, encodeMultiplier, globalDecode, mode, rbits, k, false,
+          maskV, notMaskV, half, minNormalV, maxV, flipV, up1V, up2V, quantumV, scaleK, scaleMaxBits,
+          scaleMinNormalBits, scaleUp1, scaleUp2, scaleQuantum, aV, bV);
+      }
+      hashStart += rows * c0;
+    }
+    for (; c0 < width; c0 += cols) {
       const count = min<i32>(cols, width - c0);
       const first = r0 + c0;
       let largest: u32 = 0;
@@ -499,67 +507,100 @@ function nvfp4Loop(
 }
 
 /**
- * nvfp4Loop's 1-D blocks of 16 over elements [0, end) (end a multiple of 64), four blocks at a
- * time: their largest finite magnitudes, stored scales, decode and encode scales as one vector
- * each (lane j block j; the same float32 operations as block by block, and nearestSaturatingX4
- * is float1's nearest on a saturating scale, bit for bit), then each block's elements with its
- * lanes broadcast. Returns end.
+ * nvfp4Loop's blocks 16 wide (tiles of rows x 16; 1-D blocks of 16 are rows = 1) of the row of
+ * tiles from element r0, over columns [0, end) (end a multiple of 64), four blocks side by side
+ * at a time: their largest finite magnitudes, stored scales, decode and encode scales as one
+ * vector each (lane j block j; the same float32 operations as block by block, and
+ * nearestSaturatingX4 is float1's nearest on a saturating scale, bit for bit), then each
+ * block's rows with its lanes broadcast. Block j of the four at column c has hash indices from
+ * hashStart + (c + 16 j) * rows.
  */
 // @ts-ignore: decorator
 @inline
 function nvfp4Quads(
-  src: usize, dst: usize, end: i32, encodeMultiplier: f32, globalDecode: f32, mode: i32, rbits: i32, k: i32,
-  short: bool, maskV: v128, notMaskV: v128, half: v128, minNormalV: v128, maxV: v128, flipV: v128, up1V: v128,
-  up2V: v128, quantumV: v128, scaleK: i32, scaleMaxBits: u32, scaleMinNormalBits: u32, scaleUp1: f32,
-  scaleUp2: f32, scaleQuantum: f32, aV: v128, bV: v128,
-): i32 {
+  src: usize, dst: usize, r0: i32, end: i32, rows: i32, width: i32, hashStart: i32, encodeMultiplier: f32,
+  globalDecode: f32, mode: i32, rbits: i32, k: i32, short: bool, maskV: v128, notMaskV: v128, half: v128,
+  minNormalV: v128, maxV: v128, flipV: v128, up1V: v128, up2V: v128, quantumV: v128, scaleK: i32,
+  scaleMaxBits: u32, scaleMinNormalBits: u32, scaleUp1: f32, scaleUp2: f32, scaleQuantum: f32, aV: v128, bV: v128,
+): void {
   const magnitude = i32x4.splat(0x7fffffff);
   const scaleMask: u32 = (<u32>1 << scaleK) - 1;
   const scaleHalf = i32x4.splat(scaleMask >> 1), scaleNotMask = i32x4.splat(~scaleMask);
   const scaleMinNormalV = i32x4.splat(scaleMinNormalBits), scaleMaxV = i32x4.splat(scaleMaxBits);
   const scaleUp1V = f32x4.splat(scaleUp1), scaleUp2V = f32x4.splat(scaleUp2), scaleQuantumV = f32x4.splat(scaleQuantum);
   const encodeV = f32x4.splat(encodeMultiplier), decodeV = f32x4.splat(globalDecode);
-  for (let start = 0; start < end; start += 64) {
-    const at = src + (<usize>start << 2);
-    // Each block's four vectors' lane-wise maxima, then the four blocks' maxima side by side.
-    const m0 = blockMaxX4(at, magnitude), m1 = blockMaxX4(at + 64, magnitude);
-    const m2 = blockMaxX4(at + 128, magnitude), m3 = blockMaxX4(at + 192, magnitude);
+  const rowBytes = <usize>width << 2;
+  for (let c0 = 0; c0 < end; c0 += 64) {
+    const first = r0 + c0;
+    const at = src + (<usize>first << 2);
+    // Each block's lane-wise maxima over its rows, then the four blocks' maxima side by side.
+    let m0 = blockMaxX4(at, magnitude), m1 = blockMaxX4(at + 64, magnitude);
+    let m2 = blockMaxX4(at + 128, magnitude), m3 = blockMaxX4(at + 192, magnitude);
+    for (let line = 1; line < rows; line++) {
+      const row = at + <usize>line * rowBytes;
+      m0 = i32x4.max_u(m0, blockMaxX4(row, magnitude));
+      m1 = i32x4.max_u(m1, blockMaxX4(row + 64, magnitude));
+      m2 = i32x4.max_u(m2, blockMaxX4(row + 128, magnitude));
+      m3 = i32x4.max_u(m3, blockMaxX4(row + 192, magnitude));
+    }
     const t0 = i32x4.max_u(i32x4.shuffle(m0, m1, 0, 4, 1, 5), i32x4.shuffle(m0, m1, 2, 6, 3, 7));
     const t1 = i32x4.max_u(i32x4.shuffle(m2, m3, 0, 4, 1, 5), i32x4.shuffle(m2, m3, 2, 6, 3, 7));
     let largest = i32x4.max_u(i32x4.shuffle(t0, t1, 0, 1, 4, 5), i32x4.shuffle(t0, t1, 2, 3, 6, 7));
     if (!i32x4.all_true(i32x4.gt_s(i32x4.splat(0x7f800000), largest))) {
-      // NaN or +-Inf in a block: the finite maxima, as blockMax finds them.
-      largest = i32x4(<u32>blockMax(src, start, start + 16), <u32>blockMax(src, start + 16, start + 32),
-        <u32>blockMax(src, start + 32, start + 48), <u32>blockMax(src, start + 48, start + 64));
+      // NaN or +-Inf in a block: the finite maxima, as blockMax finds them row by row.
+      largest = i32x4(tileMax(src, first, rows, width), tileMax(src, first + 16, rows, width),
+        tileMax(src, first + 32, rows, width), tileMax(src, first + 48, rows, width));
     }
     const stored = nearestSaturatingX4(f32x4.mul(largest, encodeV), scaleK, scaleHalf, scaleNotMask, scaleMinNormalV,
       scaleMaxV, scaleUp1V, scaleUp2V, scaleQuantumV);
     const d = f32x4.mul(stored, decodeV);
     const e = f32x4.min(f32x4.div(f32x4.splat(1), d), f32x4.splat(F32_MAX));
-    nvfp4Sixteen(src, dst, start, i32x4.shuffle(d, d, 0, 0, 0, 0), i32x4.shuffle(e, e, 0, 0, 0, 0), mode, rbits, k,
-      short, maskV, notMaskV, half, minNormalV, maxV, flipV, up1V, up2V, quantumV, aV, bV);
-    nvfp4Sixteen(src, dst, start + 16, i32x4.shuffle(d, d, 1, 1, 1, 1), i32x4.shuffle(e, e, 1, 1, 1, 1), mode, rbits,
-      k, short, maskV, notMaskV, half, minNormalV, maxV, flipV, up1V, up2V, quantumV, aV, bV);
-    nvfp4Sixteen(src, dst, start + 32, i32x4.shuffle(d, d, 2, 2, 2, 2), i32x4.shuffle(e, e, 2, 2, 2, 2), mode, rbits,
-      k, short, maskV, notMaskV, half, minNormalV, maxV, flipV, up1V, up2V, quantumV, aV, bV);
-    nvfp4Sixteen(src, dst, start + 48, i32x4.shuffle(d, d, 3, 3, 3, 3), i32x4.shuffle(e, e, 3, 3, 3, 3), mode, rbits,
-      k, short, maskV, notMaskV, half, minNormalV, maxV, flipV, up1V, up2V, quantumV, aV, bV);
+    const d0 = i32x4.shuffle(d, d, 0, 0, 0, 0), e0 = i32x4.shuffle(e, e, 0, 0, 0, 0);
+    const d1 = i32x4.shuffle(d, d, 1, 1, 1, 1), e1 = i32x4.shuffle(e, e, 1, 1, 1, 1);
+    const d2 = i32x4.shuffle(d, d, 2, 2, 2, 2), e2 = i32x4.shuffle(e, e, 2, 2, 2, 2);
+    const d3 = i32x4.shuffle(d, d, 3, 3, 3, 3), e3 = i32x4.shuffle(e, e, 3, 3, 3, 3);
+    const hash = hashStart + c0 * rows;
+    for (let line = 0; line < rows; line++) {
+      const row = first + line * width, hashRow = hash + line * 16;
+      nvfp4Sixteen(src, dst, row, hashRow, d0, e0, mode, rbits, k, short, maskV, notMaskV, half, minNormalV, maxV,
+        flipV, up1V, up2V, quantumV, aV, bV);
+      nvfp4Sixteen(src, dst, row + 16, hashRow + 16 * rows, d1, e1, mode, rbits, k, short, maskV, notMaskV, half,
+        minNormalV, maxV, flipV, up1V, up2V, quantumV, aV, bV);
+      nvfp4Sixteen(src, dst, row + 32, hashRow + 32 * rows, d2, e2, mode, rbits, k, short, maskV, notMaskV, half,
+        minNormalV, maxV, flipV, up1V, up2V, quantumV, aV, bV);
+      nvfp4Sixteen(src, dst, row + 48, hashRow + 48 * rows, d3, e3, mode, rbits, k, short, maskV, notMaskV, half,
+        minNormalV, maxV, flipV, up1V, up2V, quantumV, aV, bV);
+    }
   }
-  return end;
 }
 
-/** The 16 elements from i (a multiple of 16) of one NVFP4 block, its scales dV and eV (splats). */
+/** The largest finite magnitude of the tile 16 wide and `rows` high at element first (blockMax's, row by row). */
+// @ts-ignore: decorator
+@inline
+function tileMax(src: usize, first: i32, rows: i32, width: i32): u32 {
+  let largest: u32 = 0;
+  for (let line = 0; line < rows; line++) {
+    const row = first + line * width;
+    largest = max<u32>(largest, <u32>blockMax(src, row, row + 16));
+  }
+  return largest;
+}
+
+/**
+ * The 16 elements from element i of one NVFP4 block, its scales dV and eV (splats), their hash
+ * indices from `hash` (a multiple of 16).
+ */
 // @ts-ignore: decorator
 @inline
 function nvfp4Sixteen(
-  src: usize, dst: usize, i: i32, dV: v128, eV: v128, mode: i32, rbits: i32, k: i32, short: bool, maskV: v128,
-  notMaskV: v128, half: v128, minNormalV: v128, maxV: v128, flipV: v128, up1V: v128, up2V: v128, quantumV: v128,
-  aV: v128, bV: v128,
+  src: usize, dst: usize, i: i32, hash: i32, dV: v128, eV: v128, mode: i32, rbits: i32, k: i32, short: bool,
+  maskV: v128, notMaskV: v128, half: v128, minNormalV: v128, maxV: v128, flipV: v128, up1V: v128, up2V: v128,
+  quantumV: v128, aV: v128, bV: v128,
 ): void {
   const x = src + (<usize>i << 2), y = dst + (<usize>i << 2);
   let h0 = i32x4.splat(0), h1 = h0, h2 = h0, h3 = h0;
   if (isRandom(mode)) {
-    const words = groupWordsX4(aV, bV, i);
+    const words = groupWordsX4(aV, bV, hash);
     h0 = elementHashX4(words, 0);
     h1 = elementHashX4(words, 1);
     h2 = elementHashX4(words, 2);

@@ -152,7 +152,18 @@ function mxLoop(
   const negZeroOff = noNegZero != 0;
   // Nearest on a saturating element with -0 and mantissa bits: the shorter rounding.
   const plain = saturate != 0 && propagateInf == 0 && noNegZero == 0 && man > 0;
+  // Four blocks at a time where they can (mxQuad): plain float elements, nearest or stochastic.
+  const quads = (code == NEAREST || code == STOCHASTIC) && isFloat && plain && k > 0 && (blockSize & 15) == 0;
+  const quadSize = 4 * blockSize;
+  const maxElemBits = reinterpret<u32>(<f32>maxElem);
   for (let start = 0; start < n; start += blockSize) {
+    if (quads && start % quadSize == 0 && start + quadSize <= n) {
+      if (mxQuad(src, dst, start, blockSize, code, k, half, notMaskV, emin, man, maxElemBits, target, scaleRounding,
+        minExp, maxExp, emptyExp, aV, bV)) {
+        start += quadSize - blockSize;
+        continue;
+      }
+    }
     const end = min<i32>(n, start + blockSize);
     const stats = blockMax(src, start, end);
     if (poison && stats >> 32 != 0) {
@@ -614,6 +625,91 @@ function nvfp4Sixteen(
     maxV, flipV, up1V, up2V, quantumV));
   v128.store(y + 48, nvfp4X4(v128.load(x + 48), h3, eV, dV, mode, rbits, k, short, maskV, notMaskV, half, minNormalV,
     maxV, flipV, up1V, up2V, quantumV));
+}
+
+/**
+ * mxLoop's four blocks from `start` (blockSize a multiple of 16) for a plain float element
+ * (saturating, with -0, k > 0) with nearest or stochastic rounding (`code`, a constant), when all
+ * four grids are float32's and no block holds NaN or Inf: their largest magnitudes side by side,
+ * the exponents X (blockExponentX4) and grids as vectors (the bits the block-by-block path gets
+ * from float64: exact powers of two), then each block's elements with its lanes broadcast, as
+ * block by block. Returns false, having written nothing, otherwise.
+ */
+// @ts-ignore: decorator
+@inline
+function mxQuad(
+  src: usize, dst: usize, start: i32, blockSize: i32, code: i32, k: i32, half: v128, notMaskV: v128, emin: i32,
+  man: i32, maxElemBits: u32, target: f64, scaleRounding: i32, minExp: i32, maxExp: i32, emptyExp: i32, aV: v128,
+  bV: v128,
+): bool {
+  const magnitude = i32x4.splat(0x7fffffff);
+  const blockBytes = <usize>blockSize << 2;
+  const at = src + (<usize>start << 2);
+  let m0 = i32x4.splat(0), m1 = m0, m2 = m0, m3 = m0;
+  for (let c: usize = 0; c < blockBytes; c += 64) {
+    m0 = i32x4.max_u(m0, blockMaxX4(at + c, magnitude));
+    m1 = i32x4.max_u(m1, blockMaxX4(at + blockBytes + c, magnitude));
+    m2 = i32x4.max_u(m2, blockMaxX4(at + 2 * blockBytes + c, magnitude));
+    m3 = i32x4.max_u(m3, blockMaxX4(at + 3 * blockBytes + c, magnitude));
+  }
+  const t0 = i32x4.max_u(i32x4.shuffle(m0, m1, 0, 4, 1, 5), i32x4.shuffle(m0, m1, 2, 6, 3, 7));
+  const t1 = i32x4.max_u(i32x4.shuffle(m2, m3, 0, 4, 1, 5), i32x4.shuffle(m2, m3, 2, 6, 3, 7));
+  const top = i32x4.max_u(i32x4.shuffle(t0, t1, 0, 1, 4, 5), i32x4.shuffle(t0, t1, 2, 3, 6, 7));
+  const X = blockExponentX4(top, target, scaleRounding, minExp, maxExp, emptyExp);
+  if (!gridIsFloat32(top, X, emin, maxElemBits)) return false;
+  const s = i32x4.sub(i32x4.splat(man - emin), X);
+  const minNormal = pow2X4(i32x4.add(X, i32x4.splat(emin)));
+  const maxBits = i32x4.add(i32x4.splat(maxElemBits), i32x4.shl(X, 23));
+  const upA = pow2X4(i32x4.shr_s(i32x4.add(s, i32x4.splat(1)), 1)), upB = pow2X4(i32x4.shr_s(s, 1));
+  const quantum = quantumX4(s);
+  mxQuadBlock(src, dst, start, blockSize, code, k, half, notMaskV, i32x4.shuffle(minNormal, minNormal, 0, 0, 0, 0),
+    i32x4.shuffle(maxBits, maxBits, 0, 0, 0, 0), i32x4.shuffle(upA, upA, 0, 0, 0, 0), i32x4.shuffle(upB, upB, 0, 0, 0, 0),
+    i32x4.shuffle(quantum, quantum, 0, 0, 0, 0), aV, bV);
+  mxQuadBlock(src, dst, start + blockSize, blockSize, code, k, half, notMaskV,
+    i32x4.shuffle(minNormal, minNormal, 1, 1, 1, 1), i32x4.shuffle(maxBits, maxBits, 1, 1, 1, 1),
+    i32x4.shuffle(upA, upA, 1, 1, 1, 1), i32x4.shuffle(upB, upB, 1, 1, 1, 1), i32x4.shuffle(quantum, quantum, 1, 1, 1, 1),
+    aV, bV);
+  mxQuadBlock(src, dst, start + 2 * blockSize, blockSize, code, k, half, notMaskV,
+    i32x4.shuffle(minNormal, minNormal, 2, 2, 2, 2), i32x4.shuffle(maxBits, maxBits, 2, 2, 2, 2),
+    i32x4.shuffle(upA, upA, 2, 2, 2, 2), i32x4.shuffle(upB, upB, 2, 2, 2, 2), i32x4.shuffle(quantum, quantum, 2, 2, 2, 2),
+    aV, bV);
+  mxQuadBlock(src, dst, start + 3 * blockSize, blockSize, code, k, half, notMaskV,
+    i32x4.shuffle(minNormal, minNormal, 3, 3, 3, 3), i32x4.shuffle(maxBits, maxBits, 3, 3, 3, 3),
+    i32x4.shuffle(upA, upA, 3, 3, 3, 3), i32x4.shuffle(upB, upB, 3, 3, 3, 3), i32x4.shuffle(quantum, quantum, 3, 3, 3, 3),
+    aV, bV);
+  return true;
+}
+
+/** One block of mxQuad (its grid as splats), 16 elements (four hash groups) at a time. */
+// @ts-ignore: decorator
+@inline
+function mxQuadBlock(
+  src: usize, dst: usize, start: i32, blockSize: i32, code: i32, k: i32, half: v128, notMaskV: v128,
+  minNormalV: v128, maxV: v128, up1V: v128, up2V: v128, quantumV: v128, aV: v128, bV: v128,
+): void {
+  for (let i = start; i < start + blockSize; i += 16) {
+    const at = <usize>i << 2;
+    if (code == NEAREST) {
+      v128.store(dst + at, nearestSaturatingX4(v128.load(src + at), k, half, notMaskV, minNormalV, maxV, up1V, up2V,
+        quantumV));
+      v128.store(dst + at + 16, nearestSaturatingX4(v128.load(src + at + 16), k, half, notMaskV, minNormalV, maxV,
+        up1V, up2V, quantumV));
+      v128.store(dst + at + 32, nearestSaturatingX4(v128.load(src + at + 32), k, half, notMaskV, minNormalV, maxV,
+        up1V, up2V, quantumV));
+      v128.store(dst + at + 48, nearestSaturatingX4(v128.load(src + at + 48), k, half, notMaskV, minNormalV, maxV,
+        up1V, up2V, quantumV));
+    } else {
+      const words = groupWordsX4(aV, bV, i);
+      v128.store(dst + at, stochasticSaturatingX4(v128.load(src + at), elementHashX4(words, 0), k, notMaskV,
+        minNormalV, maxV, up1V, up2V, quantumV));
+      v128.store(dst + at + 16, stochasticSaturatingX4(v128.load(src + at + 16), elementHashX4(words, 1), k,
+        notMaskV, minNormalV, maxV, up1V, up2V, quantumV));
+      v128.store(dst + at + 32, stochasticSaturatingX4(v128.load(src + at + 32), elementHashX4(words, 2), k,
+        notMaskV, minNormalV, maxV, up1V, up2V, quantumV));
+      v128.store(dst + at + 48, stochasticSaturatingX4(v128.load(src + at + 48), elementHashX4(words, 3), k,
+        notMaskV, minNormalV, maxV, up1V, up2V, quantumV));
+    }
+  }
 }
 
 /** Lane-wise maxima of the magnitudes of the 16 elements at `at` (bits; NaN and Inf included). */

@@ -742,13 +742,14 @@ function blockExponent(m: f64, target: f64, scaleRounding: i32, minExp: i32, max
  * block grid of all four is float32's (row by row for a plain element with nearest or stochastic
  * rounding: stridedRows). Element (o, a, q) draws elementHash of its index in the tensor with
  * that axis moved last, (o * inner + q) * axisLength + a, as quantizing the transposed tensor
- * would. `scratch`: 7 * inner words the kernel overwrites.
+ * would. `scratch`: 7 rows of scratchWidth words the kernel overwrites (scratchWidth inner, or
+ * a multiple of four below it).
  */
 export function quantizeMxStrided(
   src: usize, dst: usize, outer: i32, axisLength: i32, inner: i32, blockSize: i32, isFloat: i32, man: i32,
   bias: i32, maxElem: f64, saturate: i32, propagateInf: i32, hasInf: i32, noNegZero: i32, frac: i32, qmin: f64,
   qmax: f64, target: f64, scaleRounding: i32, minExp: i32, maxExp: i32, emptyExp: i32, poison: i32, mode: i32,
-  a: u32, b: u32, scratch: usize,
+  a: u32, b: u32, scratch: usize, scratchWidth: i32,
 ): void {
   const code = mode & 0xff, rbits = mode >> 8;
   const emin = 1 - bias;
@@ -767,9 +768,9 @@ export function quantizeMxStrided(
       if (rowWise) {
         q = code == NEAREST
           ? stridedRowsNearest(src, dst, o, a0, count, axisLength, inner, man, bias, maxElem, hasInf, target,
-              scaleRounding, minExp, maxExp, emptyExp, poison, a, b, scratch)
+              scaleRounding, minExp, maxExp, emptyExp, poison, a, b, scratch, scratchWidth)
           : stridedRowsStochastic(src, dst, o, a0, count, axisLength, inner, man, bias, maxElem, hasInf, target,
-              scaleRounding, minExp, maxExp, emptyExp, poison, a, b, scratch);
+              scaleRounding, minExp, maxExp, emptyExp, poison, a, b, scratch, scratchWidth);
       }
       // Four inner positions (four blocks side by side) at a time: each lane its own block grid.
       for (; isFloat && q + 4 <= inner; q += 4) {
@@ -859,19 +860,19 @@ export function quantizeMxStrided(
 function stridedRowsNearest(
   src: usize, dst: usize, o: i32, a0: i32, count: i32, axisLength: i32, inner: i32, man: i32, bias: i32,
   maxElem: f64, hasInf: i32, target: f64, scaleRounding: i32, minExp: i32, maxExp: i32, emptyExp: i32, poison: i32,
-  a: u32, b: u32, scratch: usize,
+  a: u32, b: u32, scratch: usize, scratchWidth: i32,
 ): i32 {
   return stridedRows(src, dst, o, a0, count, axisLength, inner, man, bias, maxElem, hasInf, target, scaleRounding,
-    minExp, maxExp, emptyExp, poison, NEAREST, a, b, scratch);
+    minExp, maxExp, emptyExp, poison, NEAREST, a, b, scratch, scratchWidth);
 }
 
 function stridedRowsStochastic(
   src: usize, dst: usize, o: i32, a0: i32, count: i32, axisLength: i32, inner: i32, man: i32, bias: i32,
   maxElem: f64, hasInf: i32, target: f64, scaleRounding: i32, minExp: i32, maxExp: i32, emptyExp: i32, poison: i32,
-  a: u32, b: u32, scratch: usize,
+  a: u32, b: u32, scratch: usize, scratchWidth: i32,
 ): i32 {
   return stridedRows(src, dst, o, a0, count, axisLength, inner, man, bias, maxElem, hasInf, target, scaleRounding,
-    minExp, maxExp, emptyExp, poison, STOCHASTIC, a, b, scratch);
+    minExp, maxExp, emptyExp, poison, STOCHASTIC, a, b, scratch, scratchWidth);
 }
 
 /**
@@ -880,7 +881,7 @@ function stridedRowsStochastic(
  * stochastic rounding (`code`, a constant: one function each, as the optimizer would merge
  * them), over the inner positions in groups of four: read and written row by row, whole rows
  * (a position at a time read one element of each of count rows, a cache line apart or more).
- * `scratch` (7 rows of inner words) holds each position's running largest
+ * `scratch` (7 rows of scratchWidth words, positions a chunk at a time) holds each position's running largest
  * magnitude, then its block grid (blockExponentX4, and the grid's bits from X as the
  * lane-by-lane path computes them in float64: exact powers of two) and whether to keep it: four
  * blocks whose grid is not float32's, or holding NaN or Inf, are left as they are (x) and then
@@ -891,7 +892,7 @@ function stridedRowsStochastic(
 function stridedRows(
   src: usize, dst: usize, o: i32, a0: i32, count: i32, axisLength: i32, inner: i32, man: i32, bias: i32,
   maxElem: f64, hasInf: i32, target: f64, scaleRounding: i32, minExp: i32, maxExp: i32, emptyExp: i32, poison: i32,
-  code: i32, a: u32, b: u32, scratch: usize,
+  code: i32, a: u32, b: u32, scratch: usize, scratchWidth: i32,
 ): i32 {
   const end = inner & ~3;
   const emin = 1 - bias;
@@ -903,54 +904,60 @@ function stridedRows(
   const aV = i32x4.splat(a), bV = i32x4.splat(b);
   const laneSteps = i32x4.mul(i32x4(0, 1, 2, 3), i32x4.splat(axisLength));
   const rowBytes = <usize>inner << 2, columns = <usize>end << 2;
-  const first = src + <usize>(o * axisLength + a0) * rowBytes;
-  const out = dst + (first - src);
-  const tops = scratch, minNormals = tops + rowBytes, maxima = minNormals + rowBytes, upsA = maxima + rowBytes;
-  const upsB = upsA + rowBytes, quanta = upsB + rowBytes, keeps = quanta + rowBytes;
-  for (let c: usize = 0; c < columns; c += 16) v128.store(tops + c, v128.and(v128.load(first + c), magnitude));
-  for (let j = 1; j < count; j++) {
-    const row = first + <usize>j * rowBytes;
-    for (let c: usize = 0; c < columns; c += 16) {
-      v128.store(tops + c, i32x4.max_u(v128.load(tops + c), v128.and(v128.load(row + c), magnitude)));
+  const chunk = <usize>(scratchWidth & ~3) << 2, scratchRow = <usize>scratchWidth << 2;
+  const tops = scratch, minNormals = tops + scratchRow, maxima = minNormals + scratchRow, upsA = maxima + scratchRow;
+  const upsB = upsA + scratchRow, quanta = upsB + scratchRow, keeps = quanta + scratchRow;
+  // Positions c0 .. c0 + chunk at a time (bytes), as many as the scratch holds.
+  for (let c0: usize = 0; c0 < columns; c0 += chunk) {
+    const width = min<usize>(chunk, columns - c0);
+    const first = src + <usize>(o * axisLength + a0) * rowBytes + c0;
+    const out = dst + (first - src);
+    for (let c: usize = 0; c < width; c += 16) v128.store(tops + c, v128.and(v128.load(first + c), magnitude));
+    for (let j = 1; j < count; j++) {
+      const row = first + <usize>j * rowBytes;
+      for (let c: usize = 0; c < width; c += 16) {
+        v128.store(tops + c, i32x4.max_u(v128.load(tops + c), v128.and(v128.load(row + c), magnitude)));
+      }
     }
-  }
-  let slow = false;
-  for (let c: usize = 0; c < columns; c += 16) {
-    const top = v128.load(tops + c);
-    const X = blockExponentX4(top, target, scaleRounding, minExp, maxExp, emptyExp);
-    const fast = gridIsFloat32(top, X, emin, maxElemBits);
-    const s = i32x4.sub(i32x4.splat(man - emin), X);
-    v128.store(minNormals + c, pow2X4(i32x4.add(X, i32x4.splat(emin))));
-    v128.store(maxima + c, i32x4.add(i32x4.splat(maxElemBits), i32x4.shl(X, 23)));
-    v128.store(upsA + c, pow2X4(i32x4.shr_s(i32x4.add(s, i32x4.splat(1)), 1)));
-    v128.store(upsB + c, pow2X4(i32x4.shr_s(s, 1)));
-    v128.store(quanta + c, quantumX4(s));
-    v128.store(keeps + c, i32x4.splat(fast ? 0 : -1));
-    if (!fast) slow = true;
-  }
-  for (let j = 0; j < count; j++) {
-    const row = first + <usize>j * rowBytes, y = out + <usize>j * rowBytes;
-    // Element (o, a0 + j, q)'s hash index: (o * inner + q) * axisLength + a0 + j.
-    let index = i32x4.add(i32x4.splat(o * inner * axisLength + a0 + j), laneSteps);
-    const step = i32x4.splat(4 * axisLength);
-    for (let c: usize = 0; c < columns; c += 16) {
-      const x = v128.load(row + c);
-      const q = code == NEAREST
-        ? nearestSaturatingX4(x, k, half, notMaskV, v128.load(minNormals + c), v128.load(maxima + c),
-            v128.load(upsA + c), v128.load(upsB + c), v128.load(quanta + c))
-        : stochasticSaturatingX4(x, elementHashAtX4(aV, bV, index), k, notMaskV, v128.load(minNormals + c),
-            v128.load(maxima + c), v128.load(upsA + c), v128.load(upsB + c), v128.load(quanta + c));
-      v128.store(y + c, slow ? v128.bitselect(x, q, v128.load(keeps + c)) : q);
-      index = i32x4.add(index, step);
+    let slow = false;
+    for (let c: usize = 0; c < width; c += 16) {
+      const top = v128.load(tops + c);
+      const X = blockExponentX4(top, target, scaleRounding, minExp, maxExp, emptyExp);
+      const fast = gridIsFloat32(top, X, emin, maxElemBits);
+      const s = i32x4.sub(i32x4.splat(man - emin), X);
+      v128.store(minNormals + c, pow2X4(i32x4.add(X, i32x4.splat(emin))));
+      v128.store(maxima + c, i32x4.add(i32x4.splat(maxElemBits), i32x4.shl(X, 23)));
+      v128.store(upsA + c, pow2X4(i32x4.shr_s(i32x4.add(s, i32x4.splat(1)), 1)));
+      v128.store(upsB + c, pow2X4(i32x4.shr_s(s, 1)));
+      v128.store(quanta + c, quantumX4(s));
+      v128.store(keeps + c, i32x4.splat(fast ? 0 : -1));
+      if (!fast) slow = true;
     }
-  }
-  if (slow) {
-    for (let q = 0; q < end; q++) {
-      if (load<i32>(keeps + (<usize>q << 2)) == 0) continue;
-      // (A plain element: saturating, Inf not propagated, with -0; a float element: no frac, qmin, qmax.)
-      mxColumn(src, dst, o, a0, count, q, axisLength, inner, 1, man, bias, maxElem, 1, 0, hasInf, 0, 0, 0, 0, target,
-        scaleRounding, minExp, maxExp, emptyExp, poison, code, 0, a, b, emin, hasInf ? Infinity : NaN,
-        hasInf ? 0x7f800000 : 0x7fc00000, k, mask);
+    const q0 = <i32>(c0 >> 2);
+    for (let j = 0; j < count; j++) {
+      const row = first + <usize>j * rowBytes, y = out + <usize>j * rowBytes;
+      // Element (o, a0 + j, q)'s hash index: (o * inner + q) * axisLength + a0 + j.
+      let index = i32x4.add(i32x4.splat((o * inner + q0) * axisLength + a0 + j), laneSteps);
+      const step = i32x4.splat(4 * axisLength);
+      for (let c: usize = 0; c < width; c += 16) {
+        const x = v128.load(row + c);
+        const q = code == NEAREST
+          ? nearestSaturatingX4(x, k, half, notMaskV, v128.load(minNormals + c), v128.load(maxima + c),
+              v128.load(upsA + c), v128.load(upsB + c), v128.load(quanta + c))
+          : stochasticSaturatingX4(x, elementHashAtX4(aV, bV, index), k, notMaskV, v128.load(minNormals + c),
+              v128.load(maxima + c), v128.load(upsA + c), v128.load(upsB + c), v128.load(quanta + c));
+        v128.store(y + c, slow ? v128.bitselect(x, q, v128.load(keeps + c)) : q);
+        index = i32x4.add(index, step);
+      }
+    }
+    if (slow) {
+      for (let q = 0; q < <i32>(width >> 2); q++) {
+        if (load<i32>(keeps + (<usize>q << 2)) == 0) continue;
+        // (A plain element: saturating, Inf not propagated, with -0; a float element: no frac, qmin, qmax.)
+        mxColumn(src, dst, o, a0, count, q0 + q, axisLength, inner, 1, man, bias, maxElem, 1, 0, hasInf, 0, 0, 0, 0,
+          target, scaleRounding, minExp, maxExp, emptyExp, poison, code, 0, a, b, emin, hasInf ? Infinity : NaN,
+          hasInf ? 0x7f800000 : 0x7fc00000, k, mask);
+      }
     }
   }
   return end;

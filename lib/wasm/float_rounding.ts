@@ -2,7 +2,9 @@
 // a range of elements: quantizeFloat runs it over a whole array, the block-scaled kernels
 // (quantize_block_scaled.ts) block by block with each block's limits.
 import { elementHash, elementHashX4, groupWordsX4 } from "./random";
-import { FLOOR, isRandom, NEAREST, NEAREST_AWAY, ODD, round1, roundX4, STOCHASTIC, STOCHASTIC_BITS, UP, ZERO } from "./rounding";
+import {
+  FLOOR, isRandom, NEAREST, NEAREST_AWAY, ODD, round1, roundX4, STOCHASTIC, STOCHASTIC_BITS, uniformX4, UP, ZERO,
+} from "./rounding";
 
 /**
  * quantizeFloat's rounding of four lanes (`bits`) with random words `h`; see quantizeFloat.
@@ -194,6 +196,30 @@ export function nearestSaturatingX4(
   const even = v128.and(i32x4.shr_u(mag, k), i32x4.splat(1));
   const r = i32x4.min_u(v128.and(i32x4.add(mag, i32x4.add(half, even)), notMaskV), maxV);
   const sub = f32x4.mul(f32x4.nearest(f32x4.mul(f32x4.mul(mag, up1V), up2V)), quantumV);
+  const q = v128.bitselect(r, sub, i32x4.ge_s(mag, minNormalV));
+  const out = v128.or(q, v128.and(bits, i32x4.splat(0x80000000)));
+  return v128.bitselect(bits, out, i32x4.gt_s(mag, i32x4.splat(0x7f800000))); // NaN stays NaN
+}
+
+/**
+ * floatX4 with stochastic rounding (full resolution) on a format that saturates (+-Inf to the
+ * largest value too) and has -0 and a bit dropped (k > 0), with fewer operations: bit for bit
+ * floatX4's result there. A carry past the largest value, or an infinite input, becomes the
+ * largest value by an unsigned min; below the normal range the rounding works on the magnitude,
+ * which is never negative, so roundX4's rule for negative values drops out; NaN stays NaN.
+ */
+// @ts-ignore: decorator
+@inline
+export function stochasticSaturatingX4(
+  bits: v128, h: v128, k: i32, notMaskV: v128, minNormalV: v128, maxV: v128, up1V: v128, up2V: v128,
+  quantumV: v128,
+): v128 {
+  const mag = v128.and(bits, i32x4.splat(0x7fffffff));
+  const r = i32x4.min_u(v128.and(i32x4.add(mag, i32x4.shr_u(h, 32 - k)), notMaskV), maxV);
+  const v = f32x4.mul(f32x4.mul(mag, up1V), up2V);
+  const whole = f32x4.floor(v);
+  const up = v128.and(f32x4.lt(uniformX4(h), f32x4.sub(v, whole)), f32x4.splat(1));
+  const sub = f32x4.mul(f32x4.add(whole, up), quantumV);
   const q = v128.bitselect(r, sub, i32x4.ge_s(mag, minNormalV));
   const out = v128.or(q, v128.and(bits, i32x4.splat(0x80000000)));
   return v128.bitselect(bits, out, i32x4.gt_s(mag, i32x4.splat(0x7f800000))); // NaN stays NaN

@@ -94,6 +94,19 @@ export function elementHashX4(words: v128, lane: i32): v128 {
   return lowbias32x4(v128.xor(w, i32x4(0, SALT1, SALT2, SALT3)));
 }
 
+/** elementHash of four elements at any indices `i` (lanes of u32), lane by lane. */
+// @ts-ignore: decorator
+@inline
+export function elementHashAtX4(a: v128, b: v128, i: v128): v128 {
+  const lane = v128.and(i, i32x4.splat(3));
+  const salts = v128.bitselect(
+    i32x4.splat(SALT1),
+    v128.bitselect(i32x4.splat(SALT2), v128.bitselect(i32x4.splat(SALT3), i32x4.splat(0), i32x4.eq(lane, i32x4.splat(3))), i32x4.eq(lane, i32x4.splat(2))),
+    i32x4.eq(lane, i32x4.splat(1)),
+  );
+  return lowbias32x4(v128.xor(v128.xor(triple32x4(v128.xor(i32x4.shr_u(i, 2), a)), b), salts));
+}
+
 /**
  * keyedHash32 of lib/core/random.ts, lowbias32(triple32(counter ^ a) ^ b): the accumulator's
  * stochastic-rounding draws (lib/wasm/accumulate.ts); test/accum/exact_wasm.test.ts checks them

@@ -84,8 +84,29 @@ export interface QuantizeAttrs {
   b: number;
 }
 
-/** Puts a per-group array where the kernel can read it; returns its byte offset. */
+/** Puts a per-group array (or scratch) where the kernel can read it; returns its byte offset. */
 export type PlaceArray = (array: Int32Array) => number;
+
+/**
+ * Scratch of the strided MX kernel, in rows of one word per inner position: the positions'
+ * running largest magnitudes and their block grids (lib/wasm/quantize_block_scaled.ts,
+ * stridedRows), at most STRIDED_SCRATCH_WIDTH positions at a time (112 KiB: in L2 beside the
+ * rows it reads, however wide the tensor).
+ */
+const STRIDED_SCRATCH_ROWS = 7;
+const STRIDED_SCRATCH_WIDTH = 4096;
+
+function stridedScratchWidth(inner: number): number {
+  return Math.min(inner, STRIDED_SCRATCH_WIDTH);
+}
+
+/** The int32 words runQuantizeKernel places for a format (a per-group array, or scratch). */
+export function placedWords(f: KernelFormat): number {
+  if (f.kind === "groupedFixed") return f.fracs.length;
+  if (f.kind === "mxBlocks" && f.strided !== undefined)
+    return STRIDED_SCRATCH_ROWS * stridedScratchWidth(f.strided.inner);
+  return 0;
+}
 
 const INF_BITS = 0x7f800000;
 const NAN_BITS = 0x7fc00000;
@@ -192,7 +213,12 @@ export function runQuantizeKernel(
         b,
       ] as const;
       if (f.strided === undefined) k.quantizeMx(src, dst, n, ...params);
-      else k.quantizeMxStrided(src, dst, f.strided.outer, f.strided.axisLength, f.strided.inner, ...params);
+      else {
+        const { outer, axisLength, inner } = f.strided;
+        const width = stridedScratchWidth(inner);
+        const scratch = place(new Int32Array(STRIDED_SCRATCH_ROWS * width));
+        k.quantizeMxStrided(src, dst, outer, axisLength, inner, ...params, scratch, width);
+      }
       return;
     }
     case "nvfp4Blocks": {

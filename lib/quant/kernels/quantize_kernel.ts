@@ -14,15 +14,14 @@ import {
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { lowbitWasm, standaloneWasm } from "../../backend/lowbit_wasm";
 import { checkKernelSize } from "../../core/checks";
-import { type QuantizeAttrs, runQuantizeKernel } from "./elementwise";
+import { placedWords, type QuantizeAttrs, runQuantizeKernel } from "./elementwise";
 
 export const LOWBIT_QUANTIZE = "LowbitQuantize";
 
 /** Quantizes a float32 array through lowbit's own wasm memory; returns a new array. */
 export function quantizeArray(x: Float32Array, attrs: QuantizeAttrs): Float32Array {
   checkKernelSize("quantize x", x.length);
-  const groups = attrs.format.kind === "groupedFixed" ? attrs.format.fracs.length : 0;
-  const { kernels, buffer } = standaloneWasm(x.byteLength + 4 * groups);
+  const { kernels, buffer } = standaloneWasm(x.byteLength + 4 * placedWords(attrs.format));
   new Float32Array(buffer, 0, x.length).set(x);
   runQuantizeKernel(kernels, 0, 0, x.length, attrs, (array) => {
     new Int32Array(buffer, x.byteLength, array.length).set(array);

@@ -229,6 +229,30 @@ describe("MX: bit for bit with the OCP MX v1.0 reference", () => {
       t.dispose();
     }
   });
+  test("blocks along a middle axis wider than the kernel's scratch (4096 positions) take it a chunk at a time", () => {
+    // 4101 positions: a full chunk, then 5 (not a multiple of the kernel's 4 lanes); hard data
+    // across the chunk boundary, Inf and NaN among them.
+    const shape = [2, 8, 4101];
+    const t = tf.tensor(
+      hardData(8, 8202, 9).map((v, i) => (i % 11 === 0 ? v * 7 : v)),
+      shape,
+    );
+    for (const [element, options] of [
+      [FP4_E2M1, { rounding: "stochastic", seed: 4, stream: 2 }],
+      [OCP_E4M3, { rounding: "nearest" }],
+    ] as const) {
+      const direct = quantize(t, mx({ element, blockSize: 4, axis: 1 }), options);
+      const moved = t.transpose([0, 2, 1]);
+      const viaLast = quantize(moved, mx({ element, blockSize: 4 }), options).transpose([0, 2, 1]);
+      assertSameBits(
+        direct.dataSync(),
+        viaLast.dataSync(),
+        `${element === FP4_E2M1 ? "FP4_E2M1" : "OCP_E4M3"} ${options.rounding}`,
+      );
+      tf.dispose([direct, moved, viaLast]);
+    }
+    t.dispose();
+  });
   test("2-D tiles 16 x 16: each tile one block", () => {
     const t = tf.tensor(x.subarray(0, 32 * 48), [32, 48]);
     const f = mx({ element: OCP_E4M3, blockSize: [16, 16] });

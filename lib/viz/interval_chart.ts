@@ -116,12 +116,18 @@ export function intervalChart(
       showlegend: false,
     });
   });
+  // Labels wider than a category's share of the plot (about 0.6 em per character at 13 px) are
+  // slanted up to their tick: plotly would slant them itself, but down to the right, where the
+  // last one runs past the figure's edge and is dropped from the image.
+  const share = ((fig.layout.width as number) - 120) / n;
+  const slanted = categories.some((c) => 0.6 * 13 * c.length > share);
   fig.layout.xaxis = {
     ...(fig.layout.xaxis as object),
     tickmode: "array",
     tickvals: categories.map((_, i) => i),
     ticktext: [...categories],
     range: [-0.6, n - 0.4],
+    ...(slanted ? { tickangle: -30 } : {}),
   };
   return fig;
 }

@@ -56,6 +56,24 @@ describe("intervalChart", () => {
     assert.equal(fig.data[3].showlegend, false);
   });
 
+  it("slants labels up to their tick only when they are wider than their category's share", () => {
+    // Seven recipe names in 900 pixels: plotly's own slant (down to the right) dropped the last one.
+    const recipes = [
+      "FP32",
+      "MXFP8BlockScaling",
+      "MXFP4_NEAREST",
+      "NVFP4_NEAREST",
+      "MXFP4_BWD_NEAREST",
+      "MXFP4_BWD_SR",
+      "MXFP4_SR_RHT",
+    ];
+    const one = (n: number) => [{ name: "s", mean: Array(n).fill(1), low: Array(n).fill(0), high: Array(n).fill(2) }];
+    const long = intervalChart(recipes, one(7), { width: 900 });
+    assert.equal((long.layout.xaxis as { tickangle?: number }).tickangle, -30);
+    const short = intervalChart(["a", "b", "c"], one(3), { width: 900 });
+    assert.equal((short.layout.xaxis as { tickangle?: number }).tickangle, undefined);
+  });
+
   it("refuses mismatched lengths, an interval that does not hold its mean, and no series", () => {
     assert.throws(
       () => intervalChart(["a"], [{ name: "s", mean: [1, 2], low: [1], high: [1] }]),

@@ -116,11 +116,11 @@ export function intervalChart(
       showlegend: false,
     });
   });
-  // Labels wider than a category's share of the plot (about 0.6 em per character at 13 px) are
-  // slanted up to their tick: plotly would slant them itself, but down to the right, where the
-  // last one runs past the figure's edge and is dropped from the image.
+  // Labels with a line wider than a category's share of the plot (about 0.6 em per character at
+  // 13 px) are slanted up to their tick: plotly would slant them itself, but down to the right,
+  // where the last one runs past the figure's edge and is dropped from the image.
   const share = ((fig.layout.width as number) - 120) / n;
-  const slanted = categories.some((c) => 0.6 * 13 * c.length > share);
+  const slanted = categories.some((c) => c.split("<br>").some((line) => 0.6 * 13 * line.length > share));
   fig.layout.xaxis = {
     ...(fig.layout.xaxis as object),
     tickmode: "array",

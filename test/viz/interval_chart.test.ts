@@ -72,6 +72,9 @@ describe("intervalChart", () => {
     assert.equal((long.layout.xaxis as { tickangle?: number }).tickangle, -30);
     const short = intervalChart(["a", "b", "c"], one(3), { width: 900 });
     assert.equal((short.layout.xaxis as { tickangle?: number }).tickangle, undefined);
+    // Broken into lines that each fit: left level.
+    const lines = intervalChart(["MXFP4<br>(k = 32, E8M0)", "NVFP4<br>(k = 16, E4M3 x FP32)"], one(2), { width: 500 });
+    assert.equal((lines.layout.xaxis as { tickangle?: number }).tickangle, undefined);
   });
 
   it("refuses mismatched lengths, an interval that does not hold its mean, and no series", () => {

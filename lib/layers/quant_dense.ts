@@ -76,6 +76,10 @@ export class QuantDense extends QuantLayer {
     });
   }
 
+  protected override unsavedParts(): string[] {
+    return [...super.unsavedParts(), ...(this.recipe === null ? [] : ["recipe"])];
+  }
+
   override getConfig(): tf.serialization.ConfigDict {
     return { ...super.getConfig(), units: this.units, useBias: this.useBias };
   }

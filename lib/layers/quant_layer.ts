@@ -16,7 +16,7 @@ import { checkEmulatedAccumulation, type EmulatedAccumulation } from "../accum/m
 import { checkSeed } from "../core/checks";
 import { ste, transformGradient } from "../quant/straight_through";
 import { type Activation, activate, ACTIVATIONS } from "./activations";
-import { checkQuantConfig, type QuantConfig, type QuantRole } from "./quant_config";
+import { checkQuantConfig, QUANT_ROLES, type QuantConfig, type QuantRole } from "./quant_config";
 
 export interface QuantLayerArgs {
   name?: string;
@@ -160,12 +160,33 @@ export abstract class QuantLayer extends tf.layers.Layer {
     });
   }
 
+  /**
+   * The parts of this layer a config cannot hold: quantizers and accumulators are functions and
+   * state, so a saved model would load as a different (float) layer without them.
+   */
+  protected unsavedParts(): string[] {
+    return [
+      ...QUANT_ROLES.filter((role) => this.quant[role] !== undefined).map((role) => `quant.${role}`),
+      ...(this.accumulation === undefined ? [] : ["accumulation"]),
+    ];
+  }
+
+  /** The layer's config (model.toJSON, model.save); refused when it would drop a quantizer. */
   override getConfig(): tf.serialization.ConfigDict {
+    const unsaved = this.unsavedParts();
+    if (unsaved.length > 0)
+      throw new TypeError(
+        `lowbit: ${this.name} (${this.getClassName()}) cannot be serialized: its ${unsaved.join(", ")} ` +
+          `would be dropped and the model would load without them; save its weights (getWeights(), or ` +
+          `train()'s checkpoints) and build the model in code`,
+      );
     return {
       ...super.getConfig(),
       activation: this.activationName,
       scale: this.scale,
-      weightClip: this.weightClip ?? null,
+      seed: this.seed,
+      ...(this.weightClip === undefined ? {} : { weightClip: this.weightClip }),
+      ...(this.initLimit === undefined ? {} : { initLimit: this.initLimit }),
     };
   }
 }

@@ -172,6 +172,10 @@ export class QuantLstm extends QuantLayer {
     return { h, c };
   }
 
+  protected override unsavedParts(): string[] {
+    return [...super.unsavedParts(), ...Object.keys(this.gates).map((key) => `gates.${key}`)];
+  }
+
   override getConfig(): tf.serialization.ConfigDict {
     return {
       ...super.getConfig(),

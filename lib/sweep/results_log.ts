@@ -12,10 +12,10 @@
  *
  * Exactly once: the submitter keeps the set of keys in the file and append() writes a record only
  * if its key is new, so a run that two workers completed (one was thought dead and its job given
- * to another) is written once. A lock file (<output>/.lock, created with O_EXCL, holding host and
- * process id) keeps a second submitter off the folder while one runs; one whose process is gone
- * (same host) is taken over, atomically (acquireLock). A second open in the same process is
- * refused while the first is open.
+ * to another) is written once. A lock file per submitting process (<output>/.lock.<host>.<pid>)
+ * keeps a second submitter off the folder while one runs; the file of a process that is gone (same
+ * host) is deleted (acquireLock). A second open in the same process is refused while the first is
+ * open.
  *
  * A write that fails (a full disk, a failed sync) is cut back to the last whole line and ends the
  * sweep with SweepWriteError: retried, it could write a key twice or glue a line to torn bytes.
@@ -28,7 +28,8 @@ import type { SweepFailure, SweepRecord } from "./record";
 
 export const RESULTS_FILE = "results.jsonl";
 export const FAILURES_FILE = "failures.jsonl";
-const LOCK_FILE = ".lock";
+/** Lock files are named .lock.<host>.<pid>, one per process that opens the folder. */
+export const LOCK_PREFIX = ".lock.";
 
 /** Another process holds the output folder's lock, or a sweep of this process writes to the folder. */
 export class SweepLockedError extends Error {
@@ -56,83 +57,57 @@ const openFolders = new Set<string>();
 let temporaryCounter = 0;
 
 /**
- * Locks `folder`: creates its lock file (O_EXCL) holding "<host> <pid>". A lock of a process that is
- * gone (same host, or this process's own left by a log never closed) is taken over atomically:
- * rename(2) moves it to a name of ours, so of two processes taking over the same stale lock only one
- * gets it (the other's rename fails, or moves the first one's new lock, which it sees by its content
- * and puts back); the new lock then goes in with link(2), which fails if a lock exists again.
+ * Locks `folder` by mutual exclusion over per-process lock files: this process first puts in its
+ * own, .lock.<host>.<pid> holding "<host> <pid>" (written whole, then linked in), and only then
+ * reads the others. Of two openers at once, the later reader sees the earlier one's file, so two
+ * can never both hold the folder (both may back off). The file of a process that is gone (same
+ * host) is deleted: no one else can be using it. A live process's file, or another host's, is
+ * never touched, and this opener backs off. Returns the path of this process's lock file.
  */
 function acquireLock(folder: string): string {
-  const lock = path.join(folder, LOCK_FILE);
-  const mine = `${os.hostname()} ${process.pid}\n`;
-  for (let tries = 0; tries < 3; tries++) {
-    try {
-      fs.writeFileSync(lock, mine, { flag: "wx" });
-      return lock;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-    }
-    const held = readLock(lock);
-    if (held === undefined) continue;
-    const [host, pidText] = held.trim().split(" ");
-    const pid = Number(pidText);
-    if (host === os.hostname() && Number.isInteger(pid) && pid !== process.pid && isProcessAlive(pid))
-      throw new SweepLockedError(
-        `lowbit: the sweep folder ${folder} is in use by process ${pid} on this machine; wait for it or stop it`,
-      );
-    if (host !== os.hostname())
-      throw new SweepLockedError(
-        `lowbit: the sweep folder ${folder} is in use by a process on ${host} (${lock}); if no sweep runs ` +
-          `there any more, delete that file`,
-      );
-    if (takeOver(lock, held, mine)) return lock;
+  const host = os.hostname();
+  const content = `${host} ${process.pid}\n`;
+  const mine = path.join(folder, `${LOCK_PREFIX}${host}.${process.pid}`);
+  const temporary = path.join(folder, `.lock-tmp.${process.pid}.${temporaryCounter++}`);
+  fs.writeFileSync(temporary, content, { flag: "wx" });
+  try {
+    // A file of this name left by a gone process with this pid (this process's own open logs are
+    // in openFolders) is replaced.
+    fs.renameSync(temporary, mine);
+  } catch (e) {
+    fs.rmSync(temporary, { force: true });
+    throw e;
   }
-  throw new SweepLockedError(`lowbit: could not lock the sweep folder ${folder} (${lock})`);
+  for (const name of fs.readdirSync(folder)) {
+    if (!name.startsWith(LOCK_PREFIX)) continue;
+    const file = path.join(folder, name);
+    if (file === mine) continue;
+    const held = readLock(file);
+    if (held === undefined) continue;
+    const [otherHost, pidText] = held.trim().split(" ");
+    const pid = Number(pidText);
+    if (otherHost === host && Number.isInteger(pid) && pid !== process.pid && !isProcessAlive(pid)) {
+      fs.rmSync(file, { force: true });
+      continue;
+    }
+    fs.rmSync(mine, { force: true });
+    throw new SweepLockedError(
+      otherHost === host
+        ? `lowbit: the sweep folder ${folder} is in use by process ${pid} on this machine; wait for it or stop it`
+        : `lowbit: the sweep folder ${folder} is in use by a process on ${otherHost} (${file}); if no sweep runs ` +
+            `there any more, delete that file`,
+    );
+  }
+  return mine;
 }
 
-/** The lock file's content, or undefined if it is gone. */
+/** A lock file's content, or undefined if it is gone. */
 function readLock(lock: string): string | undefined {
   try {
     return fs.readFileSync(lock, "utf8");
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw e;
-  }
-}
-
-/** Replaces the stale lock `lock` (content `stale`) by ours (`mine`); false if another process changed it first. */
-function takeOver(lock: string, stale: string, mine: string): boolean {
-  const unique = `${process.pid}.${temporaryCounter++}`;
-  const claimed = `${lock}.${unique}.stale`;
-  const temporary = `${lock}.${unique}.tmp`;
-  try {
-    fs.renameSync(lock, claimed);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return false;
-    throw e;
-  }
-  try {
-    if (fs.readFileSync(claimed, "utf8") !== stale) {
-      // Another process took the stale lock over first and this rename moved its new lock: put it back.
-      try {
-        fs.linkSync(claimed, lock);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-      }
-      return false;
-    }
-    fs.writeFileSync(temporary, mine, { flag: "wx" });
-    try {
-      fs.linkSync(temporary, lock);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === "EEXIST") return false;
-      throw e;
-    } finally {
-      fs.rmSync(temporary, { force: true });
-    }
-    return readLock(lock) === mine;
-  } finally {
-    fs.rmSync(claimed, { force: true });
   }
 }
 

@@ -12,6 +12,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { readRecords, RESULTS_FILE, type SweepRecord } from "lowbit/sweep";
 import { ResultsLog, SweepLockedError, SweepWriteError } from "../../lib/sweep/results_log";
+import { runProcess } from "../run_process";
 
 // The fs module object itself (an `import * as` namespace is a copy): mocking its functions
 // reaches every module that calls them, lib/dist's and lib's.
@@ -19,6 +20,11 @@ const nodeFs = createRequire(__filename)("node:fs") as typeof fs;
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lowbit-results-log-"));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** The lock files (and temporary files) in `folder`. */
+const lockFiles = (folder: string) => fs.readdirSync(folder).filter((f) => f.startsWith(".lock"));
+/** The lock file of process `pid` on this machine, as acquireLock names it. */
+const lockOf = (folder: string, pid: number) => path.join(folder, `.lock.${os.hostname()}.${pid}`);
 
 const record = (key: string, value: number): SweepRecord => ({
   key,
@@ -87,24 +93,31 @@ describe("ResultsLog", () => {
     assert.throws(() => new ResultsLog(folder), /results.jsonl line 2 is not a sweep record/);
     assert.throws(() => readRecords(folder), /line 2 is not a sweep record/);
     // The failed open released its lock.
-    assert.equal(fs.existsSync(path.join(folder, ".lock")), false);
+    assert.deepEqual(lockFiles(folder), []);
   });
 
   test("a folder in use by a live process is refused; a dead process's lock is taken over", async () => {
     const folder = path.join(dir, "d");
     fs.mkdirSync(folder);
     const sleeper = spawn(process.execPath, ["-e", "setTimeout(() => {}, 30000)"]);
-    fs.writeFileSync(path.join(folder, ".lock"), `${os.hostname()} ${sleeper.pid}\n`);
+    fs.writeFileSync(lockOf(folder, sleeper.pid!), `${os.hostname()} ${sleeper.pid}\n`);
     assert.throws(() => new ResultsLog(folder), new RegExp(`in use by process ${sleeper.pid} on this machine`));
+    assert.deepEqual(
+      lockFiles(folder),
+      [path.basename(lockOf(folder, sleeper.pid!))],
+      "the live lock is kept, ours removed",
+    );
     const exited = new Promise((resolve) => sleeper.on("exit", resolve));
     sleeper.kill("SIGKILL");
     await exited;
     const log = new ResultsLog(folder);
-    assert.equal(fs.readFileSync(path.join(folder, ".lock"), "utf8"), `${os.hostname()} ${process.pid}\n`);
+    assert.deepEqual(lockFiles(folder), [path.basename(lockOf(folder, process.pid))]);
+    assert.equal(fs.readFileSync(lockOf(folder, process.pid), "utf8"), `${os.hostname()} ${process.pid}\n`);
     log.close();
-    assert.equal(fs.existsSync(path.join(folder, ".lock")), false);
-    fs.writeFileSync(path.join(folder, ".lock"), "another-host 123\n");
+    assert.deepEqual(lockFiles(folder), []);
+    fs.writeFileSync(path.join(folder, ".lock.another-host.123"), "another-host 123\n");
     assert.throws(() => new ResultsLog(folder), /in use by a process on another-host .*delete that file/);
+    assert.deepEqual(lockFiles(folder), [".lock.another-host.123"]);
   });
 
   test("a short write (a full disk) is cut back and fails the append; the next line and open are whole (regression)", () => {
@@ -158,7 +171,7 @@ describe("ResultsLog", () => {
     const log = new ResultsLog(folder);
     assert.throws(() => new ResultsLog(folder), SweepLockedError);
     assert.throws(() => new ResultsLog(`${folder}${path.sep}.`), /a sweep of this process is writing to/);
-    assert.equal(fs.readFileSync(path.join(folder, ".lock"), "utf8"), `${os.hostname()} ${process.pid}\n`);
+    assert.equal(fs.readFileSync(lockOf(folder, process.pid), "utf8"), `${os.hostname()} ${process.pid}\n`);
     log.close();
     new ResultsLog(folder).close();
   });
@@ -166,32 +179,96 @@ describe("ResultsLog", () => {
   test("a stale lock another process takes over first is not taken from it (regression: both held the folder)", () => {
     const folder = path.join(dir, "h");
     fs.mkdirSync(folder);
-    const lock = path.join(folder, ".lock");
     // A process that is gone: a child that has exited.
     const dead = spawnSync(process.execPath, ["-e", ""]).pid;
-    fs.writeFileSync(lock, `${os.hostname()} ${dead}\n`);
+    fs.writeFileSync(lockOf(folder, dead), `${os.hostname()} ${dead}\n`);
     // Another live process (this one's parent stands for it) takes the stale lock over right after
-    // this open has read it.
-    const other = `${os.hostname()} ${process.ppid}\n`;
-    const realRead = nodeFs.readFileSync;
-    const read = mock.method(nodeFs, "readFileSync", (file: fs.PathOrFileDescriptor, options?: unknown) => {
-      const text = realRead(file, options as BufferEncoding);
-      if (file === lock && read.mock.callCount() === 0) {
-        fs.rmSync(lock);
-        fs.writeFileSync(lock, other, { flag: "wx" });
+    // this open has put its own lock in, before it reads the others.
+    const other = lockOf(folder, process.ppid);
+    const realList = nodeFs.readdirSync;
+    const list = mock.method(nodeFs, "readdirSync", (...args: Parameters<typeof fs.readdirSync>) => {
+      if (args[0] === folder && list.mock.callCount() === 0) {
+        fs.rmSync(lockOf(folder, dead));
+        fs.writeFileSync(other, `${os.hostname()} ${process.ppid}\n`, { flag: "wx" });
       }
-      return text;
+      return realList(...args);
     });
     try {
       assert.throws(() => new ResultsLog(folder), new RegExp(`in use by process ${process.ppid} on this machine`));
     } finally {
-      read.mock.restore();
+      list.mock.restore();
     }
-    assert.equal(fs.readFileSync(lock, "utf8"), other, "the other process keeps its lock");
     assert.deepEqual(
-      fs.readdirSync(folder).filter((f) => f.startsWith(".lock")),
-      [".lock"],
-      "no temporary files left",
+      lockFiles(folder),
+      [path.basename(other)],
+      "the other process keeps its lock; no files of ours left",
     );
+  });
+
+  test("two openers at once never both hold the folder: each puts its lock in before reading the others'", () => {
+    const folder = path.join(dir, "i");
+    fs.mkdirSync(folder);
+    // A live process (the parent) puts its lock in while this open is between its own and its read:
+    // it will read ours and back off; this open reads its and backs off too. Neither holds.
+    const other = lockOf(folder, process.ppid);
+    const realRename = nodeFs.renameSync;
+    const rename = mock.method(nodeFs, "renameSync", (...args: Parameters<typeof fs.renameSync>) => {
+      realRename(...args);
+      if (rename.mock.callCount() === 0) fs.writeFileSync(other, `${os.hostname()} ${process.ppid}\n`);
+    });
+    try {
+      assert.throws(() => new ResultsLog(folder), SweepLockedError);
+    } finally {
+      rename.mock.restore();
+    }
+    fs.rmSync(other);
+    assert.deepEqual(lockFiles(folder), []);
+    new ResultsLog(folder).close();
+  });
+
+  test("a lock file left by a gone process with this process's pid is replaced, not refused", () => {
+    const folder = path.join(dir, "j");
+    fs.mkdirSync(folder);
+    fs.writeFileSync(lockOf(folder, process.pid), `${os.hostname()} ${process.pid}\n`);
+    const log = new ResultsLog(folder);
+    log.close();
+    assert.deepEqual(lockFiles(folder), []);
+  });
+});
+
+describe("ResultsLog lock across processes", () => {
+  test("six processes opening one folder with a stale lock at once: never two holders", async () => {
+    const folder = path.join(dir, "k");
+    fs.mkdirSync(folder);
+    const dead = spawnSync(process.execPath, ["-e", ""]).pid;
+    fs.writeFileSync(lockOf(folder, dead), `${os.hostname()} ${dead}\n`);
+    // Each child opens the log as soon as the start file appears, holds it 300 ms if it got it, and
+    // prints when it held it (or that it was refused).
+    const source = path.resolve(__dirname, "..", "..", "lib", "sweep", "results_log.ts");
+    const start = path.join(dir, "k-start");
+    const script = `
+      const fs = require("node:fs");
+      const { ResultsLog } = require(${JSON.stringify(source)});
+      while (!fs.existsSync(${JSON.stringify(start)})) {}
+      let log;
+      try { log = new ResultsLog(${JSON.stringify(folder)}); } catch (e) { console.log(JSON.stringify({ refused: e.name })); process.exit(0); }
+      const from = Date.now();
+      while (Date.now() - from < 300) {}
+      const to = Date.now();
+      log.close();
+      console.log(JSON.stringify({ from, to }));`;
+    const children = Array.from({ length: 6 }, () => runProcess(process.execPath, ["--import", "tsx", "-e", script]));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    fs.writeFileSync(start, "");
+    const results = (await Promise.all(children)).map((r) => {
+      assert.equal(r.code, 0, r.stderr);
+      return JSON.parse(r.stdout) as { from?: number; to?: number; refused?: string };
+    });
+    assert.ok(results.every((r) => r.refused === undefined || r.refused === "SweepLockedError"));
+    const held = results.filter((r) => r.from !== undefined).sort((a, b) => a.from! - b.from!);
+    assert.ok(held.length >= 1, "one process at least held the folder");
+    for (let i = 1; i < held.length; i++)
+      assert.ok(held[i].from! >= held[i - 1].to!, "two processes held the folder at once");
+    assert.deepEqual(lockFiles(folder), [], "every lock released, the stale one removed");
   });
 });

@@ -24,14 +24,13 @@ import { checkConfigKeys } from "../sweep/experiment";
 import type { JsonObject } from "../sweep/json_value";
 import { windowedCrossEntropy } from "./character_windows";
 import { ConfigReader } from "./config";
+import { trainAndMeasure } from "./measured_training";
 import { recipeFromConfig } from "./recipe_config";
 
 const NAME = "recipe-lm-devil";
 const KEYS = ["recipe", "steps", "batch", "length", "dModel", "layers", "heads", "learningRate", "testWindows"];
 /** Test windows per forward pass. */
 const EVAL_CHUNK = 32;
-/** trainLoss averages this many last steps. */
-const TAIL = 20;
 
 export async function recipeLmDevil(config: JsonObject, { seed }: ExperimentContext): Promise<Metrics> {
   checkConfigKeys(NAME, config, KEYS);
@@ -54,45 +53,25 @@ export async function recipeLmDevil(config: JsonObject, { seed }: ExperimentCont
     dModel,
     "batch * length": batch * length,
   });
-  const tf = require("../backend/tf") as typeof import("../backend/tf");
   const { initBackend } = require("../backend") as typeof import("../backend");
   const { Rng } = require("../core/random") as typeof import("../core/random");
   const { loadDevilsDictionary, randomWindows, windowStarts } = require("../data") as typeof import("../data");
   const { charTransformer } = require("../models") as typeof import("../models");
-  const { train, softmaxCrossEntropy } = require("../train") as typeof import("../train");
+  const { softmaxCrossEntropy } = require("../train") as typeof import("../train");
   await initBackend();
   const corpus = loadDevilsDictionary();
   const vocab = corpus.vocab.length;
-  const tensorsBefore = tf.memory().numTensors;
-  const model = charTransformer({ vocab, sequenceLength: length, dModel, layers, heads, recipe, seed });
-  const optimizer = tf.train.adam(learningRate);
-  let metrics: Metrics;
-  try {
-    const t0 = performance.now();
-    const run = await train({
-      model,
-      optimizer,
-      batches: randomWindows(corpus.train, length, batch, vocab, new Rng(seed)),
-      stepsPerEpoch: steps,
-      loss: softmaxCrossEntropy,
-      progress: false,
-      interruptible: false,
-    });
-    const wallSeconds = (performance.now() - t0) / 1000;
+  const build = () => charTransformer({ vocab, sequenceLength: length, dModel, layers, heads, recipe, seed });
+  const options = {
+    batches: randomWindows(corpus.train, length, batch, vocab, new Rng(seed)),
+    stepsPerEpoch: steps,
+    loss: softmaxCrossEntropy,
+  };
+  return trainAndMeasure(build, learningRate, options, (model) => {
     const starts = windowStarts(corpus.test, length, "all").slice(0, testWindows);
     const testLoss = windowedCrossEntropy(model, corpus.test, starts, length, vocab, EVAL_CHUNK);
-    const tail = run.steps.slice(-TAIL).map((s) => s.loss);
-    metrics = {
-      testLoss,
-      perplexity: Math.exp(testLoss),
-      trainLoss: tail.reduce((a, b) => a + b, 0) / tail.length,
-      wallSeconds,
-    };
-  } finally {
-    model.dispose();
-    optimizer.dispose();
-  }
-  return { ...metrics, tensorsGained: tf.memory().numTensors - tensorsBefore };
+    return { testLoss, perplexity: Math.exp(testLoss) };
+  });
 }
 
 export const RECIPE_LM_DEVIL: RegisteredExperiment = {

@@ -19,14 +19,13 @@ import type { ExperimentContext, Metrics, RegisteredExperiment } from "../sweep/
 import { checkConfigKeys } from "../sweep/experiment";
 import type { JsonObject } from "../sweep/json_value";
 import { ConfigReader } from "./config";
+import { trainAndMeasure } from "./measured_training";
 import { recipeFromConfig } from "./recipe_config";
 
 const NAME = "recipe-mlp-fashion";
 const KEYS = ["recipe", "hidden", "trainImages", "testImages", "steps", "batchSize", "learningRate"];
 /** The four layers' weight seeds are 4 seed + 1 .. 4 seed + 4. */
 const SEED_MAX = 2 ** 26 - 2;
-/** trainLoss averages this many last steps. */
-const TAIL = 20;
 
 export async function recipeMlpFashion(config: JsonObject, { seed }: ExperimentContext): Promise<Metrics> {
   checkConfigKeys(NAME, config, KEYS);
@@ -47,48 +46,23 @@ export async function recipeMlpFashion(config: JsonObject, { seed }: ExperimentC
   const { initBackend } = require("../backend") as typeof import("../backend");
   const { loadFashionMnist } = require("../data") as typeof import("../data");
   const { quantDense } = require("../layers") as typeof import("../layers");
-  const { train } = require("../train") as typeof import("../train");
   await initBackend();
   const data = loadFashionMnist({ subset: { train: trainImages, test: testImages } });
-  const tensorsBefore = tf.memory().numTensors;
-  const model = tf.sequential({
-    layers: [
-      tf.layers.flatten({ inputShape: [28, 28, 1] }),
-      quantDense({ units: hidden, activation: "relu", seed: 4 * seed + 1 }),
-      quantDense({ units: hidden, activation: "relu", recipe, seed: 4 * seed + 2 }),
-      quantDense({ units: hidden, activation: "relu", recipe, seed: 4 * seed + 3 }),
-      quantDense({ units: 10, seed: 4 * seed + 4 }),
-    ],
-  });
-  const optimizer = tf.train.adam(learningRate);
-  let metrics: Metrics;
-  try {
-    const t0 = performance.now();
-    const run = await train({
-      model,
-      data: { train: data.train, test: data.test },
-      optimizer,
-      batchSize,
-      seed,
-      epochs: 1,
-      stepsPerEpoch: steps,
-      progress: false,
-      interruptible: false,
+  const build = () =>
+    tf.sequential({
+      layers: [
+        tf.layers.flatten({ inputShape: [28, 28, 1] }),
+        quantDense({ units: hidden, activation: "relu", seed: 4 * seed + 1 }),
+        quantDense({ units: hidden, activation: "relu", recipe, seed: 4 * seed + 2 }),
+        quantDense({ units: hidden, activation: "relu", recipe, seed: 4 * seed + 3 }),
+        quantDense({ units: 10, seed: 4 * seed + 4 }),
+      ],
     });
-    const wallSeconds = (performance.now() - t0) / 1000;
-    const tail = run.steps.slice(-TAIL).map((s) => s.loss);
+  const options = { data: { train: data.train, test: data.test }, batchSize, seed, epochs: 1, stepsPerEpoch: steps };
+  return trainAndMeasure(build, learningRate, options, (_, run) => {
     const last = run.history[run.history.length - 1];
-    metrics = {
-      accuracy: last.accuracy!,
-      testLoss: last.evalLoss!,
-      trainLoss: tail.reduce((a, b) => a + b, 0) / tail.length,
-      wallSeconds,
-    };
-  } finally {
-    model.dispose();
-    optimizer.dispose();
-  }
-  return { ...metrics, tensorsGained: tf.memory().numTensors - tensorsBefore };
+    return { accuracy: last.accuracy!, testLoss: last.evalLoss! };
+  });
 }
 
 export const RECIPE_MLP_FASHION: RegisteredExperiment = {
